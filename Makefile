@@ -1,0 +1,105 @@
+# natter - build, test and install. 'make' builds bin/natterd and bin/natter;
+# 'make test' runs every test (unit, integration, sanitizers, valgrind).
+
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX  ?= /usr/local
+BUILD   ?= build
+BIN     ?= bin
+SAN     ?=
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+       -Wformat=2 -Wvla -Wpointer-arith -Wwrite-strings -Wundef -Wcast-align \
+       -Wnull-dereference -Wimplicit-fallthrough
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Icommon -MMD -MP
+ifneq ($(SAN),)
+CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+TUI_PKGS = ncursesw readline
+TUI_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TUI_PKGS) 2>/dev/null)
+TUI_LIBS = $(shell $(PKG_CONFIG) --libs $(TUI_PKGS) 2>/dev/null)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+COMMON_SRC = $(wildcard common/*.c)
+SERVER_SRC = $(wildcard server/*.c)
+CLIENT_SRC = $(wildcard tui/*.c)
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+HELPER_SRC = $(wildcard tests/helpers/*.c)
+
+COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
+SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
+CLIENT_OBJ = $(CLIENT_SRC:%.c=$(BUILD)/%.o)
+# Unit tests link the client's pure modules (no main, no curses calls).
+CLIENT_LIB_OBJ = $(filter-out $(BUILD)/tui/main.o,$(CLIENT_OBJ))
+UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BIN)/%)
+
+.PHONY: all deps test unit check-unit integration asan valgrind run clean format install uninstall
+
+all: deps $(BIN)/natterd $(BIN)/natter $(HELPER_BIN)
+
+# Stop early, with the exact command to run, if a Debian package is missing.
+deps: $(BUILD)/.deps-ok
+$(BUILD)/.deps-ok: tools/deps.sh
+	@tools/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/libcommon.a: $(COMMON_OBJ)
+	$(AR) rcs $@ $^
+
+$(BIN)/natterd: $(SERVER_OBJ) $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(BIN)/natter: $(CLIENT_OBJ) $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS)
+
+$(BIN)/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/tui/%.o: tui/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) $(TUI_CFLAGS) -Itui -Iserver -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CLIENT_LIB_OBJ) $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(TUI_LIBS)
+
+unit: deps $(UNIT_BIN)
+
+# The one command: everything, in order, with one summary at the end.
+test: all unit
+	$(MAKE) --no-print-directory BUILD=build/asan BIN=bin/asan SAN=1 all
+	tests/run.sh
+
+run: all
+	$(BIN)/natter
+
+format:
+	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c
+
+clean:
+	rm -rf build bin
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN)/natterd $(BIN)/natter $(DESTDIR)$(PREFIX)/bin/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/natterd $(DESTDIR)$(PREFIX)/bin/natter
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

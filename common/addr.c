@@ -1,0 +1,287 @@
+/* addr.c - parsing, formatting and connecting natter addresses. */
+#include "addr.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int copy_field(char *dst, size_t cap, const char *src, size_t n)
+{
+	if (n >= cap)
+		return -1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+static bool port_valid(const char *p)
+{
+	char *end;
+	long v;
+
+	if (*p == '\0' || strspn(p, "0123456789") != strlen(p))
+		return false;
+	errno = 0;
+	v = strtol(p, &end, 10);
+	return errno == 0 && *end == '\0' && v >= 1 && v <= 65535;
+}
+
+int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a,
+		   struct errmsg *e)
+{
+	const char *host = default_host, *port = spec;
+	size_t host_len = strlen(default_host);
+
+	memset(a, 0, sizeof *a);
+	a->kind = ADDR_TCP;
+	if (spec[0] == '[') {
+		const char *close = strchr(spec, ']');
+
+		if (close == NULL || close[1] != ':') {
+			errmsg_set(e, "TCP address '%s' is malformed; write an IPv6 address as [::1]:PORT",
+				   spec);
+			return -1;
+		}
+		host = spec + 1;
+		host_len = (size_t)(close - host);
+		port = close + 2;
+	} else {
+		const char *colon = strrchr(spec, ':');
+
+		if (colon != NULL) {
+			if (strchr(spec, ':') != colon) {
+				errmsg_set(e, "TCP address '%s' is ambiguous; write an IPv6 address as [::1]:PORT",
+					   spec);
+				return -1;
+			}
+			host = spec;
+			host_len = (size_t)(colon - spec);
+			port = colon + 1;
+		}
+	}
+	if (host_len == 0 || copy_field(a->host, sizeof a->host, host, host_len) < 0) {
+		errmsg_set(e, "TCP address '%s' has an empty or overlong host name", spec);
+		return -1;
+	}
+	if (!port_valid(port) || copy_field(a->port, sizeof a->port, port, strlen(port)) < 0) {
+		errmsg_set(e, "TCP port '%s' is not a number from 1 to 65535", port);
+		return -1;
+	}
+	return 0;
+}
+
+int addr_set_unix(struct addr *a, const char *path, struct errmsg *e)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+
+	memset(a, 0, sizeof *a);
+	a->kind = ADDR_UNIX;
+	if (path[0] == '\0') {
+		errmsg_set(e, "the socket path is empty; give a file path such as /tmp/natter.sock");
+		return -1;
+	}
+	if (path[0] == '@') {
+		errmsg_set(e, "socket path '%s' names the abstract namespace, which file permissions do not protect; use a file path",
+			   path);
+		return -1;
+	}
+	if (addr_sockaddr_un(path, &sun, &len, e) < 0)
+		return -1;
+	return copy_field(a->path, sizeof a->path, path, strlen(path));
+}
+
+int addr_sockaddr_un(const char *path, struct sockaddr_un *sun, socklen_t *len,
+		     struct errmsg *e)
+{
+	size_t n = strlen(path);
+
+	memset(sun, 0, sizeof *sun);
+	sun->sun_family = AF_UNIX;
+	if (n >= sizeof sun->sun_path) {
+		errno = ENAMETOOLONG;
+		errmsg_set(e, "socket path '%s' is %zu bytes, longer than the %zu a UNIX socket allows; choose a shorter path",
+			   path, n, sizeof sun->sun_path - 1);
+		return -1;
+	}
+	memcpy(sun->sun_path, path, n + 1);
+	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+	return 0;
+}
+
+void addr_format(const struct addr *a, char *out, size_t cap)
+{
+	if (a->kind == ADDR_UNIX)
+		snprintf(out, cap, "%s", a->path);
+	else if (strchr(a->host, ':') != NULL)
+		snprintf(out, cap, "[%s]:%s", a->host, a->port);
+	else
+		snprintf(out, cap, "%s:%s", a->host, a->port);
+}
+
+int sockdir_default(char *out, size_t cap, struct errmsg *e)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	int n;
+
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(out, cap, "%s/natter", xdg);
+	else
+		n = snprintf(out, cap, "/tmp/natter-%lu", (unsigned long)geteuid());
+	if (n < 0 || (size_t)n >= cap) {
+		errmsg_set(e, "the socket directory name is too long; set XDG_RUNTIME_DIR to a shorter path or use --socket");
+		return -1;
+	}
+	return 0;
+}
+
+int sockdir_check(const char *dir, bool create, struct errmsg *e)
+{
+	struct stat st;
+
+	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		errmsg_set(e, "cannot create socket directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) < 0) {
+		errmsg_set(e, "cannot use socket directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		errmsg_set(e, "socket directory %s is a symbolic link, which natter never follows; remove it",
+			   dir);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		errmsg_set(e, "socket directory %s is not a directory; remove it or use --socket", dir);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		errmsg_set(e, "socket directory %s belongs to uid %lu, not to you (uid %lu); someone may be impersonating the server, so remove it or use --socket",
+			   dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0) {
+		errmsg_set(e, "socket directory %s has mode %04o, open to other users; run 'chmod 700 %s'",
+			   dir, (unsigned)(st.st_mode & 07777), dir);
+		return -1;
+	}
+	return 0;
+}
+
+int sockpath_default(char *out, size_t cap, bool create, struct errmsg *e)
+{
+	char dir[ADDR_PATH_BYTES];
+	int n;
+
+	if (sockdir_default(dir, sizeof dir, e) < 0 || sockdir_check(dir, create, e) < 0)
+		return -1;
+	n = snprintf(out, cap, "%s/%s", dir, SOCKET_FILE_NAME);
+	if (n < 0 || (size_t)n >= cap) {
+		errmsg_set(e, "the socket path in %s is too long; use --socket", dir);
+		return -1;
+	}
+	return 0;
+}
+
+static int connect_unix(const char *path, struct errmsg *e)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int fd, saved;
+
+	if (addr_sockaddr_un(path, &sun, &len, e) < 0)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		errmsg_set(e, "cannot create a socket: %s", strerror(errno));
+		return -1;
+	}
+	while (connect(fd, (struct sockaddr *)&sun, len) < 0) {
+		if (errno == EINTR)
+			continue;
+		saved = errno;
+		if (saved == ENOENT || saved == ECONNREFUSED)
+			errmsg_set(e, "no natter server is running at %s; start one with 'natterd'", path);
+		else if (saved == EACCES)
+			errmsg_set(e, "permission denied connecting to %s; ask the server's owner for access (natterd --mode)",
+				   path);
+		else
+			errmsg_set(e, "cannot connect to %s: %s", path, strerror(saved));
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static int connect_tcp(const struct addr *a, struct errmsg *e)
+{
+	struct addrinfo hints, *res, *ai;
+	int fd = -1, rc, saved = ECONNREFUSED;
+	char where[ADDR_HOST_BYTES + 16];
+
+	addr_format(a, where, sizeof where);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(a->host, a->port, &hints, &res);
+	if (rc != 0) {
+		errmsg_set(e, "cannot resolve %s: %s", where, gai_strerror(rc));
+		errno = EHOSTUNREACH;
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0) {
+			saved = errno;
+			continue;
+		}
+		while ((rc = connect(fd, ai->ai_addr, ai->ai_addrlen)) < 0 && errno == EINTR)
+			;
+		if (rc == 0)
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		if (saved == ECONNREFUSED)
+			errmsg_set(e, "no natter server is listening on %s; start one with 'natterd --tcp %s'",
+				   where, a->port);
+		else
+			errmsg_set(e, "cannot connect to %s: %s", where, strerror(saved));
+		errno = saved;
+	}
+	return fd;
+}
+
+int addr_connect(const struct addr *a, struct errmsg *e)
+{
+	return a->kind == ADDR_UNIX ? connect_unix(a->path, e) : connect_tcp(a, e);
+}
+
+bool sockaddr_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		const unsigned char *b = in6->sin6_addr.s6_addr;
+		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+			return true;
+		return memcmp(b, mapped, sizeof mapped) == 0 && b[12] == 127;
+	}
+	return sa->sa_family == AF_UNIX;
+}

@@ -1,0 +1,171 @@
+/* proto.h - the natter wire protocol (PROTOCOL.md): frame types, limits, codec. */
+#ifndef NATTER_PROTO_H
+#define NATTER_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+enum {
+	PROTO_VERSION = 1,
+	FRAME_HEADER_BYTES = 4,
+	MAX_BODY_BYTES = 65536,
+	MAX_FRAME_BYTES = FRAME_HEADER_BYTES + MAX_BODY_BYTES,
+	MAX_NICK_BYTES = 24,
+	MAX_TEXT_BYTES = 4096,
+	MAX_REASON_BYTES = 200,
+	MAX_FIELDS = 8,
+};
+
+#define DEFAULT_ROOM "#lobby"
+
+enum frame_type {
+	T_HELLO = 0x01,
+	T_WELCOME = 0x02,
+	T_ERROR = 0x03,
+	T_BYE = 0x04,
+	T_PING = 0x05,
+	T_PONG = 0x06,
+	T_SAY = 0x10,
+	T_NICK = 0x11,
+	T_WHO = 0x12,
+	T_QUIT = 0x13,
+	T_MSG = 0x20,
+	T_JOIN = 0x21,
+	T_LEAVE = 0x22,
+	T_RENAME = 0x23,
+	T_WHOREPLY = 0x24,
+	T_NOTICE = 0x25,
+};
+
+/* Who may send a frame type. */
+enum frame_dir { DIR_C2S = 1, DIR_S2C = 2, DIR_BOTH = 3 };
+
+/* MSG and SAY flags. */
+enum { MSGF_ACTION = 0x01, MSGF_HISTORY = 0x02 };
+
+enum error_code {
+	ERR_VERSION = 100,
+	ERR_MALFORMED = 101,
+	ERR_FRAME_SIZE = 102,
+	ERR_UNKNOWN_TYPE = 103,
+	ERR_NOT_REGISTERED = 104,
+	ERR_SERVER_FULL = 105,
+	ERR_TIMEOUT = 106,
+	ERR_NICK_INVALID = 200,
+	ERR_NICK_TAKEN = 201,
+	ERR_BAD_TEXT = 202,
+	ERR_TEXT_TOO_LONG = 203,
+	ERR_NO_SUCH_TARGET = 204,
+};
+
+/* A 1xx error always ends the connection. */
+static inline bool error_is_fatal(unsigned code)
+{
+	return code >= 100 && code < 200;
+}
+
+/* A string field: a view into the frame body, not NUL-terminated. */
+struct str {
+	const char *p;
+	size_t len;
+};
+
+/* One decoded field: integers in n, strings in s. */
+struct field {
+	uint64_t n;
+	struct str s;
+};
+
+/*
+ * A decoded frame. Fields are indexed by the per-type enums below, in wire
+ * order; strings point into the body passed to proto_decode, so the frame
+ * lives no longer than that buffer.
+ */
+struct frame {
+	uint8_t type;
+	struct field f[MAX_FIELDS];
+	/* Bytes after the fixed fields: WHOREPLY entries, or ignored extensions. */
+	const unsigned char *rest;
+	size_t rest_len;
+};
+
+/* Field indexes, one enum per frame type (see PROTOCOL.md section 3). */
+enum { HELLO_VERSION, HELLO_NICK, HELLO_CLIENT };
+enum { WELCOME_VERSION, WELCOME_NICK, WELCOME_SERVER, WELCOME_ROOM, WELCOME_USERS };
+enum { ERROR_CODE, ERROR_TEXT };
+enum { BYE_REASON };
+enum { PING_TOKEN };
+enum { SAY_TARGET, SAY_FLAGS, SAY_TEXT };
+enum { NICK_NICK };
+enum { WHO_TARGET };
+enum { QUIT_REASON };
+enum { MSG_ID, MSG_TIME, MSG_TARGET, MSG_FROM, MSG_FLAGS, MSG_TEXT };
+enum { JOIN_TIME, JOIN_ROOM, JOIN_NICK, JOIN_LOGIN };
+enum { LEAVE_TIME, LEAVE_ROOM, LEAVE_NICK, LEAVE_REASON };
+enum { RENAME_TIME, RENAME_OLD, RENAME_NEW };
+enum { WHOREPLY_ROOM, WHOREPLY_MORE, WHOREPLY_COUNT };
+enum { NOTICE_TIME, NOTICE_TEXT };
+
+/* One WHOREPLY entry. */
+struct who_entry {
+	struct str nick;
+	struct str login;
+	uint32_t idle;
+};
+
+/* Name of a frame type ("HELLO"), or NULL if the type is unknown. */
+const char *frame_type_name(uint8_t type);
+/* Which side may send the type; 0 if unknown. */
+enum frame_dir frame_type_dir(uint8_t type);
+/* Short name of an error code ("ERR_NICK_TAKEN"), or "ERR_UNKNOWN". */
+const char *error_code_name(unsigned code);
+
+/*
+ * Look at the start of a byte stream. Returns the size of the whole first
+ * frame (header + body) if it is complete, 0 if more bytes are needed, or -1
+ * if the declared length is out of range (ERR_FRAME_SIZE), which is known as
+ * soon as the 4 header bytes are in: nothing need be allocated first.
+ */
+long frame_complete(const unsigned char *p, size_t n);
+/* Body length declared by a full 4-byte header. */
+uint32_t frame_body_len(const unsigned char *hdr);
+
+/*
+ * Decode one frame body (type byte first). Returns 0, or the error code
+ * (ERR_MALFORMED, ERR_UNKNOWN_TYPE) that the body deserves.
+ */
+int proto_decode(const unsigned char *body, size_t len, struct frame *f);
+
+/*
+ * Append a whole frame (header and body) to out, encoding f's fields by its
+ * type. Returns 0, or -1 if the type is unknown or the body would exceed
+ * MAX_BODY_BYTES (out is then left as it was).
+ */
+int proto_encode(struct buf *out, const struct frame *f);
+
+/* Build helpers for struct frame. */
+struct str str_c(const char *s);
+struct str str_n(const char *s, size_t n);
+bool str_eq(struct str a, const char *b);
+
+/*
+ * WHOREPLY building: begin writes the fixed part, add appends an entry if it
+ * fits in one frame (returns false when full: finish this frame with more=1
+ * and begin another), finish patches count, more and the length.
+ */
+struct who_builder {
+	struct buf *out;
+	size_t start;
+	uint16_t count;
+};
+void who_begin(struct who_builder *w, struct buf *out, struct str room);
+bool who_add(struct who_builder *w, const struct who_entry *e);
+void who_finish(struct who_builder *w, bool more);
+
+/* Iterate WHOREPLY entries: returns 1 with *e filled, 0 at end, -1 if malformed. */
+int who_next(const unsigned char **p, size_t *n, struct who_entry *e);
+
+#endif

@@ -1,0 +1,16 @@
+/* sys.h - small wrappers over POSIX calls that both programs use. */
+#ifndef NATTER_SYS_H
+#define NATTER_SYS_H
+
+#include <stdint.h>
+
+/* Wall-clock milliseconds since the epoch (the wire's time unit). */
+uint64_t wall_ms(void);
+/* Monotonic milliseconds, for deadlines and timeouts. */
+uint64_t mono_ms(void);
+/* Make fd non-blocking and close-on-exec; -1 with errno on failure. */
+int fd_nonblock_cloexec(int fd);
+/* Ignore SIGPIPE so a vanished peer is an EPIPE, not death. */
+int ignore_sigpipe(void);
+
+#endif

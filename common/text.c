@@ -1,0 +1,168 @@
+/* text.c - UTF-8 validation, chat text and nick rules, display sanitizing. */
+#include "text.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "proto.h"
+
+size_t utf8_decode(const char *str, size_t n, unsigned *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned c, min;
+	size_t len;
+
+	if (n == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		len = 2, c &= 0x1f, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3, c &= 0x0f, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0; /* continuation byte, overlong lead (c0/c1) or > f4 */
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
+	unsigned cp;
+
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_decode(s + i, n - i, &cp);
+
+		if (len == 0)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+enum text_verdict text_check(const char *s, size_t n, size_t max)
+{
+	unsigned cp;
+
+	if (n == 0)
+		return TEXT_EMPTY;
+	if (n > max)
+		return TEXT_TOO_LONG;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_decode(s + i, n - i, &cp);
+
+		if (len == 0)
+			return TEXT_BAD_UTF8;
+		if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
+			return TEXT_CONTROL;
+		i += len;
+	}
+	return TEXT_OK;
+}
+
+const char *text_verdict_str(enum text_verdict v)
+{
+	switch (v) {
+	case TEXT_OK: return "text is fine";
+	case TEXT_EMPTY: return "message is empty";
+	case TEXT_TOO_LONG: return "message is too long";
+	case TEXT_BAD_UTF8: return "message is not valid UTF-8";
+	case TEXT_CONTROL: return "message contains a control character";
+	}
+	return "message is not acceptable";
+}
+
+static const char *const reserved_nicks[] = {"server", "natter", "natterd", "system",
+					      "nobody"};
+
+bool nick_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > MAX_NICK_BYTES || s[0] == '-' || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+
+		if (!ok)
+			return false;
+	}
+	for (size_t i = 0; i < sizeof reserved_nicks / sizeof reserved_nicks[0]; i++)
+		if (nick_equal(s, n, reserved_nicks[i], strlen(reserved_nicks[i])))
+			return false;
+	return true;
+}
+
+bool nick_equal(const char *a, size_t an, const char *b, size_t bn)
+{
+	return an == bn && strncasecmp(a, b, an) == 0;
+}
+
+bool codepoint_unsafe(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+	       /* zero-width and direction marks, bidi embeddings and isolates */
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff ||
+	       /* interlinear annotation and other format controls */
+	       (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0x061c || cp == 0x115f ||
+	       cp == 0x1160 || cp == 0x3164 || cp == 0xffa0;
+}
+
+void text_sanitize(struct buf *out, const char *s, size_t n, int flags)
+{
+	char tmp[16];
+	unsigned cp;
+
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_decode(s + i, n - i, &cp);
+
+		if (len == 0) {
+			snprintf(tmp, sizeof tmp, "<%02X>", (unsigned char)s[i]);
+			buf_append(out, tmp, strlen(tmp));
+			i++;
+			continue;
+		}
+		if (cp == '\n' && (flags & SAN_KEEP_NEWLINE)) {
+			buf_append(out, "\n", 1);
+		} else if (cp == '\t') {
+			buf_append(out, " ", 1);
+		} else if (cp < 0x20 || cp == 0x7f) {
+			tmp[0] = '^';
+			tmp[1] = (char)(cp == 0x7f ? '?' : cp + 0x40);
+			buf_append(out, tmp, 2);
+		} else if (codepoint_unsafe(cp)) {
+			snprintf(tmp, sizeof tmp, "<U+%04X>", cp);
+			buf_append(out, tmp, strlen(tmp));
+		} else {
+			buf_append(out, s + i, len);
+		}
+		i += len;
+	}
+}
+
+size_t utf8_truncate(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	n = max;
+	/* Step back over continuation bytes to a character start. */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}

@@ -1,0 +1,7 @@
+/* version.h - the release version of natter's programs. */
+#ifndef NATTER_VERSION_H
+#define NATTER_VERSION_H
+
+#define NATTER_VERSION "0.1.0"
+
+#endif

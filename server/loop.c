@@ -1,0 +1,223 @@
+/* loop.c - the single poll() loop: slots, accepting, reading, batched writes, timers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "server.h"
+#include "signals.h"
+#include "sys.h"
+
+/* Add a pollfd slot for fd; c is NULL for the signal pipe and listeners. */
+void server_add_slot(struct server *s, int fd, struct client *c)
+{
+	if (s->nslots == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->pfds = xrealloc(s->pfds, s->cap * sizeof *s->pfds);
+		s->clients = xrealloc(s->clients, s->cap * sizeof *s->clients);
+	}
+	s->pfds[s->nslots] = (struct pollfd){.fd = fd, .events = POLLIN};
+	s->clients[s->nslots] = c;
+	if (c != NULL)
+		c->slot = (uint32_t)s->nslots;
+	s->nslots++;
+}
+
+/* Remember to flush c before the next poll. */
+static void mark_pending(struct server *s, struct client *c)
+{
+	if (c->pending_write)
+		return;
+	if (s->npending == s->pending_cap) {
+		s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 64;
+		s->pending = xrealloc(s->pending, s->pending_cap * sizeof *s->pending);
+	}
+	s->pending[s->npending++] = c;
+	c->pending_write = true;
+}
+
+/* Queue b for c; it is written at the end of this loop pass. */
+void server_queue(struct server *s, struct client *c, struct shbuf *b)
+{
+	if (c->state == CS_DEAD)
+		return;
+	outq_push(&c->out, b);
+	mark_pending(s, c);
+}
+
+/* Set what poll should wait for on c's slot. */
+static void update_events(struct server *s, struct client *c)
+{
+	short ev = 0;
+
+	if (c->state == CS_HELLO || c->state == CS_READY)
+		ev |= POLLIN;
+	if (c->out.count > 0)
+		ev |= POLLOUT;
+	s->pfds[c->slot].events = ev;
+}
+
+/* Write what c has queued; a client whose queue drains while closing is done. */
+static void flush_client(struct server *s, struct client *c)
+{
+	if (c->state == CS_DEAD)
+		return;
+	if (outq_flush(&c->out, c->fd) < 0) {
+		if (errno != EPIPE && errno != ECONNRESET)
+			log_info("client %llu: write failed: %s", (unsigned long long)c->serial,
+				 strerror(errno));
+		chat_leave(s, c, "connection lost");
+		client_kill(s, c);
+		return;
+	}
+	if (c->state == CS_CLOSING && c->out.count == 0) {
+		client_kill(s, c);
+		return;
+	}
+	update_events(s, c);
+}
+
+/*
+ * Write every queued output once per pass: many messages read in one pass
+ * leave one writev per recipient. A client dropped here may queue LEAVE
+ * notices for others; the walk reaches them too, since it rereads npending.
+ */
+static void flush_pending(struct server *s)
+{
+	for (size_t i = 0; i < s->npending; i++) {
+		struct client *c = s->pending[i];
+
+		c->pending_write = false;
+		flush_client(s, c);
+	}
+	s->npending = 0;
+}
+
+/* Remove dead clients' slots, moving the last slot into each hole. */
+static void reap_dead(struct server *s)
+{
+	for (size_t i = s->nfixed; i < s->nslots && s->ndead > 0;) {
+		struct client *c = s->clients[i];
+
+		if (c->state != CS_DEAD) {
+			i++;
+			continue;
+		}
+		s->nslots--;
+		s->pfds[i] = s->pfds[s->nslots];
+		s->clients[i] = s->clients[s->nslots];
+		if (i < s->nslots)
+			s->clients[i]->slot = (uint32_t)i;
+		free(c);
+		s->ndead--;
+		/* slot i now holds the moved client: look at it again */
+	}
+}
+
+static void begin_shutdown(struct server *s, int signo)
+{
+	uint64_t now = mono_ms();
+
+	log_info("signal %d: shutting down, saying goodbye to %zu client(s)", signo,
+		 s->nclients);
+	s->shutting_down = true;
+	s->shutdown_deadline_ms = now + SHUTDOWN_GRACE_MS;
+	listeners_close(s);
+	for (size_t i = 0; i < s->nfixed; i++)
+		if (s->clients[i] == NULL && s->pfds[i].fd != s->signal_fd)
+			s->pfds[i].fd = -1;
+	for (size_t i = s->nfixed; i < s->nslots; i++) {
+		struct client *c = s->clients[i];
+
+		if (c->state == CS_HELLO || c->state == CS_READY) {
+			chat_bye(s, c, "server shutting down", NULL);
+			c->close_deadline_ms = s->shutdown_deadline_ms;
+		}
+	}
+}
+
+static void handle_fixed(struct server *s, size_t i)
+{
+	if (s->pfds[i].fd == s->signal_fd) {
+		int signo = signals_drain(s->signal_fd);
+
+		if (signo != 0 && !s->shutting_down)
+			begin_shutdown(s, signo);
+		return;
+	}
+	for (int l = 0; l < s->nlisteners; l++)
+		if (s->listeners[l].fd == s->pfds[i].fd)
+			client_accept(s, &s->listeners[l]);
+}
+
+static void handle_client(struct server *s, struct client *c, short revents)
+{
+	if (revents & POLLNVAL) {
+		log_error("client %llu: descriptor not open (a bug); dropping it",
+			  (unsigned long long)c->serial);
+		client_kill(s, c);
+		return;
+	}
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) && c->state != CS_CLOSING)
+		client_readable(s, c);
+	else if (revents & (POLLHUP | POLLERR))
+		client_kill(s, c);
+	if (c->state != CS_DEAD && (revents & POLLOUT))
+		mark_pending(s, c);
+}
+
+static void tick(struct server *s, uint64_t now)
+{
+	for (size_t i = s->nfixed; i < s->nslots; i++)
+		client_tick(s, s->clients[i], now);
+}
+
+int server_run(struct server *s)
+{
+	s->next_tick_ms = mono_ms() + TICK_MS;
+	for (;;) {
+		uint64_t now = mono_ms();
+		int timeout, n;
+		size_t nslots;
+
+		if (s->shutting_down && (s->nclients == 0 || now >= s->shutdown_deadline_ms))
+			break;
+		timeout = now >= s->next_tick_ms ? 0 : (int)(s->next_tick_ms - now);
+		n = poll(s->pfds, s->nslots, timeout);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("poll failed: %s", strerror(errno));
+			return -1;
+		}
+		/* Slots accepted during this pass are appended: do not visit them yet. */
+		nslots = s->nslots;
+		for (size_t i = 0; i < nslots && n > 0; i++) {
+			short re = s->pfds[i].revents;
+
+			if (re == 0)
+				continue;
+			n--;
+			s->pfds[i].revents = 0;
+			if (s->clients[i] == NULL)
+				handle_fixed(s, i);
+			else
+				handle_client(s, s->clients[i], re);
+		}
+		now = mono_ms();
+		if (now >= s->next_tick_ms) {
+			tick(s, now);
+			s->next_tick_ms = now + TICK_MS;
+		}
+		flush_pending(s);
+		reap_dead(s);
+	}
+	/* Whoever is left did not drain in time. */
+	for (size_t i = s->nfixed; i < s->nslots; i++)
+		if (s->clients[i]->state != CS_DEAD)
+			client_kill(s, s->clients[i]);
+	reap_dead(s);
+	return 0;
+}

@@ -1,0 +1,289 @@
+/* main.c - natterd's entry point: parse the command line, open listeners, run the loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "server.h"
+#include "signals.h"
+#include "version.h"
+
+enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_RUNNING = 3 };
+
+enum long_only {
+	OPT_NO_UNIX = 256,
+	OPT_ALLOW_REMOTE,
+	OPT_MAX_CLIENTS,
+	OPT_MAX_QUEUE,
+	OPT_HELLO_TIMEOUT,
+	OPT_PING_INTERVAL,
+	OPT_PING_TIMEOUT,
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: natterd [options]\n"
+		"Serve natter chat on a UNIX socket (and loopback TCP with --tcp).\n"
+		"\n"
+		"  -s, --socket PATH       UNIX socket path (default: $XDG_RUNTIME_DIR/natter/natter.sock,\n"
+		"                          or /tmp/natter-UID/natter.sock)\n"
+		"  -m, --mode OCTAL        socket file permissions (default 0600; 0666 lets everyone in)\n"
+		"      --no-unix           do not listen on a UNIX socket (needs --tcp)\n"
+		"  -t, --tcp [HOST:]PORT   also listen on TCP; HOST defaults to 127.0.0.1, [::1]:PORT\n"
+		"                          for IPv6; may be given up to %d times\n"
+		"      --allow-remote      allow a non-loopback TCP address (no encryption, no passwords!)\n"
+		"  -n, --name NAME         server name shown to clients (default natterd)\n"
+		"      --max-clients N     connection limit (default: from the descriptor limit)\n"
+		"      --max-queue BYTES   per-client unread output before it is dropped (default %d)\n"
+		"      --hello-timeout S   seconds a new connection has to send HELLO (default %d)\n"
+		"      --ping-interval S   seconds of silence before a PING (default %d)\n"
+		"      --ping-timeout S    seconds to answer a PING (default %d)\n"
+		"  -q, --quiet             log only warnings and errors\n"
+		"  -h, --help              show this help\n"
+		"  -V, --version           show the version\n"
+		"\n"
+		"exit status: 0 after a clean shutdown (SIGINT, SIGTERM or SIGHUP), 1 on a runtime\n"
+		"error, 2 on a usage error, 3 if a server is already running on the socket path.\n",
+		MAX_LISTENERS, DEFAULT_MAX_QUEUE_BYTES, DEFAULT_HELLO_TIMEOUT_S,
+		DEFAULT_PING_INTERVAL_S, DEFAULT_PING_TIMEOUT_S);
+}
+
+/* Parse a decimal number in [min, max]; false if it is not one. */
+static bool parse_num(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (s[0] < '0' || s[0] > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static const char *option_name(const struct option *opts, int val)
+{
+	for (; opts->name != NULL; opts++)
+		if (opts->val == val)
+			return opts->name;
+	return "?";
+}
+
+static int parse_args(int argc, char **argv, struct config *cfg)
+{
+	static const struct option opts[] = {
+		{"socket", required_argument, NULL, 's'},
+		{"mode", required_argument, NULL, 'm'},
+		{"no-unix", no_argument, NULL, OPT_NO_UNIX},
+		{"tcp", required_argument, NULL, 't'},
+		{"allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE},
+		{"name", required_argument, NULL, 'n'},
+		{"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
+		{"max-queue", required_argument, NULL, OPT_MAX_QUEUE},
+		{"hello-timeout", required_argument, NULL, OPT_HELLO_TIMEOUT},
+		{"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
+		{"ping-timeout", required_argument, NULL, OPT_PING_TIMEOUT},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *socket_path = NULL;
+	struct errmsg e;
+	unsigned long v;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "s:m:t:n:qhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's': socket_path = optarg; break;
+		case 'm': {
+			char *end;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 8);
+			if (errno != 0 || *end != '\0' || optarg[0] == '\0' || v > 0777) {
+				fprintf(stderr, "natterd: --mode '%s' is not an octal mode from 0 to 0777\n",
+					optarg);
+				return -1;
+			}
+			cfg->socket_mode = (mode_t)v;
+			break;
+		}
+		case OPT_NO_UNIX: cfg->unix_enabled = false; break;
+		case 't':
+			if (cfg->ntcp == MAX_LISTENERS) {
+				fprintf(stderr, "natterd: at most %d --tcp addresses\n", MAX_LISTENERS);
+				return -1;
+			}
+			if (addr_parse_tcp(optarg, "127.0.0.1", &cfg->tcp[cfg->ntcp], &e) < 0) {
+				fprintf(stderr, "natterd: %s\n", e.text);
+				return -1;
+			}
+			cfg->ntcp++;
+			break;
+		case OPT_ALLOW_REMOTE: cfg->allow_remote = true; break;
+		case 'n':
+			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof cfg->name) {
+				fprintf(stderr, "natterd: --name must be 1 to %zu bytes\n",
+					sizeof cfg->name - 1);
+				return -1;
+			}
+			snprintf(cfg->name, sizeof cfg->name, "%s", optarg);
+			break;
+		case OPT_MAX_CLIENTS:
+		case OPT_MAX_QUEUE:
+		case OPT_HELLO_TIMEOUT:
+		case OPT_PING_INTERVAL:
+		case OPT_PING_TIMEOUT:
+			if (!parse_num(optarg, 1, ch == OPT_MAX_QUEUE ? 1UL << 30 : 1000000, &v)) {
+				fprintf(stderr, "natterd: '%s' is not a valid number for --%s\n", optarg,
+					option_name(opts, ch));
+				return -1;
+			}
+			if (ch == OPT_MAX_CLIENTS)
+				cfg->max_clients = v;
+			else if (ch == OPT_MAX_QUEUE)
+				cfg->max_queue_bytes = v;
+			else if (ch == OPT_HELLO_TIMEOUT)
+				cfg->hello_timeout_s = (unsigned)v;
+			else if (ch == OPT_PING_INTERVAL)
+				cfg->ping_interval_s = (unsigned)v;
+			else
+				cfg->ping_timeout_s = (unsigned)v;
+			break;
+		case 'q': log_set_level(LOG_WARN); break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case 'V': printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION); exit(EXIT_OK);
+		default: fprintf(stderr, "natterd: try 'natterd --help'\n"); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "natterd: unexpected argument '%s'; try 'natterd --help'\n", argv[optind]);
+		return -1;
+	}
+	if (!cfg->unix_enabled && cfg->ntcp == 0) {
+		fprintf(stderr, "natterd: --no-unix needs at least one --tcp address\n");
+		return -1;
+	}
+	if (cfg->unix_enabled) {
+		struct addr a;
+
+		if (socket_path != NULL) {
+			if (addr_set_unix(&a, socket_path, &e) < 0) {
+				fprintf(stderr, "natterd: %s\n", e.text);
+				return -1;
+			}
+			snprintf(cfg->socket_path, sizeof cfg->socket_path, "%s", socket_path);
+		} else if (sockpath_default(cfg->socket_path, sizeof cfg->socket_path, true, &e) < 0) {
+			fprintf(stderr, "natterd: %s\n", e.text);
+			return -2;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Raise the soft descriptor limit to the hard one and size --max-clients
+ * from it, keeping a few for listeners and the reserve.
+ */
+static void size_limits(struct config *cfg)
+{
+	struct rlimit rl;
+	size_t cap = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rlim_t old = rl.rlim_cur;
+
+			rl.rlim_cur = rl.rlim_max;
+			if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+				rl.rlim_cur = old;
+		}
+		if (rl.rlim_cur != RLIM_INFINITY)
+			cap = rl.rlim_cur > FD_RESERVE * 2 ? (size_t)rl.rlim_cur - FD_RESERVE : FD_RESERVE;
+		else
+			cap = 1u << 20;
+	}
+	if (cfg->max_clients == 0 || cfg->max_clients > cap) {
+		if (cfg->max_clients > cap)
+			log_warn("--max-clients %zu is above what the descriptor limit allows; using %zu",
+				 cfg->max_clients, cap);
+		cfg->max_clients = cap;
+	}
+}
+
+static int server_setup(struct server *s, struct errmsg *e)
+{
+	s->signal_fd = signals_init();
+	if (s->signal_fd < 0) {
+		errmsg_set(e, "cannot set up signal handling: %s", strerror(errno));
+		return -1;
+	}
+	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	s->rscratch = xmalloc(READ_CHUNK_BYTES);
+	size_limits(&s->cfg);
+	if (listeners_open(s, e) < 0)
+		return -1;
+	server_add_slot(s, s->signal_fd, NULL);
+	for (int i = 0; i < s->nlisteners; i++)
+		server_add_slot(s, s->listeners[i].fd, NULL);
+	s->nfixed = s->nslots;
+	return 0;
+}
+
+static void server_cleanup(struct server *s)
+{
+	listeners_close(s);
+	if (s->signal_fd >= 0)
+		close(s->signal_fd);
+	if (s->reserve_fd >= 0)
+		close(s->reserve_fd);
+	free(s->pfds);
+	free(s->clients);
+	free(s->pending);
+	free(s->rscratch);
+	buf_free(&s->enc);
+}
+
+int main(int argc, char **argv)
+{
+	struct server s = {
+		.cfg = {
+			.unix_enabled = true,
+			.socket_mode = 0600,
+			.name = "natterd",
+			.max_queue_bytes = DEFAULT_MAX_QUEUE_BYTES,
+			.hello_timeout_s = DEFAULT_HELLO_TIMEOUT_S,
+			.ping_interval_s = DEFAULT_PING_INTERVAL_S,
+			.ping_timeout_s = DEFAULT_PING_TIMEOUT_S,
+		},
+		.signal_fd = -1,
+		.reserve_fd = -1,
+	};
+	struct errmsg e;
+	int rc;
+
+	rc = parse_args(argc, argv, &s.cfg);
+	if (rc < 0)
+		return rc == -2 ? EXIT_RUNTIME : EXIT_USAGE;
+	if (server_setup(&s, &e) < 0) {
+		fprintf(stderr, "natterd: %s\n", e.text);
+		rc = errno == EADDRINUSE ? EXIT_RUNNING : EXIT_RUNTIME;
+		server_cleanup(&s);
+		return rc;
+	}
+	rc = server_run(&s) < 0 ? EXIT_RUNTIME : EXIT_OK;
+	server_cleanup(&s);
+	log_info("stopped");
+	return rc;
+}

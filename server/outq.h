@@ -1,0 +1,41 @@
+/* outq.h - a client's queue of shared output buffers, drained with writev. */
+#ifndef NATTER_OUTQ_H
+#define NATTER_OUTQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* One queued buffer and how much of it has been written already. */
+struct outref {
+	struct shbuf *buf;
+	uint32_t off;
+};
+
+/* A ring of buffer references; an empty queue holds no memory. */
+struct outq {
+	struct outref *items;
+	uint32_t head;
+	uint32_t count;
+	uint32_t cap;
+	size_t bytes; /* unwritten bytes across all items */
+};
+
+/* Queue buf (taking a new reference to it). */
+void outq_push(struct outq *q, struct shbuf *buf);
+
+/*
+ * Write as much as the socket takes, several buffers per writev. Returns 0
+ * (queue empty or the socket is full) or -1 with errno on a write error.
+ */
+int outq_flush(struct outq *q, int fd);
+
+/* Drop every buffer not yet started, keeping a half-written one so the
+ * stream stays framed. */
+void outq_drop_unstarted(struct outq *q);
+
+/* Release every reference and the ring itself. */
+void outq_free(struct outq *q);
+
+#endif

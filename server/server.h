@@ -1,0 +1,144 @@
+/* server.h - natterd's state: the listeners, the clients, and the one poll loop. */
+#ifndef NATTER_SERVER_H
+#define NATTER_SERVER_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "addr.h"
+#include "buf.h"
+#include "outq.h"
+#include "proto.h"
+
+enum {
+	MAX_LISTENERS = 8,
+	MAX_LOGIN_BYTES = 32,
+	PRE_HELLO_MAX_BYTES = 512,   /* largest frame accepted before HELLO */
+	ACCEPTS_PER_LOOP = 64,       /* so a connect storm cannot starve traffic */
+	READ_CHUNK_BYTES = 65536,
+	TICK_MS = 1000,              /* housekeeping period (timeouts, pings) */
+	CLOSE_GRACE_MS = 5000,       /* how long a closing client may take to drain */
+	SHUTDOWN_GRACE_MS = 2000,    /* how long shutdown waits for clients to drain */
+	DEFAULT_MAX_QUEUE_BYTES = 1024 * 1024,
+	DEFAULT_HELLO_TIMEOUT_S = 10,
+	DEFAULT_PING_INTERVAL_S = 30,
+	DEFAULT_PING_TIMEOUT_S = 30,
+	FD_RESERVE = 16,             /* descriptors kept back from --max-clients */
+};
+
+enum transport { TR_UNIX, TR_TCP };
+
+enum client_state {
+	CS_HELLO,   /* connected, waiting for HELLO */
+	CS_READY,   /* registered: in the room */
+	CS_CLOSING, /* BYE or ERROR queued: draining, reading nothing more */
+	CS_DEAD,    /* closed; its slot is reclaimed at the end of the loop pass */
+};
+
+struct client {
+	int fd;
+	uint32_t slot; /* index in server.pfds and server.clients */
+	enum client_state state;
+	enum transport transport;
+	uint64_t serial; /* connection number, for the log */
+	char nick[MAX_NICK_BYTES + 1];
+	char login[MAX_LOGIN_BYTES + 1]; /* from SO_PEERCRED; empty on TCP */
+	bool has_cred;
+	uid_t uid;
+	pid_t pid;
+	/* Only a partial frame lives here, so an idle client holds no buffer. */
+	unsigned char *rbuf;
+	uint32_t rlen;
+	uint32_t rcap;
+	bool got_bytes;
+	struct outq out;
+	bool pending_write; /* listed in server.pending */
+	bool slow;          /* over --max-queue during a broadcast */
+	uint64_t connected_ms;
+	uint64_t last_rx_ms;
+	uint64_t last_msg_ms;
+	uint64_t ping_sent_ms; /* 0 when no PING is outstanding */
+	uint64_t close_deadline_ms;
+};
+
+struct listener {
+	int fd;
+	enum transport transport;
+	char where[ADDR_PATH_BYTES];
+};
+
+struct config {
+	char socket_path[ADDR_PATH_BYTES];
+	bool unix_enabled;
+	mode_t socket_mode;
+	struct addr tcp[MAX_LISTENERS];
+	int ntcp;
+	bool allow_remote;
+	char name[64];
+	size_t max_clients; /* 0 = derive from the descriptor limit */
+	size_t max_queue_bytes;
+	unsigned hello_timeout_s;
+	unsigned ping_interval_s;
+	unsigned ping_timeout_s;
+};
+
+struct server {
+	struct config cfg;
+	/*
+	 * pfds[i] and clients[i] describe the same descriptor. The first nfixed
+	 * slots are the signal pipe and the listeners (clients[i] == NULL).
+	 */
+	struct pollfd *pfds;
+	struct client **clients;
+	size_t nslots;
+	size_t cap;
+	size_t nfixed;
+	size_t ndead;
+	struct listener listeners[MAX_LISTENERS];
+	int nlisteners;
+	int signal_fd;
+	int reserve_fd; /* spare descriptor, given up to shed accepts on EMFILE */
+	bool unix_bound; /* we created socket_path and must remove it */
+	/* Clients with output queued during this pass, flushed before poll. */
+	struct client **pending;
+	size_t npending;
+	size_t pending_cap;
+	size_t nclients;
+	size_t nready;
+	uint64_t next_serial;
+	uint64_t next_msg_id;
+	uint64_t next_tick_ms;
+	bool shutting_down;
+	uint64_t shutdown_deadline_ms;
+	unsigned char *rscratch; /* READ_CHUNK_BYTES, shared by all clients */
+	struct buf enc;          /* scratch for encoding outgoing frames */
+};
+
+/* listen.c */
+int listeners_open(struct server *s, struct errmsg *e);
+void listeners_close(struct server *s);
+
+/* loop.c */
+int server_run(struct server *s);
+void server_add_slot(struct server *s, int fd, struct client *c);
+void server_queue(struct server *s, struct client *c, struct shbuf *b);
+
+/* client.c */
+void client_accept(struct server *s, struct listener *l);
+void client_readable(struct server *s, struct client *c);
+void client_kill(struct server *s, struct client *c);
+void client_close_after(struct server *s, struct client *c, struct shbuf *last);
+void client_send_frame(struct server *s, struct client *c, const struct frame *f);
+void client_send_error(struct server *s, struct client *c, unsigned code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void client_tick(struct server *s, struct client *c, uint64_t now);
+
+/* chat.c */
+void chat_handle(struct server *s, struct client *c, const struct frame *f);
+void chat_leave(struct server *s, struct client *c, const char *reason);
+struct shbuf *chat_encode(struct server *s, const struct frame *f);
+void chat_bye(struct server *s, struct client *c, const char *bye_reason, const char *leave_reason);
+
+#endif

@@ -33,7 +33,9 @@ HELPER_SRC = $(wildcard tests/helpers/*.c)
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
 CLIENT_OBJ = $(CLIENT_SRC:%.c=$(BUILD)/%.o)
-# Unit tests link the client's pure modules (no main, no curses calls).
+# Unit tests link the programs' modules from archives (no main), so each
+# test pulls in only what it uses.
+SERVER_LIB_OBJ = $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJ))
 CLIENT_LIB_OBJ = $(filter-out $(BUILD)/tui/main.o,$(CLIENT_OBJ))
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BIN)/%)
@@ -49,6 +51,12 @@ $(BUILD)/.deps-ok: tools/deps.sh
 	@mkdir -p $(BUILD) && touch $@
 
 $(BUILD)/libcommon.a: $(COMMON_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/libserver.a: $(SERVER_LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/libclient.a: $(CLIENT_LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BIN)/natterd: $(SERVER_OBJ) $(BUILD)/libcommon.a
@@ -75,7 +83,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CLIENT_LIB_OBJ) $(BUILD)/libcommon.a
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libserver.a $(BUILD)/libclient.a $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(TUI_LIBS)
 

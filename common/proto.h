@@ -135,7 +135,9 @@ uint32_t frame_body_len(const unsigned char *hdr);
 
 /*
  * Decode one frame body (type byte first). Returns 0, or the error code
- * (ERR_MALFORMED, ERR_UNKNOWN_TYPE) that the body deserves.
+ * the body deserves: ERR_FRAME_SIZE (empty), ERR_UNKNOWN_TYPE or
+ * ERR_MALFORMED (a field runs past the end). WHOREPLY entries are left in
+ * rest for who_next.
  */
 int proto_decode(const unsigned char *body, size_t len, struct frame *f);
 

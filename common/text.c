@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "proto.h"
 
@@ -108,20 +107,35 @@ bool nick_valid(const char *s, size_t n)
 	return true;
 }
 
+/* ASCII-only folding over all n bytes: strncasecmp stops at a NUL and follows the locale. */
+static unsigned char ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
 bool nick_equal(const char *a, size_t an, const char *b, size_t bn)
 {
-	return an == bn && strncasecmp(a, b, an) == 0;
+	if (an != bn)
+		return false;
+	for (size_t i = 0; i < an; i++)
+		if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
+			return false;
+	return true;
 }
 
 bool codepoint_unsafe(unsigned cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
-	       /* zero-width and direction marks, bidi embeddings and isolates */
+	       /* zero-width and direction marks, bidi embeddings, isolates, deprecated format */
 	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff ||
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
 	       /* interlinear annotation and other format controls */
 	       (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0x061c || cp == 0x115f ||
-	       cp == 0x1160 || cp == 0x3164 || cp == 0xffa0;
+	       cp == 0x1160 || cp == 0x3164 || cp == 0xffa0 ||
+	       /* line and paragraph separators, soft hyphen, Mongolian vowel separator */
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x00ad || cp == 0x180e ||
+	       /* tag characters: invisible, and used to smuggle text */
+	       (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
 void text_sanitize(struct buf *out, const char *s, size_t n, int flags)

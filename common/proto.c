@@ -1,6 +1,8 @@
 /* proto.c - table-driven encoder and decoder for natter frames. */
 #include "proto.h"
 
+#include "errmsg.h"
+
 #include <string.h>
 
 /*
@@ -16,7 +18,7 @@ struct frame_spec {
 };
 
 static const struct frame_spec specs[] = {
-	{T_HELLO, DIR_C2S, "HELLO", "hss"},
+	{T_HELLO, DIR_C2S, "HELLO", "hss"}, /* + optional q resume */
 	{T_WELCOME, DIR_S2C, "WELCOME", "hsssw"},
 	{T_ERROR, DIR_S2C, "ERROR", "hs"},
 	{T_BYE, DIR_S2C, "BYE", "s"},
@@ -26,13 +28,27 @@ static const struct frame_spec specs[] = {
 	{T_NICK, DIR_C2S, "NICK", "s"},
 	{T_WHO, DIR_C2S, "WHO", "s"},
 	{T_QUIT, DIR_C2S, "QUIT", "s"},
+	{T_ENTER, DIR_C2S, "ENTER", "sq"},
+	{T_PART, DIR_C2S, "PART", "ss"},
+	{T_LIST, DIR_C2S, "LIST", ""},
+	{T_TOPIC, DIR_C2S, "TOPIC", "sbs"},
+	{T_AWAY, DIR_C2S, "AWAY", "s"},
 	{T_MSG, DIR_S2C, "MSG", "qqssbs"},
 	{T_JOIN, DIR_S2C, "JOIN", "qsss"},
 	{T_LEAVE, DIR_S2C, "LEAVE", "qsss"},
 	{T_RENAME, DIR_S2C, "RENAME", "qss"},
 	{T_WHOREPLY, DIR_S2C, "WHOREPLY", "sbh"},
 	{T_NOTICE, DIR_S2C, "NOTICE", "qs"},
+	{T_TOPICIS, DIR_S2C, "TOPICIS", "qsss"},
+	{T_ROOMLIST, DIR_S2C, "ROOMLIST", "bh"},
+	{T_MISSED, DIR_S2C, "MISSED", "sqqb"},
 };
+
+/* The repeated entries that follow a list frame's fixed fields. */
+static const char *list_entry_spec(uint8_t type)
+{
+	return type == T_WHOREPLY ? "sswbss" : type == T_ROOMLIST ? "sws" : NULL;
+}
 
 static const struct frame_spec *spec_of(uint8_t type)
 {
@@ -71,6 +87,9 @@ const char *error_code_name(unsigned code)
 	case ERR_BAD_TEXT: return "ERR_BAD_TEXT";
 	case ERR_TEXT_TOO_LONG: return "ERR_TEXT_TOO_LONG";
 	case ERR_NO_SUCH_TARGET: return "ERR_NO_SUCH_TARGET";
+	case ERR_ROOM_INVALID: return "ERR_ROOM_INVALID";
+	case ERR_ROOM_LIMIT: return "ERR_ROOM_LIMIT";
+	case ERR_NOT_ALLOWED: return "ERR_NOT_ALLOWED";
 	default: return "ERR_UNKNOWN";
 	}
 }
@@ -173,6 +192,12 @@ int proto_decode(const unsigned char *body, size_t len, struct frame *f)
 		return ERR_MALFORMED;
 	f->rest = body + 1 + used;
 	f->rest_len = len - 1 - (size_t)used;
+	/* HELLO's resume id is optional: older clients end before it. */
+	if (f->type == T_HELLO && f->rest_len >= 8) {
+		f->f[HELLO_RESUME].n = get_be(f->rest, 8);
+		f->rest += 8;
+		f->rest_len -= 8;
+	}
 	return 0;
 }
 
@@ -218,6 +243,8 @@ int proto_encode(struct buf *out, const struct frame *f)
 		if (encode_field(out, s->fields[i], &f->f[i]) < 0)
 			goto fail;
 	}
+	if (f->type == T_HELLO && f->f[HELLO_RESUME].n != 0)
+		encode_field(out, 'q', &f->f[HELLO_RESUME]);
 	buf_append(out, f->rest, f->rest_len);
 	if (patch_length(out, start) < 0)
 		goto fail;
@@ -245,62 +272,123 @@ bool str_eq(struct str a, const char *b)
 }
 
 
-void who_begin(struct who_builder *w, struct buf *out, struct str room)
+void list_begin(struct list_builder *l, struct buf *out, const struct frame *head)
 {
-	struct frame f = {.type = T_WHOREPLY};
+	const struct frame_spec *s = spec_of(head->type);
+	unsigned char hdr[FRAME_HEADER_BYTES + 1] = {0, 0, 0, 0, head->type};
+	size_t nfixed;
 
-	f.f[WHOREPLY_ROOM].s = room;
-	w->out = out;
-	w->start = out->len;
-	w->count = 0;
-	/* Room names are short; encoding the fixed part cannot overflow. */
-	buf_append(out, (unsigned char[4]){0}, FRAME_HEADER_BYTES);
-	buf_append(out, &f.type, 1);
-	encode_field(out, 's', &f.f[WHOREPLY_ROOM]);
-	encode_field(out, 'b', &f.f[WHOREPLY_MORE]);
-	encode_field(out, 'h', &f.f[WHOREPLY_COUNT]);
+	if (s == NULL || list_entry_spec(head->type) == NULL)
+		fatal("list_begin: frame type 0x%02x is not a list", head->type);
+	nfixed = strlen(s->fields);
+
+	l->out = out;
+	l->start = out->len;
+	l->count = 0;
+	l->type = head->type;
+	buf_append(out, hdr, sizeof hdr);
+	/* The fixed part is short strings and integers: it always fits. */
+	for (size_t i = 0; i < nfixed; i++)
+		encode_field(out, s->fields[i], &head->f[i]);
+	l->more_at = out->len - 3; /* every list type ends its fixed part with b more, h count */
 }
 
-bool who_add(struct who_builder *w, const struct who_entry *e)
+/* Encoded size of an entry, or SIZE_MAX if a string is too long for a field. */
+static size_t entry_size(const char *spec, const struct field *e)
 {
-	size_t body = w->out->len - w->start - FRAME_HEADER_BYTES;
-	size_t need = 2 + e->nick.len + 2 + e->login.len + 4;
-	struct field fl[3] = {{.s = e->nick}, {.s = e->login}, {.n = e->idle}};
+	size_t n = 0;
 
-	if (body + need > MAX_BODY_BYTES || w->count == UINT16_MAX)
+	for (size_t i = 0; spec[i] != '\0'; i++) {
+		if (spec[i] == 's') {
+			if (e[i].s.len > UINT16_MAX)
+				return SIZE_MAX;
+			n += 2 + e[i].s.len;
+		} else {
+			n += width_of(spec[i]);
+		}
+	}
+	return n;
+}
+
+bool list_add(struct list_builder *l, const struct field *entry)
+{
+	const char *spec = list_entry_spec(l->type);
+	size_t body = l->out->len - l->start - FRAME_HEADER_BYTES;
+	size_t need;
+
+	if (spec == NULL)
 		return false;
-	encode_field(w->out, 's', &fl[0]);
-	encode_field(w->out, 's', &fl[1]);
-	encode_field(w->out, 'w', &fl[2]);
-	w->count++;
+	need = entry_size(spec, entry);
+	if (need == SIZE_MAX || body + need > MAX_BODY_BYTES || l->count == UINT16_MAX)
+		return false;
+	for (size_t i = 0; spec[i] != '\0'; i++)
+		encode_field(l->out, spec[i], &entry[i]);
+	l->count++;
 	return true;
 }
 
-void who_finish(struct who_builder *w, bool more)
+void list_finish(struct list_builder *l, bool more)
 {
-	unsigned char *body = w->out->data + w->start + FRAME_HEADER_BYTES;
-	size_t room_len = (size_t)get_be(body + 1, 2);
-	unsigned char *more_at = body + 1 + 2 + room_len;
+	unsigned char *at = l->out->data + l->more_at;
 
-	more_at[0] = more ? 1 : 0;
-	put_be(more_at + 1, w->count, 2);
-	patch_length(w->out, w->start);
+	at[0] = more ? 1 : 0;
+	put_be(at + 1, l->count, 2);
+	patch_length(l->out, l->start);
 }
 
-int who_next(const unsigned char **p, size_t *n, struct who_entry *e)
+int list_next(uint8_t type, const unsigned char **p, size_t *n, struct field *entry)
 {
-	struct field fl[3];
+	const char *spec = list_entry_spec(type);
 	long used;
 
 	if (*n == 0)
 		return 0;
-	used = decode_fields("ssw", *p, *n, fl);
+	if (spec == NULL)
+		return -1;
+	used = decode_fields(spec, *p, *n, entry);
 	if (used < 0)
 		return -1;
-	e->nick = fl[0].s;
-	e->login = fl[1].s;
-	e->idle = (uint32_t)fl[2].n;
 	*p += used;
 	*n -= (size_t)used;
 	return 1;
+}
+
+void who_begin(struct list_builder *w, struct buf *out, struct str room)
+{
+	struct frame f = {.type = T_WHOREPLY};
+
+	f.f[WHOREPLY_ROOM].s = room;
+	list_begin(w, out, &f);
+}
+
+bool who_add(struct list_builder *w, const struct who_entry *e)
+{
+	struct field fl[6] = {
+		[WHOE_NICK] = {.s = e->nick},   [WHOE_LOGIN] = {.s = e->login},
+		[WHOE_IDLE] = {.n = e->idle},   [WHOE_FLAGS] = {.n = e->flags},
+		[WHOE_AWAY] = {.s = e->away},   [WHOE_ROOMS] = {.s = e->rooms},
+	};
+
+	return list_add(w, fl);
+}
+
+void who_finish(struct list_builder *w, bool more)
+{
+	list_finish(w, more);
+}
+
+int who_next(const unsigned char **p, size_t *n, struct who_entry *e)
+{
+	struct field fl[6];
+	int rc = list_next(T_WHOREPLY, p, n, fl);
+
+	if (rc == 1) {
+		e->nick = fl[WHOE_NICK].s;
+		e->login = fl[WHOE_LOGIN].s;
+		e->idle = (uint32_t)fl[WHOE_IDLE].n;
+		e->flags = (uint8_t)fl[WHOE_FLAGS].n;
+		e->away = fl[WHOE_AWAY].s;
+		e->rooms = fl[WHOE_ROOMS].s;
+	}
+	return rc;
 }

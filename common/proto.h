@@ -16,6 +16,9 @@ enum {
 	MAX_NICK_BYTES = 24,
 	MAX_TEXT_BYTES = 4096,
 	MAX_REASON_BYTES = 200,
+	MAX_TOPIC_BYTES = 300,
+	MAX_ROOM_BYTES = 32,
+	MAX_LINE_BYTES = 4200,
 	MAX_FIELDS = 8,
 };
 
@@ -32,12 +35,20 @@ enum frame_type {
 	T_NICK = 0x11,
 	T_WHO = 0x12,
 	T_QUIT = 0x13,
+	T_ENTER = 0x14,
+	T_PART = 0x15,
+	T_LIST = 0x16,
+	T_TOPIC = 0x17,
+	T_AWAY = 0x18,
 	T_MSG = 0x20,
 	T_JOIN = 0x21,
 	T_LEAVE = 0x22,
 	T_RENAME = 0x23,
 	T_WHOREPLY = 0x24,
 	T_NOTICE = 0x25,
+	T_TOPICIS = 0x26,
+	T_ROOMLIST = 0x27,
+	T_MISSED = 0x28,
 };
 
 /* Who may send a frame type. */
@@ -45,6 +56,9 @@ enum frame_dir { DIR_C2S = 1, DIR_S2C = 2, DIR_BOTH = 3 };
 
 /* MSG and SAY flags. */
 enum { MSGF_ACTION = 0x01, MSGF_HISTORY = 0x02 };
+
+/* WHOREPLY entry flags. */
+enum { WHOF_NOID = 0x01, WHOF_AWAY = 0x02 };
 
 enum error_code {
 	ERR_VERSION = 100,
@@ -59,6 +73,9 @@ enum error_code {
 	ERR_BAD_TEXT = 202,
 	ERR_TEXT_TOO_LONG = 203,
 	ERR_NO_SUCH_TARGET = 204,
+	ERR_ROOM_INVALID = 205,
+	ERR_ROOM_LIMIT = 206,
+	ERR_NOT_ALLOWED = 207,
 };
 
 /* A 1xx error always ends the connection. */
@@ -93,7 +110,7 @@ struct frame {
 };
 
 /* Field indexes, one enum per frame type (see PROTOCOL.md section 3). */
-enum { HELLO_VERSION, HELLO_NICK, HELLO_CLIENT };
+enum { HELLO_VERSION, HELLO_NICK, HELLO_CLIENT, HELLO_RESUME };
 enum { WELCOME_VERSION, WELCOME_NICK, WELCOME_SERVER, WELCOME_ROOM, WELCOME_USERS };
 enum { ERROR_CODE, ERROR_TEXT };
 enum { BYE_REASON };
@@ -102,18 +119,31 @@ enum { SAY_TARGET, SAY_FLAGS, SAY_TEXT };
 enum { NICK_NICK };
 enum { WHO_TARGET };
 enum { QUIT_REASON };
+enum { ENTER_ROOM, ENTER_AFTER };
+enum { PART_ROOM, PART_REASON };
+enum { TOPIC_ROOM, TOPIC_SET, TOPIC_TEXT };
+enum { AWAY_TEXT };
 enum { MSG_ID, MSG_TIME, MSG_TARGET, MSG_FROM, MSG_FLAGS, MSG_TEXT };
 enum { JOIN_TIME, JOIN_ROOM, JOIN_NICK, JOIN_LOGIN };
 enum { LEAVE_TIME, LEAVE_ROOM, LEAVE_NICK, LEAVE_REASON };
 enum { RENAME_TIME, RENAME_OLD, RENAME_NEW };
 enum { WHOREPLY_ROOM, WHOREPLY_MORE, WHOREPLY_COUNT };
 enum { NOTICE_TIME, NOTICE_TEXT };
+enum { TOPICIS_TIME, TOPICIS_ROOM, TOPICIS_NICK, TOPICIS_TEXT };
+enum { ROOMLIST_MORE, ROOMLIST_COUNT };
+enum { MISSED_ROOM, MISSED_COUNT, MISSED_FIRST, MISSED_EXACT };
+/* Entry fields of WHOREPLY and ROOMLIST lists. */
+enum { WHOE_NICK, WHOE_LOGIN, WHOE_IDLE, WHOE_FLAGS, WHOE_AWAY, WHOE_ROOMS };
+enum { ROOME_NAME, ROOME_MEMBERS, ROOME_TOPIC };
 
 /* One WHOREPLY entry. */
 struct who_entry {
 	struct str nick;
 	struct str login;
 	uint32_t idle;
+	uint8_t flags;
+	struct str away;
+	struct str rooms;
 };
 
 /* Name of a frame type ("HELLO"), or NULL if the type is unknown. */
@@ -154,20 +184,29 @@ struct str str_n(const char *s, size_t n);
 bool str_eq(struct str a, const char *b);
 
 /*
- * WHOREPLY building: begin writes the fixed part, add appends an entry if it
- * fits in one frame (returns false when full: finish this frame with more=1
- * and begin another), finish patches count, more and the length.
+ * Building a list frame (WHOREPLY, ROOMLIST): begin encodes head's fixed
+ * fields, add appends an entry if it fits in the frame (false when full:
+ * finish this frame with more=1 and begin another), finish patches the
+ * count, the more flag and the length.
  */
-struct who_builder {
+struct list_builder {
 	struct buf *out;
 	size_t start;
+	size_t more_at;
 	uint16_t count;
+	uint8_t type;
 };
-void who_begin(struct who_builder *w, struct buf *out, struct str room);
-bool who_add(struct who_builder *w, const struct who_entry *e);
-void who_finish(struct who_builder *w, bool more);
+void list_begin(struct list_builder *l, struct buf *out, const struct frame *head);
+bool list_add(struct list_builder *l, const struct field *entry);
+void list_finish(struct list_builder *l, bool more);
 
-/* Iterate WHOREPLY entries: returns 1 with *e filled, 0 at end, -1 if malformed. */
+/* Iterate the entries of a list frame of type: 1 with entry filled, 0 at end, -1 if malformed. */
+int list_next(uint8_t type, const unsigned char **p, size_t *n, struct field *entry);
+
+/* WHOREPLY in terms of struct who_entry. */
+void who_begin(struct list_builder *w, struct buf *out, struct str room);
+bool who_add(struct list_builder *w, const struct who_entry *e);
+void who_finish(struct list_builder *w, bool more);
 int who_next(const unsigned char **p, size_t *n, struct who_entry *e);
 
 #endif

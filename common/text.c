@@ -89,18 +89,32 @@ const char *text_verdict_str(enum text_verdict v)
 static const char *const reserved_nicks[] = {"server", "natter", "natterd", "system",
 					      "nobody"};
 
-bool nick_valid(const char *s, size_t n)
+/* Letters, digits, '_', '-', '.', and extra (a string of more allowed bytes). */
+static bool name_chars_ok(const char *s, size_t n, const char *extra)
 {
-	if (n == 0 || n > MAX_NICK_BYTES || s[0] == '-' || s[0] == '.')
-		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+			  (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+			  (c != '\0' && strchr(extra, c) != NULL);
 
 		if (!ok)
 			return false;
 	}
+	return true;
+}
+
+bool room_valid(const char *s, size_t n)
+{
+	return n >= 2 && n <= MAX_ROOM_BYTES && s[0] == '#' && name_chars_ok(s + 1, n - 1, "");
+}
+
+bool nick_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > MAX_NICK_BYTES || s[0] == '-' || s[0] == '.' || s[0] == '/')
+		return false;
+	if (!name_chars_ok(s, n, "/"))
+		return false;
 	for (size_t i = 0; i < sizeof reserved_nicks / sizeof reserved_nicks[0]; i++)
 		if (nick_equal(s, n, reserved_nicks[i], strlen(reserved_nicks[i])))
 			return false;

@@ -37,7 +37,10 @@ const char *text_verdict_str(enum text_verdict v);
 /* Whether a nick follows the rules (charset, length, not reserved). */
 bool nick_valid(const char *s, size_t n);
 
-/* Case-insensitive nick equality (nicks are ASCII). */
+/* Whether a room name follows the rules: '#' and 1 to 31 name characters. */
+bool room_valid(const char *s, size_t n);
+
+/* Case-insensitive nick (or room) equality (names are ASCII). */
 bool nick_equal(const char *a, size_t an, const char *b, size_t bn);
 
 /*

@@ -1,11 +1,19 @@
-/* chat.c - what each client request means: handshake, messages, nicks, who, quit. */
+/* chat.c - what each request means: handshake, rooms, messages, private messages, nicks, who. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "server.h"
 #include "sys.h"
 #include "text.h"
+#include "translog.h"
+
+#define NICK_RULES "use 1 to 24 letters, digits, _ - . or /, not starting with - . or /"
 
 struct shbuf *chat_encode(struct server *s, const struct frame *f)
 {
@@ -17,48 +25,131 @@ struct shbuf *chat_encode(struct server *s, const struct frame *f)
 	return shbuf_new(s->enc.data, s->enc.len);
 }
 
-static void send_leave(struct server *s, struct client *c, const char *reason);
-
 /*
- * Send one encoded frame to every registered client; encoded once, shared by
- * all. A recipient whose queue would pass --max-queue is told BYE and
- * dropped; the others hear of it after this frame, so everyone sees the same
- * order.
+ * Queue a broadcast frame for one registered recipient. One whose queue
+ * would pass --max-queue is only flagged here: it is dropped by drop_slow
+ * once the frame has gone to everyone else, so all see the same order.
  */
-static void broadcast(struct server *s, const struct frame *f, const struct client *except)
+static void deliver(struct server *s, struct client *c, struct shbuf *b)
+{
+	if (c->state != CS_READY)
+		return;
+	if (c->out.bytes + b->len > s->cfg.max_queue_bytes) {
+		if (!c->slow) {
+			c->slow = true;
+			s->nslow++;
+		}
+		return;
+	}
+	server_queue(s, c, b);
+}
+
+/* Say goodbye to every client flagged slow; their LEAVEs may flag more. */
+static void drop_slow(struct server *s)
+{
+	char why[128];
+
+	if (s->dropping_slow)
+		return; /* the outer call's loop picks up newly flagged clients */
+	s->dropping_slow = true;
+	snprintf(why, sizeof why, "too slow: more than %zu bytes were waiting to be read",
+		 s->cfg.max_queue_bytes);
+	for (int round = 0; s->nslow > 0 && round < 1000000; round++) {
+		for (size_t i = s->nfixed; i < s->nslots && s->nslow > 0; i++) {
+			struct client *c = s->clients[i];
+
+			if (!c->slow)
+				continue;
+			c->slow = false;
+			s->nslow--;
+			log_info("client %llu %s: %s; disconnected", (unsigned long long)c->serial,
+				 c->nick, why);
+			outq_drop_unstarted(&c->out);
+			chat_bye(s, c, why, "too slow");
+		}
+	}
+	s->dropping_slow = false;
+}
+
+/* Send a frame to every member of r but except; encoded once, shared by all. */
+static void room_send(struct server *s, struct room *r, const struct frame *f,
+		      const struct client *except)
 {
 	struct shbuf *b = chat_encode(s, f);
-	size_t nslow = 0;
 
 	if (b == NULL)
 		return;
-	for (size_t i = s->nfixed; i < s->nslots; i++) {
-		struct client *c = s->clients[i];
+	for (uint32_t i = 0; i < r->nmembers; i++)
+		if (r->members[i] != except)
+			deliver(s, r->members[i], b);
+	shbuf_unref(b);
+	drop_slow(s);
+}
 
-		if (c->state != CS_READY || c == except)
-			continue;
-		if (c->out.bytes + b->len > s->cfg.max_queue_bytes) {
-			c->slow = true;
-			nslow++;
-			continue;
+/* Send a frame once to everyone who shares a room with c, c included. */
+static void send_to_neighbours(struct server *s, struct client *c, const struct frame *f)
+{
+	struct shbuf *b = chat_encode(s, f);
+
+	if (b == NULL)
+		return;
+	s->mark_epoch++;
+	c->mark = s->mark_epoch;
+	deliver(s, c, b);
+	for (uint32_t i = 0; i < c->nrooms; i++) {
+		struct room *r = c->rooms[i];
+
+		for (uint32_t j = 0; j < r->nmembers; j++) {
+			struct client *m = r->members[j];
+
+			if (m->mark != s->mark_epoch) {
+				m->mark = s->mark_epoch;
+				deliver(s, m, b);
+			}
 		}
-		server_queue(s, c, b);
 	}
 	shbuf_unref(b);
-	for (size_t i = s->nfixed; i < s->nslots && nslow > 0; i++) {
-		struct client *c = s->clients[i];
-		char why[128];
+	drop_slow(s);
+}
 
-		if (!c->slow)
+static void send_notice(struct server *s, struct client *c, const char *text)
+{
+	struct frame f = {.type = T_NOTICE};
+
+	f.f[NOTICE_TIME].n = wall_ms();
+	f.f[NOTICE_TEXT].s = str_c(text);
+	client_send_frame(s, c, &f);
+}
+
+/* Remove c from r's members and from its own list (no notices). */
+static void forget_membership(struct client *c, struct room *r)
+{
+	room_remove_member(r, c);
+	for (uint32_t i = 0; i < c->nrooms; i++) {
+		if (c->rooms[i] == r) {
+			c->rooms[i] = c->rooms[--c->nrooms];
+			break;
+		}
+	}
+	if (c->current == r)
+		c->current = NULL;
+}
+
+/* c leaves every room; the members who remain hear why (unless shutting down). */
+static void leave_all_rooms(struct server *s, struct client *c, const char *reason)
+{
+	while (c->nrooms > 0) {
+		struct room *r = c->rooms[c->nrooms - 1];
+		struct frame f = {.type = T_LEAVE};
+
+		forget_membership(c, r);
+		if (s->shutting_down || reason == NULL)
 			continue;
-		c->slow = false;
-		nslow--;
-		snprintf(why, sizeof why, "too slow: more than %zu bytes were waiting to be read",
-			 s->cfg.max_queue_bytes);
-		log_info("client %llu %s: %s; disconnected", (unsigned long long)c->serial, c->nick,
-			 why);
-		outq_drop_unstarted(&c->out);
-		chat_bye(s, c, why, "too slow");
+		f.f[LEAVE_TIME].n = wall_ms();
+		f.f[LEAVE_ROOM].s = str_c(r->name);
+		f.f[LEAVE_NICK].s = str_c(c->nick);
+		f.f[LEAVE_REASON].s = str_c(reason);
+		room_send(s, r, &f, c);
 	}
 }
 
@@ -66,29 +157,13 @@ void chat_bye(struct server *s, struct client *c, const char *bye_reason, const 
 {
 	struct frame f = {.type = T_BYE};
 	struct shbuf *b;
-	bool was_ready = c->state == CS_READY;
 
 	f.f[BYE_REASON].s = str_c(bye_reason);
 	b = chat_encode(s, &f);
 	client_close_after(s, c, b);
 	if (b != NULL)
 		shbuf_unref(b);
-	if (was_ready && leave_reason != NULL)
-		send_leave(s, c, leave_reason);
-}
-
-/* Tell everyone but c that c left. */
-static void send_leave(struct server *s, struct client *c, const char *reason)
-{
-	struct frame f = {.type = T_LEAVE};
-
-	if (s->shutting_down)
-		return;
-	f.f[LEAVE_TIME].n = wall_ms();
-	f.f[LEAVE_ROOM].s = str_c(DEFAULT_ROOM);
-	f.f[LEAVE_NICK].s = str_c(c->nick);
-	f.f[LEAVE_REASON].s = str_c(reason);
-	broadcast(s, &f, c);
+	leave_all_rooms(s, c, leave_reason);
 }
 
 void chat_leave(struct server *s, struct client *c, const char *reason)
@@ -97,20 +172,41 @@ void chat_leave(struct server *s, struct client *c, const char *reason)
 		return;
 	c->state = CS_CLOSING; /* it reads and receives nothing more */
 	s->nready--;
-	send_leave(s, c, reason);
+	leave_all_rooms(s, c, reason);
 }
 
-/* The client holding nick (any case) other than self, or NULL. */
+void chat_free_client(struct server *s, struct client *c)
+{
+	leave_all_rooms(s, c, NULL);
+	free(c->away);
+	c->away = NULL;
+}
+
+/* The registered client holding nick (any case) other than self, or NULL. */
 static struct client *find_nick(struct server *s, const char *nick, size_t len,
 				const struct client *self)
 {
+	/* Linear, and only on HELLO, NICK and private messages, never per broadcast. */
 	for (size_t i = s->nfixed; i < s->nslots; i++) {
 		struct client *c = s->clients[i];
 
-		if (c != self && c->state == CS_READY && nick_equal(c->nick, strlen(c->nick), nick, len))
+		if (c != self && c->state == CS_READY &&
+		    nick_equal(c->nick, strlen(c->nick), nick, len))
 			return c;
 	}
 	return NULL;
+}
+
+/* Under --identity strict, a UNIX client's nick is its login or login/suffix. */
+static bool identity_allows(struct server *s, const struct client *c, struct str nick)
+{
+	size_t ll = strlen(c->login);
+
+	if (!s->cfg.identity_strict || !c->has_cred)
+		return true;
+	if (nick_equal(nick.p, nick.len, c->login, ll))
+		return true;
+	return nick.len > ll + 1 && nick_equal(nick.p, ll, c->login, ll) && nick.p[ll] == '/';
 }
 
 /* A free nick from wanted: itself, or itself with the smallest free number. */
@@ -132,39 +228,145 @@ static bool free_nick(struct server *s, struct client *c, struct str wanted)
 	return true;
 }
 
-static void send_who(struct server *s, struct client *c)
+/* The text of a reason-like field that follows the text rules, cut to max bytes. */
+static void copy_reason(struct str in, char *out, size_t max)
 {
-	struct who_builder w;
+	size_t n = 0;
+
+	if (text_check(in.p, in.len, SIZE_MAX) == TEXT_OK)
+		n = utf8_truncate(in.p, in.len, max);
+	memcpy(out, in.p, n);
+	out[n] = '\0';
+}
+
+/* Space-separated names of c's rooms, for WHO. */
+static void rooms_of(const struct client *c, struct buf *out)
+{
+	for (uint32_t i = 0; i < c->nrooms; i++) {
+		if (i > 0)
+			buf_append(out, " ", 1);
+		buf_append(out, c->rooms[i]->name, strlen(c->rooms[i]->name));
+	}
+}
+
+/* One WHOREPLY entry for m. */
+static void who_entry_of(const struct client *m, uint64_t now, struct buf *rooms,
+			 struct who_entry *e)
+{
+	buf_clear(rooms);
+	rooms_of(m, rooms);
+	e->nick = str_c(m->nick);
+	e->login = str_c(m->login);
+	e->idle = (uint32_t)((now - m->last_msg_ms) / 1000);
+	e->flags = (m->has_cred ? 0 : WHOF_NOID) | (m->away ? WHOF_AWAY : 0);
+	e->away = str_c(m->away ? m->away : "");
+	e->rooms = str_n((const char *)rooms->data, rooms->len);
+}
+
+/* WHOREPLY frames for r's members (or everyone when r is NULL) to c. */
+static void send_who(struct server *s, struct client *c, struct room *r)
+{
+	struct list_builder w;
+	struct buf out = {0}, rooms = {0};
 	uint64_t now = mono_ms();
+	struct str name = str_c(r ? r->name : "");
+	size_t n = r ? r->nmembers : s->nslots;
 	struct shbuf *b;
 
-	buf_clear(&s->enc);
-	who_begin(&w, &s->enc, str_c(DEFAULT_ROOM));
-	for (size_t i = s->nfixed; i < s->nslots; i++) {
-		const struct client *m = s->clients[i];
+	who_begin(&w, &out, name);
+	for (size_t i = r ? 0 : s->nfixed; i < n; i++) {
+		const struct client *m = r ? r->members[i] : s->clients[i];
 		struct who_entry e;
 
 		if (m->state != CS_READY)
 			continue;
-		e.nick = str_c(m->nick);
-		e.login = str_c(m->login);
-		e.idle = (uint32_t)((now - m->last_msg_ms) / 1000);
+		who_entry_of(m, now, &rooms, &e);
 		if (!who_add(&w, &e)) {
 			who_finish(&w, true);
-			who_begin(&w, &s->enc, str_c(DEFAULT_ROOM));
+			who_begin(&w, &out, name);
 			who_add(&w, &e);
 		}
 	}
 	who_finish(&w, false);
-	b = shbuf_new(s->enc.data, s->enc.len);
+	b = shbuf_new(out.data, out.len);
 	server_queue(s, c, b);
 	shbuf_unref(b);
+	buf_free(&out);
+	buf_free(&rooms);
+}
+
+static void send_topic(struct server *s, struct client *c, const struct room *r)
+{
+	struct frame t = {.type = T_TOPICIS};
+
+	t.f[TOPICIS_TIME].n = r->topic_time;
+	t.f[TOPICIS_ROOM].s = str_c(r->name);
+	t.f[TOPICIS_NICK].s = str_c(r->topic_by);
+	t.f[TOPICIS_TEXT].s = str_c(r->topic);
+	client_send_frame(s, c, &t);
+}
+
+/* Kept messages of r after `after`, as one batch, preceded by MISSED if some are gone. */
+static void send_history(struct server *s, struct client *c, struct room *r, uint64_t after)
+{
+	struct buf out = {0};
+	uint64_t missed;
+	bool exact;
+
+	room_replay(r, after, &out, &missed, &exact);
+	if (missed > 0 && after > 0) {
+		struct frame m = {.type = T_MISSED};
+
+		m.f[MISSED_ROOM].s = str_c(r->name);
+		m.f[MISSED_COUNT].n = missed;
+		m.f[MISSED_FIRST].n = room_first_kept(r);
+		m.f[MISSED_EXACT].n = exact;
+		client_send_frame(s, c, &m);
+	}
+	if (out.len > 0) {
+		struct shbuf *b = shbuf_new(out.data, out.len);
+
+		server_queue(s, c, b);
+		shbuf_unref(b);
+	}
+	buf_free(&out);
+}
+
+/* c enters r: JOIN to all members (c too), then topic, members and history to c. */
+static void enter_room(struct server *s, struct client *c, struct room *r, uint64_t after)
+{
+	struct frame j = {.type = T_JOIN};
+
+	if (c->line_mode)
+		c->current = r;
+	if (room_has_member(r, c)) {
+		send_history(s, c, r, after);
+		return;
+	}
+	if (c->nrooms == MAX_ROOMS_PER_CLIENT) {
+		client_send_error(s, c, ERR_ROOM_LIMIT, "you are in %d rooms already; /part one first",
+				  MAX_ROOMS_PER_CLIENT);
+		return;
+	}
+	room_add_member(r, c);
+	c->rooms[c->nrooms++] = r;
+	j.f[JOIN_TIME].n = wall_ms();
+	j.f[JOIN_ROOM].s = str_c(r->name);
+	j.f[JOIN_NICK].s = str_c(c->nick);
+	j.f[JOIN_LOGIN].s = str_c(c->login);
+	room_send(s, r, &j, NULL);
+	if (c->state != CS_READY)
+		return;
+	if (r->topic[0] != '\0')
+		send_topic(s, c, r);
+	send_who(s, c, r);
+	send_history(s, c, r, after);
 }
 
 static void on_hello(struct server *s, struct client *c, const struct frame *f)
 {
 	struct str nick = f->f[HELLO_NICK].s;
-	struct frame w = {.type = T_WELCOME}, j = {.type = T_JOIN};
+	struct frame w = {.type = T_WELCOME};
 
 	if (f->f[HELLO_VERSION].n != PROTO_VERSION) {
 		client_send_error(s, c, ERR_VERSION,
@@ -173,9 +375,14 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 		return;
 	}
 	if (!nick_valid(nick.p, nick.len)) {
+		client_send_error(s, c, ERR_NICK_INVALID, "nick '%.*s' is not valid: " NICK_RULES,
+				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
+		return;
+	}
+	if (!identity_allows(s, c, nick)) {
 		client_send_error(s, c, ERR_NICK_INVALID,
-				  "nick '%.*s' is not valid: use 1 to %d letters, digits, _ - or ., not starting with - or . (and not a reserved name)",
-				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p, MAX_NICK_BYTES);
+				  "this server requires your nick to be your login name '%s' (or %s/something)",
+				  c->login, c->login);
 		return;
 	}
 	if (!free_nick(s, c, nick)) {
@@ -186,58 +393,300 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 	c->state = CS_READY;
 	s->nready++;
 	c->last_msg_ms = mono_ms();
-	log_info("client %llu: %s joined (%s%s%s)", (unsigned long long)c->serial, c->nick,
-		 c->transport == TR_TCP ? "tcp" : "unix", c->login[0] ? ", login " : "", c->login);
+	log_info("client %llu: %s joined (%s%s%s%s)", (unsigned long long)c->serial, c->nick,
+		 c->transport == TR_TCP ? "tcp" : "unix", c->login[0] ? ", login " : "", c->login,
+		 c->line_mode ? ", line mode" : "");
 	w.f[WELCOME_VERSION].n = PROTO_VERSION;
 	w.f[WELCOME_NICK].s = str_c(c->nick);
 	w.f[WELCOME_SERVER].s = str_c(s->cfg.name);
-	w.f[WELCOME_ROOM].s = str_c(DEFAULT_ROOM);
+	w.f[WELCOME_ROOM].s = str_c(s->lobby->name);
 	w.f[WELCOME_USERS].n = s->nready;
 	client_send_frame(s, c, &w);
-	send_who(s, c);
-	j.f[JOIN_TIME].n = wall_ms();
-	j.f[JOIN_ROOM].s = str_c(DEFAULT_ROOM);
-	j.f[JOIN_NICK].s = str_c(c->nick);
-	j.f[JOIN_LOGIN].s = str_c(c->login);
-	broadcast(s, &j, NULL);
+	enter_room(s, c, s->lobby, f->f[HELLO_RESUME].n);
 }
 
-/* Whether target names the one room (an empty target means the current room). */
-static bool room_ok(struct server *s, struct client *c, struct str target)
+/* The room named by target if c is in it; otherwise an ERROR and NULL. */
+static struct room *joined_room(struct server *s, struct client *c, struct str target)
 {
-	if (target.len == 0 || str_eq(target, DEFAULT_ROOM))
-		return true;
-	client_send_error(s, c, ERR_NO_SUCH_TARGET, "there is no room '%.*s'; this server has only %s",
-			  (int)utf8_truncate(target.p, target.len, 64), target.p, DEFAULT_ROOM);
-	return false;
+	struct room *r;
+
+	if (target.len == 0)
+		return c->current ? c->current : s->lobby;
+	r = room_find(&s->rooms, target.p, target.len);
+	if (r == NULL || !room_has_member(r, c)) {
+		client_send_error(s, c, ERR_NO_SUCH_TARGET, "you are not in %.*s; /join it first",
+				  (int)utf8_truncate(target.p, target.len, 64), target.p);
+		return NULL;
+	}
+	return r;
+}
+
+/* Check message text; false (after an ERROR) if it breaks the rules. */
+static bool text_ok(struct server *s, struct client *c, struct str text, size_t max)
+{
+	enum text_verdict v = text_check(text.p, text.len, max);
+
+	if (v == TEXT_TOO_LONG) {
+		client_send_error(s, c, ERR_TEXT_TOO_LONG,
+				  "text of %zu bytes is longer than the limit of %zu bytes; split it",
+				  text.len, max);
+		return false;
+	}
+	if (v != TEXT_OK) {
+		client_send_error(s, c, ERR_BAD_TEXT, "%s; it was not sent", text_verdict_str(v));
+		return false;
+	}
+	return true;
+}
+
+/* Append a room message to the room's transcript, reporting failures once. */
+static void log_message(struct server *s, struct room *r, const struct frame *m)
+{
+	struct logged_msg lm = {
+		.id = m->f[MSG_ID].n,
+		.time_ms = m->f[MSG_TIME].n,
+		.flags = (uint8_t)m->f[MSG_FLAGS].n,
+		.nick = m->f[MSG_FROM].s,
+		.text = m->f[MSG_TEXT].s,
+	};
+	struct errmsg e;
+
+	if (s->cfg.log_dir == NULL)
+		return;
+	if (r->log_fd < 0) {
+		r->log_fd = translog_open(s->cfg.log_dir, r->name, &e);
+		if (r->log_fd < 0) {
+			if (!r->log_failing)
+				log_error("%s; messages in %s will not survive a restart until this is fixed",
+					  e.text, r->name);
+			r->log_failing = true;
+			return;
+		}
+	}
+	if (translog_append(r->log_fd, &lm) < 0) {
+		if (!r->log_failing)
+			log_error("cannot write the transcript of %s in %s: %s; the chat goes on, but these messages will not survive a restart",
+				  r->name, s->cfg.log_dir, strerror(errno));
+		r->log_failing = true;
+	} else if (r->log_failing) {
+		log_info("the transcript of %s is being written again", r->name);
+		r->log_failing = false;
+	}
+}
+
+/* Record the newest id beside the transcripts, so private ids survive a restart too. */
+static void save_id_watermark(struct server *s, uint64_t id)
+{
+	char line[32];
+	int n;
+
+	if (s->id_fd < 0)
+		return;
+	n = snprintf(line, sizeof line, "%020llu\n", (unsigned long long)id);
+	if (pwrite(s->id_fd, line, (size_t)n, 0) != n && !s->id_fd_failing) {
+		log_error("cannot record message ids in %s: %s", s->cfg.log_dir, strerror(errno));
+		s->id_fd_failing = true;
+	}
+}
+
+static void say_private(struct server *s, struct client *c, struct str target,
+			struct frame *m)
+{
+	struct client *to = find_nick(s, target.p, target.len, NULL);
+	struct shbuf *b;
+
+	if (to == NULL) {
+		client_send_error(s, c, ERR_NO_SUCH_TARGET, "nobody is called '%.*s' here; /who lists everyone",
+				  (int)utf8_truncate(target.p, target.len, 64), target.p);
+		return;
+	}
+	m->f[MSG_ID].n = ++s->next_msg_id;
+	m->f[MSG_TARGET].s = str_c(to->nick);
+	save_id_watermark(s, s->next_msg_id);
+	b = chat_encode(s, m);
+	if (b == NULL)
+		return;
+	deliver(s, to, b);
+	if (to != c)
+		deliver(s, c, b);
+	shbuf_unref(b);
+	drop_slow(s);
+	if (to->away != NULL && c->state == CS_READY) {
+		char text[MAX_REASON_BYTES + MAX_NICK_BYTES + 32];
+
+		snprintf(text, sizeof text, "%s is away: %s", to->nick, to->away);
+		send_notice(s, c, text);
+	}
 }
 
 static void on_say(struct server *s, struct client *c, const struct frame *f)
 {
-	struct str text = f->f[SAY_TEXT].s;
-	enum text_verdict v = text_check(text.p, text.len, MAX_TEXT_BYTES);
+	struct str target = f->f[SAY_TARGET].s;
 	struct frame m = {.type = T_MSG};
+	struct room *r;
+	struct shbuf *b;
 
-	if (!room_ok(s, c, f->f[SAY_TARGET].s))
+	if (!text_ok(s, c, f->f[SAY_TEXT].s, MAX_TEXT_BYTES))
 		return;
-	if (v == TEXT_TOO_LONG) {
-		client_send_error(s, c, ERR_TEXT_TOO_LONG,
-				  "message of %zu bytes is longer than the limit of %d bytes; split it",
-				  text.len, MAX_TEXT_BYTES);
-		return;
-	}
-	if (v != TEXT_OK) {
-		client_send_error(s, c, ERR_BAD_TEXT, "%s; it was not sent", text_verdict_str(v));
-		return;
-	}
 	c->last_msg_ms = mono_ms();
-	m.f[MSG_ID].n = ++s->next_msg_id;
 	m.f[MSG_TIME].n = wall_ms();
-	m.f[MSG_TARGET].s = str_c(DEFAULT_ROOM);
 	m.f[MSG_FROM].s = str_c(c->nick);
 	m.f[MSG_FLAGS].n = f->f[SAY_FLAGS].n & MSGF_ACTION;
-	m.f[MSG_TEXT].s = text;
-	broadcast(s, &m, NULL);
+	m.f[MSG_TEXT].s = f->f[SAY_TEXT].s;
+	if (target.len > 0 && target.p[0] != '#') {
+		say_private(s, c, target, &m);
+		return;
+	}
+	r = joined_room(s, c, target);
+	if (r == NULL)
+		return;
+	m.f[MSG_ID].n = ++s->next_msg_id;
+	m.f[MSG_TARGET].s = str_c(r->name);
+	/* Written down before anyone is told: what was acknowledged survives a restart. */
+	log_message(s, r, &m);
+	b = chat_encode(s, &m);
+	if (b == NULL)
+		return;
+	room_keep(r, b, m.f[MSG_ID].n);
+	for (uint32_t i = 0; i < r->nmembers; i++)
+		deliver(s, r->members[i], b);
+	shbuf_unref(b);
+	drop_slow(s);
+}
+
+static void on_enter(struct server *s, struct client *c, const struct frame *f)
+{
+	struct str name = f->f[ENTER_ROOM].s;
+	struct room *r;
+
+	if (!room_valid(name.p, name.len)) {
+		client_send_error(s, c, ERR_ROOM_INVALID,
+				  "'%.*s' is not a room name: use # and 1 to %d letters, digits, _ - or .",
+				  (int)utf8_truncate(name.p, name.len, 64), name.p, MAX_ROOM_BYTES - 1);
+		return;
+	}
+	r = room_find(&s->rooms, name.p, name.len);
+	if (r == NULL) {
+		if (s->rooms.count >= MAX_ROOMS) {
+			client_send_error(s, c, ERR_ROOM_LIMIT,
+					  "this server has %d rooms, its limit; join an existing one (/rooms)",
+					  MAX_ROOMS);
+			return;
+		}
+		r = room_create(&s->rooms, name.p, name.len);
+		log_info("client %llu: %s created %s", (unsigned long long)c->serial, c->nick,
+			 r->name);
+	}
+	enter_room(s, c, r, f->f[ENTER_AFTER].n);
+}
+
+static void on_part(struct server *s, struct client *c, const struct frame *f)
+{
+	struct room *r = joined_room(s, c, f->f[PART_ROOM].s);
+	char reason[MAX_REASON_BYTES + 1];
+	struct frame l = {.type = T_LEAVE};
+
+	if (r == NULL)
+		return;
+	if (r == s->lobby) {
+		client_send_error(s, c, ERR_NOT_ALLOWED, "everyone stays in %s; /quit to leave the server",
+				  s->lobby->name);
+		return;
+	}
+	copy_reason(f->f[PART_REASON].s, reason, MAX_REASON_BYTES);
+	l.f[LEAVE_TIME].n = wall_ms();
+	l.f[LEAVE_ROOM].s = str_c(r->name);
+	l.f[LEAVE_NICK].s = str_c(c->nick);
+	l.f[LEAVE_REASON].s = str_c(reason);
+	room_send(s, r, &l, NULL);
+	forget_membership(c, r);
+	if (c->line_mode && c->current == NULL)
+		c->current = s->lobby;
+}
+
+static void on_list(struct server *s, struct client *c)
+{
+	struct frame head = {.type = T_ROOMLIST};
+	struct list_builder l;
+	struct buf out = {0};
+	struct shbuf *b;
+
+	list_begin(&l, &out, &head);
+	for (uint32_t i = 0; i < s->rooms.count; i++) {
+		const struct room *r = s->rooms.list[i];
+		struct field e[3] = {
+			[ROOME_NAME] = {.s = str_c(r->name)},
+			[ROOME_MEMBERS] = {.n = r->nmembers},
+			[ROOME_TOPIC] = {.s = str_c(r->topic)},
+		};
+
+		if (!list_add(&l, e)) {
+			list_finish(&l, true);
+			list_begin(&l, &out, &head);
+			list_add(&l, e);
+		}
+	}
+	list_finish(&l, false);
+	b = shbuf_new(out.data, out.len);
+	server_queue(s, c, b);
+	shbuf_unref(b);
+	buf_free(&out);
+}
+
+static void on_topic(struct server *s, struct client *c, const struct frame *f)
+{
+	struct str text = f->f[TOPIC_TEXT].s;
+	struct room *r;
+	struct frame t = {.type = T_TOPICIS};
+
+	if (f->f[TOPIC_SET].n == 0) {
+		struct str name = f->f[TOPIC_ROOM].s;
+
+		r = name.len ? room_find(&s->rooms, name.p, name.len)
+			     : (c->current ? c->current : s->lobby);
+		if (r == NULL)
+			client_send_error(s, c, ERR_NO_SUCH_TARGET, "there is no room '%.*s'",
+					  (int)utf8_truncate(name.p, name.len, 64), name.p);
+		else
+			send_topic(s, c, r);
+		return;
+	}
+	r = joined_room(s, c, f->f[TOPIC_ROOM].s);
+	if (r == NULL || (text.len > 0 && !text_ok(s, c, text, MAX_TOPIC_BYTES)))
+		return;
+	if (memchr(text.p, '\n', text.len) != NULL) {
+		client_send_error(s, c, ERR_BAD_TEXT, "a topic is one line; it was not set");
+		return;
+	}
+	memcpy(r->topic, text.p, text.len);
+	r->topic[text.len] = '\0';
+	snprintf(r->topic_by, sizeof r->topic_by, "%s", c->nick);
+	r->topic_time = wall_ms();
+	t.f[TOPICIS_TIME].n = r->topic_time;
+	t.f[TOPICIS_ROOM].s = str_c(r->name);
+	t.f[TOPICIS_NICK].s = str_c(c->nick);
+	t.f[TOPICIS_TEXT].s = text;
+	room_send(s, r, &t, NULL);
+}
+
+static void on_away(struct server *s, struct client *c, const struct frame *f)
+{
+	struct str text = f->f[AWAY_TEXT].s;
+	char msg[MAX_REASON_BYTES + 1];
+	char notice[MAX_REASON_BYTES + 64];
+
+	free(c->away);
+	c->away = NULL;
+	if (text.len == 0) {
+		send_notice(s, c, "you are no longer marked as away");
+		return;
+	}
+	if (!text_ok(s, c, text, SIZE_MAX))
+		return;
+	copy_reason(text, msg, MAX_REASON_BYTES);
+	c->away = xstrdup(msg);
+	snprintf(notice, sizeof notice, "you are marked as away: %s", msg);
+	send_notice(s, c, notice);
 }
 
 static void on_nick(struct server *s, struct client *c, const struct frame *f)
@@ -247,9 +696,14 @@ static void on_nick(struct server *s, struct client *c, const struct frame *f)
 	char old[MAX_NICK_BYTES + 1];
 
 	if (!nick_valid(nick.p, nick.len)) {
-		client_send_error(s, c, ERR_NICK_INVALID,
-				  "nick '%.*s' is not valid: use 1 to %d letters, digits, _ - or ., not starting with - or . (and not a reserved name)",
-				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p, MAX_NICK_BYTES);
+		client_send_error(s, c, ERR_NICK_INVALID, "nick '%.*s' is not valid: " NICK_RULES,
+				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
+		return;
+	}
+	if (!identity_allows(s, c, nick)) {
+		client_send_error(s, c, ERR_NOT_ALLOWED,
+				  "this server requires your nick to be your login name '%s' (or %s/something)",
+				  c->login, c->login);
 		return;
 	}
 	if (find_nick(s, nick.p, nick.len, c) != NULL) {
@@ -262,21 +716,31 @@ static void on_nick(struct server *s, struct client *c, const struct frame *f)
 	r.f[RENAME_TIME].n = wall_ms();
 	r.f[RENAME_OLD].s = str_c(old);
 	r.f[RENAME_NEW].s = str_c(c->nick);
-	broadcast(s, &r, NULL);
+	send_to_neighbours(s, c, &r);
+}
+
+static void on_who(struct server *s, struct client *c, const struct frame *f)
+{
+	struct str target = f->f[WHO_TARGET].s;
+	struct room *r = NULL;
+
+	if (target.len > 0) {
+		r = room_find(&s->rooms, target.p, target.len);
+		if (r == NULL) {
+			client_send_error(s, c, ERR_NO_SUCH_TARGET, "there is no room '%.*s' (/rooms lists them)",
+					  (int)utf8_truncate(target.p, target.len, 64), target.p);
+			return;
+		}
+	}
+	send_who(s, c, r);
 }
 
 static void on_quit(struct server *s, struct client *c, const struct frame *f)
 {
-	struct str why = f->f[QUIT_REASON].s;
-	char reason[MAX_REASON_BYTES + 1] = "";
+	char reason[MAX_REASON_BYTES + 1];
 
 	/* A reason that breaks the text rules is dropped, not relayed. */
-	if (text_check(why.p, why.len, SIZE_MAX) == TEXT_OK) {
-		size_t n = utf8_truncate(why.p, why.len, MAX_REASON_BYTES);
-
-		memcpy(reason, why.p, n);
-		reason[n] = '\0';
-	}
+	copy_reason(f->f[QUIT_REASON].s, reason, MAX_REASON_BYTES);
 	log_info("client %llu: %s quit (%s)", (unsigned long long)c->serial, c->nick, reason);
 	chat_bye(s, c, "quit", reason);
 }
@@ -303,11 +767,13 @@ void chat_handle(struct server *s, struct client *c, const struct frame *f)
 	switch (f->type) {
 	case T_SAY: on_say(s, c, f); break;
 	case T_NICK: on_nick(s, c, f); break;
-	case T_WHO:
-		if (room_ok(s, c, f->f[WHO_TARGET].s))
-			send_who(s, c);
-		break;
+	case T_WHO: on_who(s, c, f); break;
 	case T_QUIT: on_quit(s, c, f); break;
+	case T_ENTER: on_enter(s, c, f); break;
+	case T_PART: on_part(s, c, f); break;
+	case T_LIST: on_list(s, c); break;
+	case T_TOPIC: on_topic(s, c, f); break;
+	case T_AWAY: on_away(s, c, f); break;
 	default:
 		client_send_error(s, c, ERR_MALFORMED, "%s is not allowed after the handshake",
 				  frame_type_name(f->type));

@@ -13,11 +13,6 @@
 #include "server.h"
 #include "sys.h"
 
-/* What a connection whose first byte is not 0x00 is told before closing. */
-static const char not_native_line[] =
-    "natterd: this is a natter server; it speaks the framed protocol in PROTOCOL.md. "
-    "Connect with the natter client.\n";
-
 /* Shed one pending connection when out of descriptors, so poll does not spin. */
 static void shed_one(struct server *s, struct listener *l)
 {
@@ -107,6 +102,7 @@ void client_kill(struct server *s, struct client *c)
 		return;
 	if (c->state == CS_READY)
 		s->nready--;
+	chat_free_client(s, c);
 	if (close(c->fd) < 0)
 		log_warn("client %llu: close: %s", (unsigned long long)c->serial, strerror(errno));
 	s->pfds[c->slot].fd = -1; /* poll ignores it until the slot is reaped */
@@ -169,13 +165,24 @@ void client_send_error(struct server *s, struct client *c, unsigned code, const 
 	shbuf_unref(b);
 }
 
-/* Answer a non-native first byte with one readable line, then close. */
-static void refuse_not_native(struct server *s, struct client *c, unsigned char first)
+/* Whether a first byte can begin typed text: printable ASCII, whitespace, a UTF-8 lead. */
+static bool starts_like_text(unsigned char b)
 {
-	struct shbuf *b = shbuf_new(not_native_line, sizeof not_native_line - 1);
+	return (b >= 0x20 && b <= 0x7e) || b == '\t' || b == '\r' || b == '\n' ||
+	       (b >= 0xc2 && b <= 0xf4);
+}
 
-	log_info("client %llu: not a natter client (first byte 0x%02x); closed",
+/* Close a connection that is neither natter frames nor text (TLS, binary junk). */
+static void refuse_unknown(struct server *s, struct client *c, unsigned char first)
+{
+	static const char line[] =
+	    "natterd: unrecognised protocol; natter clients begin with byte 0x00 (see "
+	    "PROTOCOL.md) and plain-text clients with printable text\n";
+	struct shbuf *b = shbuf_new(line, sizeof line - 1);
+
+	log_info("client %llu: unrecognised protocol (first byte 0x%02x); closed",
 		 (unsigned long long)c->serial, first);
+	c->got_bytes = true;
 	client_close_after(s, c, b);
 	shbuf_unref(b);
 }
@@ -292,18 +299,25 @@ void client_readable(struct server *s, struct client *c)
 {
 	ssize_t r;
 
-	if (c->rbuf != NULL && c->rlen > 0) {
+	if (!c->line_mode && c->rbuf != NULL && c->rlen > 0) {
 		r = read_partial(s, c);
 	} else {
 		r = read(c->fd, s->rscratch, READ_CHUNK_BYTES);
-		if (r > 0) {
-			size_t used;
-
-			if (!c->got_bytes && s->rscratch[0] != 0x00) {
-				c->got_bytes = true;
-				refuse_not_native(s, c, s->rscratch[0]);
+		if (r > 0 && !c->got_bytes && s->rscratch[0] != 0x00) {
+			/* Native frames start with 0x00; text means a person typing. */
+			if (!starts_like_text(s->rscratch[0])) {
+				refuse_unknown(s, c, s->rscratch[0]);
 				return;
 			}
+			c->line_mode = true;
+			log_info("client %llu: plain-text line mode", (unsigned long long)c->serial);
+		}
+		if (r > 0 && c->line_mode) {
+			c->got_bytes = true;
+			linemode_input(s, c, s->rscratch, (size_t)r);
+		} else if (r > 0) {
+			size_t used;
+
 			used = handle_bytes(s, c, s->rscratch, (size_t)r);
 			if (used < (size_t)r && (c->state == CS_HELLO || c->state == CS_READY))
 				keep_partial(c, s->rscratch + used, (size_t)r - used);
@@ -337,7 +351,7 @@ void client_tick(struct server *s, struct client *c, uint64_t now)
 		    now - c->ping_sent_ms >= (uint64_t)s->cfg.ping_timeout_s * 1000) {
 			client_send_error(s, c, ERR_TIMEOUT, "no answer to PING within %u s; closing",
 					  s->cfg.ping_timeout_s);
-		} else if (c->ping_sent_ms == 0 &&
+		} else if (c->ping_sent_ms == 0 && !c->line_mode &&
 			   now - c->last_rx_ms >= (uint64_t)s->cfg.ping_interval_s * 1000) {
 			struct frame f = {.type = T_PING};
 

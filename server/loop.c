@@ -38,12 +38,22 @@ static void mark_pending(struct server *s, struct client *c)
 	c->pending_write = true;
 }
 
-/* Queue b for c; it is written at the end of this loop pass. */
+/*
+ * Queue b for c; it is written at the end of this loop pass. A line-mode
+ * client gets the frames rendered as text instead.
+ */
 void server_queue(struct server *s, struct client *c, struct shbuf *b)
 {
+	struct shbuf *text = NULL;
+
 	if (c->state == CS_DEAD)
 		return;
-	outq_push(&c->out, b);
+	if (c->line_mode && (text = linemode_render(s, c, b)) != NULL)
+		b = text;
+	if (b->len > 0)
+		outq_push(&c->out, b);
+	if (text != NULL)
+		shbuf_unref(text);
 	mark_pending(s, c);
 }
 

@@ -24,6 +24,9 @@ enum long_only {
 	OPT_HELLO_TIMEOUT,
 	OPT_PING_INTERVAL,
 	OPT_PING_TIMEOUT,
+	OPT_HISTORY,
+	OPT_LOG,
+	OPT_IDENTITY,
 };
 
 static void usage(FILE *out)
@@ -45,6 +48,11 @@ static void usage(FILE *out)
 		"      --hello-timeout S   seconds a new connection has to send HELLO (default %d)\n"
 		"      --ping-interval S   seconds of silence before a PING (default %d)\n"
 		"      --ping-timeout S    seconds to answer a PING (default %d)\n"
+		"      --history N         messages kept per room for late joiners (default %d)\n"
+		"      --log DIR           append room transcripts to DIR/ROOM.log and reload them\n"
+		"                          at start, so history and ids survive a restart\n"
+		"      --identity MODE     'strict': a UNIX client's nick must be its login name\n"
+		"                          (or login/suffix); 'open' (default): any free nick\n"
 		"  -q, --quiet             log only warnings and errors\n"
 		"  -h, --help              show this help\n"
 		"  -V, --version           show the version\n"
@@ -52,7 +60,7 @@ static void usage(FILE *out)
 		"exit status: 0 after a clean shutdown (SIGINT, SIGTERM or SIGHUP), 1 on a runtime\n"
 		"error, 2 on a usage error, 3 if a server is already running on the socket path.\n",
 		MAX_LISTENERS, DEFAULT_MAX_QUEUE_BYTES, DEFAULT_HELLO_TIMEOUT_S,
-		DEFAULT_PING_INTERVAL_S, DEFAULT_PING_TIMEOUT_S);
+		DEFAULT_PING_INTERVAL_S, DEFAULT_PING_TIMEOUT_S, DEFAULT_HISTORY);
 }
 
 /* Parse a decimal number in [min, max]; false if it is not one. */
@@ -93,6 +101,9 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		{"hello-timeout", required_argument, NULL, OPT_HELLO_TIMEOUT},
 		{"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
 		{"ping-timeout", required_argument, NULL, OPT_PING_TIMEOUT},
+		{"history", required_argument, NULL, OPT_HISTORY},
+		{"log", required_argument, NULL, OPT_LOG},
+		{"identity", required_argument, NULL, OPT_IDENTITY},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -160,6 +171,29 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 				cfg->ping_interval_s = (unsigned)v;
 			else
 				cfg->ping_timeout_s = (unsigned)v;
+			break;
+		case OPT_HISTORY:
+			if (!parse_num(optarg, 0, MAX_HISTORY, &v)) {
+				fprintf(stderr, "natterd: --history must be a number from 0 to %d\n",
+					MAX_HISTORY);
+				return -1;
+			}
+			cfg->history = (uint32_t)v;
+			break;
+		case OPT_LOG:
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "natterd: --log needs a directory\n");
+				return -1;
+			}
+			cfg->log_dir = optarg;
+			break;
+		case OPT_IDENTITY:
+			if (strcmp(optarg, "strict") != 0 && strcmp(optarg, "open") != 0) {
+				fprintf(stderr, "natterd: --identity is 'strict' or 'open', not '%s'\n",
+					optarg);
+				return -1;
+			}
+			cfg->identity_strict = strcmp(optarg, "strict") == 0;
 			break;
 		case 'q': log_set_level(LOG_WARN); break;
 		case 'h': usage(stdout); exit(EXIT_OK);
@@ -232,6 +266,8 @@ static int server_setup(struct server *s, struct errmsg *e)
 	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	s->rscratch = xmalloc(READ_CHUNK_BYTES);
 	size_limits(&s->cfg);
+	if (history_init(s, e) < 0)
+		return -1;
 	if (listeners_open(s, e) < 0)
 		return -1;
 	server_add_slot(s, s->signal_fd, NULL);
@@ -253,6 +289,8 @@ static void server_cleanup(struct server *s)
 	free(s->pending);
 	free(s->rscratch);
 	buf_free(&s->enc);
+	buf_free(&s->line_out);
+	history_cleanup(s);
 }
 
 int main(int argc, char **argv)
@@ -266,9 +304,11 @@ int main(int argc, char **argv)
 			.hello_timeout_s = DEFAULT_HELLO_TIMEOUT_S,
 			.ping_interval_s = DEFAULT_PING_INTERVAL_S,
 			.ping_timeout_s = DEFAULT_PING_TIMEOUT_S,
+			.history = DEFAULT_HISTORY,
 		},
 		.signal_fd = -1,
 		.reserve_fd = -1,
+		.id_fd = -1,
 	};
 	struct errmsg e;
 	int rc;

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "outq.h"
 #include "proto.h"
+#include "room.h"
 
 enum {
 	MAX_LISTENERS = 8,
@@ -55,6 +56,13 @@ struct client {
 	bool got_bytes;
 	struct outq out;
 	bool pending_write; /* listed in server.pending */
+	bool line_mode;     /* a plain-text client (PROTOCOL.md 3.8) */
+	bool line_skipping; /* dropping the rest of an overlong line */
+	uint64_t mark;      /* server.mark_epoch when already visited in a walk */
+	struct room *rooms[MAX_ROOMS_PER_CLIENT];
+	uint32_t nrooms;
+	struct room *current; /* line mode: where plain lines go */
+	char *away;           /* NULL when not away */
 	bool slow;          /* over --max-queue during a broadcast */
 	uint64_t connected_ms;
 	uint64_t last_rx_ms;
@@ -82,6 +90,9 @@ struct config {
 	unsigned hello_timeout_s;
 	unsigned ping_interval_s;
 	unsigned ping_timeout_s;
+	uint32_t history;
+	const char *log_dir; /* NULL: no transcripts */
+	bool identity_strict;
 };
 
 struct server {
@@ -112,8 +123,16 @@ struct server {
 	uint64_t next_tick_ms;
 	bool shutting_down;
 	uint64_t shutdown_deadline_ms;
+	struct rooms rooms;
+	struct room *lobby;
+	uint64_t mark_epoch;
+	size_t nslow;        /* clients flagged slow, waiting to be dropped */
+	bool dropping_slow;
+	int id_fd;           /* --log DIR/msgid: the newest id, for private ids */
+	bool id_fd_failing;
 	unsigned char *rscratch; /* READ_CHUNK_BYTES, shared by all clients */
 	struct buf enc;          /* scratch for encoding outgoing frames */
+	struct buf line_out;     /* scratch for rendering frames as text lines */
 };
 
 /* listen.c */
@@ -140,5 +159,14 @@ void chat_handle(struct server *s, struct client *c, const struct frame *f);
 void chat_leave(struct server *s, struct client *c, const char *reason);
 struct shbuf *chat_encode(struct server *s, const struct frame *f);
 void chat_bye(struct server *s, struct client *c, const char *bye_reason, const char *leave_reason);
+void chat_free_client(struct server *s, struct client *c);
+
+/* history.c */
+int history_init(struct server *s, struct errmsg *e);
+void history_cleanup(struct server *s);
+
+/* linemode.c */
+void linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n);
+struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames);
 
 #endif

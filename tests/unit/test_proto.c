@@ -30,12 +30,20 @@ static const struct layout layouts[] = {
     {T_NICK, "NICK", DIR_C2S, "s"},
     {T_WHO, "WHO", DIR_C2S, "s"},
     {T_QUIT, "QUIT", DIR_C2S, "s"},
+    {T_ENTER, "ENTER", DIR_C2S, "sq"},
+    {T_PART, "PART", DIR_C2S, "ss"},
+    {T_LIST, "LIST", DIR_C2S, ""},
+    {T_TOPIC, "TOPIC", DIR_C2S, "sbs"},
+    {T_AWAY, "AWAY", DIR_C2S, "s"},
     {T_MSG, "MSG", DIR_S2C, "qqssbs"},
     {T_JOIN, "JOIN", DIR_S2C, "qsss"},
     {T_LEAVE, "LEAVE", DIR_S2C, "qsss"},
     {T_RENAME, "RENAME", DIR_S2C, "qss"},
     {T_WHOREPLY, "WHOREPLY", DIR_S2C, "sbh"},
     {T_NOTICE, "NOTICE", DIR_S2C, "qs"},
+    {T_TOPICIS, "TOPICIS", DIR_S2C, "qsss"},
+    {T_ROOMLIST, "ROOMLIST", DIR_S2C, "bh"},
+    {T_MISSED, "MISSED", DIR_S2C, "sqqb"},
 };
 
 enum { N_LAYOUTS = sizeof layouts / sizeof layouts[0] };
@@ -144,6 +152,8 @@ static void put_entry(struct buf *b, const char *nick, const char *login, uint32
 	buf_append(b, l, 2);
 	buf_append(b, login, strlen(login));
 	buf_append(b, i, 4);
+	/* flags 0, no away message, no rooms */
+	buf_append(b, "\x00\x00\x00\x00\x00", 5);
 }
 
 static const struct {
@@ -168,7 +178,7 @@ struct stream {
 static void stream_build(struct stream *s)
 {
 	static const unsigned char ext[] = {0xde, 0xad, 0xbe, 0xef, 0x00};
-	struct who_builder w;
+	struct list_builder w;
 
 	memset(s, 0, sizeof *s);
 	for (size_t i = 0; i < N_WHO_SAMPLE; i++)
@@ -193,8 +203,9 @@ static void stream_build(struct stream *s)
 	s->want[s->n].rest_len = s->entries.len;
 	who_begin(&w, &s->bytes, s->want[s->n].f[WHOREPLY_ROOM].s);
 	for (size_t i = 0; i < N_WHO_SAMPLE; i++) {
-		struct who_entry e = {str_c(who_sample[i].nick), str_c(who_sample[i].login),
-		                      who_sample[i].idle};
+		struct who_entry e = {.nick = str_c(who_sample[i].nick),
+		                      .login = str_c(who_sample[i].login),
+		                      .idle = who_sample[i].idle};
 
 		assert_true(who_add(&w, &e));
 	}
@@ -652,7 +663,7 @@ static void test_who_builder_splits(void **state)
 	struct who_entry *ent = calloc(MANY_WHO, sizeof *ent);
 	char(*names)[2][48] = calloc(MANY_WHO, sizeof *names);
 	struct buf out = {0};
-	struct who_builder w;
+	struct list_builder w;
 	size_t frames = 1, pos = 0, idx = 0;
 
 	(void)state;
@@ -716,7 +727,7 @@ static void test_who_builder_splits(void **state)
 		assert_int_equal(f.f[WHOREPLY_COUNT].n, count);
 		/* A frame is only cut when the next entry would not have fit. */
 		if (fr + 1 < frames)
-			assert_true(body + 8 + ent[idx].nick.len + ent[idx].login.len >
+			assert_true(body + 13 + ent[idx].nick.len + ent[idx].login.len >
 			            MAX_BODY_BYTES);
 		pos += (size_t)r;
 	}
@@ -729,12 +740,13 @@ static void test_who_builder_splits(void **state)
 
 static void test_who_builder_exact_fit(void **state)
 {
-	/* WHOREPLY fixed part for "#lobby": type 1 + str 8 + more 1 + count 2 = 12. */
-	const size_t login_fit = MAX_BODY_BYTES - 12 - 8 - 1;
+	/* WHOREPLY fixed part for "#lobby": type 1 + str 8 + more 1 + count 2 = 12;
+	 * an entry is nick 2+1, login 2+L, idle 4, flags 1, away 2, rooms 2. */
+	const size_t login_fit = MAX_BODY_BYTES - 12 - 13 - 1;
 	char *login = malloc(login_fit + 1);
-	struct who_entry big, small = {str_c("y"), str_c(""), 5};
+	struct who_entry big = {0}, small = {.nick = str_c("y"), .login = str_c(""), .idle = 5};
 	struct buf out = {0};
-	struct who_builder w;
+	struct list_builder w;
 	struct frame f;
 	const unsigned char *p;
 	size_t n;

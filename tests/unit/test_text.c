@@ -298,13 +298,13 @@ static void test_nick_valid(void **state)
 {
 	static const char *const good[] = {
 	    "a",      "alice", "Bob_2",   "x-y.z",    "9lives",
-	    "_under", "serve", "servers", "natterd2", "ABCDEFGHIJKLMNOPQRSTUVWX"};
+	    "_under", "serve", "servers", "natterd2", "ABCDEFGHIJKLMNOPQRSTUVWX", "alice/laptop"};
 	static const char *const bad[] = {"",           "-dash",
 	                                  ".dot",       "a b",
 	                                  " a",         "a ",
 	                                  "al\xc3\xa9", "\xc3\xa9",
 	                                  "alice!",     "a@b",
-	                                  "a/b",        "a\tb",
+	                                  "/ab",        "a\tb",
 	                                  "server",     "Server",
 	                                  "SERVER",     "natter",
 	                                  "NATTERD",    "NaTtErD",
@@ -328,7 +328,8 @@ static void test_nick_valid(void **state)
 		const char two[2] = {'a', (char)c};
 
 		assert_int_equal(nick_valid(one, 1), alnum || c == '_');
-		assert_int_equal(nick_valid(two, 2), alnum || c == '_' || c == '-' || c == '.');
+		assert_int_equal(nick_valid(two, 2),
+		                 alnum || c == '_' || c == '-' || c == '.' || c == '/');
 	}
 }
 

@@ -148,10 +148,10 @@ static void test_flush_reports_peer_gone(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_shared_buffer_refcounts),
-		cmocka_unit_test(test_partial_writes_keep_order),
-		cmocka_unit_test(test_drop_unstarted_keeps_partial_head),
-		cmocka_unit_test(test_flush_reports_peer_gone),
+	    cmocka_unit_test(test_shared_buffer_refcounts),
+	    cmocka_unit_test(test_partial_writes_keep_order),
+	    cmocka_unit_test(test_drop_unstarted_keeps_partial_head),
+	    cmocka_unit_test(test_flush_reports_peer_gone),
 	};
 
 	return cmocka_run_group_tests_name("outq", tests, NULL, NULL);

@@ -1,0 +1,216 @@
+/* test_client_commands.c - input line parsing and stdin line splitting for the client. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "commands.h"
+#include "lines.h"
+
+static struct command parse(const char *line)
+{
+	struct command cmd;
+
+	command_parse(line, strlen(line), &cmd);
+	return cmd;
+}
+
+static void assert_arg(struct command cmd, const char *want)
+{
+	assert_int_equal(cmd.arg.len, strlen(want));
+	assert_memory_equal(cmd.arg.p, want, cmd.arg.len);
+}
+
+static void test_plain_text(void **state)
+{
+	struct command cmd;
+
+	(void)state;
+	assert_int_equal(parse("").kind, CMD_EMPTY);
+	cmd = parse("hello world");
+	assert_int_equal(cmd.kind, CMD_SAY);
+	assert_arg(cmd, "hello world");
+	/* Leading blanks or a slash later in the line do not make a command. */
+	cmd = parse(" /me no");
+	assert_int_equal(cmd.kind, CMD_SAY);
+	assert_arg(cmd, " /me no");
+	cmd = parse("a/b");
+	assert_int_equal(cmd.kind, CMD_SAY);
+}
+
+static void test_double_slash(void **state)
+{
+	struct command cmd;
+
+	(void)state;
+	cmd = parse("//text");
+	assert_int_equal(cmd.kind, CMD_SAY);
+	assert_arg(cmd, "/text");
+	cmd = parse("//me is not an action");
+	assert_int_equal(cmd.kind, CMD_SAY);
+	assert_arg(cmd, "/me is not an action");
+	cmd = parse("//");
+	assert_int_equal(cmd.kind, CMD_SAY);
+	assert_arg(cmd, "/");
+}
+
+static void test_me(void **state)
+{
+	struct command cmd;
+
+	(void)state;
+	cmd = parse("/me waves");
+	assert_int_equal(cmd.kind, CMD_ME);
+	assert_arg(cmd, "waves");
+	cmd = parse("/ME  waves twice  ");
+	assert_int_equal(cmd.kind, CMD_ME);
+	assert_arg(cmd, "waves twice  ");
+	cmd = parse("/me\tshrugs");
+	assert_int_equal(cmd.kind, CMD_ME);
+	assert_arg(cmd, "shrugs");
+	cmd = parse("/me");
+	assert_int_equal(cmd.kind, CMD_MISSING_ARG);
+	assert_arg(cmd, "/me");
+	assert_string_equal(cmd.usage, "/me TEXT");
+	assert_int_equal(parse("/me   ").kind, CMD_MISSING_ARG);
+	/* A longer word is a different (unknown) command. */
+	assert_int_equal(parse("/meow").kind, CMD_UNKNOWN);
+}
+
+static void test_nick_who_help(void **state)
+{
+	struct command cmd;
+
+	(void)state;
+	cmd = parse("/nick bobby ");
+	assert_int_equal(cmd.kind, CMD_NICK);
+	assert_arg(cmd, "bobby");
+	cmd = parse("/nick");
+	assert_int_equal(cmd.kind, CMD_MISSING_ARG);
+	assert_string_equal(cmd.usage, "/nick NEW");
+	cmd = parse("/who");
+	assert_int_equal(cmd.kind, CMD_WHO);
+	assert_arg(cmd, "");
+	cmd = parse("/who #lobby");
+	assert_int_equal(cmd.kind, CMD_WHO);
+	assert_arg(cmd, "#lobby");
+	assert_int_equal(parse("/help").kind, CMD_HELP);
+	assert_int_equal(parse("/help me").kind, CMD_HELP);
+	assert_non_null(strstr(command_help(), "/quit"));
+}
+
+static void test_quit(void **state)
+{
+	struct command cmd;
+
+	(void)state;
+	cmd = parse("/quit");
+	assert_int_equal(cmd.kind, CMD_QUIT);
+	assert_arg(cmd, "");
+	cmd = parse("/quit gone fishing");
+	assert_int_equal(cmd.kind, CMD_QUIT);
+	assert_arg(cmd, "gone fishing");
+	cmd = parse("/Quit  bye\t");
+	assert_int_equal(cmd.kind, CMD_QUIT);
+	assert_arg(cmd, "bye");
+}
+
+static void test_unknown(void **state)
+{
+	struct command cmd;
+
+	(void)state;
+	cmd = parse("/frob a b");
+	assert_int_equal(cmd.kind, CMD_UNKNOWN);
+	assert_arg(cmd, "/frob");
+	cmd = parse("/");
+	assert_int_equal(cmd.kind, CMD_UNKNOWN);
+	assert_arg(cmd, "/");
+	cmd = parse("/ x");
+	assert_int_equal(cmd.kind, CMD_UNKNOWN);
+	assert_arg(cmd, "/");
+}
+
+/* Lines collected by the splitter's callback: "len:text" or "TOO_LONG", joined by '|'. */
+struct seen {
+	char log[512];
+	unsigned long last_number;
+};
+
+static void collect(void *ctx, const char *line, size_t len, unsigned long number, bool too_long)
+{
+	struct seen *s = ctx;
+	size_t at = strlen(s->log);
+
+	if (too_long)
+		snprintf(s->log + at, sizeof s->log - at, "%sTOO_LONG", at ? "|" : "");
+	else
+		snprintf(s->log + at, sizeof s->log - at, "%s%.*s", at ? "|" : "", (int)len, line);
+	s->last_number = number;
+}
+
+static void feed(struct lines *l, struct seen *s, const char *bytes)
+{
+	lines_feed(l, bytes, strlen(bytes), collect, s);
+}
+
+static void test_lines_partial(void **state)
+{
+	struct lines l;
+	struct seen s = {.log = ""};
+
+	(void)state;
+	lines_init(&l, 8);
+	feed(&l, &s, "he");
+	assert_string_equal(s.log, "");
+	feed(&l, &s, "llo\nwor");
+	assert_string_equal(s.log, "hello");
+	feed(&l, &s, "ld\r\n\n");
+	assert_string_equal(s.log, "hello|world|");
+	feed(&l, &s, "tail");
+	lines_finish(&l, collect, &s);
+	assert_string_equal(s.log, "hello|world||tail");
+	assert_int_equal(s.last_number, 4);
+	lines_finish(&l, collect, &s); /* nothing pending: no extra line */
+	assert_int_equal(s.last_number, 4);
+	lines_free(&l);
+}
+
+static void test_lines_too_long(void **state)
+{
+	struct lines l;
+	struct seen s = {.log = ""};
+
+	(void)state;
+	lines_init(&l, 4);
+	feed(&l, &s, "abcd\nabcde\nab");
+	feed(&l, &s, "cdefgh\nok\n");
+	/* Exactly the limit passes, with or without a CR; one more byte does not. */
+	feed(&l, &s, "wxyz\r\nwxyz\r\r\n");
+	assert_string_equal(s.log, "abcd|TOO_LONG|TOO_LONG|ok|wxyz|TOO_LONG");
+	feed(&l, &s, "0123456789");
+	lines_finish(&l, collect, &s);
+	assert_string_equal(s.log, "abcd|TOO_LONG|TOO_LONG|ok|wxyz|TOO_LONG|TOO_LONG");
+	assert_int_equal(s.last_number, 7);
+	lines_free(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_plain_text),
+	    cmocka_unit_test(test_double_slash),
+	    cmocka_unit_test(test_me),
+	    cmocka_unit_test(test_nick_who_help),
+	    cmocka_unit_test(test_quit),
+	    cmocka_unit_test(test_unknown),
+	    cmocka_unit_test(test_lines_partial),
+	    cmocka_unit_test(test_lines_too_long),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,174 @@
+/* autostart.c - spawn a detached natterd on the default socket and wait for it to answer. */
+#include "autostart.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sys.h"
+
+#define SERVER_EXE_NAME "natterd"
+#define FALLBACK_PATH   "/usr/local/bin:/usr/bin:/bin"
+
+static bool no_server(int err)
+{
+	return err == ENOENT || err == ECONNREFUSED;
+}
+
+/* dir + "/" + name into out; false if it does not fit. */
+static bool join_path(char *out, size_t cap, const char *dir, size_t dir_len, const char *name)
+{
+	int n = snprintf(out, cap, "%.*s/%s", (int)dir_len, dir, name);
+
+	return n > 0 && (size_t)n < cap;
+}
+
+/* Find natterd beside our own executable, else in an absolute PATH directory. */
+static int find_server(char *out, size_t cap, struct errmsg *e)
+{
+	char self[ADDR_PATH_BYTES] = "natter";
+	const char *path = getenv("PATH"), *p, *end;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n > 0) {
+		const char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash != NULL &&
+		    join_path(out, cap, self, (size_t)(slash - self), SERVER_EXE_NAME) &&
+		    access(out, X_OK) == 0)
+			return 0;
+	}
+	if (path == NULL || path[0] == '\0')
+		path = FALLBACK_PATH;
+	for (p = path; *p != '\0'; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		/* Relative entries (and the empty one, meaning ".") would depend on the cwd. */
+		if (p[0] == '/' && join_path(out, cap, p, (size_t)(end - p), SERVER_EXE_NAME) &&
+		    access(out, X_OK) == 0)
+			return 0;
+	}
+	errmsg_set(e,
+	           "no server is running and natterd is neither beside %s nor in PATH; install "
+	           "natterd or start a server yourself",
+	           self);
+	return -1;
+}
+
+/* In the grandchild: point stdio at /dev/null and the log, then become natterd. */
+static _Noreturn void exec_server(const char *exe, const char *sock, const char *log)
+{
+	int null = open("/dev/null", O_RDWR);
+	int logfd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+	if (null < 0 || logfd < 0 || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(null, STDOUT_FILENO) < 0 || dup2(logfd, STDERR_FILENO) < 0)
+		_exit(127);
+	if (null > STDERR_FILENO)
+		close(null);
+	if (logfd > STDERR_FILENO)
+		close(logfd);
+	/* The server must not inherit our ignored SIGPIPE or our working directory. */
+	signal(SIGPIPE, SIG_DFL);
+	if (chdir("/") < 0)
+		_exit(127);
+	execl(exe, SERVER_EXE_NAME, "--socket", sock, (char *)NULL);
+	dprintf(STDERR_FILENO, "natter: cannot run %s: %s\n", exe, strerror(errno));
+	_exit(127);
+}
+
+/* Fork twice so that natterd is adopted by init, in a session of its own. */
+static int spawn_detached(const char *exe, const char *sock, const char *log, struct errmsg *e)
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL); /* nothing buffered may be written twice */
+	pid = fork();
+	if (pid < 0) {
+		errmsg_set(e, "cannot start natterd: fork failed: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if (setsid() < 0)
+			_exit(1);
+		pid = fork();
+		if (pid < 0)
+			_exit(1);
+		if (pid > 0)
+			_exit(0);
+		exec_server(exe, sock, log);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			errmsg_set(e, "cannot start natterd: waitpid failed: %s", strerror(errno));
+			return -1;
+		}
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errmsg_set(e, "cannot start natterd: the process that detaches it failed");
+		return -1;
+	}
+	return 0;
+}
+
+/* Create the private directory, find natterd and start it on sock. */
+static int start_server(const char *sock, char *log, size_t log_cap, struct errmsg *e)
+{
+	char checked[ADDR_PATH_BYTES], dir[ADDR_PATH_BYTES], exe[ADDR_PATH_BYTES];
+
+	if (sockpath_default(checked, sizeof checked, true, e) < 0 ||
+	    sockdir_default(dir, sizeof dir, e) < 0)
+		return -1;
+	if (!join_path(log, log_cap, dir, strlen(dir), SERVER_LOG_NAME)) {
+		errmsg_set(e, "the log path in %s is too long; use --socket", dir);
+		return -1;
+	}
+	if (find_server(exe, sizeof exe, e) < 0)
+		return -1;
+	return spawn_detached(exe, sock, log, e);
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int autostart_connect(struct core *c, const struct addr *a, const char *nick, bool allowed,
+                      struct errmsg *note, struct errmsg *e)
+{
+	char log[ADDR_PATH_BYTES];
+	uint64_t deadline;
+
+	note->text[0] = '\0';
+	if (core_connect(c, a, nick, e) == 0)
+		return 0;
+	if (!allowed || a->kind != ADDR_UNIX || !no_server(errno))
+		return -1;
+	if (start_server(a->path, log, sizeof log, e) < 0)
+		return -1;
+	errmsg_set(note, "started natterd on %s (log: %s)", a->path, log);
+	deadline = mono_ms() + AUTOSTART_WAIT_MS;
+	do {
+		sleep_ms(AUTOSTART_RETRY_MS);
+		if (core_connect(c, a, nick, e) == 0)
+			return 0;
+		if (!no_server(errno))
+			return -1;
+	} while (mono_ms() < deadline);
+	errmsg_set(e, "started natterd, but it did not answer on %s within %d s; see %s", a->path,
+	           AUTOSTART_WAIT_MS / 1000, log);
+	return -1;
+}

@@ -1,0 +1,126 @@
+/* core.h - the client core that every front end drives: state, requests, events, exit status. */
+#ifndef NATTER_CORE_H
+#define NATTER_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "buf.h"
+#include "commands.h"
+#include "errmsg.h"
+#include "event.h"
+#include "session.h"
+
+/* natter's exit statuses (documented in --help). */
+enum natter_exit {
+	EXIT_CLEAN = 0,     /* we quit and the server confirmed with BYE */
+	EXIT_ERROR = 1,     /* any other runtime failure */
+	EXIT_USAGE = 2,     /* bad command line */
+	EXIT_NO_SERVER = 3, /* cannot connect */
+	EXIT_REFUSED = 4,   /* ERROR instead of WELCOME */
+	EXIT_LOST = 5,      /* the server ended the connection without our asking */
+};
+
+enum {
+	HANDSHAKE_TIMEOUT_MS = 10000,   /* connect to WELCOME */
+	QUIT_TIMEOUT_MS = 10000,        /* QUIT sent to BYE received */
+	MAX_BACKLOG_BYTES = 256 * 1024, /* stop taking input while this much is unsent */
+	MAX_WHO_BYTES = 1024 * 1024,    /* a longer room listing is shown in parts */
+	ROOM_NAME_BYTES = 256,
+};
+
+enum core_state {
+	CORE_IDLE,      /* never connected */
+	CORE_HANDSHAKE, /* HELLO sent, waiting for WELCOME */
+	CORE_READY,     /* in a room */
+	CORE_QUITTING,  /* QUIT sent, waiting for BYE */
+	CORE_DONE,      /* finished: see core_status() and core_why() */
+};
+
+/* What a front end supplies: where events go. */
+struct core_ops {
+	void (*event)(void *ctx, const struct event *ev);
+};
+
+/* The core's state; front ends use the functions below, not the fields. */
+struct core {
+	struct session sess;
+	enum core_state state;
+	const struct core_ops *ops;
+	void *ctx;
+	bool quit_requested;
+	char nick[MAX_NICK_BYTES + 1];
+	char room[ROOM_NAME_BYTES];
+	struct buf held;        /* requests made before WELCOME, sent after it */
+	struct buf who_room;    /* the room of the WHOREPLY run being gathered */
+	struct buf who_entries; /* its raw entries so far */
+	size_t who_count;
+	bool who_open;
+	uint64_t deadline_ms; /* monotonic: end of the handshake or of the QUIT wait; 0 = none */
+	int status;
+	struct errmsg why;
+};
+
+void core_init(struct core *c, const struct core_ops *ops, void *ctx);
+void core_free(struct core *c);
+
+/*
+ * Connect to a (closing any earlier connection, so this also reconnects) and
+ * start the handshake. Returns 0, or -1 with a sentence in e and connect's
+ * errno preserved.
+ */
+int core_connect(struct core *c, const struct addr *a, const char *nick, struct errmsg *e);
+
+/* The same over an already connected fd (for tests and socketpairs). */
+int core_attach(struct core *c, int fd, const char *where, const char *nick, struct errmsg *e);
+
+/*
+ * Requests. Before WELCOME they are held and sent after it. Return 0, or -1
+ * with a sentence in e (not connected, or a field too long to encode).
+ */
+int core_say(struct core *c, struct str text, unsigned flags, struct errmsg *e);
+int core_nick(struct core *c, struct str nick, struct errmsg *e);
+int core_who(struct core *c, struct str room, struct errmsg *e);
+/* Send QUIT once and wait (bounded) for BYE; later calls do nothing. */
+int core_quit(struct core *c, struct str reason, struct errmsg *e);
+
+/*
+ * Carry out a parsed command that talks to the server (say, me, nick, who,
+ * quit). Returns 0 when done, -1 with e on failure, or 1 if the command is
+ * the front end's to handle (empty, help, unknown, missing argument).
+ */
+int core_exec(struct core *c, const struct command *cmd, struct errmsg *e);
+
+/* For the front end's poll loop. */
+int core_fd(const struct core *c);
+short core_poll_events(const struct core *c);
+/* Milliseconds until core_tick has work, or -1 for none. */
+int core_timeout_ms(const struct core *c, uint64_t now_ms);
+/* Handle poll's revents for core_fd(); events are delivered from here. */
+void core_handle(struct core *c, short revents);
+/* Enforce the handshake and QUIT deadlines (now_ms from mono_ms()). */
+void core_tick(struct core *c, uint64_t now_ms);
+
+/* Whether new commands are welcome (connected, not quitting). */
+bool core_accepting(const struct core *c);
+/* Whether so much output is queued that input should wait. */
+bool core_backlogged(const struct core *c);
+
+/* Stop now with this status and sentence (e.g. the front end's output failed). */
+void core_abort(struct core *c, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+bool core_done(const struct core *c);
+enum core_state core_state(const struct core *c);
+/* The exit status, and a sentence saying why when it is not EXIT_CLEAN. */
+int core_status(const struct core *c);
+const char *core_why(const struct core *c);
+/* Our nick as the server knows it, and our room (empty before WELCOME). */
+const char *core_nick_now(const struct core *c);
+const char *core_room(const struct core *c);
+/* The peer's address as text. */
+const char *core_where(const struct core *c);
+
+#endif

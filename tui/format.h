@@ -1,0 +1,22 @@
+/* format.h - events rendered as headless output: one text line or one JSON object. */
+#ifndef NATTER_FORMAT_H
+#define NATTER_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "event.h"
+
+enum { CLOCK_BYTES = sizeof "HH:MM:SS" };
+
+/* Local wall-clock time of ms (since the epoch) as HH:MM:SS. */
+void format_clock(char out[CLOCK_BYTES], uint64_t ms);
+
+/* Append ev as "[HH:MM:SS] ..." with every network string sanitized; no newline. */
+void format_line(struct buf *out, const struct event *ev);
+
+/* Append ev as one JSON object (valid UTF-8, no raw controls); no newline. */
+void format_json(struct buf *out, const struct event *ev);
+
+#endif

@@ -1,0 +1,238 @@
+/* headless.c - the headless front end: one poll() loop over stdin, the server and signals. */
+#include "headless.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "diag.h"
+#include "format.h"
+#include "sys.h"
+#include "text.h"
+
+enum { STDIN_CHUNK_BYTES = 4096, QUIT_SIGNAL_COUNT = 3 };
+
+static const int quit_signals[QUIT_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP};
+
+/* Write end of the signal self-pipe: the only thing the handler touches. */
+static volatile sig_atomic_t signal_pipe_wr = -1;
+
+static void on_signal(int signo)
+{
+	int saved = errno;
+	unsigned char byte = (unsigned char)signo;
+
+	/* A full pipe already holds a wake-up, so a failed write loses nothing. */
+	if (signal_pipe_wr >= 0 && write(signal_pipe_wr, &byte, 1) < 0)
+		byte = 0;
+	errno = saved;
+}
+
+static void on_event(void *ctx, const struct event *ev)
+{
+	struct headless *h = ctx;
+
+	buf_clear(&h->out);
+	if (h->json)
+		format_json(&h->out, ev);
+	else
+		format_line(&h->out, ev);
+	buf_append(&h->out, "\n", 1);
+	if (fwrite(h->out.data, 1, h->out.len, stdout) != h->out.len || fflush(stdout) != 0)
+		core_abort(h->c, EXIT_ERROR, "cannot write to standard output: %s",
+		           strerror(errno));
+}
+
+static const struct core_ops headless_ops = {.event = on_event};
+
+void headless_init(struct headless *h, struct core *c, bool json)
+{
+	memset(h, 0, sizeof *h);
+	h->c = c;
+	h->json = json;
+	h->stdin_open = true;
+	h->sig_rd = -1;
+	lines_init(&h->lines, MAX_TEXT_BYTES);
+	core_init(c, &headless_ops, h);
+}
+
+void headless_free(struct headless *h)
+{
+	lines_free(&h->lines);
+	buf_free(&h->out);
+}
+
+/* Commands the core leaves to the front end: help and mistakes. */
+static void local_command(const struct command *cmd)
+{
+	struct buf name = {0};
+
+	text_sanitize(&name, cmd->arg.p, cmd->arg.len, 0);
+	switch (cmd->kind) {
+	case CMD_HELP: diag("%s", command_help()); break;
+	case CMD_UNKNOWN:
+		diag("unknown command %.*s; try /help", (int)name.len, (const char *)name.data);
+		break;
+	case CMD_MISSING_ARG:
+		diag("%.*s needs an argument: %s", (int)name.len, (const char *)name.data,
+		     cmd->usage);
+		break;
+	default: break;
+	}
+	buf_free(&name);
+}
+
+static void on_line(void *ctx, const char *line, size_t len, unsigned long number, bool too_long)
+{
+	struct headless *h = ctx;
+	struct command cmd;
+	struct errmsg e;
+
+	/* Lines after /quit (or after an interrupt) are not sent. */
+	if (!core_accepting(h->c))
+		return;
+	if (too_long) {
+		diag("input line %lu is longer than %d bytes, the limit for a message; skipped it",
+		     number, MAX_TEXT_BYTES);
+		return;
+	}
+	command_parse(line, len, &cmd);
+	switch (core_exec(h->c, &cmd, &e)) {
+	case 0: break;
+	case -1: diag("%s", e.text); break;
+	default: local_command(&cmd); break;
+	}
+}
+
+/* One read from stdin; at its end, quit and wait for the server's BYE. */
+static void read_stdin(struct headless *h)
+{
+	char chunk[STDIN_CHUNK_BYTES];
+	struct errmsg e;
+	ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
+
+	if (n > 0) {
+		lines_feed(&h->lines, chunk, (size_t)n, on_line, h);
+		return;
+	}
+	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	if (n < 0)
+		diag("cannot read standard input: %s; quitting", strerror(errno));
+	lines_finish(&h->lines, on_line, h);
+	h->stdin_open = false;
+	if (core_quit(h->c, str_c(""), &e) < 0)
+		diag("%s", e.text);
+}
+
+/* Route SIGINT, SIGTERM and SIGHUP into the loop through a self-pipe. */
+static int setup_signals(struct headless *h, struct sigaction old[QUIT_SIGNAL_COUNT])
+{
+	struct sigaction sa;
+	int fds[2];
+
+	/* Fetch the old actions first, so that restore_signals always has all of them. */
+	for (int i = 0; i < QUIT_SIGNAL_COUNT; i++)
+		if (sigaction(quit_signals[i], NULL, &old[i]) < 0)
+			return -1;
+	if (pipe(fds) < 0)
+		return -1;
+	if (fd_nonblock_cloexec(fds[0]) < 0 || fd_nonblock_cloexec(fds[1]) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	h->sig_rd = fds[0];
+	signal_pipe_wr = fds[1];
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (int i = 0; i < QUIT_SIGNAL_COUNT; i++)
+		if (sigaction(quit_signals[i], &sa, NULL) < 0)
+			return -1;
+	return 0;
+}
+
+static void restore_signals(struct headless *h, const struct sigaction old[QUIT_SIGNAL_COUNT])
+{
+	int wr = signal_pipe_wr;
+
+	for (int i = 0; i < QUIT_SIGNAL_COUNT; i++)
+		sigaction(quit_signals[i], &old[i], NULL);
+	signal_pipe_wr = -1;
+	if (wr >= 0)
+		close(wr);
+	if (h->sig_rd >= 0)
+		close(h->sig_rd);
+	h->sig_rd = -1;
+}
+
+/* The first signal quits politely; another one, or one while already quitting, stops at once. */
+static void handle_signals(struct headless *h)
+{
+	unsigned char signo[16];
+	struct errmsg e;
+	ssize_t n;
+
+	while ((n = read(h->sig_rd, signo, sizeof signo)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (h->interrupted || !core_accepting(h->c)) {
+				core_abort(h->c, EXIT_ERROR,
+				           "interrupted (%s) before the server confirmed QUIT",
+				           strsignal(signo[i]));
+				return;
+			}
+			h->interrupted = true;
+			if (core_quit(h->c, str_c(""), &e) < 0)
+				core_abort(h->c, EXIT_ERROR, "%s", e.text);
+		}
+	}
+}
+
+/* One turn of the loop: wait for input, the server, a signal or a deadline. */
+static void step(struct headless *h)
+{
+	struct core *c = h->c;
+	bool want_stdin = h->stdin_open && core_accepting(c) && !core_backlogged(c);
+	struct pollfd pfd[3] = {
+	    {.fd = want_stdin ? STDIN_FILENO : -1, .events = POLLIN},
+	    {.fd = core_fd(c), .events = core_poll_events(c)},
+	    {.fd = h->sig_rd, .events = POLLIN},
+	};
+
+	if (poll(pfd, 3, core_timeout_ms(c, mono_ms())) < 0) {
+		if (errno != EINTR)
+			core_abort(c, EXIT_ERROR, "poll failed: %s", strerror(errno));
+		return;
+	}
+	/* The server first, so that WELCOME releases lines read in the same turn. */
+	if (pfd[1].revents != 0)
+		core_handle(c, pfd[1].revents);
+	if (pfd[2].revents != 0)
+		handle_signals(h);
+	if (pfd[0].revents != 0 && !core_done(c))
+		read_stdin(h);
+	core_tick(c, mono_ms());
+}
+
+int headless_run(struct headless *h)
+{
+	struct sigaction old[QUIT_SIGNAL_COUNT];
+
+	if (core_state(h->c) == CORE_IDLE)
+		core_abort(h->c, EXIT_ERROR, "not connected to a server");
+	else if (setup_signals(h, old) < 0)
+		core_abort(h->c, EXIT_ERROR, "cannot set up signal handling: %s", strerror(errno));
+	while (!core_done(h->c))
+		step(h);
+	if (h->sig_rd >= 0)
+		restore_signals(h, old);
+	if (core_status(h->c) != EXIT_CLEAN)
+		diag("%s", core_why(h->c));
+	return core_status(h->c);
+}

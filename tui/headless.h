@@ -1,0 +1,33 @@
+/* headless.h - the line-oriented front end: stdin lines in, one event per stdout line out. */
+#ifndef NATTER_HEADLESS_H
+#define NATTER_HEADLESS_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "core.h"
+#include "lines.h"
+
+struct headless {
+	struct core *c;
+	bool json;
+	bool stdin_open;
+	bool interrupted;
+	struct lines lines;
+	struct buf out; /* one formatted event */
+	int sig_rd;     /* read end of the signal self-pipe, -1 when not set up */
+};
+
+/* Set up the front end and make it c's event sink (call before connecting c). */
+void headless_init(struct headless *h, struct core *c, bool json);
+
+/*
+ * Run until the client is done: read commands from stdin, print events on
+ * stdout. The first SIGINT, SIGTERM or SIGHUP quits politely, a second one
+ * at once. Prints the reason for a failure on stderr; returns the exit status.
+ */
+int headless_run(struct headless *h);
+
+void headless_free(struct headless *h);
+
+#endif

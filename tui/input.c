@@ -1,0 +1,394 @@
+/* input.c - readline inside curses: bytes from our poll loop in, the line buffer out to ui.c. */
+#include "input.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "commands.h"
+
+enum {
+	HISTORY_LINES = 1000,
+	PASTE_WAIT_MS = 2000, /* how long a bracketed paste may pause between reads */
+	PENDING_BYTES = 4096,
+};
+
+#define PROMPT "> "
+
+/*
+ * Readline's callbacks take no user pointer, so its state and ours live in
+ * this one object for the one input line the process has.
+ */
+static struct input_state {
+	const struct input_ops *ops;
+	void *ctx;
+	char pending[PENDING_BYTES]; /* bytes read from the terminal, not yet given to readline */
+	size_t pending_len, pending_at;
+	FILE *null_out; /* readline's rl_outstream: nothing it writes may reach the screen */
+	char history[4096];
+	bool have_history;
+	bool active;
+} in;
+
+static const char *const local_commands[] = {"/help", "/nick",  "/who",    "/me",
+                                             "/quit", "/clear", "/search", NULL};
+
+int input_history_path(char *out, size_t cap)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(out, cap, "%s/natter/history", xdg);
+	else if (home != NULL && home[0] != '\0')
+		n = snprintf(out, cap, "%s/.local/share/natter/history", home);
+	else
+		return -1;
+	return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+/* mkdir -p for the directory part of path, private to us. */
+static int make_parent_dirs(const char *path)
+{
+	char dir[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof dir)
+		return -1;
+	memcpy(dir, path, n + 1);
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* rl_getc_function: the next byte our loop read; blocks (bounded) only inside a paste. */
+static int input_getc(FILE *f)
+{
+	struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+	ssize_t n;
+
+	(void)f;
+	if (in.pending_at < in.pending_len)
+		return (unsigned char)in.pending[in.pending_at++];
+	/*
+	 * Readline asks for more than we fed only while it reads a bracketed
+	 * paste to its end marker; wait for the rest, but not for ever.
+	 */
+	for (;;) {
+		int r = poll(&p, 1, PASTE_WAIT_MS);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return EOF;
+		n = read(STDIN_FILENO, in.pending, sizeof in.pending);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return EOF;
+		in.pending_len = (size_t)n;
+		in.pending_at = 1;
+		return (unsigned char)in.pending[0];
+	}
+}
+
+/* rl_input_available_hook: whether a key sequence's next byte is already here. */
+static int input_available(void)
+{
+	return in.pending_at < in.pending_len;
+}
+
+/* rl_redisplay_function: drawing is ui.c's, at the end of the poll pass. */
+static void input_redisplay(void)
+{
+	if (in.ops != NULL)
+		in.ops->changed(in.ctx);
+}
+
+/* The line handler: readline owns the buffer, we free it. */
+static void input_line(char *line)
+{
+	if (line != NULL && line[0] != '\0') {
+		add_history(line);
+		/* The history file is one entry per line, so multi-line entries stay in memory. */
+		if (in.have_history && strchr(line, '\n') == NULL)
+			(void)append_history(1, in.history);
+	}
+	in.ops->line(in.ctx, line);
+	free(line);
+}
+
+/* Bound keys that belong to the front end. */
+static int key_fn(enum input_key k)
+{
+	in.ops->key(in.ctx, k);
+	return 0;
+}
+
+static int rl_page_up(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_PAGE_UP);
+}
+
+static int rl_page_down(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_PAGE_DOWN);
+}
+
+static int rl_sb_top(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_SB_TOP);
+}
+
+static int rl_sb_bottom(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_SB_BOTTOM);
+}
+
+static int rl_search_older(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_SEARCH_OLDER);
+}
+
+static int rl_search_newer(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_SEARCH_NEWER);
+}
+
+static int rl_mention_older(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_MENTION_OLDER);
+}
+
+static int rl_mention_newer(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_MENTION_NEWER);
+}
+
+static int rl_redraw(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_REDRAW);
+}
+
+/* Alt-Enter: a newline inside the message instead of sending it. */
+static int rl_newline_in_text(int count, int key)
+{
+	(void)key;
+	for (int i = 0; i < (count > 0 ? count : 1); i++)
+		rl_insert_text("\n");
+	return 0;
+}
+
+/* Completion generator over the command names. */
+static char *complete_command(const char *text, int state)
+{
+	static size_t i;
+	size_t n = strlen(text);
+
+	if (state == 0)
+		i = 0;
+	while (local_commands[i] != NULL) {
+		const char *c = local_commands[i++];
+
+		if (strncasecmp(c, text, n) == 0)
+			return strdup(c);
+	}
+	return NULL;
+}
+
+/* Completion generator over the nicks present; at line start a match ends in ": ". */
+static char *complete_nick(const char *text, int state)
+{
+	static size_t i;
+	size_t n = strlen(text);
+	const char *nick;
+
+	if (state == 0)
+		i = 0;
+	while ((nick = in.ops->nick(in.ctx, i++)) != NULL) {
+		if (strncasecmp(nick, text, n) != 0)
+			continue;
+		if (rl_point - (int)n == 0) {
+			char *s = malloc(strlen(nick) + 3);
+
+			if (s != NULL)
+				sprintf(s, "%s: ", nick);
+			return s;
+		}
+		return strdup(nick);
+	}
+	return NULL;
+}
+
+/* rl_attempted_completion_function: commands at the line's start, nicks anywhere. */
+static char **input_complete(const char *text, int start, int end)
+{
+	(void)end;
+	rl_attempted_completion_over = 1; /* never fall back to file names */
+	rl_completion_append_character = ' ';
+	if (start == 0 && text[0] == '/')
+		return rl_completion_matches(text, complete_command);
+	if (start == 0)
+		rl_completion_append_character = '\0'; /* the match carries its ": " */
+	return rl_completion_matches(text, complete_nick);
+}
+
+/* rl_completion_display_matches_hook: the list goes to the scrollback, not the terminal. */
+static void input_show_matches(char **matches, int num, int max_len)
+{
+	char text[1024];
+	size_t used = 0;
+
+	(void)max_len;
+	text[0] = '\0';
+	for (int i = 1; i <= num && used + 1 < sizeof text; i++) {
+		int n = snprintf(text + used, sizeof text - used, "%s%s", i > 1 ? "  " : "",
+		                 matches[i]);
+
+		if (n < 0 || (size_t)n >= sizeof text - used)
+			break;
+		used += (size_t)n;
+	}
+	in.ops->show(in.ctx, text);
+}
+
+/* Bind one key sequence to a function; a failure only loses that key. */
+static void bind(const char *seq, rl_command_func_t *fn)
+{
+	(void)rl_bind_keyseq(seq, fn);
+}
+
+static void bind_keys(void)
+{
+	bind("\\e[5~", rl_page_up);
+	bind("\\e[6~", rl_page_down);
+	bind("\\e[1;3H", rl_sb_top); /* Alt-Home */
+	bind("\\e[1;5H", rl_sb_top); /* Ctrl-Home */
+	bind("\\e[1;3F", rl_sb_bottom);
+	bind("\\e[1;5F", rl_sb_bottom);
+	bind("\\e\\e[1~", rl_sb_top); /* Alt-Home where Alt is an ESC prefix */
+	bind("\\e\\e[4~", rl_sb_bottom);
+	bind("\\e\\e[H", rl_sb_top);
+	bind("\\e\\e[F", rl_sb_bottom);
+	bind("\\ep", rl_search_older);
+	bind("\\en", rl_search_newer);
+	bind("\\em", rl_mention_older);
+	bind("\\eM", rl_mention_newer);
+	bind("\\C-l", rl_redraw);
+	bind("\\e\\r", rl_newline_in_text);
+	bind("\\e\\n", rl_newline_in_text);
+	bind("\\e[200~", rl_bracketed_paste_begin);
+}
+
+int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e)
+{
+	memset(&in, 0, sizeof in);
+	in.ops = ops;
+	in.ctx = ctx;
+	in.null_out = fopen("/dev/null", "w");
+	if (in.null_out == NULL) {
+		errmsg_set(e, "cannot open /dev/null: %s", strerror(errno));
+		return -1;
+	}
+	/* curses owns the terminal: readline must not change modes, signals or the environment. */
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
+	rl_prep_term_function = NULL;
+	rl_deprep_term_function = NULL;
+	rl_instream = stdin;
+	rl_outstream = in.null_out;
+	rl_getc_function = input_getc;
+	rl_input_available_hook = input_available;
+	rl_redisplay_function = input_redisplay;
+	rl_readline_name = "natter";
+	rl_attempted_completion_function = input_complete;
+	rl_completion_display_matches_hook = input_show_matches;
+	rl_basic_word_break_characters = " \t\n";
+	rl_callback_handler_install(PROMPT, input_line);
+	(void)rl_variable_bind("bell-style", "none");
+	(void)rl_variable_bind("show-all-if-ambiguous", "on");
+	(void)rl_variable_bind("completion-ignore-case", "on");
+	(void)rl_variable_bind("enable-bracketed-paste", "on");
+	bind_keys();
+	using_history();
+	stifle_history(HISTORY_LINES);
+	if (input_history_path(in.history, sizeof in.history) == 0 &&
+	    make_parent_dirs(in.history) == 0) {
+		in.have_history = true;
+		/* A missing file is the first run: create it, since append_history only appends. */
+		if (read_history(in.history) != 0 && write_history(in.history) != 0)
+			in.have_history = false;
+	}
+	in.active = true;
+	return 0;
+}
+
+void input_feed(const char *p, size_t n)
+{
+	while (n > 0 && in.active) {
+		size_t k = n < sizeof in.pending ? n : sizeof in.pending;
+
+		memcpy(in.pending, p, k);
+		in.pending_len = k;
+		in.pending_at = 0;
+		p += k;
+		n -= k;
+		/* One byte per call; a bracketed paste may take more through input_getc. */
+		while (in.active && in.pending_at < in.pending_len)
+			rl_callback_read_char();
+	}
+}
+
+void input_view(struct input_view *v)
+{
+	v->prompt = rl_display_prompt != NULL ? rl_display_prompt : PROMPT;
+	v->line = rl_line_buffer != NULL ? rl_line_buffer : "";
+	v->len = rl_line_buffer != NULL ? (size_t)rl_end : 0;
+	v->point = rl_point >= 0 && (size_t)rl_point <= v->len ? (size_t)rl_point : v->len;
+}
+
+void input_set_line(const char *line)
+{
+	rl_replace_line(line, 0);
+	rl_point = rl_end;
+	input_redisplay();
+}
+
+void input_end(void)
+{
+	if (!in.active)
+		return;
+	in.active = false;
+	rl_callback_handler_remove();
+	if (in.have_history)
+		(void)history_truncate_file(in.history, HISTORY_LINES);
+	rl_outstream = stdout;
+	if (in.null_out != NULL)
+		fclose(in.null_out);
+	in.null_out = NULL;
+	clear_history();
+}

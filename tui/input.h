@@ -1,0 +1,67 @@
+/* input.h - the input line: GNU readline's callback interface fed by our poll loop, drawn by ui.c.
+ */
+#ifndef NATTER_INPUT_H
+#define NATTER_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "errmsg.h"
+
+/* Keys readline hands back to the front end (bound in input.c, listed in /help). */
+enum input_key {
+	IK_PAGE_UP,
+	IK_PAGE_DOWN,
+	IK_SB_TOP,        /* Alt-Home, Ctrl-Home */
+	IK_SB_BOTTOM,     /* Alt-End, Ctrl-End */
+	IK_SEARCH_OLDER,  /* Alt-p: previous match of the last /search */
+	IK_SEARCH_NEWER,  /* Alt-n */
+	IK_MENTION_OLDER, /* Alt-m: previous line that mentions my nick */
+	IK_MENTION_NEWER, /* Alt-M */
+	IK_REDRAW,        /* Ctrl-L */
+};
+
+/* What the front end supplies. */
+struct input_ops {
+	/* A finished line (may hold '\n' from a paste or Alt-Enter), or NULL at Ctrl-D on an empty
+	 * line. */
+	void (*line)(void *ctx, const char *line);
+	void (*key)(void *ctx, enum input_key key);
+	/* The line or prompt changed: draw it at the next pass. */
+	void (*changed)(void *ctx);
+	/* Completion candidates to show (never written to the terminal by readline). */
+	void (*show)(void *ctx, const char *text);
+	/* The i-th nick present for completion, or NULL past the end. */
+	const char *(*nick)(void *ctx, size_t i);
+};
+
+/* What the line looks like now, for drawing: bytes, the cursor's byte offset, the prompt. */
+struct input_view {
+	const char *prompt;
+	const char *line;
+	size_t len;
+	size_t point;
+};
+
+/*
+ * Set readline up for use inside curses (it never touches the terminal) and
+ * load the history file. Returns 0, or -1 with a sentence in e.
+ */
+int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e);
+
+/* Let readline process bytes read from the terminal; callbacks run from here. */
+void input_feed(const char *p, size_t n);
+
+/* The current line, for drawing. */
+void input_view(struct input_view *v);
+
+/* Replace the line being typed (e.g. to give back a message that was not sent). */
+void input_set_line(const char *line);
+
+/* Save the history and let readline go. */
+void input_end(void);
+
+/* Where the history lives: $XDG_DATA_HOME/natter/history or ~/.local/share/natter/history. */
+int input_history_path(char *out, size_t cap);
+
+#endif

@@ -1,0 +1,241 @@
+/* main.c - natter's entry point: parse the command line, connect, run a front end. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "autostart.h"
+#include "core.h"
+#include "diag.h"
+#include "headless.h"
+#include "sys.h"
+#include "text.h"
+#include "version.h"
+
+#define DEFAULT_TCP_HOST "127.0.0.1"
+#define DEFAULT_NICK     "guest"
+
+enum { AUTOSTART_BY_TTY = -1, OPT_AUTOSTART = 0x100, OPT_NO_AUTOSTART };
+
+struct options {
+	const char *socket_path; /* --socket, else $NATTER_SOCKET, else NULL */
+	const char *tcp;
+	const char *nick;
+	bool headless;
+	bool json;
+	int autostart; /* 0, 1, or AUTOSTART_BY_TTY */
+};
+
+static const char usage_text[] =
+    "usage: natter [options]\n"
+    "Chat with the people on a natterd server. Lines typed are sent to the room;\n"
+    "/help lists the commands.\n"
+    "\n"
+    "  -s, --socket PATH      UNIX socket to connect to (default: $NATTER_SOCKET,\n"
+    "                         else natter.sock in the private socket directory)\n"
+    "  -t, --tcp [HOST:]PORT  connect over TCP instead (host default 127.0.0.1;\n"
+    "                         write IPv6 as [::1]:PORT)\n"
+    "  -n, --nick NICK        wanted nick (default: $NATTER_NICK, else your login name)\n"
+    "  -H, --headless         no full-screen UI (automatic unless stdin and stdout\n"
+    "                         are terminals)\n"
+    "  -j, --json             headless output as one JSON object per line\n"
+    "      --autostart        start natterd if no server answers on the default\n"
+    "                         socket (the default when stdin is a terminal)\n"
+    "      --no-autostart     never start a server\n"
+    "  -h, --help             show this help and exit\n"
+    "  -V, --version          show the version and exit\n"
+    "\n"
+    "Exit status:\n"
+    "  0  clean exit: end of input or /quit, confirmed by the server\n"
+    "  1  other runtime error\n"
+    "  2  usage error\n"
+    "  3  cannot connect (no server, permission denied, bad path)\n"
+    "  4  the server refused the connection (its reason is shown)\n"
+    "  5  the connection was lost or closed by the server\n";
+
+static const struct option long_options[] = {
+    {"socket", required_argument, NULL, 's'},
+    {"tcp", required_argument, NULL, 't'},
+    {"nick", required_argument, NULL, 'n'},
+    {"headless", no_argument, NULL, 'H'},
+    {"json", no_argument, NULL, 'j'},
+    {"autostart", no_argument, NULL, OPT_AUTOSTART},
+    {"no-autostart", no_argument, NULL, OPT_NO_AUTOSTART},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Name the option getopt_long just rejected, as the user wrote it. */
+static void bad_option(char *const argv[], int code)
+{
+	const char *arg = argv[optind - 1];
+
+	if (code == ':')
+		diag("option %s needs an argument; try 'natter --help'", arg);
+	else if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+		diag("unknown option -%c; try 'natter --help'", optopt);
+	else
+		diag("unknown option %s; try 'natter --help'", arg);
+}
+
+/* $NATTER_NICK, else the login name if it is a valid nick, else "guest". */
+static const char *default_nick(void)
+{
+	const char *env = getenv("NATTER_NICK");
+	const struct passwd *pw;
+
+	if (env != NULL && env[0] != '\0')
+		return env;
+	pw = getpwuid(geteuid());
+	if (pw != NULL && pw->pw_name != NULL && nick_valid(pw->pw_name, strlen(pw->pw_name)))
+		return pw->pw_name;
+	return DEFAULT_NICK;
+}
+
+/* Fill o from argv and the environment. Returns -1 to go on, else an exit status. */
+static int parse_options(int argc, char *argv[], struct options *o)
+{
+	const char *env = getenv("NATTER_SOCKET");
+	bool socket_given = false;
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->autostart = AUTOSTART_BY_TTY;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:t:n:HjhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 's': o->socket_path = optarg, socket_given = true; break;
+		case 't': o->tcp = optarg; break;
+		case 'n': o->nick = optarg; break;
+		case 'H': o->headless = true; break;
+		case 'j': o->json = true; break;
+		case OPT_AUTOSTART: o->autostart = 1; break;
+		case OPT_NO_AUTOSTART: o->autostart = 0; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_CLEAN;
+		case 'V':
+			printf("natter %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION);
+			return EXIT_CLEAN;
+		default: bad_option(argv, c); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		diag("unexpected argument '%s'; natter takes options only (try 'natter --help')",
+		     argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (socket_given && o->tcp != NULL) {
+		diag("--socket and --tcp cannot be used together; choose one");
+		return EXIT_USAGE;
+	}
+	if (!socket_given && o->tcp == NULL && env != NULL && env[0] != '\0')
+		o->socket_path = env;
+	if (o->nick == NULL)
+		o->nick = default_nick();
+	if (o->autostart == AUTOSTART_BY_TTY)
+		o->autostart = isatty(STDIN_FILENO);
+	return -1;
+}
+
+/*
+ * The default socket. A missing private directory is not an error here: it
+ * just means no server runs yet, which connecting (or autostart) will handle.
+ */
+static int default_socket(struct addr *a, struct errmsg *e)
+{
+	char path[ADDR_PATH_BYTES], dir[ADDR_PATH_BYTES];
+	struct stat st;
+
+	if (sockpath_default(path, sizeof path, false, e) < 0) {
+		if (sockdir_default(dir, sizeof dir, e) < 0 || lstat(dir, &st) == 0 ||
+		    errno != ENOENT)
+			return -1;
+		if (snprintf(path, sizeof path, "%s/%s", dir, SOCKET_FILE_NAME) >=
+		    (int)sizeof path) {
+			errmsg_set(e, "the socket path in %s is too long; use --socket", dir);
+			return -1;
+		}
+	}
+	return addr_set_unix(a, path, e);
+}
+
+/* Decide where to connect. Returns -1 to go on, else an exit status (message printed). */
+static int choose_address(const struct options *o, struct addr *a, bool *is_default)
+{
+	struct errmsg e;
+
+	*is_default = o->socket_path == NULL && o->tcp == NULL;
+	if (o->tcp != NULL) {
+		if (addr_parse_tcp(o->tcp, DEFAULT_TCP_HOST, a, &e) == 0)
+			return -1;
+		diag("%s", e.text);
+		return EXIT_USAGE;
+	}
+	if ((o->socket_path != NULL ? addr_set_unix(a, o->socket_path, &e)
+	                            : default_socket(a, &e)) == 0)
+		return -1;
+	diag("%s", e.text);
+	return EXIT_NO_SERVER;
+}
+
+/* Make sure fds 0-2 are open, so that no socket can land on them and be taken for stdio. */
+static int open_std_fds(void)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR) != fd)
+			return -1;
+	}
+	return 0;
+}
+
+/* Connect (starting a server if allowed) and run the front end to the end. */
+static int run(const struct options *o)
+{
+	struct headless front;
+	struct core core;
+	struct errmsg e, note;
+	struct addr a;
+	bool is_default;
+	int status;
+
+	if (open_std_fds() < 0 || ignore_sigpipe() < 0) {
+		diag("cannot set up standard descriptors and signals: %s", strerror(errno));
+		return EXIT_ERROR;
+	}
+	status = choose_address(o, &a, &is_default);
+	if (status >= 0)
+		return status;
+	/* The full-screen UI is not written yet, so every terminal gets the headless front. */
+	headless_init(&front, &core, o->json);
+	if (autostart_connect(&core, &a, o->nick, is_default && o->autostart, &note, &e) < 0) {
+		if (note.text[0] != '\0')
+			diag("%s", note.text);
+		diag("%s", e.text);
+		status = EXIT_NO_SERVER;
+	} else {
+		if (note.text[0] != '\0')
+			diag("%s", note.text);
+		status = headless_run(&front);
+	}
+	headless_free(&front);
+	core_free(&core);
+	return status;
+}
+
+int main(int argc, char *argv[])
+{
+	struct options o;
+	int status = parse_options(argc, argv, &o);
+
+	if (status >= 0)
+		return status;
+	return run(&o);
+}

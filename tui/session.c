@@ -1,0 +1,251 @@
+/* session.c - the connection to natterd: frame reassembly, output queue, keepalive answers. */
+#include "session.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sys.h"
+#include "version.h"
+
+#define CLIENT_NAME "natter/" NATTER_VERSION
+
+enum { READ_CHUNK_BYTES = 16384 };
+
+void session_init(struct session *s, session_frame_fn on_frame, void *ctx)
+{
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+	s->on_frame = on_frame;
+	s->ctx = ctx;
+}
+
+int session_open(struct session *s, const struct addr *a, const char *nick, struct errmsg *e)
+{
+	char where[SESSION_WHERE_BYTES];
+	int fd;
+
+	addr_format(a, where, sizeof where);
+	fd = addr_connect(a, e);
+	if (fd < 0)
+		return -1;
+	return session_attach(s, fd, where, nick, e);
+}
+
+int session_attach(struct session *s, int fd, const char *where, const char *nick, struct errmsg *e)
+{
+	struct frame hello = {.type = T_HELLO};
+	int saved;
+
+	session_close(s);
+	if (fd_nonblock_cloexec(fd) < 0) {
+		saved = errno;
+		errmsg_set(e, "cannot set up the connection to %s: %s", where, strerror(saved));
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	hello.f[HELLO_VERSION].n = PROTO_VERSION;
+	hello.f[HELLO_NICK].s = str_c(nick);
+	hello.f[HELLO_CLIENT].s = str_c(CLIENT_NAME);
+	if (proto_encode(&s->out, &hello) < 0) {
+		errmsg_set(
+		    e, "the nick is %zu bytes, far over the %d-byte limit; choose a shorter one",
+		    strlen(nick), MAX_NICK_BYTES);
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	s->fd = fd;
+	snprintf(s->where, sizeof s->where, "%s", where);
+	return 0;
+}
+
+void session_close(struct session *s)
+{
+	if (s->fd >= 0)
+		close(s->fd); /* nothing useful to do if close fails: the fd is gone either way */
+	s->fd = -1;
+	buf_clear(&s->in);
+	buf_clear(&s->out);
+}
+
+void session_free(struct session *s)
+{
+	session_close(s);
+	buf_free(&s->in);
+	buf_free(&s->out);
+}
+
+bool session_is_open(const struct session *s)
+{
+	return s->fd >= 0;
+}
+
+short session_poll_events(const struct session *s)
+{
+	return (short)(POLLIN | (s->out.len > 0 ? POLLOUT : 0));
+}
+
+size_t session_backlog(const struct session *s)
+{
+	return s->out.len;
+}
+
+int session_send(struct session *s, const struct frame *f, struct errmsg *e)
+{
+	if (proto_encode(&s->out, f) < 0) {
+		errmsg_set(e, "cannot send a %s frame: a field is longer than the protocol allows",
+		           frame_type_name(f->type) ? frame_type_name(f->type) : "unknown");
+		return -1;
+	}
+	return 0;
+}
+
+void session_send_encoded(struct session *s, const void *p, size_t n)
+{
+	buf_append(&s->out, p, n);
+}
+
+/* One read into the input buffer. */
+static enum session_result read_some(struct session *s, struct errmsg *e)
+{
+	ssize_t n;
+
+	buf_reserve(&s->in, READ_CHUNK_BYTES);
+	for (;;) {
+		n = read(s->fd, s->in.data + s->in.len, s->in.cap - s->in.len);
+		if (n > 0) {
+			s->in.len += (size_t)n;
+			return SESSION_OK;
+		}
+		if (n == 0) {
+			errmsg_set(e, "the server at %s closed the connection", s->where);
+			return SESSION_EOF;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return SESSION_OK;
+		errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
+		return SESSION_IO_ERROR;
+	}
+}
+
+static enum session_result bad_frame(struct session *s, int code, uint8_t type, struct errmsg *e)
+{
+	if (code == ERR_UNKNOWN_TYPE)
+		errmsg_set(
+		    e,
+		    "the server at %s sent a frame of unknown type 0x%02x; is it a newer natterd?",
+		    s->where, type);
+	else
+		errmsg_set(e, "the server at %s sent a malformed %s frame", s->where,
+		           frame_type_name(type));
+	return SESSION_PROTO_ERROR;
+}
+
+/* Check one decoded frame's direction and answer PINGs; 1 if it is for the callback. */
+static int screen_frame(struct session *s, const struct frame *f, struct errmsg *e)
+{
+	struct frame pong = {.type = T_PONG};
+
+	if (!(frame_type_dir(f->type) & DIR_S2C)) {
+		errmsg_set(e, "the server at %s sent a %s frame, which only clients may send",
+		           s->where, frame_type_name(f->type));
+		return -1;
+	}
+	if (f->type != T_PING)
+		return 1;
+	pong.f[PING_TOKEN].n = f->f[PING_TOKEN].n;
+	/* A PONG is 13 bytes; encoding it cannot fail. */
+	(void)proto_encode(&s->out, &pong);
+	return 0;
+}
+
+/* Deliver every whole frame in the input buffer, then drop their bytes. */
+static enum session_result deliver_frames(struct session *s, struct errmsg *e)
+{
+	enum session_result r = SESSION_OK;
+	size_t at = 0;
+
+	while (r == SESSION_OK && at < s->in.len) {
+		const unsigned char *p = s->in.data + at;
+		long size = frame_complete(p, s->in.len - at);
+		struct frame f;
+		int code, verdict;
+
+		if (size == 0)
+			break;
+		if (size < 0) {
+			errmsg_set(e,
+			           "the server at %s announced a frame of %lu bytes, outside the 1 "
+			           "to %d the protocol allows",
+			           s->where, (unsigned long)frame_body_len(p), MAX_BODY_BYTES);
+			return SESSION_PROTO_ERROR;
+		}
+		code = proto_decode(p + FRAME_HEADER_BYTES, (size_t)size - FRAME_HEADER_BYTES, &f);
+		if (code != 0)
+			return bad_frame(s, code, p[FRAME_HEADER_BYTES], e);
+		verdict = screen_frame(s, &f, e);
+		if (verdict < 0)
+			return SESSION_PROTO_ERROR;
+		at += (size_t)size;
+		if (verdict > 0 && s->on_frame(s->ctx, &f) != 0)
+			r = SESSION_STOPPED;
+	}
+	buf_consume(&s->in, at);
+	return r;
+}
+
+/* Write as much queued output as the socket takes now. */
+static enum session_result flush_out(struct session *s, struct errmsg *e)
+{
+	enum session_result r = SESSION_OK;
+	size_t done = 0;
+
+	while (done < s->out.len) {
+		ssize_t n = send(s->fd, s->out.data + done, s->out.len - done, MSG_NOSIGNAL);
+
+		if (n >= 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
+			r = SESSION_IO_ERROR;
+		}
+		break;
+	}
+	buf_consume(&s->out, done);
+	return r;
+}
+
+enum session_result session_handle(struct session *s, short revents, struct errmsg *e)
+{
+	enum session_result r;
+
+	if (s->fd < 0)
+		return SESSION_OK;
+	if (revents & POLLNVAL) {
+		errmsg_set(e, "the connection to %s is no longer open", s->where);
+		return SESSION_IO_ERROR;
+	}
+	/* Read first: a BYE waiting in the input explains a write error that would follow. */
+	if (revents & (POLLIN | POLLHUP | POLLERR)) {
+		r = read_some(s, e);
+		if (r != SESSION_OK)
+			return r;
+		r = deliver_frames(s, e);
+		if (r != SESSION_OK)
+			return r;
+	}
+	if ((revents & POLLOUT) && s->out.len > 0)
+		return flush_out(s, e);
+	return SESSION_OK;
+}

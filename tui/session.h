@@ -1,0 +1,79 @@
+/* session.h - one connection to natterd: HELLO, non-blocking framed I/O, PING answers. */
+#ifndef NATTER_SESSION_H
+#define NATTER_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "addr.h"
+#include "buf.h"
+#include "errmsg.h"
+#include "proto.h"
+
+enum { SESSION_WHERE_BYTES = ADDR_PATH_BYTES + 16 };
+
+/*
+ * Called for each decoded server frame except PING (answered here). The
+ * frame's strings point into the session's input buffer: valid during the
+ * call only. The callback may send, but must not close the session; it
+ * returns nonzero to stop reading (the rest of the input stays unread).
+ */
+typedef int (*session_frame_fn)(void *ctx, const struct frame *f);
+
+enum session_result {
+	SESSION_OK,          /* keep going */
+	SESSION_STOPPED,     /* the frame callback asked to stop */
+	SESSION_EOF,         /* the server closed the connection */
+	SESSION_IO_ERROR,    /* read or write failed (reset, broken pipe) */
+	SESSION_PROTO_ERROR, /* the server broke the protocol */
+};
+
+struct session {
+	int fd; /* -1 while closed */
+	char where[SESSION_WHERE_BYTES];
+	struct buf in;  /* bytes read but not yet decoded: at most one frame plus a read */
+	struct buf out; /* encoded frames not yet written */
+	session_frame_fn on_frame;
+	void *ctx;
+};
+
+/* Set up a closed session that will deliver frames to on_frame(ctx, ...). */
+void session_init(struct session *s, session_frame_fn on_frame, void *ctx);
+
+/*
+ * Connect to a and queue HELLO for nick. Returns 0, or -1 with a sentence in
+ * e and errno from the connect (ENOENT, ECONNREFUSED, ...) preserved.
+ */
+int session_open(struct session *s, const struct addr *a, const char *nick, struct errmsg *e);
+
+/* Adopt a connected stream fd (closed on failure) and queue HELLO; where names the peer. */
+int session_attach(struct session *s, int fd, const char *where, const char *nick,
+                   struct errmsg *e);
+
+/* Close the connection and drop buffered bytes; the session can be opened again. */
+void session_close(struct session *s);
+
+/* Close and release the buffers. */
+void session_free(struct session *s);
+
+bool session_is_open(const struct session *s);
+
+/* The events to poll the fd for: POLLIN, plus POLLOUT while output is queued. */
+short session_poll_events(const struct session *s);
+
+/* Bytes queued for the server and not yet written. */
+size_t session_backlog(const struct session *s);
+
+/* Queue one frame. Returns 0, or -1 with a sentence if it cannot be encoded. */
+int session_send(struct session *s, const struct frame *f, struct errmsg *e);
+
+/* Queue bytes that already hold whole encoded frames. */
+void session_send_encoded(struct session *s, const void *p, size_t n);
+
+/*
+ * Do the I/O that poll reported in revents: read and deliver whole frames,
+ * then write queued output. Never blocks. Errors leave a sentence in e.
+ */
+enum session_result session_handle(struct session *s, short revents, struct errmsg *e);
+
+#endif

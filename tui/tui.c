@@ -1,0 +1,336 @@
+/* tui.c - the full-screen front end's loop: terminal, server, signals, reconnect with backoff. */
+#include "tui.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "diag.h"
+#include "input.h"
+#include "sys.h"
+#include "text.h"
+#include "tui_int.h"
+#include "wrap.h"
+
+enum { STDIN_CHUNK_BYTES = 4096, STATUS_TICK_MS = 1000 };
+
+static const int tui_signals[TUI_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
+
+/* Write end of the signal self-pipe: the only thing the handlers touch. */
+static volatile sig_atomic_t signal_pipe_wr = -1;
+
+/* The terminal as it was before curses, for the abort handler (see on_abort). */
+static struct termios saved_termios;
+static volatile sig_atomic_t have_saved_termios;
+
+static void on_signal(int signo)
+{
+	int saved = errno;
+	unsigned char byte = (unsigned char)signo;
+
+	/* A full pipe already holds a wake-up, so a failed write loses nothing. */
+	if (signal_pipe_wr >= 0 && write(signal_pipe_wr, &byte, 1) < 0)
+		byte = 0;
+	errno = saved;
+}
+
+/*
+ * fatal() and failed assertions abort(): put the terminal back (with
+ * async-signal-safe calls only) before dying, so it is never left raw.
+ */
+static void on_abort(int signo)
+{
+	static const char reset[] = "\033[?2004l\033[?1049l\033[?25h\033[0m\r\n";
+
+	if (have_saved_termios)
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+	if (write(STDOUT_FILENO, reset, sizeof reset - 1) < 0)
+		signo = SIGABRT;
+	signal(signo, SIG_DFL);
+	raise(signo);
+}
+
+static const struct core_ops tui_ops = {.event = tui_on_event};
+
+void tui_init(struct tui *t, struct core *c, const struct tui_options *o)
+{
+	memset(t, 0, sizeof *t);
+	t->c = c;
+	t->opt = *o;
+	t->sig_rd = -1;
+	t->up = true;
+	t->retry_ms = RECONNECT_FIRST_MS;
+	ui_init(&t->ui, o->scrollback > 0 ? o->scrollback : SCROLLBACK_DEFAULT_LINES);
+	core_init(c, &tui_ops, t);
+}
+
+void tui_free_strings(char **v, size_t *len)
+{
+	for (size_t i = 0; i < *len; i++)
+		free(v[i]);
+	*len = 0;
+}
+
+void tui_free(struct tui *t)
+{
+	ui_free(&t->ui);
+	tui_free_strings(t->nicks, &t->nicks_len);
+	free(t->nicks);
+	tui_free_strings(t->pending.lines, &t->pending.len);
+	free(t->pending.lines);
+	free(t->search);
+	free(t->give_back);
+	t->give_back = NULL;
+	t->nicks = NULL;
+	t->pending.lines = NULL;
+	t->search = NULL;
+}
+
+void tui_note(struct tui *t, const char *text)
+{
+	ui_say(&t->ui, SB_INFO, "%s", text);
+}
+
+/* Append a copy of s[0..n) to a growable string array. */
+void tui_push_string(char ***v, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*len)++] = xstrndup(s, n);
+}
+
+/* ---- signals ---- */
+
+/* Route SIGINT, SIGTERM, SIGHUP and SIGWINCH into the loop; set before curses, which then keeps its
+ * hands off them. */
+static int setup_signals(struct tui *t)
+{
+	struct sigaction sa;
+	int fds[2];
+
+	for (int i = 0; i < TUI_SIGNAL_COUNT; i++)
+		if (sigaction(tui_signals[i], NULL, &t->old[i]) < 0)
+			return -1;
+	if (pipe(fds) < 0)
+		return -1;
+	if (fd_nonblock_cloexec(fds[0]) < 0 || fd_nonblock_cloexec(fds[1]) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	t->sig_rd = fds[0];
+	signal_pipe_wr = fds[1];
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (int i = 0; i < TUI_SIGNAL_COUNT; i++)
+		if (sigaction(tui_signals[i], &sa, NULL) < 0)
+			return -1;
+	sa.sa_handler = on_abort;
+	sa.sa_flags = SA_RESETHAND;
+	return sigaction(SIGABRT, &sa, NULL);
+}
+
+static void restore_signals(struct tui *t)
+{
+	int wr = signal_pipe_wr;
+
+	for (int i = 0; i < TUI_SIGNAL_COUNT; i++)
+		sigaction(tui_signals[i], &t->old[i], NULL);
+	signal(SIGABRT, SIG_DFL);
+	signal_pipe_wr = -1;
+	if (wr >= 0)
+		close(wr);
+	if (t->sig_rd >= 0)
+		close(t->sig_rd);
+	t->sig_rd = -1;
+}
+
+/* SIGWINCH lays out again; the first quit signal quits politely, a second one at once. */
+static void handle_signals(struct tui *t)
+{
+	unsigned char signo[16];
+	ssize_t n;
+
+	while ((n = read(t->sig_rd, signo, sizeof signo)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (signo[i] == SIGWINCH) {
+				ui_resize(&t->ui);
+				continue;
+			}
+			if (t->quitting) {
+				snprintf(t->why, sizeof t->why,
+				         "interrupted (%s) before the server confirmed QUIT",
+				         strsignal(signo[i]));
+				t->status = EXIT_ERROR;
+				t->finished = true;
+				return;
+			}
+			tui_quit(t, str_c(""));
+		}
+	}
+}
+
+/* ---- connection loss and reconnecting ---- */
+
+/* The connection ended: finish if we were quitting, else say so and plan a retry. */
+static void connection_ended(struct tui *t)
+{
+	if (t->quitting) {
+		t->finished = true;
+		t->status = core_status(t->c);
+		if (t->status != EXIT_CLEAN)
+			snprintf(t->why, sizeof t->why, "%s", core_why(t->c));
+		return;
+	}
+	t->up = false;
+	t->retry_at = mono_ms() + t->retry_ms;
+	ui_say(&t->ui, SB_ERROR, "disconnected: %s; reconnecting in %.1f s", core_why(t->c),
+	       t->retry_ms / 1000.0);
+	tui_status_update(t);
+}
+
+/* Time for another attempt: connect, or wait twice as long (up to RECONNECT_MAX_MS). */
+static void reconnect(struct tui *t)
+{
+	struct errmsg e;
+
+	t->attempts++;
+	if (core_connect(t->c, t->addr, t->nick, &e) == 0) {
+		t->up = true;
+		tui_status_update(t);
+		return;
+	}
+	t->retry_ms = t->retry_ms * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : t->retry_ms * 2;
+	t->retry_at = mono_ms() + t->retry_ms;
+	if (t->attempts == 1)
+		ui_say(&t->ui, SB_ERROR, "%s; still trying every few seconds", e.text);
+	tui_status_update(t);
+}
+
+/* ---- the loop ---- */
+
+/* Milliseconds poll may sleep: until the core's deadline, the next retry, or the status tick. */
+static int next_timeout(const struct tui *t, uint64_t now)
+{
+	int ms = t->up ? core_timeout_ms(t->c, now) : -1;
+
+	if (!t->up) {
+		int retry = t->retry_at > now ? (int)(t->retry_at - now) : 0;
+
+		ms = retry < STATUS_TICK_MS ? retry : STATUS_TICK_MS;
+	}
+	return ms;
+}
+
+static void read_terminal(struct tui *t)
+{
+	char chunk[STDIN_CHUNK_BYTES];
+	ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
+
+	if (n > 0) {
+		input_feed(chunk, (size_t)n);
+		/* Readline clears the line after its handler returns, so a line is given back here.
+		 */
+		if (t->give_back != NULL) {
+			input_set_line(t->give_back);
+			free(t->give_back);
+			t->give_back = NULL;
+		}
+		return;
+	}
+	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	/* The terminal went away (hangup): nobody is left to type or to read. */
+	snprintf(t->why, sizeof t->why, "the terminal closed");
+	tui_quit(t, str_c(""));
+	t->finished = true;
+}
+
+/* One pass: wait, handle what is ready, then draw once (so a flood costs one draw). */
+static void step(struct tui *t)
+{
+	bool connected = t->up && core_fd(t->c) >= 0;
+	struct pollfd pfd[3] = {
+	    {.fd = STDIN_FILENO, .events = POLLIN},
+	    {.fd = connected ? core_fd(t->c) : -1,
+	     .events = connected ? core_poll_events(t->c) : 0},
+	    {.fd = t->sig_rd, .events = POLLIN},
+	};
+	struct input_view view;
+	uint64_t now = mono_ms();
+
+	if (poll(pfd, 3, next_timeout(t, now)) < 0) {
+		if (errno != EINTR) {
+			snprintf(t->why, sizeof t->why, "poll failed: %s", strerror(errno));
+			t->status = EXIT_ERROR;
+			t->finished = true;
+		}
+		return;
+	}
+	if (pfd[2].revents != 0)
+		handle_signals(t);
+	if (pfd[1].revents != 0)
+		core_handle(t->c, pfd[1].revents);
+	if (pfd[0].revents != 0 && !t->finished)
+		read_terminal(t);
+	now = mono_ms();
+	if (t->up) {
+		core_tick(t->c, now);
+		if (core_done(t->c) && !t->finished)
+			connection_ended(t);
+	} else if (!t->finished) {
+		if (now >= t->retry_at)
+			reconnect(t);
+		else
+			tui_status_update(t);
+	}
+	if (t->ring) {
+		ui_bell(&t->ui);
+		t->ring = false;
+	}
+	input_view(&view);
+	ui_draw(&t->ui, &view);
+}
+
+int tui_run(struct tui *t, const struct addr *a, const char *nick)
+{
+	struct errmsg e;
+
+	t->addr = a;
+	snprintf(t->nick, sizeof t->nick, "%s", nick);
+	if (tcgetattr(STDIN_FILENO, &saved_termios) == 0)
+		have_saved_termios = 1;
+	if (setup_signals(t) < 0) {
+		diag("cannot set up signal handling: %s", strerror(errno));
+		restore_signals(t);
+		return EXIT_ERROR;
+	}
+	if (input_init(&tui_input_ops, t, &e) < 0 || ui_start(&t->ui, &e) < 0) {
+		input_end();
+		restore_signals(t);
+		diag("%s", e.text);
+		return EXIT_ERROR;
+	}
+	tui_status_update(t);
+	while (!t->finished)
+		step(t);
+	ui_stop(&t->ui);
+	have_saved_termios = 0;
+	input_end();
+	restore_signals(t);
+	if (t->why[0] != '\0' && t->status != EXIT_CLEAN)
+		diag("%s", t->why);
+	return t->status;
+}

@@ -1,0 +1,73 @@
+/* tui.h - the full-screen front end: one poll loop over the terminal, the server and signals. */
+#ifndef NATTER_TUI_H
+#define NATTER_TUI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "core.h"
+#include "ui.h"
+
+enum {
+	RECONNECT_FIRST_MS = 500, /* first retry after a lost connection; doubles each time */
+	RECONNECT_MAX_MS = 10000,
+	TUI_SIGNAL_COUNT = 4,
+};
+
+struct tui_options {
+	bool bell;         /* ring the bell when a line mentions my nick */
+	size_t scrollback; /* lines kept */
+};
+
+/* A message typed while the server was away, sent when it is back. */
+struct tui_pending {
+	char **lines;
+	size_t len, cap;
+};
+
+struct tui {
+	struct core *c;
+	struct ui ui;
+	struct tui_options opt;
+	const struct addr *addr;
+	char nick[MAX_NICK_BYTES + 1]; /* the nick to ask for when reconnecting */
+	bool up;                       /* connecting or connected (else waiting to retry) */
+	bool ready_once;               /* a WELCOME has been seen since the last loss */
+	bool quitting;                 /* /quit, Ctrl-D or a signal: end when the server confirms */
+	bool finished;
+	int status;
+	unsigned retry_ms;
+	uint64_t retry_at; /* mono_ms of the next connection attempt, while !up */
+	unsigned attempts;
+	char **nicks; /* who is in the room, for completion and the user count */
+	size_t nicks_len, nicks_cap;
+	bool have_who;
+	struct tui_pending pending;
+	char *search;    /* the last /search text */
+	char *give_back; /* a line to put back in the input once readline is done with it */
+	bool ring;       /* ring the bell at the end of this pass */
+	int sig_rd;
+	struct sigaction old[TUI_SIGNAL_COUNT];
+	char why[ERRMSG_BYTES];
+};
+
+/* Set up the front end and make it c's event sink (call before connecting c). */
+void tui_init(struct tui *t, struct core *c, const struct tui_options *o);
+
+/*
+ * Run the full-screen UI until the user quits: c is connected (or
+ * connecting) to a as nick; a lost connection is retried with backoff.
+ * The terminal is restored on every way out. Returns the exit status and
+ * prints why on stderr when it is not 0.
+ */
+int tui_run(struct tui *t, const struct addr *a, const char *nick);
+
+/* A sentence for the user, shown in the scrollback when the UI starts (e.g. "started natterd"). */
+void tui_note(struct tui *t, const char *text);
+
+void tui_free(struct tui *t);
+
+#endif

@@ -1,0 +1,213 @@
+/* tui_commands.c - what the user types in the full-screen UI: lines, commands, keys, completion. */
+#include "tui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "commands.h"
+#include "sys.h"
+#include "text.h"
+#include "tui_int.h"
+#include "wrap.h"
+
+/* ---- commands typed by the user ---- */
+
+static void show_help(struct tui *t)
+{
+	ui_say(&t->ui, SB_INFO,
+	       "commands: /me TEXT, /nick NEW, /who, /quit [MESSAGE], /clear, /search TEXT, "
+	       "/help; start a line with // to send it with one leading /");
+	ui_say(&t->ui, SB_INFO,
+	       "scrolling: PageUp/PageDown; Alt-Home or Ctrl-Home top, Alt-End or Ctrl-End "
+	       "bottom; Alt-p/Alt-n older/newer match of /search; Alt-m/Alt-M older/newer "
+	       "line mentioning you");
+	ui_say(&t->ui, SB_INFO,
+	       "editing: Up/Down history, Ctrl-R search history, Tab completes commands and "
+	       "nicks, Alt-Enter new line, Ctrl-L redraw, Ctrl-D on an empty line quits");
+}
+
+/* Quit: politely if connected (wait for BYE), at once if not. */
+void tui_quit(struct tui *t, struct str reason)
+{
+	struct errmsg e;
+
+	if (t->quitting)
+		return;
+	t->quitting = true;
+	if (!t->up || !core_accepting(t->c)) {
+		t->finished = true;
+		t->status = EXIT_CLEAN;
+		return;
+	}
+	if (core_quit(t->c, reason, &e) < 0) {
+		snprintf(t->why, sizeof t->why, "%s", e.text);
+		t->finished = true;
+		t->status = EXIT_ERROR;
+	}
+	tui_status_update(t);
+}
+
+/* /search TEXT: remember it and jump to the newest older match. */
+static void do_search(struct tui *t, const char *text, bool older)
+{
+	if (text == NULL || text[0] == '\0') {
+		ui_say(&t->ui, SB_INFO, "nothing to search for: use /search TEXT first");
+		return;
+	}
+	if (!sb_search(&t->ui.sb, text, older, ui_pane_cols(&t->ui), ui_pane_rows(&t->ui)))
+		ui_say(&t->ui, SB_INFO, "no %s line contains \"%s\"", older ? "older" : "newer",
+		       text);
+	t->ui.dirty = true;
+}
+
+/* Whether line is "/word" or "/word ..." (case-insensitive); *arg is what follows. */
+static bool is_command(const char *line, const char *word, const char **arg)
+{
+	size_t n = strlen(word);
+
+	if (strncasecmp(line, word, n) != 0 || (line[n] != '\0' && line[n] != ' '))
+		return false;
+	*arg = line + n;
+	while (**arg == ' ')
+		(*arg)++;
+	return true;
+}
+
+/* Commands for the server, or text: sent now, or kept until the server is back. */
+static void send_line(struct tui *t, const char *line)
+{
+	struct command cmd;
+	struct errmsg e;
+	struct buf name = {0};
+
+	command_parse(line, strlen(line), &cmd);
+	switch (cmd.kind) {
+	case CMD_EMPTY: return;
+	case CMD_HELP: show_help(t); return;
+	case CMD_QUIT: tui_quit(t, cmd.arg); return;
+	case CMD_UNKNOWN:
+	case CMD_MISSING_ARG:
+		wrap_sanitize(&name, cmd.arg.p, cmd.arg.len, false);
+		buf_append(&name, "", 1);
+		if (cmd.kind == CMD_UNKNOWN)
+			ui_say(&t->ui, SB_ERROR, "unknown command %s; try /help",
+			       (const char *)name.data);
+		else
+			ui_say(&t->ui, SB_ERROR, "%s needs an argument: %s",
+			       (const char *)name.data, cmd.usage);
+		buf_free(&name);
+		return;
+	default: break;
+	}
+	sb_scroll_bottom(&t->ui.sb);
+	if ((cmd.kind == CMD_SAY || cmd.kind == CMD_ME) && cmd.arg.len > MAX_TEXT_BYTES) {
+		/* The server would refuse it; keep the text so that it can be shortened. */
+		ui_say(&t->ui, SB_ERROR,
+		       "that message is %zu bytes; the limit is %d, so it was not sent",
+		       cmd.arg.len, MAX_TEXT_BYTES);
+		free(t->give_back);
+		t->give_back = xstrdup(line);
+		return;
+	}
+	if (!t->up || !core_accepting(t->c)) {
+		tui_push_string(&t->pending.lines, &t->pending.len, &t->pending.cap, line,
+		                strlen(line));
+		ui_say(&t->ui, SB_INFO, "not connected: will send when the server is back: %s",
+		       line);
+		return;
+	}
+	if (core_exec(t->c, &cmd, &e) < 0)
+		ui_say(&t->ui, SB_ERROR, "%s", e.text);
+}
+
+/* A line from readline: terminal line ends become '\n', then local commands or send. */
+static void on_line(void *ctx, const char *line)
+{
+	struct tui *t = ctx;
+	const char *arg;
+	char *copy;
+	size_t n = 0;
+
+	if (line == NULL) {
+		tui_quit(t, str_c(""));
+		return;
+	}
+	copy = xstrdup(line);
+	for (size_t i = 0; copy[i] != '\0'; i++) {
+		if (copy[i] == '\r' && copy[i + 1] == '\n')
+			continue;
+		copy[n++] = copy[i] == '\r' ? '\n' : copy[i];
+	}
+	copy[n] = '\0';
+	if (is_command(copy, "/clear", &arg)) {
+		sb_clear(&t->ui.sb);
+	} else if (is_command(copy, "/search", &arg)) {
+		free(t->search);
+		t->search = arg[0] != '\0' ? xstrdup(arg) : NULL;
+		if (t->search != NULL)
+			t->ui.sb.hit = 0;
+		do_search(t, t->search, true);
+	} else {
+		send_line(t, copy);
+	}
+	free(copy);
+	t->ui.hscroll = 0;
+	t->ui.dirty = true;
+}
+
+static void on_key(void *ctx, enum input_key k)
+{
+	struct tui *t = ctx;
+	struct scrollback *sb = &t->ui.sb;
+	size_t rows = ui_pane_rows(&t->ui), cols = ui_pane_cols(&t->ui);
+	size_t page = rows > 1 ? rows - 1 : 1;
+
+	switch (k) {
+	case IK_PAGE_UP: sb_scroll_up(sb, page, cols, rows); break;
+	case IK_PAGE_DOWN: sb_scroll_down(sb, page, cols); break;
+	case IK_SB_TOP: sb_scroll_top(sb, cols, rows); break;
+	case IK_SB_BOTTOM: sb_scroll_bottom(sb); break;
+	case IK_SEARCH_OLDER: do_search(t, t->search, true); break;
+	case IK_SEARCH_NEWER: do_search(t, t->search, false); break;
+	case IK_MENTION_OLDER:
+	case IK_MENTION_NEWER:
+		if (!sb_search(sb, NULL, k == IK_MENTION_OLDER, cols, rows))
+			ui_say(&t->ui, SB_INFO, "no %s line mentions you",
+			       k == IK_MENTION_OLDER ? "older" : "newer");
+		break;
+	case IK_REDRAW: t->ui.full_redraw = true; break;
+	}
+	t->ui.dirty = true;
+}
+
+static void on_changed(void *ctx)
+{
+	struct tui *t = ctx;
+
+	t->ui.dirty = true;
+}
+
+static void on_show(void *ctx, const char *text)
+{
+	struct tui *t = ctx;
+
+	ui_add(&t->ui, SB_INFO, (uint64_t)time(NULL) * 1000, "", 0, text, strlen(text), false);
+}
+
+static const char *on_nick(void *ctx, size_t i)
+{
+	struct tui *t = ctx;
+
+	return i < t->nicks_len ? t->nicks[i] : NULL;
+}
+
+const struct input_ops tui_input_ops = {
+    .line = on_line,
+    .key = on_key,
+    .changed = on_changed,
+    .show = on_show,
+    .nick = on_nick,
+};

@@ -1,0 +1,223 @@
+/* tui_events.c - server events in the full-screen UI: lines, the room's nicks, the status bar. */
+#include "tui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "commands.h"
+#include "sys.h"
+#include "text.h"
+#include "tui_int.h"
+#include "wrap.h"
+
+/* ---- the room's nick list (completion and the user count) ---- */
+
+static long find_nick(const struct tui *t, struct str nick)
+{
+	for (size_t i = 0; i < t->nicks_len; i++)
+		if (nick_equal(t->nicks[i], strlen(t->nicks[i]), nick.p, nick.len))
+			return (long)i;
+	return -1;
+}
+
+static void add_nick(struct tui *t, struct str nick)
+{
+	/* Only valid nicks are offered for completion: they are typed back to the server. */
+	if (nick_valid(nick.p, nick.len) && find_nick(t, nick) < 0)
+		tui_push_string(&t->nicks, &t->nicks_len, &t->nicks_cap, nick.p, nick.len);
+}
+
+static void remove_nick(struct tui *t, struct str nick)
+{
+	long i = find_nick(t, nick);
+
+	if (i < 0)
+		return;
+	free(t->nicks[i]);
+	t->nicks[i] = t->nicks[--t->nicks_len];
+}
+
+/* ---- the status bar ---- */
+
+/* Copy untrusted text into a status field, sanitized. */
+static void status_set(char *dst, size_t cap, const char *s, size_t n)
+{
+	struct buf b = {0};
+	size_t len;
+
+	wrap_sanitize(&b, s, n, false);
+	len = utf8_truncate((const char *)b.data, b.len, cap - 1);
+	if (len > 0)
+		memcpy(dst, b.data, len);
+	dst[len] = '\0';
+	buf_free(&b);
+}
+
+void tui_status_update(struct tui *t)
+{
+	struct ui_status *s = &t->ui.status;
+	const char *nick = core_nick_now(t->c);
+
+	if (nick[0] == '\0')
+		nick = t->nick;
+	status_set(s->nick, sizeof s->nick, nick, strlen(nick));
+	status_set(s->room, sizeof s->room, core_room(t->c), strlen(core_room(t->c)));
+	snprintf(s->where, sizeof s->where, "%s (%s)", core_where(t->c),
+	         t->addr != NULL && t->addr->kind == ADDR_TCP ? "tcp" : "unix");
+	if (t->quitting)
+		snprintf(s->state, sizeof s->state, "quitting");
+	else if (!t->up) {
+		uint64_t now = mono_ms();
+		unsigned secs =
+		    t->retry_at > now ? (unsigned)((t->retry_at - now + 999) / 1000) : 0;
+
+		snprintf(s->state, sizeof s->state, "DISCONNECTED, retry in %u s", secs);
+	} else if (core_state(t->c) == CORE_READY)
+		snprintf(s->state, sizeof s->state, "connected");
+	else
+		snprintf(s->state, sizeof s->state, "connecting");
+	if (!t->up)
+		s->users = -1;
+	else if (t->have_who)
+		s->users = (long)t->nicks_len;
+	t->ui.dirty = true;
+}
+
+/* ---- server events ---- */
+
+/* Whether a nick is mine (as the server knows it now). */
+static bool is_me(const struct tui *t, struct str nick)
+{
+	const char *me = core_nick_now(t->c);
+
+	return nick_equal(me, strlen(me), nick.p, nick.len);
+}
+
+/* Send what was typed while the server was away, now that it is back. */
+static void flush_pending(struct tui *t)
+{
+	size_t sent = 0;
+	struct command cmd;
+	struct errmsg e;
+
+	for (size_t i = 0; i < t->pending.len; i++) {
+		const char *line = t->pending.lines[i];
+
+		command_parse(line, strlen(line), &cmd);
+		if (core_exec(t->c, &cmd, &e) < 0)
+			ui_say(&t->ui, SB_ERROR, "%s", e.text);
+		else
+			sent++;
+	}
+	tui_free_strings(t->pending.lines, &t->pending.len);
+	if (sent > 0)
+		ui_say(&t->ui, SB_INFO, "sent %zu line%s typed while disconnected", sent,
+		       sent == 1 ? "" : "s");
+}
+
+static void on_welcome(struct tui *t, const struct event *ev)
+{
+	tui_free_strings(t->nicks, &t->nicks_len);
+	t->have_who = false;
+	t->ui.status.users = ev->users;
+	snprintf(t->nick, sizeof t->nick, "%s", core_nick_now(t->c));
+	/* core_nick_now and core_room were checked by the core; ui_add sanitizes them anyway. */
+	ui_say(&t->ui, SB_NOTICE, "%s %s as %s in %s (%u user%s)",
+	       t->attempts > 0 ? "back: reconnected to" : "connected to", core_where(t->c),
+	       core_nick_now(t->c), core_room(t->c), (unsigned)ev->users,
+	       ev->users == 1 ? "" : "s");
+	t->attempts = 0;
+	t->retry_ms = RECONNECT_FIRST_MS;
+	t->ready_once = true;
+	flush_pending(t);
+}
+
+static void on_who(struct tui *t, const struct event *ev)
+{
+	struct buf list = {0};
+
+	if (str_eq(ev->room, core_room(t->c))) {
+		tui_free_strings(t->nicks, &t->nicks_len);
+		for (size_t i = 0; i < ev->who_len; i++)
+			add_nick(t, ev->who[i].nick);
+		t->have_who = true;
+	}
+	buf_append(&list, "users in ", 9);
+	buf_append(&list, ev->room.p, ev->room.len);
+	buf_append(&list, ":", 1);
+	for (size_t i = 0; i < ev->who_len; i++) {
+		buf_append(&list, " ", 1);
+		buf_append(&list, ev->who[i].nick.p, ev->who[i].nick.len);
+	}
+	ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, (const char *)list.data, list.len, false);
+	buf_free(&list);
+}
+
+static void on_msg(struct tui *t, const struct event *ev)
+{
+	bool mine = is_me(t, ev->nick);
+	bool mention = !mine && sb_mentions(ev->text.p, ev->text.len, core_nick_now(t->c));
+	enum sb_kind kind = ev->action ? SB_ACTION : mine ? SB_OWN : SB_MSG;
+
+	ui_add(&t->ui, kind, ev->time, ev->nick.p, ev->nick.len, ev->text.p, ev->text.len, mention);
+	if (mention && t->opt.bell)
+		t->ring = true;
+}
+
+/* A notice line built from our words and untrusted strings: "a" s1 "b" s2 "c". */
+static void notice3(struct tui *t, uint64_t time, struct str s1, const char *mid, struct str s2,
+                    const char *end)
+{
+	struct buf b = {0};
+
+	buf_append(&b, s1.p, s1.len);
+	buf_append(&b, mid, strlen(mid));
+	buf_append(&b, s2.p, s2.len);
+	buf_append(&b, end, strlen(end));
+	/* ui_add sanitizes the whole text, our words included. */
+	ui_add(&t->ui, SB_NOTICE, time, "", 0, (const char *)b.data, b.len, false);
+	buf_free(&b);
+}
+
+void tui_on_event(void *ctx, const struct event *ev)
+{
+	struct tui *t = ctx;
+
+	switch (ev->kind) {
+	case EV_WELCOME: on_welcome(t, ev); break;
+	case EV_WHO: on_who(t, ev); break;
+	case EV_MSG: on_msg(t, ev); break;
+	case EV_JOIN:
+		add_nick(t, ev->nick);
+		notice3(t, ev->time, ev->nick, " joined ", ev->room, "");
+		break;
+	case EV_LEAVE:
+		remove_nick(t, ev->nick);
+		if (ev->reason.len > 0)
+			notice3(t, ev->time, ev->nick, " left (", ev->reason, ")");
+		else
+			notice3(t, ev->time, ev->nick, " left ", ev->room, "");
+		break;
+	case EV_RENAME:
+		remove_nick(t, ev->nick);
+		add_nick(t, ev->new_nick);
+		if (is_me(t, ev->new_nick) || is_me(t, ev->nick))
+			snprintf(t->nick, sizeof t->nick, "%s", core_nick_now(t->c));
+		notice3(t, ev->time, ev->nick, " is now known as ", ev->new_nick, "");
+		break;
+	case EV_NOTICE:
+		ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, ev->text.p, ev->text.len, false);
+		break;
+	case EV_ERROR:
+		notice3(t, ev->time, str_c("error from the server: "), "", ev->text, "");
+		t->ui.sb.ring[(t->ui.sb.head + t->ui.sb.count - 1) % t->ui.sb.cap].kind = SB_ERROR;
+		break;
+	case EV_BYE:
+		notice3(t, ev->time, str_c("the server says goodbye: "), "", ev->reason, "");
+		break;
+	}
+	tui_status_update(t);
+}

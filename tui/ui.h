@@ -1,0 +1,74 @@
+/* ui.h - the curses screen: scrollback pane, status bar and input line; layout and drawing. */
+#ifndef NATTER_UI_H
+#define NATTER_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "input.h"
+#include "scrollback.h"
+
+enum { UI_MIN_COLS = 20, UI_MIN_ROWS = 5, UI_STATUS_BYTES = 512 };
+
+/* What the status bar shows; the front end fills it (network strings already sanitized). */
+struct ui_status {
+	char nick[UI_STATUS_BYTES];
+	char room[UI_STATUS_BYTES];
+	char where[UI_STATUS_BYTES]; /* address and transport */
+	char state[UI_STATUS_BYTES]; /* "connected", "reconnecting in 2 s", ... */
+	long users;                  /* -1 when unknown */
+};
+
+struct ui {
+	struct scrollback sb;
+	struct ui_status status;
+	bool color;   /* colours in use (terminal has them and NO_COLOR is unset) */
+	bool started; /* curses is on: endwin still owed */
+	int rows, cols;
+	size_t hscroll; /* first column of the input line shown (horizontal scrolling) */
+	bool dirty;     /* something changed: draw at the end of this poll pass */
+	bool full_redraw;
+	void *screen;         /* curses' SCREEN, opaque here so that only ui.c includes curses */
+	unsigned nick_colors; /* size of the nick palette in use; 0 without colour */
+};
+
+/* Prepare the model only (no terminal): a scrollback of sb_lines lines. */
+void ui_init(struct ui *u, size_t sb_lines);
+
+/*
+ * Take over the terminal: curses, colours unless NO_COLOR is set or the
+ * terminal has none, bracketed paste on. Returns 0, or -1 with a sentence.
+ */
+int ui_start(struct ui *u, struct errmsg *e);
+
+/* Give the terminal back as it was (safe to call twice); then free the model. */
+void ui_stop(struct ui *u);
+void ui_free(struct ui *u);
+
+/* The terminal changed size: read the new size and lay everything out again. */
+void ui_resize(struct ui *u);
+
+/* Draw everything once, if anything changed since the last draw. */
+void ui_draw(struct ui *u, const struct input_view *in);
+
+/* Rows of the scrollback pane and its width. */
+size_t ui_pane_rows(const struct ui *u);
+size_t ui_pane_cols(const struct ui *u);
+
+/* Ring the terminal bell (at most once per draw). */
+void ui_bell(struct ui *u);
+
+/*
+ * Compose and store one display line: "[HH:MM] " then, per kind, "<nick> ",
+ * " * nick " or "-!- ", then the text. nick and text are untrusted and are
+ * sanitized here; ms is the time (ms since the epoch).
+ */
+void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
+            const char *text, size_t text_len, bool mention);
+
+/* ui_add for the client's own sentences (SB_INFO / SB_ERROR), printf-style. */
+void ui_say(struct ui *u, enum sb_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

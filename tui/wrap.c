@@ -1,0 +1,197 @@
+/* wrap.c - width-aware word wrapping and display sanitizing (pure: depends only on the locale). */
+#include "wrap.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "text.h"
+
+int wrap_cp_width(unsigned cp)
+{
+	/* wchar_t holds a Unicode code point on every platform we build on. */
+	int w = wcwidth((wchar_t)cp);
+
+	return w < 0 ? 1 : w;
+}
+
+/* Decode one character at s[0..n); bytes that are not UTF-8 count as one column each. */
+static size_t next_char(const char *s, size_t n, unsigned *cp)
+{
+	size_t len = utf8_decode(s, n, cp);
+
+	if (len == 0) {
+		*cp = 0xfffd;
+		return 1;
+	}
+	return len;
+}
+
+/*
+ * One cluster at s[0..n): a character and the zero-width characters that
+ * follow it (combining marks, variation selectors). Returns its byte length
+ * and puts its width in *w and its first code point in *first.
+ */
+static size_t next_cluster(const char *s, size_t n, int *w, unsigned *first)
+{
+	unsigned cp;
+	size_t len = next_char(s, n, first);
+
+	*w = *first == '\n' ? 0 : wrap_cp_width(*first);
+	if (*first == '\n')
+		return len;
+	while (len < n) {
+		size_t l = next_char(s + len, n - len, &cp);
+
+		if (cp == '\n' || wrap_cp_width(cp) != 0)
+			break;
+		len += l;
+	}
+	return len;
+}
+
+size_t wrap_str_width(const char *s, size_t n)
+{
+	size_t cols = 0;
+
+	for (size_t i = 0; i < n;) {
+		int w;
+		unsigned cp;
+
+		i += next_cluster(s + i, n - i, &w, &cp);
+		cols += (size_t)w;
+	}
+	return cols;
+}
+
+size_t wrap_fit(const char *s, size_t n, size_t cols, size_t *used)
+{
+	size_t i = 0, u = 0;
+
+	while (i < n) {
+		int w;
+		unsigned cp;
+		size_t len = next_cluster(s + i, n - i, &w, &cp);
+
+		if (u + (size_t)w > cols)
+			break;
+		u += (size_t)w;
+		i += len;
+	}
+	if (used != NULL)
+		*used = u;
+	return i;
+}
+
+/* Where the next row starts after a soft break at i: past the spaces there. */
+static size_t skip_spaces(const char *s, size_t n, size_t i)
+{
+	while (i < n && s[i] == ' ')
+		i++;
+	return i;
+}
+
+/* Drop trailing spaces from a row that ends at a soft break. */
+static size_t trim_end(const char *s, size_t start, size_t end)
+{
+	while (end > start && s[end - 1] == ' ')
+		end--;
+	return end;
+}
+
+/*
+ * Lay out the row that starts at pos in avail columns. Returns the row's end
+ * (exclusive) and puts where the next row starts in *next.
+ */
+static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t *next)
+{
+	size_t cols = 0, space = 0, i = pos;
+	bool have_space = false;
+
+	while (i < n) {
+		int w;
+		unsigned cp;
+		size_t len = next_cluster(s + i, n - i, &w, &cp);
+
+		if (cp == '\n') {
+			*next = i + len;
+			return i;
+		}
+		if (cols + (size_t)w > avail) {
+			if (cp == ' ') {
+				*next = skip_spaces(s, n, i);
+				return trim_end(s, pos, i);
+			}
+			if (have_space) {
+				*next = skip_spaces(s, n, space);
+				return trim_end(s, pos, space);
+			}
+			/* A word wider than the row: cut it, but always make progress. */
+			if (i == pos)
+				i += len;
+			*next = i;
+			return i;
+		}
+		if (cp == ' ' && i > pos) {
+			space = i;
+			have_space = true;
+		}
+		cols += (size_t)w;
+		i += len;
+	}
+	*next = n;
+	return n;
+}
+
+size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wrap_row *rows,
+                 size_t max)
+{
+	size_t count = 0, pos = 0;
+	size_t rest = width > indent ? width - indent : 1;
+
+	if (width == 0)
+		width = 1;
+	for (;;) {
+		size_t next, end = one_row(s, n, pos, count == 0 ? width : rest, &next);
+
+		if (rows != NULL && count < max)
+			rows[count] = (struct wrap_row){pos, end - pos};
+		count++;
+		if (next >= n) {
+			/* A text ending in '\n' has an empty last row. */
+			if (end < n && s[end] == '\n') {
+				if (rows != NULL && count < max)
+					rows[count] = (struct wrap_row){n, 0};
+				count++;
+			}
+			break;
+		}
+		pos = next;
+	}
+	return count;
+}
+
+void wrap_sanitize(struct buf *out, const char *s, size_t n, bool keep_newline)
+{
+	struct buf tmp = {0};
+	char hex[16];
+	unsigned cp;
+
+	text_sanitize(&tmp, s, n, keep_newline ? SAN_KEEP_NEWLINE : 0);
+	for (size_t i = 0; i < tmp.len;) {
+		const char *p = (const char *)tmp.data + i;
+		size_t len = utf8_decode(p, tmp.len - i, &cp);
+
+		/* text_sanitize leaves only valid UTF-8, so len is never 0 here. */
+		if (len == 0)
+			len = 1;
+		if (cp != '\n' && wcwidth((wchar_t)cp) < 0) {
+			snprintf(hex, sizeof hex, "<U+%04X>", cp);
+			buf_append(out, hex, strlen(hex));
+		} else {
+			buf_append(out, p, len);
+		}
+		i += len;
+	}
+	buf_free(&tmp);
+}

@@ -149,7 +149,14 @@ int sockdir_check(const char *dir, bool create, struct errmsg *e)
 		return -1;
 	}
 	if (lstat(dir, &st) < 0) {
-		errmsg_set(e, "cannot use socket directory %s: %s", dir, strerror(errno));
+		int saved = errno;
+
+		if (saved == ENOENT)
+			errmsg_set(e, "no natter server is running for you (socket directory %s does not exist); start one with 'natterd'",
+				   dir);
+		else
+			errmsg_set(e, "cannot use socket directory %s: %s", dir, strerror(saved));
+		errno = saved;
 		return -1;
 	}
 	if (S_ISLNK(st.st_mode)) {
@@ -269,17 +276,21 @@ int addr_connect(const struct addr *a, struct errmsg *e)
 
 bool sockaddr_is_loopback(const struct sockaddr *sa)
 {
+	/* Copied out, not cast: a struct sockaddr need not be aligned for the larger types. */
 	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		struct sockaddr_in in;
 
-		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+		memcpy(&in, sa, sizeof in);
+		return (ntohl(in.sin_addr.s_addr) >> 24) == 127;
 	}
 	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		const unsigned char *b = in6->sin6_addr.s6_addr;
 		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		struct sockaddr_in6 in6;
+		const unsigned char *b;
 
-		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+		memcpy(&in6, sa, sizeof in6);
+		b = in6.sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr))
 			return true;
 		return memcmp(b, mapped, sizeof mapped) == 0 && b[12] == 127;
 	}

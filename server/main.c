@@ -215,7 +215,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		if (socket_path != NULL) {
 			if (addr_set_unix(&a, socket_path, &e) < 0) {
 				fprintf(stderr, "natterd: %s\n", e.text);
-				return -1;
+				return -2; /* a path that cannot be used, like a failed bind */
 			}
 			snprintf(cfg->socket_path, sizeof cfg->socket_path, "%s", socket_path);
 		} else if (sockpath_default(cfg->socket_path, sizeof cfg->socket_path, true, &e) < 0) {

@@ -387,7 +387,7 @@ static void test_whoreply_gathered(void **state)
 	struct world *w = ready(state);
 	struct who_entry a = {.nick = str_c("a"), .login = str_c("la"), .idle = 1};
 	struct who_entry b = {.nick = str_c("b"), .login = str_c(""), .idle = 2};
-	struct who_builder wb;
+	struct list_builder wb;
 	struct buf out = {0};
 
 	buf_clear(&w->events);

@@ -40,7 +40,7 @@ CLIENT_LIB_OBJ = $(filter-out $(BUILD)/tui/main.o,$(CLIENT_OBJ))
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BIN)/%)
 
-.PHONY: all deps test unit check-unit integration asan valgrind run clean format install uninstall
+.PHONY: all deps test unit fuzz run clean format install uninstall
 
 all: deps $(BIN)/natterd $(BIN)/natter $(HELPER_BIN)
 
@@ -93,6 +93,21 @@ unit: deps $(UNIT_BIN)
 test: all unit
 	$(MAKE) --no-print-directory BUILD=build/asan BIN=bin/asan SAN=1 all
 	tests/run.sh
+
+# libFuzzer targets (clang): each runs FUZZ_SECONDS from the seed corpus.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Icommon -Itui \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS = frames text command
+FUZZ_EXTRA_command = tui/commands.c
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(wildcard common/*.h tui/commands.*)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(FUZZ_EXTRA_$*)
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 run: all
 	$(BIN)/natter

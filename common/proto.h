@@ -76,6 +76,7 @@ enum error_code {
 	ERR_ROOM_INVALID = 205,
 	ERR_ROOM_LIMIT = 206,
 	ERR_NOT_ALLOWED = 207,
+	ERR_RATE_LIMITED = 208,
 };
 
 /* A 1xx error always ends the connection. */

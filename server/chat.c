@@ -526,7 +526,7 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 	struct room *r;
 	struct shbuf *b;
 
-	if (!text_ok(s, c, f->f[SAY_TEXT].s, MAX_TEXT_BYTES))
+	if (!text_ok(s, c, f->f[SAY_TEXT].s, s->cfg.max_text))
 		return;
 	c->last_msg_ms = mono_ms();
 	m.f[MSG_TIME].n = wall_ms();

@@ -28,16 +28,13 @@ static void shed_one(struct server *s, struct listener *l)
 	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-/* Refuse a connection over --max-clients with a best-effort ERROR frame. */
-static void refuse_full(struct server *s, int fd)
+/* Send a fresh connection a best-effort ERROR frame (the caller closes it). */
+static void refuse_with(struct server *s, int fd, unsigned code, const char *text)
 {
 	struct frame f = {.type = T_ERROR};
-	char text[128];
 	ssize_t w;
 
-	snprintf(text, sizeof text, "server full: %zu clients connected; try again later",
-		 s->nclients);
-	f.f[ERROR_CODE].n = ERR_SERVER_FULL;
+	f.f[ERROR_CODE].n = code;
 	f.f[ERROR_TEXT].s = str_c(text);
 	buf_clear(&s->enc);
 	if (proto_encode(&s->enc, &f) == 0)
@@ -45,7 +42,45 @@ static void refuse_full(struct server *s, int fd)
 	else
 		w = 0;
 	(void)w;
+}
+
+/* Refuse a connection over --max-clients. */
+static void refuse_full(struct server *s, int fd)
+{
+	char text[128];
+
+	snprintf(text, sizeof text, "server full: %zu clients connected; try again later",
+		 s->nclients);
+	refuse_with(s, fd, ERR_SERVER_FULL, text);
 	close(fd);
+}
+
+/*
+ * Whether the peer's uid already holds --max-per-uid connections; if so it
+ * is told why (best effort) and the caller closes it. A walk over the
+ * clients, done only on accept and only for UNIX peers.
+ */
+static bool uid_over_limit(struct server *s, int fd)
+{
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	size_t n = 0;
+
+	if (peer_cred(fd, &uid, &gid, &pid) < 0)
+		return false;
+	for (size_t i = s->nfixed; i < s->nslots && n < s->cfg.max_per_uid; i++) {
+		const struct client *c = s->clients[i];
+
+		if (c->state != CS_DEAD && c->has_cred && c->uid == uid)
+			n++;
+	}
+	if (n < s->cfg.max_per_uid)
+		return false;
+	log_warn("refusing a connection from uid %lu: it has %zu already (--max-per-uid)",
+		 (unsigned long)uid, n);
+	refuse_with(s, fd, ERR_SERVER_FULL, "you have too many connections to this server already");
+	return true;
 }
 
 void client_accept(struct server *s, struct listener *l)
@@ -71,6 +106,10 @@ void client_accept(struct server *s, struct listener *l)
 			close(fd);
 			continue;
 		}
+		if (l->transport == TR_UNIX && uid_over_limit(s, fd)) {
+			close(fd);
+			continue;
+		}
 		if (s->nclients >= s->cfg.max_clients) {
 			log_warn("refusing a connection on %s: at --max-clients %zu", l->where,
 				 s->cfg.max_clients);
@@ -91,6 +130,7 @@ void client_accept(struct server *s, struct listener *l)
 				login_name(c->uid, c->login, sizeof c->login);
 			}
 		}
+		flood_init(s, c);
 		s->nclients++;
 		server_add_slot(s, fd, c);
 	}
@@ -229,9 +269,16 @@ static void handle_frame(struct server *s, struct client *c, const unsigned char
 	chat_handle(s, c, &f);
 }
 
+/* Whether a request costs a token under --rate: all but keepalive, HELLO and QUIT. */
+static bool costs_token(uint8_t type)
+{
+	return type != T_PING && type != T_PONG && type != T_HELLO && type != T_QUIT;
+}
+
 /*
  * Process whole frames in p[0..n) and return how many bytes were used;
- * stops early if the client is no longer reading.
+ * stops early if the client is no longer reading or has run out of tokens
+ * (the rest is held back, and reading paused, until tokens return).
  */
 static size_t handle_bytes(struct server *s, struct client *c, const unsigned char *p, size_t n)
 {
@@ -245,27 +292,65 @@ static size_t handle_bytes(struct server *s, struct client *c, const unsigned ch
 		whole = frame_complete(p + used, n - used);
 		if (whole <= 0)
 			break;
+		if (c->state == CS_READY && costs_token(p[used + FRAME_HEADER_BYTES]) &&
+		    !flood_take(s, c)) {
+			flood_throttle(s, c);
+			break;
+		}
+		c->partial_since_ms = 0;
 		handle_frame(s, c, p + used, (size_t)whole);
 		used += (size_t)whole;
 	}
 	return used;
 }
 
-/* Keep an unfinished frame's bytes; room for the whole frame once its size is known. */
-static void keep_partial(struct client *c, const unsigned char *p, size_t n)
+/*
+ * Hold the unconsumed input p[0..n) (p may point into c->rbuf): frames the
+ * rate limit held back, and at most one partial frame, for which there is
+ * room once its size is known. An idle client holds no buffer at all.
+ */
+static void keep_input(struct client *c, const unsigned char *p, size_t n)
 {
-	size_t want = n >= FRAME_HEADER_BYTES ? FRAME_HEADER_BYTES + frame_body_len(p)
-					      : FRAME_HEADER_BYTES;
+	size_t want = n;
 
+	if (n == 0 || !(c->state == CS_HELLO || c->state == CS_READY)) {
+		free(c->rbuf);
+		c->rbuf = NULL;
+		c->rlen = c->rcap = 0;
+		return;
+	}
+	if (frame_complete(p, n) == 0) {
+		want = n >= FRAME_HEADER_BYTES ? FRAME_HEADER_BYTES + frame_body_len(p)
+					       : FRAME_HEADER_BYTES;
+		if (c->partial_since_ms == 0)
+			c->partial_since_ms = mono_ms();
+	}
 	if (c->rcap < want) {
+		size_t off = c->rbuf != NULL && p >= c->rbuf && p < c->rbuf + c->rcap
+				 ? (size_t)(p - c->rbuf)
+				 : SIZE_MAX;
+
 		c->rbuf = xrealloc(c->rbuf, want);
 		c->rcap = (uint32_t)want;
+		if (off != SIZE_MAX)
+			p = c->rbuf + off;
 	}
-	memcpy(c->rbuf, p, n);
+	memmove(c->rbuf, p, n);
 	c->rlen = (uint32_t)n;
 }
 
-/* Read the rest of a partial frame into c->rbuf, never beyond that frame. */
+void client_process_held(struct server *s, struct client *c)
+{
+	size_t used;
+
+	if (c->rlen == 0 || c->line_mode)
+		return;
+	used = handle_bytes(s, c, c->rbuf, c->rlen);
+	if (c->state != CS_DEAD)
+		keep_input(c, c->rbuf + used, c->rlen - used);
+}
+
+/* Read the rest of a held partial frame into c->rbuf, never past its end. */
 static ssize_t read_partial(struct server *s, struct client *c)
 {
 	size_t want = c->rlen < FRAME_HEADER_BYTES ? FRAME_HEADER_BYTES
@@ -275,52 +360,49 @@ static ssize_t read_partial(struct server *s, struct client *c)
 	if (r <= 0)
 		return r;
 	c->rlen += (uint32_t)r;
-	if (c->rlen == FRAME_HEADER_BYTES && frame_body_len(c->rbuf) > 0) {
-		if (!header_ok(s, c, c->rbuf))
-			return r;
-		keep_partial(c, c->rbuf, c->rlen); /* grow to the whole frame */
+	if (c->rlen >= FRAME_HEADER_BYTES && !header_ok(s, c, c->rbuf))
 		return r;
-	}
-	if (c->rlen == want) {
-		if (!header_ok(s, c, c->rbuf))
-			return r;
-		c->rlen = 0;
-		handle_frame(s, c, c->rbuf, want);
-		if (c->state != CS_DEAD) {
-			free(c->rbuf);
-			c->rbuf = NULL;
-			c->rcap = 0;
-		}
-	}
+	if (c->rlen == FRAME_HEADER_BYTES && frame_body_len(c->rbuf) > 0)
+		keep_input(c, c->rbuf, c->rlen); /* grow to hold the whole frame */
+	else if (c->rlen == want)
+		client_process_held(s, c);
 	return r;
+}
+
+/* The first bytes decide: 0x00 is the framed protocol, text is line mode. */
+static bool detect_mode(struct server *s, struct client *c, unsigned char first)
+{
+	if (c->got_bytes || first == 0x00)
+		return true;
+	if (!starts_like_text(first)) {
+		refuse_unknown(s, c, first);
+		return false;
+	}
+	c->line_mode = true;
+	log_info("client %llu: plain-text line mode", (unsigned long long)c->serial);
+	return true;
 }
 
 void client_readable(struct server *s, struct client *c)
 {
 	ssize_t r;
 
-	if (!c->line_mode && c->rbuf != NULL && c->rlen > 0) {
+	if (c->throttled)
+		return; /* held input waits for tokens; reading more would overrun the hold */
+	if (!c->line_mode && c->rlen > 0) {
 		r = read_partial(s, c);
 	} else {
 		r = read(c->fd, s->rscratch, READ_CHUNK_BYTES);
-		if (r > 0 && !c->got_bytes && s->rscratch[0] != 0x00) {
-			/* Native frames start with 0x00; text means a person typing. */
-			if (!starts_like_text(s->rscratch[0])) {
-				refuse_unknown(s, c, s->rscratch[0]);
-				return;
-			}
-			c->line_mode = true;
-			log_info("client %llu: plain-text line mode", (unsigned long long)c->serial);
-		}
+		if (r > 0 && !detect_mode(s, c, s->rscratch[0]))
+			return;
 		if (r > 0 && c->line_mode) {
 			c->got_bytes = true;
 			linemode_input(s, c, s->rscratch, (size_t)r);
 		} else if (r > 0) {
-			size_t used;
+			size_t used = handle_bytes(s, c, s->rscratch, (size_t)r);
 
-			used = handle_bytes(s, c, s->rscratch, (size_t)r);
-			if (used < (size_t)r && (c->state == CS_HELLO || c->state == CS_READY))
-				keep_partial(c, s->rscratch + used, (size_t)r - used);
+			if (c->state != CS_DEAD)
+				keep_input(c, s->rscratch + used, (size_t)r - used);
 		}
 	}
 	if (r > 0) {
@@ -347,6 +429,15 @@ void client_tick(struct server *s, struct client *c, uint64_t now)
 					  s->cfg.hello_timeout_s);
 		break;
 	case CS_READY:
+		if (c->partial_since_ms != 0 &&
+		    now - c->partial_since_ms >= (uint64_t)s->cfg.frame_timeout_s * 1000) {
+			client_send_error(s, c, ERR_TIMEOUT,
+					  "a frame was left unfinished for %u s; closing",
+					  s->cfg.frame_timeout_s);
+			break;
+		}
+		if (flood_tick(s, c, now))
+			break;
 		if (c->ping_sent_ms != 0 &&
 		    now - c->ping_sent_ms >= (uint64_t)s->cfg.ping_timeout_s * 1000) {
 			client_send_error(s, c, ERR_TIMEOUT, "no answer to PING within %u s; closing",

@@ -373,6 +373,17 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 		return;
 	if (c->state != CS_READY || line.len == 0)
 		return;
+	if (!(str_eq(line, "/quit") || (line.len > 6 && memcmp(line.p, "/quit ", 6) == 0)) &&
+	    !flood_take(s, c)) {
+		/* A typed line cannot be held back without holding all that follows: refuse it. */
+		char text[160];
+
+		snprintf(text, sizeof text,
+			 "error %d: more than %u lines a second; that line was not sent, send it again\n",
+			 ERR_RATE_LIMITED, s->cfg.rate);
+		send_text(s, c, text);
+		return;
+	}
 	if (line.p[0] == '/' && !(line.len > 1 && line.p[1] == '/')) {
 		if (str_eq(line, "/help")) {
 			send_text(s, c, help_text);

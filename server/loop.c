@@ -50,19 +50,21 @@ void server_queue(struct server *s, struct client *c, struct shbuf *b)
 		return;
 	if (c->line_mode && (text = linemode_render(s, c, b)) != NULL)
 		b = text;
-	if (b->len > 0)
+	if (b->len > 0) {
 		outq_push(&c->out, b);
+		flood_queue_grew(s, c);
+	}
 	if (text != NULL)
 		shbuf_unref(text);
 	mark_pending(s, c);
 }
 
 /* Set what poll should wait for on c's slot. */
-static void update_events(struct server *s, struct client *c)
+void server_update_events(struct server *s, struct client *c)
 {
 	short ev = 0;
 
-	if (c->state == CS_HELLO || c->state == CS_READY)
+	if ((c->state == CS_HELLO || c->state == CS_READY) && !c->throttled)
 		ev |= POLLIN;
 	if (c->out.count > 0)
 		ev |= POLLOUT;
@@ -86,7 +88,8 @@ static void flush_client(struct server *s, struct client *c)
 		client_kill(s, c);
 		return;
 	}
-	update_events(s, c);
+	flood_queue_drained(s, c);
+	server_update_events(s, c);
 }
 
 /*
@@ -167,6 +170,11 @@ static void handle_client(struct server *s, struct client *c, short revents)
 	if (revents & POLLNVAL) {
 		log_error("client %llu: descriptor not open (a bug); dropping it",
 			  (unsigned long long)c->serial);
+		client_kill(s, c);
+		return;
+	}
+	if (c->throttled && (revents & (POLLHUP | POLLERR))) {
+		chat_leave(s, c, "connection lost");
 		client_kill(s, c);
 		return;
 	}

@@ -27,6 +27,13 @@ enum long_only {
 	OPT_HISTORY,
 	OPT_LOG,
 	OPT_IDENTITY,
+	OPT_RATE,
+	OPT_BURST,
+	OPT_FRAME_TIMEOUT,
+	OPT_SOFT_QUEUE,
+	OPT_SOFT_QUEUE_TIME,
+	OPT_MAX_PER_UID,
+	OPT_MAX_TEXT,
 };
 
 static void usage(FILE *out)
@@ -45,6 +52,13 @@ static void usage(FILE *out)
 		"  -n, --name NAME         server name shown to clients (default natterd)\n"
 		"      --max-clients N     connection limit (default: from the descriptor limit)\n"
 		"      --max-queue BYTES   per-client unread output before it is dropped (default %d)\n"
+		"      --soft-queue BYTES  ... or this much for --soft-queue-time seconds (default %d)\n"
+		"      --soft-queue-time S (default %d)\n"
+		"      --max-per-uid N     connections from one local user (default %d)\n"
+		"      --rate N            messages a second per client, 0 for no limit (default %d)\n"
+		"      --burst N           messages at once before --rate applies (default %d)\n"
+		"      --max-text BYTES    longest message accepted (default and most %d)\n"
+		"      --frame-timeout S   seconds a frame may stay unfinished (default %d)\n"
 		"      --hello-timeout S   seconds a new connection has to send HELLO (default %d)\n"
 		"      --ping-interval S   seconds of silence before a PING (default %d)\n"
 		"      --ping-timeout S    seconds to answer a PING (default %d)\n"
@@ -59,7 +73,9 @@ static void usage(FILE *out)
 		"\n"
 		"exit status: 0 after a clean shutdown (SIGINT, SIGTERM or SIGHUP), 1 on a runtime\n"
 		"error, 2 on a usage error, 3 if a server is already running on the socket path.\n",
-		MAX_LISTENERS, DEFAULT_MAX_QUEUE_BYTES, DEFAULT_HELLO_TIMEOUT_S,
+		MAX_LISTENERS, DEFAULT_MAX_QUEUE_BYTES, DEFAULT_SOFT_QUEUE_BYTES, DEFAULT_SOFT_QUEUE_S,
+		DEFAULT_MAX_PER_UID, DEFAULT_RATE, DEFAULT_BURST, MAX_TEXT_BYTES,
+		DEFAULT_FRAME_TIMEOUT_S, DEFAULT_HELLO_TIMEOUT_S,
 		DEFAULT_PING_INTERVAL_S, DEFAULT_PING_TIMEOUT_S, DEFAULT_HISTORY);
 }
 
@@ -104,6 +120,13 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		{"history", required_argument, NULL, OPT_HISTORY},
 		{"log", required_argument, NULL, OPT_LOG},
 		{"identity", required_argument, NULL, OPT_IDENTITY},
+		{"rate", required_argument, NULL, OPT_RATE},
+		{"burst", required_argument, NULL, OPT_BURST},
+		{"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
+		{"soft-queue", required_argument, NULL, OPT_SOFT_QUEUE},
+		{"soft-queue-time", required_argument, NULL, OPT_SOFT_QUEUE_TIME},
+		{"max-per-uid", required_argument, NULL, OPT_MAX_PER_UID},
+		{"max-text", required_argument, NULL, OPT_MAX_TEXT},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -195,6 +218,39 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			}
 			cfg->identity_strict = strcmp(optarg, "strict") == 0;
 			break;
+		case OPT_RATE:
+		case OPT_BURST:
+		case OPT_FRAME_TIMEOUT:
+		case OPT_SOFT_QUEUE:
+		case OPT_SOFT_QUEUE_TIME:
+		case OPT_MAX_PER_UID:
+		case OPT_MAX_TEXT: {
+			unsigned long lo = ch == OPT_RATE ? 0 : 1;
+			unsigned long hi = ch == OPT_MAX_TEXT	 ? MAX_TEXT_BYTES
+					   : ch == OPT_SOFT_QUEUE ? 1UL << 30
+								  : 1000000;
+
+			if (!parse_num(optarg, lo, hi, &v)) {
+				fprintf(stderr, "natterd: --%s must be a number from %lu to %lu\n",
+					option_name(opts, ch), lo, hi);
+				return -1;
+			}
+			if (ch == OPT_RATE)
+				cfg->rate = (unsigned)v;
+			else if (ch == OPT_BURST)
+				cfg->burst = (unsigned)v;
+			else if (ch == OPT_FRAME_TIMEOUT)
+				cfg->frame_timeout_s = (unsigned)v;
+			else if (ch == OPT_SOFT_QUEUE)
+				cfg->soft_queue_bytes = v;
+			else if (ch == OPT_SOFT_QUEUE_TIME)
+				cfg->soft_queue_s = (unsigned)v;
+			else if (ch == OPT_MAX_PER_UID)
+				cfg->max_per_uid = v;
+			else
+				cfg->max_text = v;
+			break;
+		}
 		case 'q': log_set_level(LOG_WARN); break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION); exit(EXIT_OK);
@@ -305,6 +361,13 @@ int main(int argc, char **argv)
 			.ping_interval_s = DEFAULT_PING_INTERVAL_S,
 			.ping_timeout_s = DEFAULT_PING_TIMEOUT_S,
 			.history = DEFAULT_HISTORY,
+			.rate = DEFAULT_RATE,
+			.burst = DEFAULT_BURST,
+			.frame_timeout_s = DEFAULT_FRAME_TIMEOUT_S,
+			.soft_queue_bytes = DEFAULT_SOFT_QUEUE_BYTES,
+			.soft_queue_s = DEFAULT_SOFT_QUEUE_S,
+			.max_per_uid = DEFAULT_MAX_PER_UID,
+			.max_text = MAX_TEXT_BYTES,
 		},
 		.signal_fd = -1,
 		.reserve_fd = -1,

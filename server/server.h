@@ -27,6 +27,13 @@ enum {
 	DEFAULT_PING_INTERVAL_S = 30,
 	DEFAULT_PING_TIMEOUT_S = 30,
 	FD_RESERVE = 16,             /* descriptors kept back from --max-clients */
+	DEFAULT_RATE = 5,            /* messages a second per client (--rate) */
+	DEFAULT_BURST = 10,          /* messages sent at once before the rate applies (--burst) */
+	FLOOD_DROP_S = 60,           /* held back by the rate limit this long: dropped */
+	DEFAULT_FRAME_TIMEOUT_S = 10, /* a frame left unfinished this long: dropped (slowloris) */
+	DEFAULT_SOFT_QUEUE_BYTES = 256 * 1024,
+	DEFAULT_SOFT_QUEUE_S = 10,   /* above the soft queue cap this long: dropped */
+	DEFAULT_MAX_PER_UID = 16384, /* connections from one local user */
 };
 
 enum transport { TR_UNIX, TR_TCP };
@@ -69,6 +76,13 @@ struct client {
 	uint64_t last_msg_ms;
 	uint64_t ping_sent_ms; /* 0 when no PING is outstanding */
 	uint64_t close_deadline_ms;
+	uint64_t partial_since_ms;    /* a frame has been unfinished since then */
+	uint64_t tokens_milli;        /* token bucket, in thousandths of a message */
+	uint64_t refill_ms;
+	bool throttled;               /* out of tokens: input held back, not read */
+	bool flood_warned;
+	uint64_t throttled_since_ms;
+	uint64_t over_soft_since_ms;  /* queue above the soft cap since then */
 };
 
 struct listener {
@@ -91,6 +105,13 @@ struct config {
 	unsigned ping_interval_s;
 	unsigned ping_timeout_s;
 	uint32_t history;
+	unsigned rate;  /* messages a second, 0 = no limit */
+	unsigned burst;
+	unsigned frame_timeout_s;
+	size_t soft_queue_bytes;
+	unsigned soft_queue_s;
+	size_t max_per_uid;
+	size_t max_text;
 	const char *log_dir; /* NULL: no transcripts */
 	bool identity_strict;
 };
@@ -143,6 +164,7 @@ void listeners_close(struct server *s);
 int server_run(struct server *s);
 void server_add_slot(struct server *s, int fd, struct client *c);
 void server_queue(struct server *s, struct client *c, struct shbuf *b);
+void server_update_events(struct server *s, struct client *c);
 
 /* client.c */
 void client_accept(struct server *s, struct listener *l);
@@ -153,6 +175,15 @@ void client_send_frame(struct server *s, struct client *c, const struct frame *f
 void client_send_error(struct server *s, struct client *c, unsigned code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void client_tick(struct server *s, struct client *c, uint64_t now);
+void client_process_held(struct server *s, struct client *c);
+
+/* flood.c */
+void flood_init(struct server *s, struct client *c);
+bool flood_take(struct server *s, struct client *c);
+void flood_throttle(struct server *s, struct client *c);
+bool flood_tick(struct server *s, struct client *c, uint64_t now);
+void flood_queue_grew(struct server *s, struct client *c);
+void flood_queue_drained(struct server *s, struct client *c);
 
 /* chat.c */
 void chat_handle(struct server *s, struct client *c, const struct frame *f);

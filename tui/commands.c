@@ -14,8 +14,14 @@ static const struct command_spec {
 } command_specs[] = {
     {"me", CMD_ME, ARG_REQUIRED, "/me TEXT"},
     {"nick", CMD_NICK, ARG_REQUIRED, "/nick NEW"},
-    {"who", CMD_WHO, ARG_OPTIONAL, "/who [ROOM]"},
+    {"who", CMD_WHO, ARG_OPTIONAL, "/who [#ROOM|*]"},
     {"quit", CMD_QUIT, ARG_OPTIONAL, "/quit [REASON]"},
+    {"join", CMD_JOIN, ARG_REQUIRED, "/join #ROOM"},
+    {"part", CMD_PART, ARG_OPTIONAL, "/part [#ROOM] [REASON]"},
+    {"rooms", CMD_ROOMS, ARG_NONE, "/rooms"},
+    {"msg", CMD_MSG, ARG_REQUIRED, "/msg NICK TEXT"},
+    {"topic", CMD_TOPIC, ARG_OPTIONAL, "/topic [TEXT]"},
+    {"away", CMD_AWAY, ARG_OPTIONAL, "/away [TEXT]"},
     {"help", CMD_HELP, ARG_NONE, "/help"},
 };
 
@@ -40,10 +46,30 @@ static struct str argument(const char *p, size_t len, enum command_kind kind)
 {
 	while (len > 0 && is_blank(*p))
 		p++, len--;
-	if (kind != CMD_ME)
+	if (kind != CMD_ME && kind != CMD_MSG)
 		while (len > 0 && is_blank(p[len - 1]))
 			len--;
 	return str_n(p, len);
+}
+
+/*
+ * Move the first word of cmd->arg into cmd->target: always for /msg (the
+ * nick), for /part only when it names a room. /msg needs text after the nick.
+ */
+static void split_target(struct command *cmd)
+{
+	const char *p = cmd->arg.p;
+	size_t len = cmd->arg.len, word = 0;
+
+	if (cmd->kind == CMD_PART && (len == 0 || p[0] != '#'))
+		return;
+	while (word < len && !is_blank(p[word]))
+		word++;
+	cmd->target = str_n(p, word);
+	p += word, len -= word;
+	while (len > 0 && is_blank(*p))
+		p++, len--;
+	cmd->arg = str_n(p, len);
 }
 
 void command_parse(const char *line, size_t len, struct command *cmd)
@@ -73,14 +99,18 @@ void command_parse(const char *line, size_t len, struct command *cmd)
 	cmd->usage = spec->usage;
 	if (spec->rule != ARG_NONE)
 		cmd->arg = argument(line + word, len - word, spec->kind);
+	if (spec->kind == CMD_MSG || spec->kind == CMD_PART)
+		split_target(cmd);
 	if (spec->rule == ARG_REQUIRED && cmd->arg.len == 0) {
 		cmd->kind = CMD_MISSING_ARG;
 		cmd->arg = str_n(line, word);
+		cmd->target = (struct str){0};
 	}
 }
 
 const char *command_help(void)
 {
-	return "commands: /me TEXT, /nick NEW, /who [ROOM], /quit [REASON], /help; "
+	return "commands: /join #ROOM, /part [#ROOM] [REASON], /rooms, /msg NICK TEXT, /me TEXT, "
+	       "/topic [TEXT], /away [TEXT], /nick NEW, /who [#ROOM|*], /quit [REASON], /help; "
 	       "start a line with // to send it with one leading /";
 }

@@ -11,8 +11,14 @@ enum command_kind {
 	CMD_SAY,         /* arg: text to send as is */
 	CMD_ME,          /* arg: action text */
 	CMD_NICK,        /* arg: wanted nick */
-	CMD_WHO,         /* arg: room, or empty for the current one */
+	CMD_WHO,         /* arg: room, empty for the current one, "*" for everyone */
 	CMD_QUIT,        /* arg: reason, may be empty */
+	CMD_JOIN,        /* arg: room */
+	CMD_PART,        /* target: room, or empty for the current one; arg: reason, may be empty */
+	CMD_ROOMS,       /* no argument */
+	CMD_MSG,         /* target: nick; arg: text */
+	CMD_TOPIC,       /* arg: new topic, or empty to ask for it */
+	CMD_AWAY,        /* arg: away message, or empty when back */
 	CMD_HELP,        /* no argument */
 	CMD_UNKNOWN,     /* arg: the command word as typed, e.g. "/frob" */
 	CMD_MISSING_ARG, /* arg: the command word; usage: how to call it */
@@ -23,6 +29,7 @@ struct command {
 	enum command_kind kind;
 	struct str arg;
 	const char *usage;
+	struct str target; /* the nick of /msg, the room of /part; empty otherwise */
 };
 
 /*

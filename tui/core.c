@@ -12,6 +12,7 @@
 #include "text.h"
 
 static int on_frame(void *ctx, const struct frame *f);
+static void copy_str(char *dst, size_t cap, struct str s);
 
 void core_init(struct core *c, const struct core_ops *ops, void *ctx)
 {
@@ -28,6 +29,7 @@ void core_free(struct core *c)
 	buf_free(&c->held);
 	buf_free(&c->who_room);
 	buf_free(&c->who_entries);
+	buf_free(&c->list_entries);
 }
 
 /* Record the end of the connection; the first reason wins. The session is closed later. */
@@ -45,13 +47,63 @@ void core_abort(struct core *c, int status, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Forget everything about an earlier connection. */
+/* Room names compare without regard to case (they are ASCII). */
+static bool same_room(const char *a, struct str b)
+{
+	return nick_equal(a, strlen(a), b.p, b.len);
+}
+
+/* Index of room in set, or -1. */
+static int rooms_find(const struct core_rooms *set, struct str room)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (same_room(set->name[i], room))
+			return (int)i;
+	return -1;
+}
+
+/* Add room unless it is there already or the set is full (the server allows no more). */
+static void rooms_add(struct core_rooms *set, struct str room)
+{
+	size_t n = utf8_truncate(room.p, room.len, CORE_ROOM_BYTES - 1);
+
+	if (rooms_find(set, room) >= 0 || set->n == CORE_MAX_ROOMS || n == 0)
+		return;
+	memcpy(set->name[set->n], room.p, n);
+	set->name[set->n++][n] = '\0';
+}
+
+static void rooms_remove(struct core_rooms *set, struct str room)
+{
+	int i = rooms_find(set, room);
+
+	if (i < 0)
+		return;
+	memmove(set->name[i], set->name[i + 1], (set->n - (size_t)i - 1) * sizeof set->name[0]);
+	set->n--;
+}
+
+/*
+ * Forget everything about an earlier connection but what resuming needs:
+ * the rooms we were in go to the rejoin set, the current room is kept, and
+ * HELLO will carry the highest id seen.
+ */
 static void reset(struct core *c)
 {
 	session_close(&c->sess);
 	c->quit_requested = false;
 	c->nick[0] = '\0';
-	c->room[0] = '\0';
+	for (size_t i = 0; i < c->joined.n; i++)
+		if (!same_room(c->home, str_c(c->joined.name[i])))
+			rooms_add(&c->rejoin, str_c(c->joined.name[i]));
+	c->joined.n = 0;
+	c->want_room[0] = '\0';
+	c->resume_id = c->last_id;
+	c->sess.resume = c->last_id;
+	c->expect_auto_who = false;
+	c->who_requested = false;
+	buf_clear(&c->list_entries);
+	c->list_count = 0;
 	buf_clear(&c->held);
 	buf_clear(&c->who_room);
 	buf_clear(&c->who_entries);
@@ -111,11 +163,21 @@ static int request(struct core *c, const struct frame *f, struct errmsg *e)
 	return -1;
 }
 
+/*
+ * The room our lines go to: a /join on its way counts already, since the
+ * server handles requests in order. Empty before the first WELCOME, which
+ * the server reads as #lobby.
+ */
+static const char *speak_room(const struct core *c)
+{
+	return c->want_room[0] != '\0' ? c->want_room : c->room;
+}
+
 int core_say(struct core *c, struct str text, unsigned flags, struct errmsg *e)
 {
 	struct frame f = {.type = T_SAY};
 
-	f.f[SAY_TARGET].s = str_c("");
+	f.f[SAY_TARGET].s = str_c(speak_room(c));
 	f.f[SAY_FLAGS].n = flags;
 	f.f[SAY_TEXT].s = text;
 	return request(c, &f, e);
@@ -134,6 +196,112 @@ int core_who(struct core *c, struct str room, struct errmsg *e)
 	struct frame f = {.type = T_WHO};
 
 	f.f[WHO_TARGET].s = room;
+	return request(c, &f, e);
+}
+
+/* Tell the front end which room is current now. */
+static int emit_current(struct core *c);
+
+int core_switch(struct core *c, struct str room, struct errmsg *e)
+{
+	int i = rooms_find(&c->joined, room);
+
+	if (i < 0) {
+		errmsg_set(e, "you are not in %.*s; /join it first",
+		           (int)utf8_truncate(room.p, room.len, MAX_ROOM_BYTES), room.p);
+		return -1;
+	}
+	snprintf(c->room, sizeof c->room, "%s", c->joined.name[i]);
+	c->want_room[0] = '\0';
+	emit_current(c);
+	return 0;
+}
+
+int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e)
+{
+	struct frame f = {.type = T_ENTER}, ping = {.type = T_PING};
+
+	/* Checked here too, so that the lines after a mistyped /join stay where they are. */
+	if (!room_valid(room.p, room.len)) {
+		errmsg_set(e,
+		           "'%.*s' is not a room name: use # and 1 to %d letters, digits, _ - or .",
+		           (int)utf8_truncate(room.p, room.len, 64), room.p, MAX_ROOM_BYTES - 1);
+		return -1;
+	}
+	/* Entering again would replay the room's history: just switch to it. */
+	if (c->state == CORE_READY && rooms_find(&c->joined, room) >= 0)
+		return core_switch(c, room, e);
+	f.f[ENTER_ROOM].s = room;
+	f.f[ENTER_AFTER].n = after;
+	/*
+	 * The PONG to this PING comes once the server has handled the ENTER:
+	 * if no JOIN came before it, we were in the room already or the ENTER
+	 * failed (see on_pong).
+	 */
+	ping.f[PING_TOKEN].n = ++c->ping_seq;
+	if (request(c, &f, e) < 0 || request(c, &ping, e) < 0)
+		return -1;
+	copy_str(c->want_room, sizeof c->want_room, room);
+	c->want_token = c->ping_seq;
+	return 0;
+}
+
+/* room, or the current room (see speak_room) when room is empty. */
+static struct str or_current(const struct core *c, struct str room)
+{
+	if (room.len > 0)
+		return room;
+	return str_c(speak_room(c)[0] != '\0' ? speak_room(c) : DEFAULT_ROOM);
+}
+
+int core_part(struct core *c, struct str room, struct str reason, struct errmsg *e)
+{
+	struct frame f = {.type = T_PART};
+
+	room = or_current(c, room);
+	reason.len = utf8_truncate(reason.p, reason.len, MAX_REASON_BYTES);
+	f.f[PART_ROOM].s = room;
+	f.f[PART_REASON].s = reason;
+	if (request(c, &f, e) < 0)
+		return -1;
+	/* Not to be entered again by a reconnect that comes before our LEAVE. */
+	rooms_remove(&c->rejoin, room);
+	return 0;
+}
+
+int core_list(struct core *c, struct errmsg *e)
+{
+	struct frame f = {.type = T_LIST};
+
+	return request(c, &f, e);
+}
+
+int core_topic(struct core *c, struct str room, bool set, struct str text, struct errmsg *e)
+{
+	struct frame f = {.type = T_TOPIC};
+
+	f.f[TOPIC_ROOM].s = or_current(c, room);
+	f.f[TOPIC_SET].n = set;
+	f.f[TOPIC_TEXT].s = text;
+	return request(c, &f, e);
+}
+
+int core_away(struct core *c, struct str text, struct errmsg *e)
+{
+	struct frame f = {.type = T_AWAY};
+
+	text.len = utf8_truncate(text.p, text.len, MAX_REASON_BYTES);
+	f.f[AWAY_TEXT].s = text;
+	return request(c, &f, e);
+}
+
+int core_msg(struct core *c, struct str nick, struct str text, unsigned flags, struct errmsg *e)
+{
+	struct frame f = {.type = T_SAY};
+
+	f.f[SAY_TARGET].s = nick;
+	f.f[SAY_FLAGS].n = flags;
+	f.f[SAY_TEXT].s = text;
 	return request(c, &f, e);
 }
 
@@ -156,14 +324,44 @@ int core_quit(struct core *c, struct str reason, struct errmsg *e)
 	return 0;
 }
 
+/* /who: no room means the current one, "*" everyone. */
+static int exec_who(struct core *c, struct str arg, struct errmsg *e)
+{
+	if (arg.len == 1 && arg.p[0] == '*')
+		return core_who(c, str_c(""), e);
+	return core_who(c, or_current(c, arg), e);
+}
+
+/* /join: "dev" means "#dev", as in other chat clients. */
+static int exec_join(struct core *c, struct str arg, struct errmsg *e)
+{
+	char name[ROOM_NAME_BYTES];
+
+	if (arg.len > 0 && arg.p[0] == '#')
+		return core_join(c, arg, 0, e);
+	if (arg.len + 2 > sizeof name) {
+		errmsg_set(e, "a room name is at most %d bytes, # included", MAX_ROOM_BYTES);
+		return -1;
+	}
+	name[0] = '#';
+	memcpy(name + 1, arg.p, arg.len);
+	return core_join(c, str_n(name, arg.len + 1), 0, e);
+}
+
 int core_exec(struct core *c, const struct command *cmd, struct errmsg *e)
 {
 	switch (cmd->kind) {
 	case CMD_SAY: return core_say(c, cmd->arg, 0, e);
 	case CMD_ME: return core_say(c, cmd->arg, MSGF_ACTION, e);
 	case CMD_NICK: return core_nick(c, cmd->arg, e);
-	case CMD_WHO: return core_who(c, cmd->arg, e);
+	case CMD_WHO: return exec_who(c, cmd->arg, e);
 	case CMD_QUIT: return core_quit(c, cmd->arg, e);
+	case CMD_JOIN: return exec_join(c, cmd->arg, e);
+	case CMD_PART: return core_part(c, cmd->target, cmd->arg, e);
+	case CMD_ROOMS: return core_list(c, e);
+	case CMD_MSG: return core_msg(c, cmd->target, cmd->arg, 0, e);
+	case CMD_TOPIC: return core_topic(c, str_c(""), cmd->arg.len > 0, cmd->arg, e);
+	case CMD_AWAY: return core_away(c, cmd->arg, e);
 	case CMD_EMPTY:
 	case CMD_HELP:
 	case CMD_UNKNOWN:
@@ -286,6 +484,34 @@ const char *core_where(const struct core *c)
 	return c->sess.where;
 }
 
+size_t core_room_count(const struct core *c)
+{
+	return c->joined.n;
+}
+
+const char *core_room_at(const struct core *c, size_t i)
+{
+	return i < c->joined.n ? c->joined.name[i] : "";
+}
+
+bool core_in_room(const struct core *c, struct str room)
+{
+	return rooms_find(&c->joined, room) >= 0;
+}
+
+void core_set_resume(struct core *c, uint64_t id)
+{
+	if (id > c->last_id)
+		c->last_id = id;
+	c->resume_id = c->last_id;
+	c->sess.resume = c->last_id;
+}
+
+uint64_t core_last_id(const struct core *c)
+{
+	return c->last_id;
+}
+
 /* Give ev to the front end; 1 if the front end ended the client meanwhile. */
 static int emit(struct core *c, const struct event *ev)
 {
@@ -304,6 +530,90 @@ static void copy_str(char *dst, size_t cap, struct str s)
 	dst[n] = '\0';
 }
 
+/*
+ * Enter the rooms of the last connection again, each with ENTER(after = the
+ * highest id seen then): exactly what we missed comes back (PROTOCOL.md
+ * 3.6). A room stays in the set until its JOIN arrives.
+ */
+static void rejoin_rooms(struct core *c)
+{
+	struct frame f = {.type = T_ENTER};
+	struct errmsg e;
+
+	for (size_t i = 0; i < c->rejoin.n; i++) {
+		f.f[ENTER_ROOM].s = str_c(c->rejoin.name[i]);
+		f.f[ENTER_AFTER].n = c->resume_id;
+		/* A name of at most CORE_ROOM_BYTES always fits in a frame. */
+		(void)session_send(&c->sess, &f, &e);
+	}
+	/* If entering our current room fails, on_pong takes us back to WELCOME's room. */
+	if (rooms_find(&c->rejoin, str_c(c->room)) >= 0) {
+		struct frame ping = {.type = T_PING};
+
+		ping.f[PING_TOKEN].n = ++c->ping_seq;
+		(void)session_send(&c->sess, &ping, &e);
+		copy_str(c->want_room, sizeof c->want_room, str_c(c->room));
+		c->want_token = c->ping_seq;
+	}
+}
+
+static int emit_current(struct core *c)
+{
+	struct event ev = {.kind = EV_CURRENT, .time = wall_ms()};
+
+	ev.room = str_c(c->room);
+	return emit(c, &ev);
+}
+
+static bool is_me(const struct core *c, struct str nick)
+{
+	return nick_equal(c->nick, strlen(c->nick), nick.p, nick.len);
+}
+
+/*
+ * A JOIN. Ours adds the room to our set and, if /join asked for it, makes it
+ * current (EV_CURRENT after the JOIN); the WHOREPLY that follows it is the
+ * room's automatic listing.
+ */
+static int deliver_join(struct core *c, struct event *ev)
+{
+	bool now_current = false;
+
+	ev->self = is_me(c, ev->nick);
+	if (ev->self) {
+		rooms_add(&c->joined, ev->room);
+		rooms_remove(&c->rejoin, ev->room);
+		c->expect_auto_who = true;
+		now_current = c->want_room[0] != '\0' && same_room(c->want_room, ev->room);
+		if (now_current)
+			c->want_room[0] = '\0';
+		/* The server's spelling of the room wins (a resumed current room too). */
+		if (now_current || same_room(c->room, ev->room))
+			copy_str(c->room, sizeof c->room, ev->room);
+	}
+	if (emit(c, ev))
+		return 1;
+	return now_current ? emit_current(c) : 0;
+}
+
+/* A LEAVE. Ours drops the room; leaving the current room makes WELCOME's room current. */
+static int deliver_leave(struct core *c, struct event *ev)
+{
+	bool fell_back = false;
+
+	ev->self = is_me(c, ev->nick);
+	if (ev->self) {
+		rooms_remove(&c->joined, ev->room);
+		fell_back = same_room(c->room, ev->room);
+		if (fell_back)
+			snprintf(c->room, sizeof c->room, "%s",
+			         c->home[0] != '\0' ? c->home : DEFAULT_ROOM);
+	}
+	if (emit(c, ev))
+		return 1;
+	return fell_back ? emit_current(c) : 0;
+}
+
 static int on_welcome(struct core *c, const struct frame *f)
 {
 	struct event ev = {.kind = EV_WELCOME, .time = wall_ms(), .where = c->sess.where};
@@ -314,9 +624,14 @@ static int on_welcome(struct core *c, const struct frame *f)
 		return 1;
 	}
 	copy_str(c->nick, sizeof c->nick, f->f[WELCOME_NICK].s);
-	copy_str(c->room, sizeof c->room, f->f[WELCOME_ROOM].s);
+	copy_str(c->home, sizeof c->home, f->f[WELCOME_ROOM].s);
+	/* After a reconnect we keep talking in our room, which rejoin_rooms enters again. */
+	if (rooms_find(&c->rejoin, str_c(c->room)) < 0)
+		copy_str(c->room, sizeof c->room, f->f[WELCOME_ROOM].s);
 	c->state = CORE_READY;
 	c->deadline_ms = 0;
+	/* Before the held requests: a held SAY may be for one of these rooms. */
+	rejoin_rooms(c);
 	session_send_encoded(&c->sess, c->held.data, c->held.len);
 	buf_clear(&c->held);
 	if (c->quit_requested) {
@@ -394,6 +709,7 @@ static int who_deliver(struct core *c)
 	ev.room = str_n((const char *)c->who_room.data, c->who_room.len);
 	ev.who = list;
 	ev.who_len = c->who_count;
+	ev.requested = c->who_requested;
 	stop = emit(c, &ev);
 	free(list);
 	buf_clear(&c->who_entries);
@@ -426,10 +742,18 @@ static int on_whoreply(struct core *c, const struct frame *f)
 		}
 	}
 	used = f->rest_len - left;
-	if (c->who_open &&
-	    (!buf_equals(&c->who_room, room) || c->who_entries.len + used > MAX_WHO_BYTES)) {
+	if (c->who_open && !buf_equals(&c->who_room, room) && who_deliver(c))
+		return 1;
+	if (!c->who_open) {
+		/* A new run: the listing that comes with our JOIN, or an answer to WHO. */
+		c->who_requested = !c->expect_auto_who;
+		c->expect_auto_who = false;
+	} else if (c->who_entries.len + used > MAX_WHO_BYTES) {
+		bool requested = c->who_requested;
+
 		if (who_deliver(c))
 			return 1;
+		c->who_requested = requested;
 	}
 	if (!c->who_open) {
 		buf_clear(&c->who_room);
@@ -441,7 +765,57 @@ static int on_whoreply(struct core *c, const struct frame *f)
 	return f->f[WHOREPLY_MORE].n ? 0 : who_deliver(c);
 }
 
-/* MSG, JOIN, LEAVE, RENAME and NOTICE map field by field onto an event. */
+/* Deliver the ROOMLIST entries gathered so far as one event. */
+static int roomlist_deliver(struct core *c)
+{
+	struct event ev = {.kind = EV_ROOMLIST, .time = wall_ms()};
+	const unsigned char *p = c->list_entries.data;
+	size_t n = c->list_entries.len;
+	struct room_entry *list = xcalloc(c->list_count, sizeof *list);
+	struct field fl[MAX_FIELDS];
+	int stop;
+
+	/* The entries were checked when they arrived, so list_next cannot fail here. */
+	for (size_t i = 0; i < c->list_count && list_next(T_ROOMLIST, &p, &n, fl) == 1; i++) {
+		list[i].name = fl[ROOME_NAME].s;
+		list[i].members = (uint32_t)fl[ROOME_MEMBERS].n;
+		list[i].topic = fl[ROOME_TOPIC].s;
+	}
+	ev.rooms = list;
+	ev.rooms_len = c->list_count;
+	stop = emit(c, &ev);
+	free(list);
+	buf_clear(&c->list_entries);
+	c->list_count = 0;
+	return stop;
+}
+
+/* Gather ROOMLIST frames until one says more=0, then deliver the whole list. */
+static int on_roomlist(struct core *c, const struct frame *f)
+{
+	size_t count = (size_t)f->f[ROOMLIST_COUNT].n, left = f->rest_len;
+	const unsigned char *p = f->rest;
+	struct field fl[MAX_FIELDS];
+	size_t used;
+
+	for (size_t i = 0; i < count; i++) {
+		if (list_next(T_ROOMLIST, &p, &left, fl) != 1) {
+			core_abort(
+			    c, EXIT_ERROR,
+			    "the server at %s sent a malformed ROOMLIST frame; disconnecting",
+			    c->sess.where);
+			return 1;
+		}
+	}
+	used = f->rest_len - left;
+	if (c->list_entries.len + used > MAX_WHO_BYTES && c->list_count > 0 && roomlist_deliver(c))
+		return 1;
+	buf_append(&c->list_entries, f->rest, used);
+	c->list_count += count;
+	return f->f[ROOMLIST_MORE].n ? 0 : roomlist_deliver(c);
+}
+
+/* MSG, JOIN, LEAVE, RENAME, NOTICE, TOPICIS and MISSED map field by field onto an event. */
 static int on_notice(struct core *c, const struct frame *f)
 {
 	struct event ev = {.kind = EV_NOTICE};
@@ -454,7 +828,12 @@ static int on_notice(struct core *c, const struct frame *f)
 		ev.room = f->f[MSG_TARGET].s;
 		ev.nick = f->f[MSG_FROM].s;
 		ev.action = (f->f[MSG_FLAGS].n & MSGF_ACTION) != 0;
+		ev.history = (f->f[MSG_FLAGS].n & MSGF_HISTORY) != 0;
 		ev.text = f->f[MSG_TEXT].s;
+		ev.private_msg = ev.room.len == 0 || ev.room.p[0] != '#';
+		ev.own = is_me(c, ev.nick);
+		if (ev.id > c->last_id)
+			c->last_id = ev.id;
 		break;
 	case T_JOIN:
 		ev.kind = EV_JOIN;
@@ -462,14 +841,14 @@ static int on_notice(struct core *c, const struct frame *f)
 		ev.room = f->f[JOIN_ROOM].s;
 		ev.nick = f->f[JOIN_NICK].s;
 		ev.login = f->f[JOIN_LOGIN].s;
-		break;
+		return deliver_join(c, &ev);
 	case T_LEAVE:
 		ev.kind = EV_LEAVE;
 		ev.time = f->f[LEAVE_TIME].n;
 		ev.room = f->f[LEAVE_ROOM].s;
 		ev.nick = f->f[LEAVE_NICK].s;
 		ev.reason = f->f[LEAVE_REASON].s;
-		break;
+		return deliver_leave(c, &ev);
 	case T_RENAME:
 		ev.kind = EV_RENAME;
 		ev.time = f->f[RENAME_TIME].n;
@@ -478,12 +857,53 @@ static int on_notice(struct core *c, const struct frame *f)
 		if (nick_equal(c->nick, strlen(c->nick), ev.nick.p, ev.nick.len))
 			copy_str(c->nick, sizeof c->nick, ev.new_nick);
 		break;
+	case T_TOPICIS:
+		ev.kind = EV_TOPIC;
+		/* A room that never had a topic has no time for it: say when we heard. */
+		ev.time = f->f[TOPICIS_TIME].n != 0 ? f->f[TOPICIS_TIME].n : wall_ms();
+		ev.room = f->f[TOPICIS_ROOM].s;
+		ev.nick = f->f[TOPICIS_NICK].s;
+		ev.text = f->f[TOPICIS_TEXT].s;
+		break;
+	case T_MISSED:
+		ev.kind = EV_MISSED;
+		ev.time = wall_ms();
+		ev.room = f->f[MISSED_ROOM].s;
+		ev.count = f->f[MISSED_COUNT].n;
+		ev.first = f->f[MISSED_FIRST].n;
+		ev.exact = f->f[MISSED_EXACT].n != 0;
+		break;
 	default:
 		ev.time = f->f[NOTICE_TIME].n;
 		ev.text = f->f[NOTICE_TEXT].s;
 		break;
 	}
 	return emit(c, &ev);
+}
+
+/*
+ * The answer to the PING sent after a /join's ENTER (or after entering our
+ * current room again on a reconnect): the server has handled the ENTER. A
+ * JOIN would have come first and made the room current; without one we were
+ * in the room already (switch to it now) or the ENTER failed (its ERROR came
+ * first): stay where we are, or, if we are not in our current room, go back
+ * to WELCOME's room.
+ */
+static int on_pong(struct core *c, const struct frame *f)
+{
+	int i;
+
+	if (c->want_room[0] == '\0' || f->f[PING_TOKEN].n != c->want_token)
+		return 0;
+	i = rooms_find(&c->joined, str_c(c->want_room));
+	c->want_room[0] = '\0';
+	if (i >= 0)
+		snprintf(c->room, sizeof c->room, "%s", c->joined.name[i]);
+	else if (rooms_find(&c->joined, str_c(c->room)) < 0 && c->home[0] != '\0')
+		snprintf(c->room, sizeof c->room, "%s", c->home);
+	else
+		return 0;
+	return emit_current(c);
 }
 
 static int on_frame(void *ctx, const struct frame *f)
@@ -496,7 +916,7 @@ static int on_frame(void *ctx, const struct frame *f)
 	case T_WELCOME: return on_welcome(c, f);
 	case T_ERROR: return on_error(c, f);
 	case T_BYE: return on_bye(c, f);
-	case T_PONG: return 0;
+	case T_PONG: return on_pong(c, f);
 	default: break;
 	}
 	if (c->state == CORE_HANDSHAKE) {
@@ -504,7 +924,12 @@ static int on_frame(void *ctx, const struct frame *f)
 		           c->sess.where, frame_type_name(f->type));
 		return 1;
 	}
+	/* Only a TOPICIS may come between our JOIN and the room's listing. */
+	if (f->type != T_TOPICIS && f->type != T_WHOREPLY)
+		c->expect_auto_who = false;
 	if (f->type == T_WHOREPLY)
 		return on_whoreply(c, f);
+	if (f->type == T_ROOMLIST)
+		return on_roomlist(c, f);
 	return on_notice(c, f);
 }

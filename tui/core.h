@@ -29,6 +29,14 @@ enum {
 	MAX_BACKLOG_BYTES = 256 * 1024, /* stop taking input while this much is unsent */
 	MAX_WHO_BYTES = 1024 * 1024,    /* a longer room listing is shown in parts */
 	ROOM_NAME_BYTES = 256,
+	CORE_MAX_ROOMS = 32, /* MAX_ROOMS_PER_CLIENT in PROTOCOL.md: the server's limit */
+	CORE_ROOM_BYTES = MAX_ROOM_BYTES + 1,
+};
+
+/* A set of room names (as the server spells them), in the order they were added. */
+struct core_rooms {
+	char name[CORE_MAX_ROOMS][CORE_ROOM_BYTES];
+	size_t n;
 };
 
 enum core_state {
@@ -61,6 +69,19 @@ struct core {
 	uint64_t deadline_ms; /* monotonic: end of the handshake or of the QUIT wait; 0 = none */
 	int status;
 	struct errmsg why;
+	/* Rooms and resuming (PROTOCOL.md 3.4, 3.6). */
+	char home[CORE_ROOM_BYTES];      /* WELCOME's room: where parting the current room leads */
+	struct core_rooms joined;        /* the rooms we are in on this connection */
+	struct core_rooms rejoin;        /* rooms to enter again after the next WELCOME */
+	char want_room[CORE_ROOM_BYTES]; /* a /join that becomes current when its JOIN arrives */
+	uint64_t want_token;             /* the PING sent after that ENTER (see on_pong) */
+	uint64_t ping_seq;               /* the token of our last PING */
+	uint64_t last_id;                /* the highest MSG id seen, on any connection */
+	uint64_t resume_id;              /* last_id when this connection opened: ENTER's `after` */
+	bool expect_auto_who;            /* our JOIN just came: the next WHOREPLY belongs to it */
+	bool who_requested;              /* the WHOREPLY run being gathered answers our WHO */
+	struct buf list_entries;         /* raw ROOMLIST entries gathered so far */
+	size_t list_count;
 };
 
 void core_init(struct core *c, const struct core_ops *ops, void *ctx);
@@ -80,16 +101,36 @@ int core_attach(struct core *c, int fd, const char *where, const char *nick, str
  * Requests. Before WELCOME they are held and sent after it. Return 0, or -1
  * with a sentence in e (not connected, or a field too long to encode).
  */
+/* Say text in the current room. */
 int core_say(struct core *c, struct str text, unsigned flags, struct errmsg *e);
 int core_nick(struct core *c, struct str nick, struct errmsg *e);
+/* List a room's members, or everyone on the server for an empty room. */
 int core_who(struct core *c, struct str room, struct errmsg *e);
+/*
+ * Enter room (history after `after`, 0 for all that is kept); it becomes the
+ * current room when our JOIN arrives. A room we are in already just becomes
+ * current, at once (EV_CURRENT), and nothing is sent.
+ */
+int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e);
+/* Leave room (empty: the current one); leaving the current room makes #lobby current. */
+int core_part(struct core *c, struct str room, struct str reason, struct errmsg *e);
+/* Ask for every room: answered by one EV_ROOMLIST. */
+int core_list(struct core *c, struct errmsg *e);
+/* Set (set=true) or ask for (EV_TOPIC answers) the topic of room (empty: the current one). */
+int core_topic(struct core *c, struct str room, bool set, struct str text, struct errmsg *e);
+/* Set our away message; empty text means we are back. */
+int core_away(struct core *c, struct str text, struct errmsg *e);
+/* A private message to nick (flags: MSGF_ACTION for an action). */
+int core_msg(struct core *c, struct str nick, struct str text, unsigned flags, struct errmsg *e);
 /* Send QUIT once and wait (bounded) for BYE; later calls do nothing. */
 int core_quit(struct core *c, struct str reason, struct errmsg *e);
 
 /*
  * Carry out a parsed command that talks to the server (say, me, nick, who,
- * quit). Returns 0 when done, -1 with e on failure, or 1 if the command is
- * the front end's to handle (empty, help, unknown, missing argument).
+ * quit, join, part, rooms, msg, topic, away). Returns 0 when done, -1 with e
+ * on failure, or 1 if the command is the front end's to handle (empty,
+ * help, unknown, missing argument). /who with no room lists the current
+ * room, "/who *" everyone; /join adds the '#' a room name lacks.
  */
 int core_exec(struct core *c, const struct command *cmd, struct errmsg *e);
 
@@ -117,9 +158,34 @@ enum core_state core_state(const struct core *c);
 /* The exit status, and a sentence saying why when it is not EXIT_CLEAN. */
 int core_status(const struct core *c);
 const char *core_why(const struct core *c);
-/* Our nick as the server knows it, and our room (empty before WELCOME). */
+/*
+ * Our nick as the server knows it, and the current room (empty before the
+ * first WELCOME; while reconnecting, the room we were talking in, which is
+ * entered again). core_say speaks there, or in the room of a /join whose
+ * JOIN has not arrived yet: the server handles requests in order.
+ */
 const char *core_nick_now(const struct core *c);
 const char *core_room(const struct core *c);
+/* The rooms we are in, in the order we entered them: i from 0 to core_room_count() - 1. */
+size_t core_room_count(const struct core *c);
+const char *core_room_at(const struct core *c, size_t i);
+/* Whether we are in room (names compare without regard to case). */
+bool core_in_room(const struct core *c, struct str room);
+/*
+ * Make a room we are in the current one (EV_CURRENT follows); -1 with e if
+ * we are not in it.
+ */
+int core_switch(struct core *c, struct str room, struct errmsg *e);
+
+/*
+ * Resuming (PROTOCOL.md 3.6). The core remembers the highest message id it
+ * has seen; each later core_connect sends it in HELLO and, after WELCOME,
+ * enters every other room we were in with ENTER(after = that id), so that
+ * exactly the missed messages arrive (with EV_MISSED for what is gone).
+ * core_set_resume starts from an id saved elsewhere (natter --resume).
+ */
+void core_set_resume(struct core *c, uint64_t id);
+uint64_t core_last_id(const struct core *c);
 /* The peer's address as text. */
 const char *core_where(const struct core *c);
 

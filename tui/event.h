@@ -9,15 +9,26 @@
 #include "proto.h"
 
 enum event_kind {
-	EV_WELCOME, /* we are in: nick, server, room, users, where */
-	EV_WHO,     /* a whole room listing: room, who[0..who_len) */
-	EV_MSG,     /* id, time, room (the MSG target), nick (sender), text, action */
-	EV_JOIN,    /* time, room, nick, login */
-	EV_LEAVE,   /* time, room, nick, reason */
-	EV_RENAME,  /* time, nick (old), new_nick */
-	EV_NOTICE,  /* time, text */
-	EV_ERROR,   /* code, text */
-	EV_BYE,     /* reason */
+	EV_WELCOME,  /* we are in: nick, server, room, users, where */
+	EV_WHO,      /* a whole room listing: room, who[0..who_len) */
+	EV_MSG,      /* id, time, room (the MSG target), nick (sender), text, action, history */
+	EV_JOIN,     /* time, room, nick, login */
+	EV_LEAVE,    /* time, room, nick, reason */
+	EV_RENAME,   /* time, nick (old), new_nick */
+	EV_NOTICE,   /* time, text */
+	EV_ERROR,    /* code, text */
+	EV_BYE,      /* reason */
+	EV_TOPIC,    /* time, room, nick (who set it), text (empty: no topic) */
+	EV_ROOMLIST, /* every room on the server: rooms[0..rooms_len) */
+	EV_MISSED,   /* room, count, first, exact: messages no longer kept while resuming */
+	EV_CURRENT,  /* the current room (where lines are said) is now room */
+};
+
+/* One ROOMLIST entry. */
+struct room_entry {
+	struct str name;
+	uint32_t members;
+	struct str topic;
 };
 
 /*
@@ -25,12 +36,17 @@ enum event_kind {
  * display) and live only as long as the callback that receives the event.
  */
 struct event {
-	enum event_kind kind;
+	/*
+	 * An enum event_kind, held in an int so that a front end's switch may
+	 * leave out kinds added later; a front end ignores kinds it does not know.
+	 */
+	int kind;
 	uint64_t time; /* ms since the epoch: the frame's time, or when it arrived */
 	uint64_t id;
 	unsigned code;
 	uint32_t users;
 	bool action;
+	bool history;      /* EV_MSG: replayed from the room's history, sent before we came in */
 	const char *where; /* EV_WELCOME: the address we connected to */
 	struct str room;
 	struct str nick;
@@ -41,6 +57,17 @@ struct event {
 	struct str reason;
 	const struct who_entry *who;
 	size_t who_len;
+	/* Added with rooms; zero in events that do not use them. */
+	bool private_msg; /* EV_MSG: a private message; room is then the recipient's nick */
+	bool own;         /* EV_MSG: we sent it */
+	bool self;        /* EV_JOIN, EV_LEAVE: we entered or left the room */
+	bool
+	    requested; /* EV_WHO: the answer to our WHO, not the listing that comes with entering */
+	bool exact;    /* EV_MISSED: count is exact, not an upper bound */
+	uint64_t count; /* EV_MISSED: how many messages are gone */
+	uint64_t first; /* EV_MISSED: the oldest id still kept */
+	const struct room_entry *rooms;
+	size_t rooms_len;
 };
 
 #endif

@@ -55,25 +55,161 @@ static void line_welcome(struct buf *out, const struct event *ev)
 	putf(out, " (%" PRIu32 " %s)", ev->users, ev->users == 1 ? "user" : "users");
 }
 
-static void line_who(struct buf *out, const struct event *ev)
+/* Seconds as a short duration: 42s, 5m, 3h, 2d. */
+static void put_idle(struct buf *out, uint32_t s)
 {
-	put(out, "-!- users in ");
-	put_safe(out, ev->room);
-	put(out, ":");
+	if (s < 60)
+		putf(out, "%" PRIu32 "s", s);
+	else if (s < 3600)
+		putf(out, "%" PRIu32 "m", s / 60);
+	else if (s < 86400)
+		putf(out, "%" PRIu32 "h", s / 3600);
+	else
+		putf(out, "%" PRIu32 "d", s / 86400);
+}
+
+/* "alice (login alice, idle 3s, in #lobby #dev, away: lunch)": one user of a /who. */
+static void put_who_detail(struct buf *out, const struct who_entry *w)
+{
+	put_safe(out, w->nick);
+	if (w->flags & WHOF_NOID) {
+		put(out, " (tcp, no OS identity");
+	} else {
+		put(out, " (login ");
+		put_safe(out, w->login);
+	}
+	put(out, ", idle ");
+	put_idle(out, w->idle);
+	if (w->rooms.len > 0) {
+		put(out, ", in ");
+		put_safe(out, w->rooms);
+	}
+	if (w->flags & WHOF_AWAY) {
+		put(out, ", away: ");
+		put_safe(out, w->away);
+	}
+	put(out, ")");
+}
+
+/*
+ * "users in #dev: a b c", and after it, for the answer to our own WHO only,
+ * one more line per user with its login, idle time, rooms and away message.
+ */
+static void line_who(struct buf *out, const struct event *ev, const char *stamp)
+{
+	if (ev->room.len == 0) {
+		put(out, "-!- users on the server:");
+	} else {
+		put(out, "-!- users in ");
+		put_safe(out, ev->room);
+		put(out, ":");
+	}
 	for (size_t i = 0; i < ev->who_len; i++) {
 		put(out, " ");
 		put_safe(out, ev->who[i].nick);
 	}
 	if (ev->who_len == 0)
 		put(out, " (none)");
+	for (size_t i = 0; ev->requested && i < ev->who_len; i++) {
+		putf(out, "\n%s-!- ", stamp);
+		put_who_detail(out, &ev->who[i]);
+	}
+}
+
+/* #lobby, or no room at all, which the protocol reads as #lobby. */
+static bool is_lobby(struct str room)
+{
+	return room.len == 0 || nick_equal(room.p, room.len, DEFAULT_ROOM, strlen(DEFAULT_ROOM));
+}
+
+/*
+ * Where a message was said, before it: nothing for live #lobby messages (the
+ * form scripts have always matched), "#dev " for other rooms, "#lobby
+ * (history) " for replayed ones, "[private] " or "[private to bob] ".
+ */
+static void put_msg_place(struct buf *out, const struct event *ev)
+{
+	if (ev->private_msg) {
+		put(out, ev->own ? "[private to " : "[private");
+		if (ev->own)
+			put_safe(out, ev->room);
+		put(out, "] ");
+	} else if (ev->history || !is_lobby(ev->room)) {
+		put_safe(out, ev->room);
+		put(out, " ");
+	}
+	if (ev->history)
+		put(out, "(history) ");
 }
 
 static void line_msg(struct buf *out, const struct event *ev)
 {
+	put_msg_place(out, ev);
 	put(out, ev->action ? "* " : "<");
 	put_safe(out, ev->nick);
 	put(out, ev->action ? " " : "> ");
 	put_safe(out, ev->text);
+}
+
+/* "-!- carol joined #dev (login carol)": the login after the room keeps older patterns matching. */
+static void line_join(struct buf *out, const struct event *ev)
+{
+	put(out, "-!- ");
+	put_safe(out, ev->nick);
+	put(out, " joined ");
+	put_safe(out, ev->room);
+	if (ev->login.len == 0) {
+		put(out, " (tcp, no OS identity)");
+	} else {
+		put(out, " (login ");
+		put_safe(out, ev->login);
+		put(out, ")");
+	}
+}
+
+static void line_topic(struct buf *out, const struct event *ev)
+{
+	put(out, "-!- ");
+	if (ev->text.len == 0) {
+		put_safe(out, ev->room);
+		put(out, " has no topic");
+		return;
+	}
+	put(out, "topic of ");
+	put_safe(out, ev->room);
+	put(out, ": ");
+	put_safe(out, ev->text);
+	if (ev->nick.len > 0) {
+		put(out, " (set by ");
+		put_safe(out, ev->nick);
+		put(out, ")");
+	}
+}
+
+/* "-!- rooms: #lobby (3), #dev (2): TOPIC". */
+static void line_rooms(struct buf *out, const struct event *ev)
+{
+	put(out, "-!- rooms:");
+	for (size_t i = 0; i < ev->rooms_len; i++) {
+		const struct room_entry *r = &ev->rooms[i];
+
+		put(out, i == 0 ? " " : ", ");
+		put_safe(out, r->name);
+		putf(out, " (%" PRIu32 ")", r->members);
+		if (r->topic.len > 0) {
+			put(out, ": ");
+			put_safe(out, r->topic);
+		}
+	}
+	if (ev->rooms_len == 0)
+		put(out, " (none)");
+}
+
+static void line_missed(struct buf *out, const struct event *ev)
+{
+	putf(out, "-!- missed: %s%" PRIu64 " message(s) in ", ev->exact ? "" : "up to ", ev->count);
+	put_safe(out, ev->room);
+	putf(out, " are no longer kept (first kept id %" PRIu64 ")", ev->first);
 }
 
 static void line_leave(struct buf *out, const struct event *ev)
@@ -89,18 +225,13 @@ static void line_leave(struct buf *out, const struct event *ev)
 	}
 }
 
-static void line_body(struct buf *out, const struct event *ev)
+static void line_body(struct buf *out, const struct event *ev, const char *stamp)
 {
-	switch (ev->kind) {
+	switch ((enum event_kind)ev->kind) {
 	case EV_WELCOME: line_welcome(out, ev); break;
-	case EV_WHO: line_who(out, ev); break;
+	case EV_WHO: line_who(out, ev, stamp); break;
 	case EV_MSG: line_msg(out, ev); break;
-	case EV_JOIN:
-		put(out, "-!- ");
-		put_safe(out, ev->nick);
-		put(out, " joined ");
-		put_safe(out, ev->room);
-		break;
+	case EV_JOIN: line_join(out, ev); break;
 	case EV_LEAVE: line_leave(out, ev); break;
 	case EV_RENAME:
 		put(out, "-!- ");
@@ -123,16 +254,24 @@ static void line_body(struct buf *out, const struct event *ev)
 			put_safe(out, ev->reason);
 		}
 		break;
+	case EV_TOPIC: line_topic(out, ev); break;
+	case EV_ROOMLIST: line_rooms(out, ev); break;
+	case EV_MISSED: line_missed(out, ev); break;
+	case EV_CURRENT:
+		put(out, "-!- now talking in ");
+		put_safe(out, ev->room);
+		break;
 	}
 }
 
 void format_line(struct buf *out, const struct event *ev)
 {
-	char clock[CLOCK_BYTES];
+	char clock[CLOCK_BYTES], stamp[CLOCK_BYTES + 3];
 
 	format_clock(clock, ev->time);
-	putf(out, "[%s] ", clock);
-	line_body(out, ev);
+	snprintf(stamp, sizeof stamp, "[%s] ", clock);
+	put(out, stamp);
+	line_body(out, ev, stamp);
 }
 
 /* Append ,"key":"escaped value". */
@@ -147,15 +286,40 @@ static void json_num(struct buf *out, const char *key, uint64_t value)
 	putf(out, ",\"%s\":%" PRIu64, key, value);
 }
 
+static void json_bool(struct buf *out, const char *key, bool value)
+{
+	putf(out, ",\"%s\":%s", key, value ? "true" : "false");
+}
+
 static void json_who(struct buf *out, const struct event *ev)
 {
 	json_str(out, "room", ev->room);
 	put(out, ",\"users\":[");
 	for (size_t i = 0; i < ev->who_len; i++) {
+		const struct who_entry *w = &ev->who[i];
+
 		put(out, i == 0 ? "{\"nick\":" : ",{\"nick\":");
-		json_append_str(out, ev->who[i].nick.p, ev->who[i].nick.len);
-		json_str(out, "login", ev->who[i].login);
-		json_num(out, "idle", ev->who[i].idle);
+		json_append_str(out, w->nick.p, w->nick.len);
+		json_str(out, "login", w->login);
+		json_num(out, "idle", w->idle);
+		json_num(out, "flags", w->flags);
+		json_str(out, "away", w->away);
+		json_str(out, "rooms", w->rooms);
+		json_bool(out, "tcp", (w->flags & WHOF_NOID) != 0);
+		put(out, "}");
+	}
+	put(out, "]");
+	json_bool(out, "requested", ev->requested);
+}
+
+static void json_rooms(struct buf *out, const struct event *ev)
+{
+	put(out, "{\"type\":\"rooms\",\"rooms\":[");
+	for (size_t i = 0; i < ev->rooms_len; i++) {
+		put(out, i == 0 ? "{\"room\":" : ",{\"room\":");
+		json_append_str(out, ev->rooms[i].name.p, ev->rooms[i].name.len);
+		json_num(out, "members", ev->rooms[i].members);
+		json_str(out, "topic", ev->rooms[i].topic);
 		put(out, "}");
 	}
 	put(out, "]");
@@ -163,7 +327,7 @@ static void json_who(struct buf *out, const struct event *ev)
 
 static void json_body(struct buf *out, const struct event *ev)
 {
-	switch (ev->kind) {
+	switch ((enum event_kind)ev->kind) {
 	case EV_WELCOME:
 		put(out, "{\"type\":\"welcome\"");
 		json_str(out, "nick", ev->nick);
@@ -182,7 +346,9 @@ static void json_body(struct buf *out, const struct event *ev)
 		json_str(out, "room", ev->room);
 		json_str(out, "from", ev->nick);
 		json_str(out, "text", ev->text);
-		put(out, ev->action ? ",\"action\":true" : ",\"action\":false");
+		json_bool(out, "action", ev->action);
+		json_bool(out, "history", ev->history);
+		json_bool(out, "private", ev->private_msg);
 		break;
 	case EV_JOIN:
 		put(out, "{\"type\":\"join\"");
@@ -218,6 +384,25 @@ static void json_body(struct buf *out, const struct event *ev)
 	case EV_BYE:
 		put(out, "{\"type\":\"bye\"");
 		json_str(out, "reason", ev->reason);
+		break;
+	case EV_TOPIC:
+		put(out, "{\"type\":\"topic\"");
+		json_num(out, "time", ev->time);
+		json_str(out, "room", ev->room);
+		json_str(out, "nick", ev->nick);
+		json_str(out, "text", ev->text);
+		break;
+	case EV_ROOMLIST: json_rooms(out, ev); break;
+	case EV_MISSED:
+		put(out, "{\"type\":\"missed\"");
+		json_str(out, "room", ev->room);
+		json_num(out, "count", ev->count);
+		json_num(out, "first", ev->first);
+		json_bool(out, "exact", ev->exact);
+		break;
+	case EV_CURRENT:
+		put(out, "{\"type\":\"current\"");
+		json_str(out, "room", ev->room);
 		break;
 	}
 }

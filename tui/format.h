@@ -13,7 +13,11 @@ enum { CLOCK_BYTES = sizeof "HH:MM:SS" };
 /* Local wall-clock time of ms (since the epoch) as HH:MM:SS. */
 void format_clock(char out[CLOCK_BYTES], uint64_t ms);
 
-/* Append ev as "[HH:MM:SS] ..." with every network string sanitized; no newline. */
+/*
+ * Append ev as "[HH:MM:SS] ..." with every network string sanitized; no
+ * final newline. The answer to our own WHO (ev->requested) is several lines:
+ * "users in ROOM: ..." and then one line per user.
+ */
 void format_line(struct buf *out, const struct event *ev);
 
 /* Append ev as one JSON object (valid UTF-8, no raw controls); no newline. */

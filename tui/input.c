@@ -38,8 +38,10 @@ static struct input_state {
 	bool active;
 } in;
 
-static const char *const local_commands[] = {"/help", "/nick",  "/who",    "/me",
-                                             "/quit", "/clear", "/search", NULL};
+/* Every command for completion: commands.c's and the TUI's own (/clear, /search). */
+static const char *const local_commands[] = {"/away",   "/clear", "/help", "/join", "/me",
+                                             "/msg",    "/nick",  "/part", "/quit", "/rooms",
+                                             "/search", "/topic", "/who",  NULL};
 
 int input_history_path(char *out, size_t cap)
 {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,21 @@
 #include "headless.h"
 #include "sys.h"
 #include "text.h"
+#include "tui.h"
 #include "version.h"
 
 #define DEFAULT_TCP_HOST "127.0.0.1"
 #define DEFAULT_NICK     "guest"
 
-enum { AUTOSTART_BY_TTY = -1, OPT_AUTOSTART = 0x100, OPT_NO_AUTOSTART };
+enum {
+	AUTOSTART_BY_TTY = -1,
+	OPT_AUTOSTART = 0x100,
+	OPT_NO_AUTOSTART,
+	OPT_NO_BELL,
+	OPT_SCROLLBACK,
+	OPT_RESUME,
+	MAX_SCROLLBACK_LINES = 1000000,
+};
 
 struct options {
 	const char *socket_path; /* --socket, else $NATTER_SOCKET, else NULL */
@@ -29,7 +39,10 @@ struct options {
 	const char *nick;
 	bool headless;
 	bool json;
-	int autostart; /* 0, 1, or AUTOSTART_BY_TTY */
+	bool no_bell;
+	size_t scrollback; /* lines the full-screen UI keeps */
+	int autostart;     /* 0, 1, or AUTOSTART_BY_TTY */
+	uint64_t resume;   /* --resume: the last message id seen earlier, 0 for none */
 };
 
 static const char usage_text[] =
@@ -48,6 +61,10 @@ static const char usage_text[] =
     "      --autostart        start natterd if no server answers on the default\n"
     "                         socket (the default when stdin is a terminal)\n"
     "      --no-autostart     never start a server\n"
+    "      --scrollback N     lines of scrollback to keep (default 10000)\n"
+    "      --no-bell          do not ring the bell when a line mentions you\n"
+    "      --resume ID        ID is the last message id seen earlier (from --json):\n"
+    "                         get exactly the #lobby messages after it\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
     "\n"
@@ -67,6 +84,9 @@ static const struct option long_options[] = {
     {"json", no_argument, NULL, 'j'},
     {"autostart", no_argument, NULL, OPT_AUTOSTART},
     {"no-autostart", no_argument, NULL, OPT_NO_AUTOSTART},
+    {"no-bell", no_argument, NULL, OPT_NO_BELL},
+    {"scrollback", required_argument, NULL, OPT_SCROLLBACK},
+    {"resume", required_argument, NULL, OPT_RESUME},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -99,6 +119,34 @@ static const char *default_nick(void)
 	return DEFAULT_NICK;
 }
 
+/* A line count for --scrollback: 1 to MAX_SCROLLBACK_LINES. */
+static int parse_lines(const char *s, size_t *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > MAX_SCROLLBACK_LINES)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+/* A message id for --resume: a decimal number from 0 to 2^64 - 1. */
+static int parse_id(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || s[0] < '0' || s[0] > '9')
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* Fill o from argv and the environment. Returns -1 to go on, else an exit status. */
 static int parse_options(int argc, char *argv[], struct options *o)
 {
@@ -108,6 +156,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 
 	memset(o, 0, sizeof *o);
 	o->autostart = AUTOSTART_BY_TTY;
+	o->scrollback = SCROLLBACK_DEFAULT_LINES;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:t:n:HjhV", long_options, NULL)) != -1) {
 		switch (c) {
@@ -118,6 +167,22 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		case 'j': o->json = true; break;
 		case OPT_AUTOSTART: o->autostart = 1; break;
 		case OPT_NO_AUTOSTART: o->autostart = 0; break;
+		case OPT_NO_BELL: o->no_bell = true; break;
+		case OPT_SCROLLBACK:
+			if (parse_lines(optarg, &o->scrollback) < 0) {
+				diag("--scrollback needs a number of lines from 1 to %d, not '%s'",
+				     MAX_SCROLLBACK_LINES, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_RESUME:
+			if (parse_id(optarg, &o->resume) < 0) {
+				diag(
+				    "--resume needs a message id (a number such as 1234), not '%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h': fputs(usage_text, stdout); return EXIT_CLEAN;
 		case 'V':
 			printf("natter %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION);
@@ -196,14 +261,22 @@ static int open_std_fds(void)
 	return 0;
 }
 
+/* The full-screen UI when both ends are a terminal, unless --headless or --json. */
+static bool want_tui(const struct options *o)
+{
+	return !o->headless && !o->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
 /* Connect (starting a server if allowed) and run the front end to the end. */
 static int run(const struct options *o)
 {
+	struct tui_options topt = {.bell = !o->no_bell, .scrollback = o->scrollback};
 	struct headless front;
+	struct tui tui;
 	struct core core;
 	struct errmsg e, note;
 	struct addr a;
-	bool is_default;
+	bool is_default, full = want_tui(o);
 	int status;
 
 	if (open_std_fds() < 0 || ignore_sigpipe() < 0) {
@@ -213,19 +286,32 @@ static int run(const struct options *o)
 	status = choose_address(o, &a, &is_default);
 	if (status >= 0)
 		return status;
-	/* The full-screen UI is not written yet, so every terminal gets the headless front. */
-	headless_init(&front, &core, o->json);
+	if (full) {
+		/* Widths of CJK and emoji, and curses' UTF-8 output, come from the locale. */
+		setlocale(LC_ALL, "");
+		tui_init(&tui, &core, &topt);
+	} else {
+		headless_init(&front, &core, o->json);
+	}
+	core_set_resume(&core, o->resume);
 	if (autostart_connect(&core, &a, o->nick, is_default && o->autostart, &note, &e) < 0) {
 		if (note.text[0] != '\0')
 			diag("%s", note.text);
 		diag("%s", e.text);
 		status = EXIT_NO_SERVER;
+	} else if (full) {
+		if (note.text[0] != '\0')
+			tui_note(&tui, note.text);
+		status = tui_run(&tui, &a, o->nick);
 	} else {
 		if (note.text[0] != '\0')
 			diag("%s", note.text);
 		status = headless_run(&front);
 	}
-	headless_free(&front);
+	if (full)
+		tui_free(&tui);
+	else
+		headless_free(&front);
 	core_free(&core);
 	return status;
 }

@@ -51,6 +51,7 @@ int session_attach(struct session *s, int fd, const char *where, const char *nic
 	hello.f[HELLO_VERSION].n = PROTO_VERSION;
 	hello.f[HELLO_NICK].s = str_c(nick);
 	hello.f[HELLO_CLIENT].s = str_c(CLIENT_NAME);
+	hello.f[HELLO_RESUME].n = s->resume;
 	if (proto_encode(&s->out, &hello) < 0) {
 		errmsg_set(
 		    e, "the nick is %zu bytes, far over the %d-byte limit; choose a shorter one",

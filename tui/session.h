@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "addr.h"
 #include "buf.h"
@@ -35,6 +36,7 @@ struct session {
 	struct buf out; /* encoded frames not yet written */
 	session_frame_fn on_frame;
 	void *ctx;
+	uint64_t resume; /* HELLO's resume id for the next open/attach: 0 for a fresh start */
 };
 
 /* Set up a closed session that will deliver frames to on_frame(ctx, ...). */

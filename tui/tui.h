@@ -42,9 +42,11 @@ struct tui {
 	unsigned retry_ms;
 	uint64_t retry_at; /* mono_ms of the next connection attempt, while !up */
 	unsigned attempts;
-	char **nicks; /* who is in the room, for completion and the user count */
+	uint64_t last_id; /* id of the last message shown: history replays up to it are skipped */
+	char **nicks;     /* who is in the room, for completion and the user count */
 	size_t nicks_len, nicks_cap;
 	bool have_who;
+	unsigned quiet_who; /* WHO answers to take in without showing them */
 	struct tui_pending pending;
 	char *search;    /* the last /search text */
 	char *give_back; /* a line to put back in the input once readline is done with it */

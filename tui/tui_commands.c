@@ -17,9 +17,9 @@
 
 static void show_help(struct tui *t)
 {
+	ui_say(&t->ui, SB_INFO, "%s", command_help());
 	ui_say(&t->ui, SB_INFO,
-	       "commands: /me TEXT, /nick NEW, /who, /quit [MESSAGE], /clear, /search TEXT, "
-	       "/help; start a line with // to send it with one leading /");
+	       "here also: /clear empties this window, /search TEXT finds TEXT in it");
 	ui_say(&t->ui, SB_INFO,
 	       "scrolling: PageUp/PageDown; Alt-Home or Ctrl-Home top, Alt-End or Ctrl-End "
 	       "bottom; Alt-p/Alt-n older/newer match of /search; Alt-m/Alt-M older/newer "
@@ -103,7 +103,8 @@ static void send_line(struct tui *t, const char *line)
 	default: break;
 	}
 	sb_scroll_bottom(&t->ui.sb);
-	if ((cmd.kind == CMD_SAY || cmd.kind == CMD_ME) && cmd.arg.len > MAX_TEXT_BYTES) {
+	if ((cmd.kind == CMD_SAY || cmd.kind == CMD_ME || cmd.kind == CMD_MSG) &&
+	    cmd.arg.len > MAX_TEXT_BYTES) {
 		/* The server would refuse it; keep the text so that it can be shortened. */
 		ui_say(&t->ui, SB_ERROR,
 		       "that message is %zu bytes; the limit is %d, so it was not sent",

@@ -13,6 +13,8 @@
 #include "tui_int.h"
 #include "wrap.h"
 
+static bool in_current(const struct tui *t, struct str room);
+
 /* ---- the room's nick list (completion and the user count) ---- */
 
 static long find_nick(const struct tui *t, struct str nick)
@@ -122,6 +124,7 @@ static void on_welcome(struct tui *t, const struct event *ev)
 {
 	tui_free_strings(t->nicks, &t->nicks_len);
 	t->have_who = false;
+	t->quiet_who = 0;
 	t->ui.status.users = ev->users;
 	snprintf(t->nick, sizeof t->nick, "%s", core_nick_now(t->c));
 	/* core_nick_now and core_room were checked by the core; ui_add sanitizes them anyway. */
@@ -138,12 +141,18 @@ static void on_welcome(struct tui *t, const struct event *ev)
 static void on_who(struct tui *t, const struct event *ev)
 {
 	struct buf list = {0};
+	/* The listing asked for by on_current only feeds completion and the count. */
+	bool quiet = ev->requested && t->quiet_who > 0;
 
 	if (str_eq(ev->room, core_room(t->c))) {
 		tui_free_strings(t->nicks, &t->nicks_len);
 		for (size_t i = 0; i < ev->who_len; i++)
 			add_nick(t, ev->who[i].nick);
 		t->have_who = true;
+	}
+	if (quiet) {
+		t->quiet_who--;
+		return;
 	}
 	buf_append(&list, "users in ", 9);
 	buf_append(&list, ev->room.p, ev->room.len);
@@ -158,18 +167,45 @@ static void on_who(struct tui *t, const struct event *ev)
 
 static void on_msg(struct tui *t, const struct event *ev)
 {
-	bool mine = is_me(t, ev->nick);
-	bool mention = !mine && sb_mentions(ev->text.p, ev->text.len, core_nick_now(t->c));
+	bool mine = ev->own || is_me(t, ev->nick);
+	bool mention = !mine && (ev->private_msg ||
+	                         sb_mentions(ev->text.p, ev->text.len, core_nick_now(t->c)));
 	enum sb_kind kind = ev->action ? SB_ACTION : mine ? SB_OWN : SB_MSG;
+	struct buf text = {0};
 
-	ui_add(&t->ui, kind, ev->time, ev->nick.p, ev->nick.len, ev->text.p, ev->text.len, mention);
-	if (mention && t->opt.bell)
+	/*
+	 * Ids increase server-wide, so a history line at or below the last id
+	 * shown is a replay (after a reconnect) of a line already here. Only
+	 * history is skipped: a server restarted without a log counts from 1.
+	 */
+	if (ev->history && ev->id != 0 && ev->id <= t->last_id)
+		return;
+	if (ev->id != 0)
+		t->last_id = ev->id;
+	/* Lines from elsewhere than the current room say where they belong. */
+	if (ev->private_msg) {
+		buf_append(&text, mine ? "(private to " : "(private) ", mine ? 12 : 10);
+		if (mine) {
+			buf_append(&text, ev->room.p, ev->room.len);
+			buf_append(&text, ") ", 2);
+		}
+	} else if (!in_current(t, ev->room)) {
+		buf_append(&text, "[", 1);
+		buf_append(&text, ev->room.p, ev->room.len);
+		buf_append(&text, "] ", 2);
+	}
+	buf_append(&text, ev->text.p, ev->text.len);
+	ui_add(&t->ui, kind, ev->time, ev->nick.p, ev->nick.len, (const char *)text.data, text.len,
+	       mention);
+	buf_free(&text);
+	/* Old lines replayed from the room's history are not news: no bell for them. */
+	if (mention && !ev->history && t->opt.bell)
 		t->ring = true;
 }
 
-/* A notice line built from our words and untrusted strings: "a" s1 "b" s2 "c". */
-static void notice3(struct tui *t, uint64_t time, struct str s1, const char *mid, struct str s2,
-                    const char *end)
+/* A notice line built from our words and untrusted strings: s1 mid s2 end. */
+static void notice3(struct tui *t, enum sb_kind kind, uint64_t time, struct str s1, const char *mid,
+                    struct str s2, const char *end)
 {
 	struct buf b = {0};
 
@@ -178,46 +214,135 @@ static void notice3(struct tui *t, uint64_t time, struct str s1, const char *mid
 	buf_append(&b, s2.p, s2.len);
 	buf_append(&b, end, strlen(end));
 	/* ui_add sanitizes the whole text, our words included. */
-	ui_add(&t->ui, SB_NOTICE, time, "", 0, (const char *)b.data, b.len, false);
+	ui_add(&t->ui, kind, time, "", 0, (const char *)b.data, b.len, false);
 	buf_free(&b);
+}
+
+/* Whether an event's room is the one we talk in (the nick list and user count follow it). */
+static bool in_current(const struct tui *t, struct str room)
+{
+	const char *cur = core_room(t->c);
+
+	return str_eq(room, cur) || (room.len == 0 && cur[0] != '\0');
+}
+
+static void on_join(struct tui *t, const struct event *ev)
+{
+	if (in_current(t, ev->room))
+		add_nick(t, ev->nick);
+	notice3(t, SB_NOTICE, ev->time, ev->nick, " joined ", ev->room, "");
+}
+
+static void on_leave(struct tui *t, const struct event *ev)
+{
+	struct buf b = {0};
+
+	if (in_current(t, ev->room))
+		remove_nick(t, ev->nick);
+	buf_append(&b, ev->room.p, ev->room.len);
+	if (ev->reason.len > 0) {
+		buf_append(&b, " (", 2);
+		buf_append(&b, ev->reason.p, ev->reason.len);
+		buf_append(&b, ")", 1);
+	}
+	notice3(t, SB_NOTICE, ev->time, ev->nick, " left ", str_n((const char *)b.data, b.len), "");
+	buf_free(&b);
+}
+
+static void on_topic(struct tui *t, const struct event *ev)
+{
+	struct buf b = {0};
+
+	if (ev->text.len == 0) {
+		notice3(t, SB_NOTICE, ev->time, str_c("no topic in "), "", ev->room, "");
+		return;
+	}
+	buf_append(&b, ev->text.p, ev->text.len);
+	if (ev->nick.len > 0) {
+		buf_append(&b, " (set by ", 9);
+		buf_append(&b, ev->nick.p, ev->nick.len);
+		buf_append(&b, ")", 1);
+	}
+	notice3(t, SB_NOTICE, ev->time, ev->room, " topic: ", str_n((const char *)b.data, b.len),
+	        "");
+	buf_free(&b);
+}
+
+static void on_roomlist(struct tui *t, const struct event *ev)
+{
+	char members[32];
+
+	ui_say(&t->ui, SB_NOTICE, "%zu room%s on the server:", ev->rooms_len,
+	       ev->rooms_len == 1 ? "" : "s");
+	for (size_t i = 0; i < ev->rooms_len; i++) {
+		const struct room_entry *r = &ev->rooms[i];
+
+		snprintf(members, sizeof members, " (%u)%s", (unsigned)r->members,
+		         r->topic.len > 0 ? " " : "");
+		notice3(t, SB_NOTICE, ev->time, r->name, members, r->topic, "");
+	}
+}
+
+static void on_missed(struct tui *t, const struct event *ev)
+{
+	char what[128];
+
+	snprintf(what, sizeof what, ": %s%llu message%s sent while you were away %s no longer kept",
+	         ev->exact ? "" : "up to ", (unsigned long long)ev->count,
+	         ev->count == 1 ? "" : "s", ev->count == 1 ? "is" : "are");
+	notice3(t, SB_ERROR, ev->time, ev->room, what, str_c(""), "");
+}
+
+/* The room we talk in changed: say so, and fetch its members for completion and the count. */
+static void on_current(struct tui *t, const struct event *ev)
+{
+	struct errmsg e;
+
+	notice3(t, SB_NOTICE, ev->time, str_c("now talking in "), "", ev->room, "");
+	tui_free_strings(t->nicks, &t->nicks_len);
+	t->have_who = false;
+	if (core_who(t->c, ev->room, &e) < 0)
+		ui_say(&t->ui, SB_ERROR, "%s", e.text);
+	else
+		t->quiet_who++;
+}
+
+static void on_rename(struct tui *t, const struct event *ev)
+{
+	remove_nick(t, ev->nick);
+	add_nick(t, ev->new_nick);
+	if (is_me(t, ev->new_nick) || is_me(t, ev->nick))
+		snprintf(t->nick, sizeof t->nick, "%s", core_nick_now(t->c));
+	notice3(t, SB_NOTICE, ev->time, ev->nick, " is now known as ", ev->new_nick, "");
 }
 
 void tui_on_event(void *ctx, const struct event *ev)
 {
 	struct tui *t = ctx;
 
+	/* ev->kind is an int so that kinds added to the core later are simply not shown. */
 	switch (ev->kind) {
 	case EV_WELCOME: on_welcome(t, ev); break;
 	case EV_WHO: on_who(t, ev); break;
 	case EV_MSG: on_msg(t, ev); break;
-	case EV_JOIN:
-		add_nick(t, ev->nick);
-		notice3(t, ev->time, ev->nick, " joined ", ev->room, "");
-		break;
-	case EV_LEAVE:
-		remove_nick(t, ev->nick);
-		if (ev->reason.len > 0)
-			notice3(t, ev->time, ev->nick, " left (", ev->reason, ")");
-		else
-			notice3(t, ev->time, ev->nick, " left ", ev->room, "");
-		break;
-	case EV_RENAME:
-		remove_nick(t, ev->nick);
-		add_nick(t, ev->new_nick);
-		if (is_me(t, ev->new_nick) || is_me(t, ev->nick))
-			snprintf(t->nick, sizeof t->nick, "%s", core_nick_now(t->c));
-		notice3(t, ev->time, ev->nick, " is now known as ", ev->new_nick, "");
-		break;
+	case EV_JOIN: on_join(t, ev); break;
+	case EV_LEAVE: on_leave(t, ev); break;
+	case EV_RENAME: on_rename(t, ev); break;
 	case EV_NOTICE:
 		ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, ev->text.p, ev->text.len, false);
 		break;
 	case EV_ERROR:
-		notice3(t, ev->time, str_c("error from the server: "), "", ev->text, "");
-		t->ui.sb.ring[(t->ui.sb.head + t->ui.sb.count - 1) % t->ui.sb.cap].kind = SB_ERROR;
+		notice3(t, SB_ERROR, ev->time, str_c("error from the server: "), "", ev->text, "");
 		break;
 	case EV_BYE:
-		notice3(t, ev->time, str_c("the server says goodbye: "), "", ev->reason, "");
+		notice3(t, SB_NOTICE, ev->time, str_c("the server says goodbye: "), "", ev->reason,
+		        "");
 		break;
+	case EV_TOPIC: on_topic(t, ev); break;
+	case EV_ROOMLIST: on_roomlist(t, ev); break;
+	case EV_MISSED: on_missed(t, ev); break;
+	case EV_CURRENT: on_current(t, ev); break;
+	default: break;
 	}
 	tui_status_update(t);
 }

@@ -119,6 +119,83 @@ static void test_quit(void **state)
 	assert_arg(cmd, "bye");
 }
 
+static void test_rooms_commands(void **state)
+{
+	struct command cmd;
+
+	(void)state;
+	cmd = parse("/join #dev ");
+	assert_int_equal(cmd.kind, CMD_JOIN);
+	assert_arg(cmd, "#dev");
+	cmd = parse("/join");
+	assert_int_equal(cmd.kind, CMD_MISSING_ARG);
+	assert_string_equal(cmd.usage, "/join #ROOM");
+	cmd = parse("/part");
+	assert_int_equal(cmd.kind, CMD_PART);
+	assert_arg(cmd, "");
+	assert_int_equal(cmd.target.len, 0);
+	/* A reason alone, or a room and then the reason. */
+	cmd = parse("/part see you later");
+	assert_int_equal(cmd.kind, CMD_PART);
+	assert_arg(cmd, "see you later");
+	assert_int_equal(cmd.target.len, 0);
+	cmd = parse("/PART #dev  done here ");
+	assert_int_equal(cmd.kind, CMD_PART);
+	assert_true(str_eq(cmd.target, "#dev"));
+	assert_arg(cmd, "done here");
+	cmd = parse("/part #dev");
+	assert_true(str_eq(cmd.target, "#dev"));
+	assert_arg(cmd, "");
+	assert_int_equal(parse("/rooms").kind, CMD_ROOMS);
+	assert_int_equal(parse("/rooms extra").kind, CMD_ROOMS);
+	cmd = parse("/topic  new topic ");
+	assert_int_equal(cmd.kind, CMD_TOPIC);
+	assert_arg(cmd, "new topic");
+	cmd = parse("/topic");
+	assert_int_equal(cmd.kind, CMD_TOPIC);
+	assert_arg(cmd, "");
+	cmd = parse("/away lunch");
+	assert_int_equal(cmd.kind, CMD_AWAY);
+	assert_arg(cmd, "lunch");
+	cmd = parse("/away");
+	assert_int_equal(cmd.kind, CMD_AWAY);
+	assert_arg(cmd, "");
+	cmd = parse("/who *");
+	assert_int_equal(cmd.kind, CMD_WHO);
+	assert_arg(cmd, "*");
+}
+
+static void test_msg(void **state)
+{
+	struct command cmd;
+
+	(void)state;
+	cmd = parse("/msg bob  psst, over here ");
+	assert_int_equal(cmd.kind, CMD_MSG);
+	assert_true(str_eq(cmd.target, "bob"));
+	assert_arg(cmd, "psst, over here "); /* text is kept as typed */
+	cmd = parse("/msg\tbob\thi");
+	assert_true(str_eq(cmd.target, "bob"));
+	assert_arg(cmd, "hi");
+	cmd = parse("/msg bob");
+	assert_int_equal(cmd.kind, CMD_MISSING_ARG);
+	assert_arg(cmd, "/msg");
+	assert_string_equal(cmd.usage, "/msg NICK TEXT");
+	assert_int_equal(cmd.target.len, 0);
+	assert_int_equal(parse("/msg").kind, CMD_MISSING_ARG);
+	assert_int_equal(parse("/msg   ").kind, CMD_MISSING_ARG);
+}
+
+static void test_help_lists_everything(void **state)
+{
+	static const char *const words[] = {"/join", "/part", "/rooms", "/msg",  "/me",   "/topic",
+	                                    "/away", "/nick", "/who",   "/quit", "/help", "//"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		assert_non_null(strstr(command_help(), words[i]));
+}
+
 static void test_unknown(void **state)
 {
 	struct command cmd;
@@ -207,6 +284,9 @@ int main(void)
 	    cmocka_unit_test(test_me),
 	    cmocka_unit_test(test_nick_who_help),
 	    cmocka_unit_test(test_quit),
+	    cmocka_unit_test(test_rooms_commands),
+	    cmocka_unit_test(test_msg),
+	    cmocka_unit_test(test_help_lists_everything),
 	    cmocka_unit_test(test_unknown),
 	    cmocka_unit_test(test_lines_partial),
 	    cmocka_unit_test(test_lines_too_long),

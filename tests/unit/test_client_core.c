@@ -233,7 +233,11 @@ static void test_commands_become_frames(void **state)
 	command_parse("/who", 4, &cmd);
 	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
 	expect_frame(w, T_WHO, &f);
-	assert_true(str_eq(f.f[WHO_TARGET].s, ""));
+	assert_true(str_eq(f.f[WHO_TARGET].s, "#lobby")); /* the current room */
+	command_parse("/who *", 6, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_WHO, &f);
+	assert_true(str_eq(f.f[WHO_TARGET].s, "")); /* everyone */
 	command_parse("/help", 5, &cmd);
 	assert_int_equal(core_exec(&w->c, &cmd, &e), 1);
 	command_parse("/quit", 5, &cmd);
@@ -329,10 +333,10 @@ static void test_byte_by_byte(void **state)
 	buf_free(&b);
 	assert_string_equal(events(w), "{\"type\":\"msg\",\"id\":7,\"time\":1700000000000,"
 	                               "\"room\":\"#lobby\",\"from\":\"bob\",\"text\":\"hi\","
-	                               "\"action\":false}\n"
+	                               "\"action\":false,\"history\":false,\"private\":false}\n"
 	                               "{\"type\":\"msg\",\"id\":7,\"time\":1700000000000,"
 	                               "\"room\":\"#lobby\",\"from\":\"bob\",\"text\":\"hi\","
-	                               "\"action\":false}\n");
+	                               "\"action\":false,\"history\":false,\"private\":false}\n");
 }
 
 /* A header announcing 65537 bytes ends the connection at once, with no body read. */
@@ -405,10 +409,15 @@ static void test_whoreply_gathered(void **state)
 	server_write(w, out.data, out.len);
 	pump(w);
 	buf_free(&out);
-	assert_string_equal(events(w), "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":["
-	                               "{\"nick\":\"a\",\"login\":\"la\",\"idle\":1},"
-	                               "{\"nick\":\"b\",\"login\":\"\",\"idle\":2},"
-	                               "{\"nick\":\"a\",\"login\":\"la\",\"idle\":1}]}\n");
+	/* No JOIN of ours came just before: this answers a WHO of ours. */
+	assert_string_equal(events(w),
+	                    "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":["
+	                    "{\"nick\":\"a\",\"login\":\"la\",\"idle\":1,\"flags\":0,\"away\":\"\","
+	                    "\"rooms\":\"\",\"tcp\":false},"
+	                    "{\"nick\":\"b\",\"login\":\"\",\"idle\":2,\"flags\":0,\"away\":\"\","
+	                    "\"rooms\":\"\",\"tcp\":false},"
+	                    "{\"nick\":\"a\",\"login\":\"la\",\"idle\":1,\"flags\":0,\"away\":\"\","
+	                    "\"rooms\":\"\",\"tcp\":false}],\"requested\":true}\n");
 }
 
 static void test_rename_tracks_own_nick(void **state)
@@ -424,6 +433,372 @@ static void test_rename_tracks_own_nick(void **state)
 	f.f[RENAME_NEW].s = str_c("alicia");
 	server_send(w, &f);
 	assert_string_equal(core_nick_now(&w->c), "alicia");
+}
+
+static void join_frame(struct world *w, const char *room, const char *nick)
+{
+	struct frame f = {.type = T_JOIN};
+
+	f.f[JOIN_TIME].n = 1700000000000ULL;
+	f.f[JOIN_ROOM].s = str_c(room);
+	f.f[JOIN_NICK].s = str_c(nick);
+	f.f[JOIN_LOGIN].s = str_c("root");
+	server_send(w, &f);
+}
+
+static void leave_frame(struct world *w, const char *room, const char *nick)
+{
+	struct frame f = {.type = T_LEAVE};
+
+	f.f[LEAVE_ROOM].s = str_c(room);
+	f.f[LEAVE_NICK].s = str_c(nick);
+	f.f[LEAVE_REASON].s = str_c("bye");
+	server_send(w, &f);
+}
+
+static void msg_frame(struct world *w, uint64_t id, const char *target, const char *from,
+                      unsigned flags)
+{
+	struct frame f = {.type = T_MSG};
+
+	f.f[MSG_ID].n = id;
+	f.f[MSG_TIME].n = 1700000000000ULL;
+	f.f[MSG_TARGET].s = str_c(target);
+	f.f[MSG_FROM].s = str_c(from);
+	f.f[MSG_FLAGS].n = flags;
+	f.f[MSG_TEXT].s = str_c("x");
+	server_send(w, &f);
+}
+
+/* A one-frame WHOREPLY of room listing alice. */
+static void whoreply(struct world *w, const char *room)
+{
+	struct who_entry a = {.nick = str_c("alice"), .login = str_c("root")};
+	struct list_builder wb;
+	struct buf out = {0};
+
+	who_begin(&wb, &out, str_c(room));
+	who_add(&wb, &a);
+	who_finish(&wb, false);
+	server_write(w, out.data, out.len);
+	pump(w);
+	buf_free(&out);
+}
+
+static void pong(struct world *w, uint64_t token)
+{
+	struct frame f = {.type = T_PONG};
+
+	f.f[PING_TOKEN].n = token;
+	server_send(w, &f);
+}
+
+/* Drop the connection and attach a new one; the server end is fresh. */
+static void reconnect(struct world *w)
+{
+	struct errmsg e;
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(core_attach(&w->c, sv[0], "again", "alice", &e), 0);
+	close(w->server);
+	w->server = sv[1];
+	buf_clear(&w->rx);
+}
+
+static bool has_event(struct world *w, const char *json)
+{
+	return strstr(events(w), json) != NULL;
+}
+
+/* /join sends ENTER; the room becomes current when our JOIN comes, /part falls back to #lobby. */
+static void test_join_and_part(void **state)
+{
+	struct world *w = ready(state);
+	struct command cmd;
+	struct errmsg e;
+	struct frame f;
+
+	join_frame(w, "#lobby", "alice");
+	whoreply(w, "#lobby");
+	assert_true(has_event(w, "\"requested\":false}")); /* the listing that comes with a JOIN */
+	assert_int_equal(core_room_count(&w->c), 1);
+	command_parse("/join dev", 9, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_ENTER, &f);
+	assert_true(str_eq(f.f[ENTER_ROOM].s, "#dev"));
+	assert_int_equal(f.f[ENTER_AFTER].n, 0);
+	expect_frame(w, T_PING, &f);
+	/* Lines typed before the JOIN comes back already go to the new room. */
+	assert_string_equal(core_room(&w->c), "#lobby");
+	assert_int_equal(core_say(&w->c, str_c("early"), 0, &e), 0);
+	expect_frame(w, T_SAY, &f);
+	assert_true(str_eq(f.f[SAY_TARGET].s, "#dev"));
+	buf_clear(&w->events);
+	join_frame(w, "#Dev", "ALICE");
+	assert_string_equal(core_room(&w->c), "#Dev"); /* the server's spelling */
+	assert_true(core_in_room(&w->c, str_c("#dev")));
+	assert_string_equal(core_room_at(&w->c, 1), "#Dev");
+	assert_non_null(strstr(events(w), "\"nick\":\"ALICE\",\"login\":\"root\"}\n"
+	                                  "{\"type\":\"current\",\"room\":\"#Dev\"}\n"));
+	whoreply(w, "#Dev");
+	assert_true(has_event(w, "\"requested\":false}"));
+	/* Someone else's JOIN: no switch, and a WHOREPLY after it answers our WHO. */
+	buf_clear(&w->events);
+	join_frame(w, "#lobby", "bob");
+	assert_string_equal(core_room(&w->c), "#Dev");
+	assert_int_equal(core_exec(&w->c, (command_parse("/who", 4, &cmd), &cmd), &e), 0);
+	expect_frame(w, T_WHO, &f);
+	assert_true(str_eq(f.f[WHO_TARGET].s, "#Dev"));
+	whoreply(w, "#Dev");
+	assert_true(has_event(w, "\"requested\":true}"));
+	pong(w, 1); /* the JOIN came first, so the PONG changes nothing */
+	assert_string_equal(core_room(&w->c), "#Dev");
+	command_parse("/part", 5, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_PART, &f);
+	assert_true(str_eq(f.f[PART_ROOM].s, "#Dev"));
+	buf_clear(&w->events);
+	leave_frame(w, "#Dev", "bob"); /* not ours */
+	assert_string_equal(core_room(&w->c), "#Dev");
+	leave_frame(w, "#Dev", "alice");
+	assert_string_equal(core_room(&w->c), "#lobby");
+	assert_false(core_in_room(&w->c, str_c("#dev")));
+	assert_true(has_event(w, "{\"type\":\"current\",\"room\":\"#lobby\"}\n"));
+}
+
+/* A /join of a room we are in switches at once; a failed one leaves us where we were. */
+static void test_join_switch_and_failure(void **state)
+{
+	struct world *w = ready(state);
+	struct errmsg e;
+	struct frame f;
+
+	join_frame(w, "#lobby", "alice");
+	assert_int_equal(core_join(&w->c, str_c("#dev"), 0, &e), 0);
+	expect_frame(w, T_ENTER, &f);
+	expect_frame(w, T_PING, &f);
+	join_frame(w, "#dev", "alice");
+	assert_string_equal(core_room(&w->c), "#dev");
+	buf_clear(&w->events);
+	assert_int_equal(core_join(&w->c, str_c("#LOBBY"), 0, &e), 0);
+	assert_false(server_recv(w, &f)); /* nothing sent: no history replayed again */
+	assert_string_equal(core_room(&w->c), "#lobby");
+	assert_string_equal(events(w), "{\"type\":\"current\",\"room\":\"#lobby\"}\n");
+	assert_int_equal(core_switch(&w->c, str_c("#dev"), &e), 0);
+	assert_string_equal(core_room(&w->c), "#dev");
+	assert_int_equal(core_switch(&w->c, str_c("#nowhere"), &e), -1);
+	assert_non_null(strstr(e.text, "#nowhere"));
+	/* A bad name is refused here; a refused ENTER (ERROR, then our PONG) changes nothing. */
+	assert_int_equal(core_join(&w->c, str_c("#no spaces"), 0, &e), -1);
+	assert_false(server_recv(w, &f));
+	assert_int_equal(core_join(&w->c, str_c("#full"), 0, &e), 0);
+	expect_frame(w, T_ENTER, &f);
+	expect_frame(w, T_PING, &f);
+	error_frame(w, ERR_ROOM_LIMIT, "too many rooms");
+	pong(w, f.f[PING_TOKEN].n);
+	assert_string_equal(core_room(&w->c), "#dev");
+	assert_int_equal(core_say(&w->c, str_c("x"), 0, &e), 0);
+	expect_frame(w, T_SAY, &f);
+	assert_true(str_eq(f.f[SAY_TARGET].s, "#dev"));
+}
+
+/* Every request type becomes its frame. */
+static void test_room_requests(void **state)
+{
+	struct world *w = ready(state);
+	struct command cmd;
+	struct errmsg e;
+	struct frame f;
+
+	command_parse("/msg bob  psst", 14, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_SAY, &f);
+	assert_true(str_eq(f.f[SAY_TARGET].s, "bob"));
+	assert_true(str_eq(f.f[SAY_TEXT].s, "psst"));
+	command_parse("/rooms", 6, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_LIST, &f);
+	command_parse("/topic", 6, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_TOPIC, &f);
+	assert_true(str_eq(f.f[TOPIC_ROOM].s, "#lobby"));
+	assert_int_equal(f.f[TOPIC_SET].n, 0);
+	command_parse("/topic hot stuff", 16, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_TOPIC, &f);
+	assert_int_equal(f.f[TOPIC_SET].n, 1);
+	assert_true(str_eq(f.f[TOPIC_TEXT].s, "hot stuff"));
+	command_parse("/away lunch", 11, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_AWAY, &f);
+	assert_true(str_eq(f.f[AWAY_TEXT].s, "lunch"));
+	command_parse("/away", 5, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_AWAY, &f);
+	assert_int_equal(f.f[AWAY_TEXT].s.len, 0);
+	command_parse("/part #dev gone", 15, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_PART, &f);
+	assert_true(str_eq(f.f[PART_ROOM].s, "#dev"));
+	assert_true(str_eq(f.f[PART_REASON].s, "gone"));
+}
+
+static void test_private_and_history_flags(void **state)
+{
+	struct world *w = ready(state);
+
+	buf_clear(&w->events);
+	msg_frame(w, 3, "#lobby", "bob", MSGF_HISTORY);
+	msg_frame(w, 4, "alice", "bob", 0);
+	msg_frame(w, 5, "bob", "alice", MSGF_ACTION);
+	assert_true(has_event(w, "\"id\":3,"));
+	assert_true(has_event(w,
+	                      "\"from\":\"bob\",\"text\":\"x\",\"action\":false,\"history\":true,"
+	                      "\"private\":false}\n"));
+	assert_true(has_event(w,
+	                      "\"room\":\"alice\",\"from\":\"bob\",\"text\":\"x\",\"action\":false,"
+	                      "\"history\":false,\"private\":true}\n"));
+	assert_true(has_event(w, "\"action\":true,\"history\":false,\"private\":true}\n"));
+	assert_int_equal(core_last_id(&w->c), 5);
+}
+
+static void test_roomlist_gathered(void **state)
+{
+	struct world *w = ready(state);
+	struct frame head = {.type = T_ROOMLIST};
+	struct field a[3] = {{.s = str_c("#lobby")}, {.n = 3}, {.s = str_c("")}};
+	struct field b[3] = {{.s = str_c("#dev")}, {.n = 2}, {.s = str_c("C")}};
+	struct list_builder lb;
+	struct buf out = {0};
+
+	buf_clear(&w->events);
+	list_begin(&lb, &out, &head);
+	list_add(&lb, a);
+	list_finish(&lb, true);
+	server_write(w, out.data, out.len);
+	pump(w);
+	assert_int_equal(w->events.len, 0); /* more=1: wait for the rest */
+	buf_clear(&out);
+	list_begin(&lb, &out, &head);
+	list_add(&lb, b);
+	list_finish(&lb, false);
+	server_write(w, out.data, out.len);
+	pump(w);
+	buf_free(&out);
+	assert_string_equal(events(w), "{\"type\":\"rooms\",\"rooms\":["
+	                               "{\"room\":\"#lobby\",\"members\":3,\"topic\":\"\"},"
+	                               "{\"room\":\"#dev\",\"members\":2,\"topic\":\"C\"}]}\n");
+}
+
+/*
+ * After a lost connection: HELLO resumes from the highest id seen (private
+ * ones too), every other room is entered again with after = that id, before
+ * anything typed meanwhile, and we keep talking in the same room.
+ */
+static void test_resume_after_reconnect(void **state)
+{
+	struct world *w = ready(state);
+	struct errmsg e;
+	struct frame f;
+
+	join_frame(w, "#lobby", "alice");
+	assert_int_equal(core_join(&w->c, str_c("#dev"), 0, &e), 0);
+	assert_int_equal(core_join(&w->c, str_c("#ops"), 0, &e), 0);
+	join_frame(w, "#ops", "alice");
+	join_frame(w, "#dev", "alice");
+	msg_frame(w, 7, "#lobby", "bob", 0);
+	msg_frame(w, 12, "alice", "bob", 0); /* private */
+	msg_frame(w, 9, "#dev", "bob", MSGF_HISTORY);
+	assert_int_equal(core_last_id(&w->c), 12);
+	assert_int_equal(core_room_count(&w->c), 3);
+	close(w->server);
+	w->server = -1;
+	pump(w);
+	assert_true(core_done(&w->c));
+
+	reconnect(w);
+	assert_string_equal(core_room(&w->c), "#ops"); /* the last /join asked for #ops */
+	assert_int_equal(core_say(&w->c, str_c("typed while away"), 0, &e), 0);
+	expect_frame(w, T_HELLO, &f);
+	assert_int_equal(f.f[HELLO_RESUME].n, 12);
+	welcome(w, "alice");
+	assert_string_equal(core_room(&w->c), "#ops");
+	expect_frame(w, T_ENTER, &f);
+	assert_true(str_eq(f.f[ENTER_ROOM].s, "#ops"));
+	assert_int_equal(f.f[ENTER_AFTER].n, 12);
+	expect_frame(w, T_ENTER, &f);
+	assert_true(str_eq(f.f[ENTER_ROOM].s, "#dev"));
+	assert_int_equal(f.f[ENTER_AFTER].n, 12);
+	expect_frame(w, T_PING, &f); /* checks that #ops, our room, was entered */
+	expect_frame(w, T_SAY, &f);
+	assert_true(str_eq(f.f[SAY_TARGET].s, "#ops"));
+	assert_false(server_recv(w, &f));
+	/* The server lost #dev's JOIN to a second drop: it is entered again next time. */
+	join_frame(w, "#lobby", "alice");
+	join_frame(w, "#ops", "alice");
+	msg_frame(w, 20, "#lobby", "bob", MSGF_HISTORY);
+	reconnect(w);
+	expect_frame(w, T_HELLO, &f);
+	assert_int_equal(f.f[HELLO_RESUME].n, 20);
+	welcome(w, "alice");
+	expect_frame(w, T_ENTER, &f);
+	assert_true(str_eq(f.f[ENTER_ROOM].s, "#dev"));
+	assert_int_equal(f.f[ENTER_AFTER].n, 20);
+	expect_frame(w, T_ENTER, &f);
+	assert_true(str_eq(f.f[ENTER_ROOM].s, "#ops"));
+	expect_frame(w, T_PING, &f);
+	assert_false(server_recv(w, &f));
+	/* Entering #ops fails this time: back to #lobby once the server is past it. */
+	join_frame(w, "#lobby", "alice");
+	error_frame(w, ERR_ROOM_LIMIT, "full");
+	assert_string_equal(core_room(&w->c), "#ops");
+	buf_clear(&w->events);
+	pong(w, f.f[PING_TOKEN].n);
+	assert_string_equal(core_room(&w->c), "#lobby");
+	assert_string_equal(events(w), "{\"type\":\"current\",\"room\":\"#lobby\"}\n");
+}
+
+/* A parted room is not entered again; MISSED becomes an event. */
+static void test_resume_missed(void **state)
+{
+	struct world *w = ready(state);
+	struct frame f = {.type = T_MISSED};
+	struct errmsg e;
+
+	join_frame(w, "#lobby", "alice");
+	join_frame(w, "#dev", "alice");
+	assert_int_equal(core_part(&w->c, str_c("#dev"), str_c(""), &e), 0);
+	leave_frame(w, "#dev", "alice");
+	reconnect(w);
+	expect_frame(w, T_HELLO, &f);
+	assert_int_equal(f.f[HELLO_RESUME].n, 0); /* no message seen: a fresh start */
+	welcome(w, "alice");
+	assert_false(server_recv(w, &f));
+	buf_clear(&w->events);
+	f = (struct frame){.type = T_MISSED};
+	f.f[MISSED_ROOM].s = str_c("#lobby");
+	f.f[MISSED_COUNT].n = 12;
+	f.f[MISSED_FIRST].n = 345;
+	f.f[MISSED_EXACT].n = 1;
+	server_send(w, &f);
+	assert_string_equal(events(w), "{\"type\":\"missed\",\"room\":\"#lobby\",\"count\":12,"
+	                               "\"first\":345,\"exact\":true}\n");
+}
+
+/* natter --resume ID: the first HELLO carries it. */
+static void test_set_resume(void **state)
+{
+	struct world *w = *state;
+	struct frame f;
+
+	core_set_resume(&w->c, 4242);
+	reconnect(w);
+	expect_frame(w, T_HELLO, &f);
+	assert_int_equal(f.f[HELLO_RESUME].n, 4242);
+	assert_int_equal(core_last_id(&w->c), 4242);
+	core_set_resume(&w->c, 7); /* never backwards */
+	assert_int_equal(core_last_id(&w->c), 4242);
 }
 
 static void test_deadlines(void **state)
@@ -468,6 +843,14 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_msg_before_welcome, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_whoreply_gathered, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rename_tracks_own_nick, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_join_and_part, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_join_switch_and_failure, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_room_requests, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_private_and_history_flags, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_roomlist_gathered, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resume_after_reconnect, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resume_missed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_set_resume, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
 	};
 

@@ -126,7 +126,11 @@ static void test_line_notices(void **state)
 	ev.room = str_c("#lobby");
 	ev.nick = str_c("carol");
 	ev.login = str_c("carol");
-	assert_string_equal(line(&ev), "[22:13:20] -!- carol joined #lobby");
+	assert_string_equal(line(&ev), "[22:13:20] -!- carol joined #lobby (login carol)");
+	ev.login = str_c("");
+	ev.room = str_c("#dev");
+	assert_string_equal(line(&ev), "[22:13:20] -!- carol joined #dev (tcp, no OS identity)");
+	ev.room = str_c("#lobby");
 	ev.kind = EV_LEAVE;
 	ev.reason = str_c("quit");
 	assert_string_equal(line(&ev), "[22:13:20] -!- carol left #lobby (quit)");
@@ -180,14 +184,126 @@ static void test_line_sanitizes(void **state)
 	/* Network strings in every other event go through the same filter. */
 	ev.kind = EV_JOIN;
 	ev.room = str_c("#a\nb");
-	assert_string_equal(line(&ev), "[22:13:20] -!- m^[[1mallory joined #a^Jb");
+	ev.login = str_c("r\x1b[0m");
+	assert_string_equal(line(&ev), "[22:13:20] -!- m^[[1mallory joined #a^Jb (login r^[[0m)");
+	ev.kind = EV_TOPIC;
+	ev.text = str_c("t\x1b[5m");
+	assert_string_equal(line(&ev),
+	                    "[22:13:20] -!- topic of #a^Jb: t^[[5m (set by m^[[1mallory)");
+	ev.kind = EV_MSG;
+	ev.private_msg = true;
+	assert_string_equal(line(&ev), "[22:13:20] [private] <m^[[1mallory> t^[[5m");
+}
+
+static void test_line_rooms_msgs(void **state)
+{
+	struct event ev = {.kind = EV_MSG, .time = T0, .id = 9};
+
+	(void)state;
+	ev.room = str_c("#dev");
+	ev.nick = str_c("bob");
+	ev.text = str_c("hello");
+	assert_string_equal(line(&ev), "[22:13:20] #dev <bob> hello");
+	ev.action = true;
+	ev.text = str_c("waves");
+	assert_string_equal(line(&ev), "[22:13:20] #dev * bob waves");
+	ev.action = false;
+	ev.history = true;
+	ev.room = str_c("#lobby");
+	ev.text = str_c("earlier text");
+	assert_string_equal(line(&ev), "[22:13:20] #lobby (history) <bob> earlier text");
+	ev.room = str_c("#LOBBY");
+	ev.history = false;
+	assert_string_equal(line(&ev), "[22:13:20] <bob> earlier text");
+	/* Private: to me, and my own copy (room holds the recipient). */
+	ev.private_msg = true;
+	ev.room = str_c("alice");
+	ev.text = str_c("psst");
+	assert_string_equal(line(&ev), "[22:13:20] [private] <bob> psst");
+	ev.own = true;
+	ev.room = str_c("bob");
+	ev.nick = str_c("alice");
+	assert_string_equal(line(&ev), "[22:13:20] [private to bob] <alice> psst");
+}
+
+static void test_line_rooms_notices(void **state)
+{
+	struct room_entry rooms[2] = {
+	    {.name = str_c("#lobby"), .members = 3, .topic = str_c("")},
+	    {.name = str_c("#dev"), .members = 2, .topic = str_c("C and coffee")},
+	};
+	struct event ev = {.kind = EV_TOPIC, .time = T0};
+
+	(void)state;
+	ev.room = str_c("#dev");
+	ev.nick = str_c("bob");
+	ev.text = str_c("C and coffee");
+	assert_string_equal(line(&ev), "[22:13:20] -!- topic of #dev: C and coffee (set by bob)");
+	ev.text = str_c("");
+	assert_string_equal(line(&ev), "[22:13:20] -!- #dev has no topic");
+	ev = (struct event){.kind = EV_ROOMLIST, .time = T0, .rooms = rooms, .rooms_len = 2};
+	assert_string_equal(line(&ev), "[22:13:20] -!- rooms: #lobby (3), #dev (2): C and coffee");
+	ev.rooms_len = 0;
+	assert_string_equal(line(&ev), "[22:13:20] -!- rooms: (none)");
+	ev =
+	    (struct event){.kind = EV_MISSED, .time = T0, .count = 12, .first = 345, .exact = true};
+	ev.room = str_c("#dev");
+	assert_string_equal(
+	    line(&ev),
+	    "[22:13:20] -!- missed: 12 message(s) in #dev are no longer kept (first kept id 345)");
+	ev.exact = false;
+	assert_string_equal(line(&ev),
+	                    "[22:13:20] -!- missed: up to 12 message(s) in #dev are no longer kept "
+	                    "(first kept id 345)");
+	ev = (struct event){.kind = EV_CURRENT, .time = T0, .room = str_c("#dev")};
+	assert_string_equal(line(&ev), "[22:13:20] -!- now talking in #dev");
+}
+
+/* /who's answer: the usual line, then one line per user; the automatic listing stays one line. */
+static void test_line_who_details(void **state)
+{
+	struct who_entry who[3] = {
+	    {.nick = str_c("alice"),
+	     .login = str_c("alice"),
+	     .idle = 3,
+	     .rooms = str_c("#lobby #dev"),
+	     .flags = WHOF_AWAY,
+	     .away = str_c("lunch")},
+	    {.nick = str_c("tcpbob"), .idle = 125, .rooms = str_c("#dev"), .flags = WHOF_NOID},
+	    {.nick = str_c("carol"), .login = str_c("c"), .idle = 7200, .rooms = str_c("#dev")},
+	};
+	struct event ev = {.kind = EV_WHO, .time = T0, .who = who, .who_len = 3};
+
+	(void)state;
+	ev.room = str_c("#dev");
+	assert_string_equal(line(&ev), "[22:13:20] -!- users in #dev: alice tcpbob carol");
+	ev.requested = true;
+	assert_string_equal(
+	    line(&ev), "[22:13:20] -!- users in #dev: alice tcpbob carol\n"
+	               "[22:13:20] -!- alice (login alice, idle 3s, in #lobby #dev, away: lunch)\n"
+	               "[22:13:20] -!- tcpbob (tcp, no OS identity, idle 2m, in #dev)\n"
+	               "[22:13:20] -!- carol (login c, idle 2h, in #dev)");
+	ev.room = str_c("");
+	ev.who_len = 1;
+	assert_string_equal(
+	    line(&ev), "[22:13:20] -!- users on the server: alice\n"
+	               "[22:13:20] -!- alice (login alice, idle 3s, in #lobby #dev, away: lunch)");
 }
 
 static void test_json_events(void **state)
 {
 	struct who_entry who[2] = {
-	    {.nick = str_c("a"), .login = str_c("root"), .idle = 0},
-	    {.nick = str_c("b"), .login = str_c(""), .idle = 42},
+	    {.nick = str_c("a"),
+	     .login = str_c("root"),
+	     .idle = 0,
+	     .flags = WHOF_AWAY,
+	     .away = str_c("out"),
+	     .rooms = str_c("#lobby #dev")},
+	    {.nick = str_c("b"),
+	     .login = str_c(""),
+	     .idle = 42,
+	     .flags = WHOF_NOID,
+	     .rooms = str_c("#lobby")},
 	};
 	struct event ev = {.kind = EV_WELCOME, .time = T0, .users = 3, .where = "/x"};
 
@@ -199,11 +315,16 @@ static void test_json_events(void **state)
 	                    "{\"type\":\"welcome\",\"nick\":\"alice\",\"server\":\"natterd\","
 	                    "\"room\":\"#lobby\",\"users\":3}");
 	ev = (struct event){.kind = EV_WHO, .room = str_c("#lobby"), .who = who, .who_len = 2};
-	assert_string_equal(json(&ev), "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":["
-	                               "{\"nick\":\"a\",\"login\":\"root\",\"idle\":0},"
-	                               "{\"nick\":\"b\",\"login\":\"\",\"idle\":42}]}");
+	assert_string_equal(json(&ev),
+	                    "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":["
+	                    "{\"nick\":\"a\",\"login\":\"root\",\"idle\":0,\"flags\":2,"
+	                    "\"away\":\"out\",\"rooms\":\"#lobby #dev\",\"tcp\":false},"
+	                    "{\"nick\":\"b\",\"login\":\"\",\"idle\":42,\"flags\":1,\"away\":\"\","
+	                    "\"rooms\":\"#lobby\",\"tcp\":true}],\"requested\":false}");
 	ev.who_len = 0;
-	assert_string_equal(json(&ev), "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":[]}");
+	ev.requested = true;
+	assert_string_equal(
+	    json(&ev), "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":[],\"requested\":true}");
 	ev = (struct event){.kind = EV_MSG,
 	                    .id = 7,
 	                    .time = T0,
@@ -212,9 +333,12 @@ static void test_json_events(void **state)
 	                    .text = str_c("hi")};
 	assert_string_equal(json(&ev), "{\"type\":\"msg\",\"id\":7,\"time\":1700000000000,"
 	                               "\"room\":\"#lobby\",\"from\":\"bob\",\"text\":\"hi\","
-	                               "\"action\":false}");
+	                               "\"action\":false,\"history\":false,\"private\":false}");
 	ev.action = true;
-	assert_non_null(strstr(json(&ev), "\"action\":true}"));
+	assert_non_null(strstr(json(&ev), "\"action\":true,"));
+	ev.history = true;
+	ev.private_msg = true;
+	assert_non_null(strstr(json(&ev), ",\"history\":true,\"private\":true}"));
 	ev = (struct event){.kind = EV_JOIN,
 	                    .time = T0,
 	                    .room = str_c("#lobby"),
@@ -244,6 +368,37 @@ static void test_json_events(void **state)
 	                    "\"text\":\"taken\"}");
 	ev = (struct event){.kind = EV_BYE, .reason = str_c("quit")};
 	assert_string_equal(json(&ev), "{\"type\":\"bye\",\"reason\":\"quit\"}");
+}
+
+static void test_json_rooms_events(void **state)
+{
+	struct room_entry rooms[2] = {
+	    {.name = str_c("#lobby"), .members = 3, .topic = str_c("")},
+	    {.name = str_c("#dev"), .members = 2, .topic = str_c("say \"hi\"")},
+	};
+	struct event ev = {.kind = EV_TOPIC, .time = T0};
+
+	(void)state;
+	ev.room = str_c("#dev");
+	ev.nick = str_c("bob");
+	ev.text = str_c("t\x1b");
+	assert_string_equal(json(&ev),
+	                    "{\"type\":\"topic\",\"time\":1700000000000,\"room\":\"#dev\","
+	                    "\"nick\":\"bob\",\"text\":\"t\\u001b\"}");
+	ev = (struct event){.kind = EV_ROOMLIST, .rooms = rooms, .rooms_len = 2};
+	assert_string_equal(json(&ev),
+	                    "{\"type\":\"rooms\",\"rooms\":["
+	                    "{\"room\":\"#lobby\",\"members\":3,\"topic\":\"\"},"
+	                    "{\"room\":\"#dev\",\"members\":2,\"topic\":\"say \\\"hi\\\"\"}]}");
+	ev.rooms_len = 0;
+	assert_string_equal(json(&ev), "{\"type\":\"rooms\",\"rooms\":[]}");
+	ev = (struct event){.kind = EV_MISSED, .room = str_c("#dev"), .count = 12, .first = 345};
+	assert_string_equal(json(&ev), "{\"type\":\"missed\",\"room\":\"#dev\",\"count\":12,"
+	                               "\"first\":345,\"exact\":false}");
+	ev.exact = true;
+	assert_non_null(strstr(json(&ev), "\"exact\":true}"));
+	ev = (struct event){.kind = EV_CURRENT, .room = str_c("#dev")};
+	assert_string_equal(json(&ev), "{\"type\":\"current\",\"room\":\"#dev\"}");
 }
 
 static void test_json_escapes(void **state)
@@ -296,7 +451,11 @@ int main(void)
 	    cmocka_unit_test(test_line_notices),
 	    cmocka_unit_test(test_line_error_bye),
 	    cmocka_unit_test(test_line_sanitizes),
+	    cmocka_unit_test(test_line_rooms_msgs),
+	    cmocka_unit_test(test_line_rooms_notices),
+	    cmocka_unit_test(test_line_who_details),
 	    cmocka_unit_test(test_json_events),
+	    cmocka_unit_test(test_json_rooms_events),
 	    cmocka_unit_test(test_json_escapes),
 	    cmocka_unit_test(test_json_invalid_utf8),
 	    cmocka_unit_test(test_json_passthrough),

@@ -36,6 +36,14 @@ seq -f '%03g' 1 "$N" >"$T/want"
 cmp -s "$T/got" "$T/want" || fail "alice saw $(wc -l <"$T/got") flood messages, not $N in order: $(diff "$T/want" "$T/got" | head -n 3 | tr '\n' ' ')"
 grep -qi 'rate limited' "$SERVER_ERR" || fail_with "$SERVER_ERR" "natterd did not log the rate limiting"
 
+step "a line-mode client over the rate is told which lines were not sent"
+seq -f 'line%02g' 1 30 >"$T/lines"
+timeout 20 socat -t 3 - "UNIX-CONNECT:$S" <"$T/lines" >"$T/linemode.out" 2>&1
+grep -q '^error 208: ' "$T/linemode.out" || fail_with "$T/linemode.out" "no 'error 208' line for lines over the rate"
+sent=$(grep -c '#lobby <root> line' "$T/linemode.out")
+refused=$(grep -c '^error 208: ' "$T/linemode.out")
+[ $((sent + refused)) = 30 ] || fail_with "$T/linemode.out" "$sent lines sent and $refused refused: every one of 30 must be one or the other"
+
 step "--rate 0 turns the limit off"
 kill -TERM -- "-$flood" 2>/dev/null
 close_client alice

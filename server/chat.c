@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "nicks.h"
 #include "server.h"
 #include "sys.h"
 #include "text.h"
@@ -143,7 +144,7 @@ static void leave_all_rooms(struct server *s, struct client *c, const char *reas
 		struct frame f = {.type = T_LEAVE};
 
 		forget_membership(c, r);
-		if (s->shutting_down || reason == NULL)
+		if (s->shutting_down || reason == NULL || room_is_large(r))
 			continue;
 		f.f[LEAVE_TIME].n = wall_ms();
 		f.f[LEAVE_ROOM].s = str_c(r->name);
@@ -170,9 +171,15 @@ void chat_leave(struct server *s, struct client *c, const char *reason)
 {
 	if (c->state != CS_READY)
 		return;
+	chat_unregister(s, c);
 	c->state = CS_CLOSING; /* it reads and receives nothing more */
-	s->nready--;
 	leave_all_rooms(s, c, reason);
+}
+
+void chat_unregister(struct server *s, struct client *c)
+{
+	s->nready--;
+	nicks_remove(&s->nicks, c);
 }
 
 void chat_free_client(struct server *s, struct client *c)
@@ -186,15 +193,9 @@ void chat_free_client(struct server *s, struct client *c)
 static struct client *find_nick(struct server *s, const char *nick, size_t len,
 				const struct client *self)
 {
-	/* Linear, and only on HELLO, NICK and private messages, never per broadcast. */
-	for (size_t i = s->nfixed; i < s->nslots; i++) {
-		struct client *c = s->clients[i];
+	struct client *c = nicks_find(&s->nicks, nick, len);
 
-		if (c != self && c->state == CS_READY &&
-		    nick_equal(c->nick, strlen(c->nick), nick, len))
-			return c;
-	}
-	return NULL;
+	return c == self ? NULL : c;
 }
 
 /* Under --identity strict, a UNIX client's nick is its login or login/suffix. */
@@ -263,18 +264,18 @@ static void who_entry_of(const struct client *m, uint64_t now, struct buf *rooms
 	e->rooms = str_n((const char *)rooms->data, rooms->len);
 }
 
-/* WHOREPLY frames for r's members (or everyone when r is NULL) to c. */
-static void send_who(struct server *s, struct client *c, struct room *r)
+/* WHOREPLY frames for r's members (or everyone when r is NULL) to c, at most max entries. */
+static void send_who(struct server *s, struct client *c, struct room *r, size_t max)
 {
 	struct list_builder w;
 	struct buf out = {0}, rooms = {0};
 	uint64_t now = mono_ms();
 	struct str name = str_c(r ? r->name : "");
-	size_t n = r ? r->nmembers : s->nslots;
+	size_t n = r ? r->nmembers : s->nslots, listed = 0;
 	struct shbuf *b;
 
 	who_begin(&w, &out, name);
-	for (size_t i = r ? 0 : s->nfixed; i < n; i++) {
+	for (size_t i = r ? 0 : s->nfixed; i < n && listed < max; i++) {
 		const struct client *m = r ? r->members[i] : s->clients[i];
 		struct who_entry e;
 
@@ -286,6 +287,7 @@ static void send_who(struct server *s, struct client *c, struct room *r)
 			who_begin(&w, &out, name);
 			who_add(&w, &e);
 		}
+		listed++;
 	}
 	who_finish(&w, false);
 	b = shbuf_new(out.data, out.len);
@@ -354,12 +356,24 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 	j.f[JOIN_ROOM].s = str_c(r->name);
 	j.f[JOIN_NICK].s = str_c(c->nick);
 	j.f[JOIN_LOGIN].s = str_c(c->login);
-	room_send(s, r, &j, NULL);
+	/* In a large room only the joiner hears of it: n joins must not cost n squared. */
+	if (room_is_large(r))
+		client_send_frame(s, c, &j);
+	else
+		room_send(s, r, &j, NULL);
 	if (c->state != CS_READY)
 		return;
 	if (r->topic[0] != '\0')
 		send_topic(s, c, r);
-	send_who(s, c, r);
+	send_who(s, c, r, room_is_large(r) ? LARGE_ROOM_WHO : SIZE_MAX);
+	if (room_is_large(r)) {
+		char text[2 * MAX_ROOM_BYTES + 96];
+
+		snprintf(text, sizeof text,
+			 "%s has %u members, more than are listed on joining; /who %s lists them all",
+			 r->name, r->nmembers, r->name);
+		send_notice(s, c, text);
+	}
 	send_history(s, c, r, after);
 }
 
@@ -392,6 +406,7 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 	}
 	c->state = CS_READY;
 	s->nready++;
+	nicks_add(&s->nicks, c);
 	c->last_msg_ms = mono_ms();
 	log_info("client %llu: %s joined (%s%s%s%s)", (unsigned long long)c->serial, c->nick,
 		 c->transport == TR_TCP ? "tcp" : "unix", c->login[0] ? ", login " : "", c->login,
@@ -598,7 +613,10 @@ static void on_part(struct server *s, struct client *c, const struct frame *f)
 	l.f[LEAVE_ROOM].s = str_c(r->name);
 	l.f[LEAVE_NICK].s = str_c(c->nick);
 	l.f[LEAVE_REASON].s = str_c(reason);
-	room_send(s, r, &l, NULL);
+	if (room_is_large(r))
+		client_send_frame(s, c, &l);
+	else
+		room_send(s, r, &l, NULL);
 	forget_membership(c, r);
 	if (c->line_mode && c->current == NULL)
 		c->current = s->lobby;
@@ -711,7 +729,9 @@ static void on_nick(struct server *s, struct client *c, const struct frame *f)
 		return;
 	}
 	memcpy(old, c->nick, sizeof old);
+	nicks_remove(&s->nicks, c);
 	snprintf(c->nick, sizeof c->nick, "%.*s", (int)nick.len, nick.p);
+	nicks_add(&s->nicks, c);
 	log_info("client %llu: %s is now %s", (unsigned long long)c->serial, old, c->nick);
 	r.f[RENAME_TIME].n = wall_ms();
 	r.f[RENAME_OLD].s = str_c(old);
@@ -732,7 +752,7 @@ static void on_who(struct server *s, struct client *c, const struct frame *f)
 			return;
 		}
 	}
-	send_who(s, c, r);
+	send_who(s, c, r, SIZE_MAX);
 }
 
 static void on_quit(struct server *s, struct client *c, const struct frame *f)

@@ -141,7 +141,7 @@ void client_kill(struct server *s, struct client *c)
 	if (c->state == CS_DEAD)
 		return;
 	if (c->state == CS_READY)
-		s->nready--;
+		chat_unregister(s, c);
 	chat_free_client(s, c);
 	if (close(c->fd) < 0)
 		log_warn("client %llu: close: %s", (unsigned long long)c->serial, strerror(errno));
@@ -159,7 +159,7 @@ void client_close_after(struct server *s, struct client *c, struct shbuf *last)
 	if (c->state == CS_DEAD)
 		return;
 	if (c->state == CS_READY)
-		s->nready--;
+		chat_unregister(s, c);
 	c->state = CS_CLOSING;
 	c->close_deadline_ms = mono_ms() + CLOSE_GRACE_MS;
 	if (last != NULL)

@@ -110,6 +110,7 @@ int history_init(struct server *s, struct errmsg *e)
 void history_cleanup(struct server *s)
 {
 	rooms_free(&s->rooms);
+	nicks_free(&s->nicks);
 	if (s->id_fd >= 0)
 		close(s->id_fd);
 	s->id_fd = -1;

@@ -15,6 +15,13 @@ enum {
 	MAX_ROOMS_PER_CLIENT = 32,
 	DEFAULT_HISTORY = 200,
 	MAX_HISTORY = 100000,
+	/*
+	 * Above this many members a room is large: joins and leaves are told
+	 * only to the one who joins or leaves, and the member list sent on
+	 * joining is cut to LARGE_ROOM_WHO entries.
+	 */
+	LARGE_ROOM_MEMBERS = 1000,
+	LARGE_ROOM_WHO = 100,
 };
 
 /* A kept message: its encoded MSG frame (shared with the live broadcast). */
@@ -79,6 +86,11 @@ void room_replay(const struct room *r, uint64_t after, struct buf *out, uint64_t
 
 /* Id of the oldest kept message, 0 if none. */
 uint64_t room_first_kept(const struct room *r);
+
+static inline bool room_is_large(const struct room *r)
+{
+	return r->nmembers > LARGE_ROOM_MEMBERS;
+}
 
 /* Release every room. */
 void rooms_free(struct rooms *rs);

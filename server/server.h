@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "outq.h"
 #include "proto.h"
+#include "nicks.h"
 #include "room.h"
 
 enum {
@@ -146,6 +147,7 @@ struct server {
 	uint64_t shutdown_deadline_ms;
 	struct rooms rooms;
 	struct room *lobby;
+	struct nick_index nicks; /* registered clients */
 	uint64_t mark_epoch;
 	size_t nslow;        /* clients flagged slow, waiting to be dropped */
 	bool dropping_slow;
@@ -191,6 +193,7 @@ void chat_leave(struct server *s, struct client *c, const char *reason);
 struct shbuf *chat_encode(struct server *s, const struct frame *f);
 void chat_bye(struct server *s, struct client *c, const char *bye_reason, const char *leave_reason);
 void chat_free_client(struct server *s, struct client *c);
+void chat_unregister(struct server *s, struct client *c);
 
 /* history.c */
 int history_init(struct server *s, struct errmsg *e);

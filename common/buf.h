@@ -17,6 +17,8 @@ void buf_append(struct buf *b, const void *p, size_t n);
 /* Drop the first n bytes (n <= len). */
 void buf_consume(struct buf *b, size_t n);
 void buf_clear(struct buf *b);
+/* Append printf-style text (formatted in full, however long). */
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_free(struct buf *b);
 
 /*

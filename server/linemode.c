@@ -1,5 +1,4 @@
 /* linemode.c - plain-text clients (nc -U, socat): lines in become requests, events out become lines. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -34,20 +33,6 @@ static void put_str(struct buf *out, const char *s)
 static void put_safe(struct buf *out, struct str s)
 {
 	text_sanitize(out, s.p, s.len, 0);
-}
-
-static void put_fmt(struct buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put_fmt(struct buf *out, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		buf_append(out, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
 static void render_msg(const struct client *c, const struct frame *f, struct buf *out)
@@ -101,7 +86,7 @@ static void render_who(const struct frame *f, struct buf *out)
 			put_str(out, "  login ");
 			put_safe(out, e.login);
 		}
-		put_fmt(out, "  idle %us  in ", (unsigned)e.idle);
+		buf_printf(out, "  idle %us  in ", (unsigned)e.idle);
 		put_safe(out, e.rooms);
 		if (e.flags & WHOF_AWAY) {
 			put_str(out, "  away: ");
@@ -120,7 +105,7 @@ static void render_roomlist(const struct frame *f, struct buf *out)
 	while (list_next(T_ROOMLIST, &p, &n, e) == 1) {
 		put_str(out, "-- ");
 		put_safe(out, e[ROOME_NAME].s);
-		put_fmt(out, " (%llu)", (unsigned long long)e[ROOME_MEMBERS].n);
+		buf_printf(out, " (%llu)", (unsigned long long)e[ROOME_MEMBERS].n);
 		if (e[ROOME_TOPIC].s.len > 0) {
 			put_str(out, ": ");
 			put_safe(out, e[ROOME_TOPIC].s);
@@ -140,11 +125,11 @@ static void render(const struct client *c, const struct frame *f, struct buf *ou
 		put_safe(out, f->f[WELCOME_SERVER].s);
 		put_str(out, ", you are ");
 		put_safe(out, f->f[WELCOME_NICK].s);
-		put_fmt(out, " (%llu users here); type /help for commands",
+		buf_printf(out, " (%llu users here); type /help for commands",
 			(unsigned long long)f->f[WELCOME_USERS].n);
 		break;
 	case T_ERROR:
-		put_fmt(out, "error %u: ", (unsigned)f->f[ERROR_CODE].n);
+		buf_printf(out, "error %u: ", (unsigned)f->f[ERROR_CODE].n);
 		put_safe(out, f->f[ERROR_TEXT].s);
 		break;
 	case T_BYE:
@@ -205,7 +190,7 @@ static void render(const struct client *c, const struct frame *f, struct buf *ou
 	case T_MISSED:
 		put_str(out, "-- ");
 		put_safe(out, f->f[MISSED_ROOM].s);
-		put_fmt(out, ": %s%llu message(s) you missed are no longer kept",
+		buf_printf(out, ": %s%llu message(s) you missed are no longer kept",
 			f->f[MISSED_EXACT].n ? "" : "up to ", (unsigned long long)f->f[MISSED_COUNT].n);
 		break;
 	case T_WHOREPLY: render_who(f, out); return;

@@ -4,12 +4,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "text.h"
 
 /*
@@ -180,29 +183,51 @@ int translog_parse(const char *line, size_t len, struct logged_msg *m, struct bu
 	return 0;
 }
 
-/* Feed every line of one transcript file to found. */
+/*
+ * Feed every line of one transcript file to found. Only a regular file is
+ * read (a device such as /dev/full would never end), a line at a time into a
+ * fixed buffer: an overlong line is skipped and counted, never grown into.
+ */
 static long load_file(const char *path, const char *room, translog_found_fn found, void *ctx)
 {
-	FILE *f = fopen(path, "re");
+	enum { LINE_BYTES = 16384 }; /* a 4096-byte text escaped, with its head */
+	static char line[LINE_BYTES];
 	struct buf scratch = {0};
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct stat st;
 	long bad = 0;
+	bool skipping = false;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (f == NULL)
+	if (fd < 0)
 		return 1;
-	while ((n = getline(&line, &cap, f)) > 0) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		log_warn("transcript %s is not a regular file; it is not read back", path);
+		close(fd);
+		return 0;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		close(fd);
+		return 1;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		size_t n = strlen(line);
+		bool whole = n > 0 && line[n - 1] == '\n';
 		struct logged_msg m;
 
-		if (line[n - 1] == '\n')
-			n--;
-		if (translog_parse(line, (size_t)n, &m, &scratch) == 0)
+		if (skipping || !whole) {
+			/* The tail of an overlong line, or a line cut short at end of file. */
+			if (!skipping)
+				bad++;
+			skipping = !whole;
+			continue;
+		}
+		if (translog_parse(line, n - 1, &m, &scratch) == 0)
 			found(room, &m, ctx);
 		else
 			bad++;
 	}
-	free(line);
 	buf_free(&scratch);
 	fclose(f);
 	return bad;

@@ -199,7 +199,6 @@ int core_who(struct core *c, struct str room, struct errmsg *e)
 	return request(c, &f, e);
 }
 
-/* Tell the front end which room is current now. */
 static int emit_current(struct core *c);
 
 int core_switch(struct core *c, struct str room, struct errmsg *e)
@@ -399,8 +398,8 @@ void core_tick(struct core *c, uint64_t now_ms)
 	else if (c->state == CORE_QUITTING)
 		core_abort(
 		    c, EXIT_LOST,
-		    "the server at %s did not confirm QUIT within %d s; the last messages may "
-		    "be lost",
+		    "the server at %s went silent for %d s without confirming QUIT; the last "
+		    "messages may be lost",
 		    c->sess.where, QUIT_TIMEOUT_MS / 1000);
 	c->deadline_ms = 0;
 	if (c->state == CORE_DONE)
@@ -557,6 +556,7 @@ static void rejoin_rooms(struct core *c)
 	}
 }
 
+/* Tell the front end that our lines now go to c->room. */
 static int emit_current(struct core *c)
 {
 	struct event ev = {.kind = EV_CURRENT, .time = wall_ms()};
@@ -912,6 +912,12 @@ static int on_frame(void *ctx, const struct frame *f)
 
 	if (c->state == CORE_DONE)
 		return 1;
+	/*
+	 * A server that holds our input back (PROTOCOL.md 3.9) may take long to
+	 * reach the QUIT; what bounds the wait is silence, not the total time.
+	 */
+	if (c->state == CORE_QUITTING)
+		c->deadline_ms = mono_ms() + QUIT_TIMEOUT_MS;
 	switch (f->type) {
 	case T_WELCOME: return on_welcome(c, f);
 	case T_ERROR: return on_error(c, f);

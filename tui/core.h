@@ -25,7 +25,7 @@ enum natter_exit {
 
 enum {
 	HANDSHAKE_TIMEOUT_MS = 10000,   /* connect to WELCOME */
-	QUIT_TIMEOUT_MS = 10000,        /* QUIT sent to BYE received */
+	QUIT_TIMEOUT_MS = 10000,        /* silence from the server while waiting for BYE */
 	MAX_BACKLOG_BYTES = 256 * 1024, /* stop taking input while this much is unsent */
 	MAX_WHO_BYTES = 1024 * 1024,    /* a longer room listing is shown in parts */
 	ROOM_NAME_BYTES = 256,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -801,6 +802,29 @@ static void test_set_resume(void **state)
 	assert_int_equal(core_last_id(&w->c), 4242);
 }
 
+/* Frames still coming while we wait for BYE (a server working through held-back input) extend the
+ * wait. */
+static void test_quit_wait_bounded_by_silence(void **state)
+{
+	struct world *w = ready(state);
+	uint64_t start = mono_ms();
+	struct errmsg e;
+
+	assert_int_equal(core_quit(&w->c, str_c(""), &e), 0);
+	assert_int_equal(core_state(&w->c), CORE_QUITTING);
+	core_tick(&w->c, start + QUIT_TIMEOUT_MS / 2);
+	/* The frame comes later than start: its deadline is later than the first one. */
+	assert_int_equal(nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL), 0);
+	msg_frame(w, 1, "#lobby", "alice", 0);
+	/* Past the first deadline, but the server spoke meanwhile. */
+	core_tick(&w->c, start + QUIT_TIMEOUT_MS + 1);
+	assert_false(core_done(&w->c));
+	core_tick(&w->c, mono_ms() + QUIT_TIMEOUT_MS + 1);
+	assert_true(core_done(&w->c));
+	assert_int_equal(core_status(&w->c), EXIT_LOST);
+	assert_non_null(strstr(core_why(&w->c), "went silent"));
+}
+
 static void test_deadlines(void **state)
 {
 	struct world *w = *state;
@@ -851,6 +875,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_resume_after_reconnect, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_resume_missed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_set_resume, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_quit_wait_bounded_by_silence, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
 	};
 

@@ -1,6 +1,8 @@
 /* addr.c - parsing, formatting and connecting natter addresses. */
 #include "addr.h"
 
+#include "peercred.h"
+
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -272,6 +274,47 @@ static int connect_tcp(const struct addr *a, struct errmsg *e)
 int addr_connect(const struct addr *a, struct errmsg *e)
 {
 	return a->kind == ADDR_UNIX ? connect_unix(a->path, e) : connect_tcp(a, e);
+}
+
+int addr_check_server(int fd, const char *path, long want_uid, struct errmsg *e)
+{
+	char dir[ADDR_PATH_BYTES], who[64], owner[64];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+
+	if (peer_cred(fd, &uid, &gid, &pid) < 0) {
+		errmsg_set(e, "cannot tell who runs the server at %s: %s", path, strerror(errno));
+		return -1;
+	}
+	login_name(uid, who, sizeof who);
+	if (want_uid >= 0) {
+		if ((long)uid == want_uid)
+			return 0;
+		login_name((uid_t)want_uid, owner, sizeof owner);
+		errmsg_set(e, "the server at %s runs as %s (uid %lu), not %s (uid %ld) as --server-uid asks; it may be an impostor",
+			   path, who, (unsigned long)uid, owner, want_uid);
+		return -1;
+	}
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st) < 0) {
+		errmsg_set(e, "cannot inspect %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if ((st.st_mode & S_IWOTH) != 0 || uid == 0 || uid == st.st_uid)
+		return 0;
+	login_name(st.st_uid, owner, sizeof owner);
+	errmsg_set(e, "the server at %s runs as %s (uid %lu), but %s belongs to %s (uid %lu): it may be an impostor; if you trust it, add --server-uid %lu",
+		   path, who, (unsigned long)uid, dir, owner, (unsigned long)st.st_uid,
+		   (unsigned long)uid);
+	return -1;
 }
 
 bool sockaddr_is_loopback(const struct sockaddr *sa)

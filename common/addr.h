@@ -62,6 +62,15 @@ int sockpath_default(char *out, size_t cap, bool create, struct errmsg *e);
  */
 int addr_connect(const struct addr *a, struct errmsg *e);
 
+/*
+ * Check who answers on a connected UNIX socket, so that a fake server in a
+ * shared path is caught: its uid (SO_PEERCRED) must be want_uid, or, when
+ * want_uid is -1, the owner of the socket's directory (or root). In a
+ * directory anyone may write to (/tmp) the owner proves nothing, so then
+ * only an explicit want_uid is checked. Returns 0, or -1 with a sentence.
+ */
+int addr_check_server(int fd, const char *path, long want_uid, struct errmsg *e);
+
 /* Whether a socket address is loopback (127.0.0.0/8, ::1, v4-mapped loopback). */
 bool sockaddr_is_loopback(const struct sockaddr *sa);
 

@@ -498,6 +498,11 @@ bool core_in_room(const struct core *c, struct str room)
 	return rooms_find(&c->joined, room) >= 0;
 }
 
+void core_expect_server_uid(struct core *c, long uid)
+{
+	c->sess.server_uid = uid;
+}
+
 void core_set_resume(struct core *c, uint64_t id)
 {
 	if (id > c->last_id)

@@ -184,6 +184,9 @@ int core_switch(struct core *c, struct str room, struct errmsg *e);
  * exactly the missed messages arrive (with EV_MISSED for what is gone).
  * core_set_resume starts from an id saved elsewhere (natter --resume).
  */
+/* The uid a UNIX server must run as (-1: its socket directory's owner; see addr_check_server). */
+void core_expect_server_uid(struct core *c, long uid);
+
 void core_set_resume(struct core *c, uint64_t id);
 uint64_t core_last_id(const struct core *c);
 /* The peer's address as text. */

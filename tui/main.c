@@ -30,6 +30,7 @@ enum {
 	OPT_NO_BELL,
 	OPT_SCROLLBACK,
 	OPT_RESUME,
+	OPT_SERVER_UID,
 	MAX_SCROLLBACK_LINES = 1000000,
 };
 
@@ -43,6 +44,7 @@ struct options {
 	size_t scrollback; /* lines the full-screen UI keeps */
 	int autostart;     /* 0, 1, or AUTOSTART_BY_TTY */
 	uint64_t resume;   /* --resume: the last message id seen earlier, 0 for none */
+	long server_uid;   /* --server-uid, or -1 */
 };
 
 static const char usage_text[] =
@@ -65,6 +67,8 @@ static const char usage_text[] =
     "      --no-bell          do not ring the bell when a line mentions you\n"
     "      --resume ID        ID is the last message id seen earlier (from --json):\n"
     "                         get exactly the #lobby messages after it\n"
+    "      --server-uid USER  the user the server must run as (default: the owner of\n"
+    "                         the socket's directory, unless anyone may write there)\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
     "\n"
@@ -87,6 +91,7 @@ static const struct option long_options[] = {
     {"no-bell", no_argument, NULL, OPT_NO_BELL},
     {"scrollback", required_argument, NULL, OPT_SCROLLBACK},
     {"resume", required_argument, NULL, OPT_RESUME},
+    {"server-uid", required_argument, NULL, OPT_SERVER_UID},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -147,6 +152,23 @@ static int parse_id(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* A user name or uid number for --server-uid. */
+static int parse_uid(const char *s, long *out)
+{
+	struct passwd *pw;
+	uint64_t v;
+
+	if (parse_id(s, &v) == 0 && v <= (uint64_t)UINT32_MAX) {
+		*out = (long)v;
+		return 0;
+	}
+	pw = getpwnam(s);
+	if (pw == NULL)
+		return -1;
+	*out = (long)pw->pw_uid;
+	return 0;
+}
+
 /* Fill o from argv and the environment. Returns -1 to go on, else an exit status. */
 static int parse_options(int argc, char *argv[], struct options *o)
 {
@@ -156,6 +178,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 
 	memset(o, 0, sizeof *o);
 	o->autostart = AUTOSTART_BY_TTY;
+	o->server_uid = -1;
 	o->scrollback = SCROLLBACK_DEFAULT_LINES;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:t:n:HjhV", long_options, NULL)) != -1) {
@@ -172,6 +195,12 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			if (parse_lines(optarg, &o->scrollback) < 0) {
 				diag("--scrollback needs a number of lines from 1 to %d, not '%s'",
 				     MAX_SCROLLBACK_LINES, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_SERVER_UID:
+			if (parse_uid(optarg, &o->server_uid) < 0) {
+				diag("--server-uid needs a user name or number, not '%s'", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -294,6 +323,7 @@ static int run(const struct options *o)
 		headless_init(&front, &core, o->json);
 	}
 	core_set_resume(&core, o->resume);
+	core_expect_server_uid(&core, o->server_uid);
 	if (autostart_connect(&core, &a, o->nick, is_default && o->autostart, &note, &e) < 0) {
 		if (note.text[0] != '\0')
 			diag("%s", note.text);

@@ -19,6 +19,7 @@ void session_init(struct session *s, session_frame_fn on_frame, void *ctx)
 {
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
+	s->server_uid = -1;
 	s->on_frame = on_frame;
 	s->ctx = ctx;
 }
@@ -32,6 +33,11 @@ int session_open(struct session *s, const struct addr *a, const char *nick, stru
 	fd = addr_connect(a, e);
 	if (fd < 0)
 		return -1;
+	if (a->kind == ADDR_UNIX && addr_check_server(fd, a->path, s->server_uid, e) < 0) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
 	return session_attach(s, fd, where, nick, e);
 }
 

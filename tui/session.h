@@ -37,6 +37,7 @@ struct session {
 	session_frame_fn on_frame;
 	void *ctx;
 	uint64_t resume; /* HELLO's resume id for the next open/attach: 0 for a fresh start */
+	long server_uid; /* the uid the server must run as; -1: the socket directory's owner */
 };
 
 /* Set up a closed session that will deliver frames to on_frame(ctx, ...). */

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -129,6 +131,13 @@ void client_accept(struct server *s, struct listener *l)
 				c->has_cred = true;
 				login_name(c->uid, c->login, sizeof c->login);
 			}
+		}
+		if (l->transport == TR_TCP) {
+			int one = 1;
+
+			/* Frames are whole when written: waiting for more (Nagle) only adds latency. */
+			if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
+				log_warn("TCP_NODELAY: %s", strerror(errno));
 		}
 		flood_init(s, c);
 		s->nclients++;
@@ -422,6 +431,9 @@ void client_readable(struct server *s, struct client *c)
 
 void client_tick(struct server *s, struct client *c, uint64_t now)
 {
+	/* Rings are kept between passes while busy; a second of quiet gives them back. */
+	if (c->state != CS_DEAD && !c->pending_write)
+		outq_trim(&c->out);
 	switch (c->state) {
 	case CS_HELLO:
 		if (now - c->connected_ms >= (uint64_t)s->cfg.hello_timeout_s * 1000)

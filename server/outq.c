@@ -8,8 +8,11 @@
 
 #include "errmsg.h"
 
-/* How many buffers one writev may carry; bounded well below IOV_MAX. */
-enum { OUTQ_IOV_MAX = 64, OUTQ_MIN_CAP = 4 };
+/*
+ * How many buffers one writev may carry: Linux's IOV_MAX, so that a pass's
+ * whole backlog for a recipient usually goes in one call.
+ */
+enum { OUTQ_IOV_MAX = 1024, OUTQ_MIN_CAP = 4 };
 
 static struct outref *at(struct outq *q, uint32_t i)
 {
@@ -87,9 +90,14 @@ int outq_flush(struct outq *q, int fd)
 		if (q->count > 0 && at(q, 0)->off > 0)
 			break; /* a short write: the socket is full */
 	}
-	if (q->count == 0)
-		outq_free(q);
+	/* The ring is kept while the client is busy; outq_trim frees it when idle. */
 	return 0;
+}
+
+void outq_trim(struct outq *q)
+{
+	if (q->count == 0 && q->items != NULL)
+		outq_free(q);
 }
 
 void outq_drop_unstarted(struct outq *q)

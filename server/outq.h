@@ -35,6 +35,9 @@ int outq_flush(struct outq *q, int fd);
  * stream stays framed. */
 void outq_drop_unstarted(struct outq *q);
 
+/* Free the ring of an empty queue (so an idle client holds no memory). */
+void outq_trim(struct outq *q);
+
 /* Release every reference and the ring itself. */
 void outq_free(struct outq *q);
 

@@ -29,10 +29,12 @@ SERVER_SRC = $(wildcard server/*.c)
 CLIENT_SRC = $(wildcard tui/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
+BENCH_SRC  = $(wildcard bench/*.c)
 
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
 CLIENT_OBJ = $(CLIENT_SRC:%.c=$(BUILD)/%.o)
+BENCH_OBJ  = $(BENCH_SRC:%.c=$(BUILD)/%.o)
 # Unit tests link the programs' modules from archives (no main), so each
 # test pulls in only what it uses.
 SERVER_LIB_OBJ = $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJ))
@@ -40,9 +42,11 @@ CLIENT_LIB_OBJ = $(filter-out $(BUILD)/tui/main.o,$(CLIENT_OBJ))
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BIN)/%)
 
-.PHONY: all deps test unit fuzz run clean format install uninstall
+.PHONY: all deps test unit fuzz run clean format install uninstall bench
+# Keep intermediate objects (test helpers) so a second make does nothing.
+.SECONDARY:
 
-all: deps $(BIN)/natterd $(BIN)/natter $(HELPER_BIN)
+all: deps $(BIN)/natterd $(BIN)/natter $(BIN)/natter-bench $(HELPER_BIN)
 
 # Stop early, with the exact command to run, if a Debian package is missing.
 deps: $(BUILD)/.deps-ok
@@ -66,6 +70,11 @@ $(BIN)/natterd: $(SERVER_OBJ) $(BUILD)/libcommon.a
 $(BIN)/natter: $(CLIENT_OBJ) $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS)
+
+# The benchmark (bench/, see BENCHMARKS.md); an explicit rule wins over the helper pattern.
+$(BIN)/natter-bench: $(BENCH_OBJ) $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
 
 $(BIN)/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
@@ -92,6 +101,7 @@ unit: deps $(UNIT_BIN)
 # The one command: everything, in order, with one summary at the end.
 test: all unit
 	$(MAKE) --no-print-directory BUILD=build/asan BIN=bin/asan SAN=1 all
+	$(MAKE) --no-print-directory fuzz
 	tests/run.sh
 
 # libFuzzer targets (clang): each runs FUZZ_SECONDS from the seed corpus.
@@ -106,14 +116,23 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(wildcard common/*.h tui/c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(FUZZ_EXTRA_$*)
 
-fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
-	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) && \
+		tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS); \
+	else \
+		echo "fuzz: skipped: $(FUZZ_CC) is not installed (apt-get install clang libclang-rt-dev)"; \
+	fi
 
 run: all
 	$(BIN)/natter
 
+# The standard benchmark matrix (several minutes); rewrites the generated part of BENCHMARKS.md.
+bench: all
+	bench/matrix.sh $(BIN)/natter-bench BENCHMARKS.md
+
 format:
-	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c
+	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c bench/*.[ch]
 
 clean:
 	rm -rf build bin

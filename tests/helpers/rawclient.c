@@ -40,6 +40,7 @@ static const char usage_text[] =
 	"  --wait TYPE           wait until a frame of TYPE (WELCOME, ERROR, MSG, ...) arrives\n"
 	"  --sleep MS            keep reading for MS milliseconds\n"
 	"  --shut-wr             half-close: the server reads end of file\n"
+	"  --reset               close at once with RST (SO_LINGER 0) and exit\n"
 	"options:\n"
 	"  --timeout MS          give up after MS milliseconds in all (default 10000)\n"
 	"  --trickle             write every byte in its own write() call\n"
@@ -585,6 +586,16 @@ static enum rd do_action(struct conn *c, int argc, char **argv, int *i)
 		if (shutdown(c->fd, SHUT_WR) < 0)
 			printf("CLOSED shutdown: %s\n", strerror(errno));
 		return RD_OK;
+	} else if (strcmp(a, "--reset") == 0) {
+		/* SO_LINGER 0 makes close() send RST: the server sees ECONNRESET. */
+		struct linger lg = {.l_onoff = 1, .l_linger = 0};
+
+		if (setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) < 0)
+			printf("CLOSED linger: %s\n", strerror(errno));
+		close(c->fd);
+		c->fd = -1;
+		printf("RESET\n");
+		exit(0);
 	} else {
 		char why[128];
 

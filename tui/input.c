@@ -195,6 +195,18 @@ static int rl_redraw(int count, int key)
 	return key_fn(IK_REDRAW);
 }
 
+static int rl_room_next(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_ROOM_NEXT);
+}
+
+static int rl_room_prev(int count, int key)
+{
+	(void)count, (void)key;
+	return key_fn(IK_ROOM_PREV);
+}
+
 /* Alt-Enter: a newline inside the message instead of sending it. */
 static int rl_newline_in_text(int count, int key)
 {
@@ -300,6 +312,10 @@ static void bind_keys(void)
 	bind("\\em", rl_mention_older);
 	bind("\\eM", rl_mention_newer);
 	bind("\\C-l", rl_redraw);
+	bind("\\e[1;3C", rl_room_next); /* Alt-Right */
+	bind("\\e[1;3D", rl_room_prev); /* Alt-Left */
+	bind("\\e\\e[C", rl_room_next); /* where Alt is an ESC prefix */
+	bind("\\e\\e[D", rl_room_prev);
 	bind("\\e\\r", rl_newline_in_text);
 	bind("\\e\\n", rl_newline_in_text);
 	bind("\\e[200~", rl_bracketed_paste_begin);

@@ -19,6 +19,8 @@ enum input_key {
 	IK_MENTION_OLDER, /* Alt-m: previous line that mentions my nick */
 	IK_MENTION_NEWER, /* Alt-M */
 	IK_REDRAW,        /* Ctrl-L */
+	IK_ROOM_NEXT,     /* Alt-Right: talk in the next room we are in */
+	IK_ROOM_PREV,     /* Alt-Left */
 };
 
 /* What the front end supplies. */

@@ -28,6 +28,8 @@ struct tui_pending {
 	size_t len, cap;
 };
 
+enum { TUI_UNREAD_ROOMS = 32 }; /* as many rooms as a client may be in */
+
 struct tui {
 	struct core *c;
 	struct ui ui;
@@ -51,6 +53,11 @@ struct tui {
 	char *search;    /* the last /search text */
 	char *give_back; /* a line to put back in the input once readline is done with it */
 	bool ring;       /* ring the bell at the end of this pass */
+	/* Messages in rooms other than the current one since it was last current. */
+	struct tui_unread {
+		char room[MAX_ROOM_BYTES + 1];
+		unsigned count;
+	} unread[TUI_UNREAD_ROOMS];
 	int sig_rd;
 	struct sigaction old[TUI_SIGNAL_COUNT];
 	char why[ERRMSG_BYTES];

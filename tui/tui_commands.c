@@ -25,6 +25,9 @@ static void show_help(struct tui *t)
 	       "bottom; Alt-p/Alt-n older/newer match of /search; Alt-m/Alt-M older/newer "
 	       "line mentioning you");
 	ui_say(&t->ui, SB_INFO,
+	       "rooms: Alt-Right/Alt-Left talk in the next/previous room you are in (or /join "
+	       "#room again); the status bar counts new messages in the others");
+	ui_say(&t->ui, SB_INFO,
 	       "editing: Up/Down history, Ctrl-R search history, Tab completes commands and "
 	       "nicks, Alt-Enter new line, Ctrl-L redraw, Ctrl-D on an empty line quits");
 }
@@ -159,6 +162,26 @@ static void on_line(void *ctx, const char *line)
 	t->ui.dirty = true;
 }
 
+/* Talk in the next (step 1) or previous (-1) room we are in, in joining order. */
+static void switch_room(struct tui *t, int step)
+{
+	size_t n = core_room_count(t->c), at = 0;
+	const char *cur = core_room(t->c);
+	struct errmsg e;
+
+	if (n < 2) {
+		ui_say(&t->ui, SB_INFO, "you are in one room only; /join #room to enter another");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (nick_equal(core_room_at(t->c, i), strlen(core_room_at(t->c, i)), cur,
+			       strlen(cur)))
+			at = i;
+	at = (at + n + (size_t)(step > 0 ? 1 : n - 1)) % n;
+	if (core_switch(t->c, str_c(core_room_at(t->c, at)), &e) < 0)
+		ui_say(&t->ui, SB_ERROR, "%s", e.text);
+}
+
 static void on_key(void *ctx, enum input_key k)
 {
 	struct tui *t = ctx;
@@ -180,6 +203,8 @@ static void on_key(void *ctx, enum input_key k)
 			       k == IK_MENTION_OLDER ? "older" : "newer");
 		break;
 	case IK_REDRAW: t->ui.full_redraw = true; break;
+	case IK_ROOM_NEXT:
+	case IK_ROOM_PREV: switch_room(t, k == IK_ROOM_NEXT ? 1 : -1); break;
 	}
 	t->ui.dirty = true;
 }

@@ -58,6 +58,48 @@ static void status_set(char *dst, size_t cap, const char *s, size_t n)
 	buf_free(&b);
 }
 
+/* The unread counter for room (creating it), or NULL if every slot is taken. */
+static struct tui_unread *unread_of(struct tui *t, struct str room)
+{
+	struct tui_unread *free_slot = NULL;
+
+	for (size_t i = 0; i < TUI_UNREAD_ROOMS; i++) {
+		struct tui_unread *u = &t->unread[i];
+
+		if (u->room[0] == '\0') {
+			if (free_slot == NULL)
+				free_slot = u;
+		} else if (nick_equal(u->room, strlen(u->room), room.p, room.len)) {
+			return u;
+		}
+	}
+	if (free_slot != NULL && room.len < sizeof free_slot->room) {
+		memcpy(free_slot->room, room.p, room.len);
+		free_slot->room[room.len] = '\0';
+		free_slot->count = 0;
+	}
+	return free_slot;
+}
+
+/* "#dev 3, #ops 1": the rooms we are in, other than the current one, with unread messages. */
+static void unread_summary(struct tui *t, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < TUI_UNREAD_ROOMS && n < cap; i++) {
+		const struct tui_unread *u = &t->unread[i];
+		int w;
+
+		if (u->room[0] == '\0' || u->count == 0 || !core_in_room(t->c, str_c(u->room)))
+			continue;
+		w = snprintf(out + n, cap - n, "%s%s %u", n ? ", " : "", u->room, u->count);
+		if (w < 0 || (size_t)w >= cap - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
 void tui_status_update(struct tui *t)
 {
 	struct ui_status *s = &t->ui.status;
@@ -67,6 +109,7 @@ void tui_status_update(struct tui *t)
 		nick = t->nick;
 	status_set(s->nick, sizeof s->nick, nick, strlen(nick));
 	status_set(s->room, sizeof s->room, core_room(t->c), strlen(core_room(t->c)));
+	unread_summary(t, s->unread, sizeof s->unread);
 	snprintf(s->where, sizeof s->where, "%s (%s)", core_where(t->c),
 	         t->addr != NULL && t->addr->kind == ADDR_TCP ? "tcp" : "unix");
 	if (t->quitting)
@@ -190,6 +233,12 @@ static void on_msg(struct tui *t, const struct event *ev)
 			buf_append(&text, ") ", 2);
 		}
 	} else if (!in_current(t, ev->room)) {
+		struct tui_unread *u = ev->history ? NULL : unread_of(t, ev->room);
+
+		if (u != NULL) {
+			u->count++;
+			tui_status_update(t);
+		}
 		buf_append(&text, "[", 1);
 		buf_append(&text, ev->room.p, ev->room.len);
 		buf_append(&text, "] ", 2);
@@ -298,6 +347,10 @@ static void on_current(struct tui *t, const struct event *ev)
 {
 	struct errmsg e;
 
+	struct tui_unread *u = unread_of(t, ev->room);
+
+	if (u != NULL)
+		u->count = 0;
 	notice3(t, SB_NOTICE, ev->time, str_c("now talking in "), "", ev->room, "");
 	tui_free_strings(t->nicks, &t->nicks_len);
 	t->have_who = false;

@@ -280,6 +280,8 @@ static void draw_status(const struct ui *u, int y)
 	buf_append(&left, " ", 1);
 	status_part(&left, u->status.nick);
 	status_part(&left, u->status.room);
+	if (u->status.unread[0] != '\0')
+		status_part(&left, u->status.unread);
 	status_part(&left, u->status.state);
 	if (u->status.users >= 0) {
 		snprintf(users, sizeof users, "%ld user%s", u->status.users,

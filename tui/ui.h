@@ -15,6 +15,7 @@ enum { UI_MIN_COLS = 20, UI_MIN_ROWS = 5, UI_STATUS_BYTES = 512 };
 struct ui_status {
 	char nick[UI_STATUS_BYTES];
 	char room[UI_STATUS_BYTES];
+	char unread[UI_STATUS_BYTES]; /* other rooms with new messages: "#dev 3, #ops 1" */
 	char where[UI_STATUS_BYTES]; /* address and transport */
 	char state[UI_STATUS_BYTES]; /* "connected", "reconnecting in 2 s", ... */
 	long users;                  /* -1 when unknown */

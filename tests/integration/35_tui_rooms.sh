@@ -34,6 +34,18 @@ wait_screen alice '#dev topic: all about dev \(set by alice\)$' || fail_screen a
 type_line alice "/rooms"
 wait_screen alice '#dev \(1\) all about dev$' || fail_screen alice "/rooms does not list #dev with its topic"
 
+step "messages in the other room are counted in the status bar; Alt-Left/Alt-Right switch rooms"
+send bob "one"
+send bob "two"
+wait_screen alice '^ alice \| #dev \| #lobby 3 \| connected' || fail_screen alice "the status bar does not count 3 new #lobby messages"
+keys alice M-Left
+wait_screen alice 'now talking in #lobby$' || fail_screen alice "Alt-Left did not switch to #lobby"
+wait_screen alice '^ alice \| #lobby \| connected' || fail_screen alice "the status bar does not show #lobby after switching (or still counts it)"
+type_line alice "back in the lobby"
+wait_for "$T/bob.out" "^$TS <alice> back in the lobby\$" || fail_with "$T/bob.out" "after Alt-Left alice's line did not go to #lobby"
+keys alice M-Right
+wait_screen alice '^ alice \| #dev \| connected' || fail_screen alice "Alt-Right did not switch back to #dev"
+
 type_line alice "/quit"
 wait_exit alice 10 || fail "alice's natter exited $?"
 check_sane_tty alice

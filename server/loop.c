@@ -7,7 +7,6 @@
 
 #include "log.h"
 #include "server.h"
-#include "signals.h"
 #include "sys.h"
 
 /* Add a pollfd slot for fd; c is NULL for the signal pipe and listeners. */
@@ -139,7 +138,7 @@ static void begin_shutdown(struct server *s, int signo)
 	s->shutdown_deadline_ms = now + SHUTDOWN_GRACE_MS;
 	listeners_close(s);
 	for (size_t i = 0; i < s->nfixed; i++)
-		if (s->clients[i] == NULL && s->pfds[i].fd != s->signal_fd)
+		if (s->clients[i] == NULL && s->pfds[i].fd != s->sig.rd)
 			s->pfds[i].fd = -1;
 	for (size_t i = s->nfixed; i < s->nslots; i++) {
 		struct client *c = s->clients[i];
@@ -153,11 +152,12 @@ static void begin_shutdown(struct server *s, int signo)
 
 static void handle_fixed(struct server *s, size_t i)
 {
-	if (s->pfds[i].fd == s->signal_fd) {
-		int signo = signals_drain(s->signal_fd);
+	if (s->pfds[i].fd == s->sig.rd) {
+		int signo[16];
+		int n = sigpipe_read(&s->sig, signo, 16);
 
-		if (signo != 0 && !s->shutting_down)
-			begin_shutdown(s, signo);
+		if (n > 0 && !s->shutting_down)
+			begin_shutdown(s, signo[n - 1]);
 		return;
 	}
 	for (int l = 0; l < s->nlisteners; l++)

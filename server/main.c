@@ -11,7 +11,8 @@
 
 #include "log.h"
 #include "server.h"
-#include "signals.h"
+#include "sigpipe.h"
+#include "sys.h"
 #include "version.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_RUNNING = 3 };
@@ -314,8 +315,9 @@ static void size_limits(struct config *cfg)
 
 static int server_setup(struct server *s, struct errmsg *e)
 {
-	s->signal_fd = signals_init();
-	if (s->signal_fd < 0) {
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+
+	if (ignore_sigpipe() < 0 || sigpipe_open(&s->sig, sigs, 3) < 0) {
 		errmsg_set(e, "cannot set up signal handling: %s", strerror(errno));
 		return -1;
 	}
@@ -326,7 +328,7 @@ static int server_setup(struct server *s, struct errmsg *e)
 		return -1;
 	if (listeners_open(s, e) < 0)
 		return -1;
-	server_add_slot(s, s->signal_fd, NULL);
+	server_add_slot(s, s->sig.rd, NULL);
 	for (int i = 0; i < s->nlisteners; i++)
 		server_add_slot(s, s->listeners[i].fd, NULL);
 	s->nfixed = s->nslots;
@@ -336,8 +338,8 @@ static int server_setup(struct server *s, struct errmsg *e)
 static void server_cleanup(struct server *s)
 {
 	listeners_close(s);
-	if (s->signal_fd >= 0)
-		close(s->signal_fd);
+	if (s->sig.rd >= 0)
+		sigpipe_close(&s->sig);
 	if (s->reserve_fd >= 0)
 		close(s->reserve_fd);
 	free(s->pfds);
@@ -369,7 +371,7 @@ int main(int argc, char **argv)
 			.max_per_uid = DEFAULT_MAX_PER_UID,
 			.max_text = MAX_TEXT_BYTES,
 		},
-		.signal_fd = -1,
+		.sig = {.rd = -1},
 		.reserve_fd = -1,
 		.id_fd = -1,
 	};

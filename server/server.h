@@ -13,6 +13,7 @@
 #include "proto.h"
 #include "nicks.h"
 #include "room.h"
+#include "sigpipe.h"
 
 enum {
 	MAX_LISTENERS = 8,
@@ -131,7 +132,7 @@ struct server {
 	size_t ndead;
 	struct listener listeners[MAX_LISTENERS];
 	int nlisteners;
-	int signal_fd;
+	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP into the loop */
 	int reserve_fd; /* spare descriptor, given up to shed accepts on EMFILE */
 	bool unix_bound; /* we created socket_path and must remove it */
 	/* Clients with output queued during this pass, flushed before poll. */

@@ -12,25 +12,12 @@
 #include "diag.h"
 #include "format.h"
 #include "sys.h"
+#include "sigpipe.h"
 #include "text.h"
 
-enum { STDIN_CHUNK_BYTES = 4096, QUIT_SIGNAL_COUNT = 3 };
+enum { STDIN_CHUNK_BYTES = 4096 };
 
-static const int quit_signals[QUIT_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP};
-
-/* Write end of the signal self-pipe: the only thing the handler touches. */
-static volatile sig_atomic_t signal_pipe_wr = -1;
-
-static void on_signal(int signo)
-{
-	int saved = errno;
-	unsigned char byte = (unsigned char)signo;
-
-	/* A full pipe already holds a wake-up, so a failed write loses nothing. */
-	if (signal_pipe_wr >= 0 && write(signal_pipe_wr, &byte, 1) < 0)
-		byte = 0;
-	errno = saved;
-}
+static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
 static void on_event(void *ctx, const struct event *ev)
 {
@@ -55,7 +42,7 @@ void headless_init(struct headless *h, struct core *c, bool json)
 	h->c = c;
 	h->json = json;
 	h->stdin_open = true;
-	h->sig_rd = -1;
+	h->sig.rd = -1;
 	lines_init(&h->lines, MAX_TEXT_BYTES);
 	core_init(c, &headless_ops, h);
 }
@@ -129,58 +116,15 @@ static void read_stdin(struct headless *h)
 		diag("%s", e.text);
 }
 
-/* Route SIGINT, SIGTERM and SIGHUP into the loop through a self-pipe. */
-static int setup_signals(struct headless *h, struct sigaction old[QUIT_SIGNAL_COUNT])
-{
-	struct sigaction sa;
-	int fds[2];
-
-	/* Fetch the old actions first, so that restore_signals always has all of them. */
-	for (int i = 0; i < QUIT_SIGNAL_COUNT; i++)
-		if (sigaction(quit_signals[i], NULL, &old[i]) < 0)
-			return -1;
-	if (pipe(fds) < 0)
-		return -1;
-	if (fd_nonblock_cloexec(fds[0]) < 0 || fd_nonblock_cloexec(fds[1]) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	h->sig_rd = fds[0];
-	signal_pipe_wr = fds[1];
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	for (int i = 0; i < QUIT_SIGNAL_COUNT; i++)
-		if (sigaction(quit_signals[i], &sa, NULL) < 0)
-			return -1;
-	return 0;
-}
-
-static void restore_signals(struct headless *h, const struct sigaction old[QUIT_SIGNAL_COUNT])
-{
-	int wr = signal_pipe_wr;
-
-	for (int i = 0; i < QUIT_SIGNAL_COUNT; i++)
-		sigaction(quit_signals[i], &old[i], NULL);
-	signal_pipe_wr = -1;
-	if (wr >= 0)
-		close(wr);
-	if (h->sig_rd >= 0)
-		close(h->sig_rd);
-	h->sig_rd = -1;
-}
-
 /* The first signal quits politely; another one, or one while already quitting, stops at once. */
 static void handle_signals(struct headless *h)
 {
-	unsigned char signo[16];
+	int signo[16];
 	struct errmsg e;
-	ssize_t n;
+	int n;
 
-	while ((n = read(h->sig_rd, signo, sizeof signo)) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
+	while ((n = sigpipe_read(&h->sig, signo, 16)) > 0) {
+		for (int i = 0; i < n; i++) {
 			if (h->interrupted || !core_accepting(h->c)) {
 				core_abort(h->c, EXIT_ERROR,
 				           "interrupted (%s) before the server confirmed QUIT",
@@ -202,7 +146,7 @@ static void step(struct headless *h)
 	struct pollfd pfd[3] = {
 	    {.fd = want_stdin ? STDIN_FILENO : -1, .events = POLLIN},
 	    {.fd = core_fd(c), .events = core_poll_events(c)},
-	    {.fd = h->sig_rd, .events = POLLIN},
+	    {.fd = h->sig.rd, .events = POLLIN},
 	};
 
 	if (poll(pfd, 3, core_timeout_ms(c, mono_ms())) < 0) {
@@ -222,16 +166,14 @@ static void step(struct headless *h)
 
 int headless_run(struct headless *h)
 {
-	struct sigaction old[QUIT_SIGNAL_COUNT];
-
 	if (core_state(h->c) == CORE_IDLE)
 		core_abort(h->c, EXIT_ERROR, "not connected to a server");
-	else if (setup_signals(h, old) < 0)
+	else if (sigpipe_open(&h->sig, quit_signals, 3) < 0)
 		core_abort(h->c, EXIT_ERROR, "cannot set up signal handling: %s", strerror(errno));
 	while (!core_done(h->c))
 		step(h);
-	if (h->sig_rd >= 0)
-		restore_signals(h, old);
+	if (h->sig.rd >= 0)
+		sigpipe_close(&h->sig);
 	if (core_status(h->c) != EXIT_CLEAN)
 		diag("%s", core_why(h->c));
 	return core_status(h->c);

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "core.h"
+#include "sigpipe.h"
 #include "lines.h"
 
 struct headless {
@@ -15,7 +16,7 @@ struct headless {
 	bool interrupted;
 	struct lines lines;
 	struct buf out; /* one formatted event */
-	int sig_rd;     /* read end of the signal self-pipe, -1 when not set up */
+	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP into the loop; sig.rd -1 when not set up */
 };
 
 /* Set up the front end and make it c's event sink (call before connecting c). */

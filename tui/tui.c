@@ -17,6 +17,7 @@
 #include "input.h"
 #include "sys.h"
 #include "text.h"
+#include "sigpipe.h"
 #include "tui_int.h"
 #include "wrap.h"
 
@@ -24,23 +25,9 @@ enum { STDIN_CHUNK_BYTES = 4096, STATUS_TICK_MS = 1000 };
 
 static const int tui_signals[TUI_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
 
-/* Write end of the signal self-pipe: the only thing the handlers touch. */
-static volatile sig_atomic_t signal_pipe_wr = -1;
-
 /* The terminal as it was before curses, for the abort handler (see on_abort). */
 static struct termios saved_termios;
 static volatile sig_atomic_t have_saved_termios;
-
-static void on_signal(int signo)
-{
-	int saved = errno;
-	unsigned char byte = (unsigned char)signo;
-
-	/* A full pipe already holds a wake-up, so a failed write loses nothing. */
-	if (signal_pipe_wr >= 0 && write(signal_pipe_wr, &byte, 1) < 0)
-		byte = 0;
-	errno = saved;
-}
 
 /*
  * fatal() and failed assertions abort(): put the terminal back (with
@@ -65,7 +52,7 @@ void tui_init(struct tui *t, struct core *c, const struct tui_options *o)
 	memset(t, 0, sizeof *t);
 	t->c = c;
 	t->opt = *o;
-	t->sig_rd = -1;
+	t->sig.rd = -1;
 	t->up = true;
 	t->retry_ms = RECONNECT_FIRST_MS;
 	ui_init(&t->ui, o->scrollback > 0 ? o->scrollback : SCROLLBACK_DEFAULT_LINES);
@@ -116,27 +103,11 @@ void tui_push_string(char ***v, size_t *len, size_t *cap, const char *s, size_t 
 static int setup_signals(struct tui *t)
 {
 	struct sigaction sa;
-	int fds[2];
 
-	for (int i = 0; i < TUI_SIGNAL_COUNT; i++)
-		if (sigaction(tui_signals[i], NULL, &t->old[i]) < 0)
-			return -1;
-	if (pipe(fds) < 0)
+	if (sigpipe_open(&t->sig, tui_signals, TUI_SIGNAL_COUNT) < 0)
 		return -1;
-	if (fd_nonblock_cloexec(fds[0]) < 0 || fd_nonblock_cloexec(fds[1]) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	t->sig_rd = fds[0];
-	signal_pipe_wr = fds[1];
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	for (int i = 0; i < TUI_SIGNAL_COUNT; i++)
-		if (sigaction(tui_signals[i], &sa, NULL) < 0)
-			return -1;
 	sa.sa_handler = on_abort;
 	sa.sa_flags = SA_RESETHAND;
 	return sigaction(SIGABRT, &sa, NULL);
@@ -144,27 +115,18 @@ static int setup_signals(struct tui *t)
 
 static void restore_signals(struct tui *t)
 {
-	int wr = signal_pipe_wr;
-
-	for (int i = 0; i < TUI_SIGNAL_COUNT; i++)
-		sigaction(tui_signals[i], &t->old[i], NULL);
 	signal(SIGABRT, SIG_DFL);
-	signal_pipe_wr = -1;
-	if (wr >= 0)
-		close(wr);
-	if (t->sig_rd >= 0)
-		close(t->sig_rd);
-	t->sig_rd = -1;
+	sigpipe_close(&t->sig);
 }
 
 /* SIGWINCH lays out again; the first quit signal quits politely, a second one at once. */
 static void handle_signals(struct tui *t)
 {
-	unsigned char signo[16];
-	ssize_t n;
+	int signo[16];
+	int n;
 
-	while ((n = read(t->sig_rd, signo, sizeof signo)) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
+	while ((n = sigpipe_read(&t->sig, signo, 16)) > 0) {
+		for (int i = 0; i < n; i++) {
 			if (signo[i] == SIGWINCH) {
 				ui_resize(&t->ui);
 				continue;
@@ -266,7 +228,7 @@ static void step(struct tui *t)
 	    {.fd = STDIN_FILENO, .events = POLLIN},
 	    {.fd = connected ? core_fd(t->c) : -1,
 	     .events = connected ? core_poll_events(t->c) : 0},
-	    {.fd = t->sig_rd, .events = POLLIN},
+	    {.fd = t->sig.rd, .events = POLLIN},
 	};
 	struct input_view view;
 	uint64_t now = mono_ms();

@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "core.h"
+#include "sigpipe.h"
 #include "ui.h"
 
 enum {
@@ -58,8 +59,7 @@ struct tui {
 		char room[MAX_ROOM_BYTES + 1];
 		unsigned count;
 	} unread[TUI_UNREAD_ROOMS];
-	int sig_rd;
-	struct sigaction old[TUI_SIGNAL_COUNT];
+	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP, SIGWINCH into the loop */
 	char why[ERRMSG_BYTES];
 };
 

@@ -1,6 +1,8 @@
 /* opts.c - parsing and checking natter-bench's command line. */
 #include "opts.h"
 
+#include "sys.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -78,22 +80,6 @@ static void usage(FILE *out)
 	    "(or on a runtime error), 2 on a usage error.\n",
 	    DEFAULT_RECEIVERS, DEFAULT_MESSAGES, BENCH_MIN_TEXT_BYTES, MAX_TEXT_BYTES, DEFAULT_SIZE,
 	    DEFAULT_WINDOW, DEFAULT_TIMEOUT_S, DEFAULT_STALL_S);
-}
-
-/* A decimal integer in [min, max]; false if it is not one. */
-static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (s[0] < '0' || s[0] > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
 }
 
 __attribute__((format(printf, 1, 2))) static int bad(const char *fmt, ...)

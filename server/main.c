@@ -80,22 +80,6 @@ static void usage(FILE *out)
 		DEFAULT_PING_INTERVAL_S, DEFAULT_PING_TIMEOUT_S, DEFAULT_HISTORY);
 }
 
-/* Parse a decimal number in [min, max]; false if it is not one. */
-static bool parse_num(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (s[0] < '0' || s[0] > '9')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 static const char *option_name(const struct option *opts, int val)
 {
 	for (; opts->name != NULL; opts++)
@@ -135,7 +119,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 	};
 	const char *socket_path = NULL;
 	struct errmsg e;
-	unsigned long v;
+	uint64_t v;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "s:m:t:n:qhV", opts, NULL)) != -1) {
@@ -180,7 +164,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		case OPT_HELLO_TIMEOUT:
 		case OPT_PING_INTERVAL:
 		case OPT_PING_TIMEOUT:
-			if (!parse_num(optarg, 1, ch == OPT_MAX_QUEUE ? 1UL << 30 : 1000000, &v)) {
+			if (!parse_u64(optarg, 1, ch == OPT_MAX_QUEUE ? 1UL << 30 : 1000000, &v)) {
 				fprintf(stderr, "natterd: '%s' is not a valid number for --%s\n", optarg,
 					option_name(opts, ch));
 				return -1;
@@ -197,7 +181,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 				cfg->ping_timeout_s = (unsigned)v;
 			break;
 		case OPT_HISTORY:
-			if (!parse_num(optarg, 0, MAX_HISTORY, &v)) {
+			if (!parse_u64(optarg, 0, MAX_HISTORY, &v)) {
 				fprintf(stderr, "natterd: --history must be a number from 0 to %d\n",
 					MAX_HISTORY);
 				return -1;
@@ -231,7 +215,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 					   : ch == OPT_SOFT_QUEUE ? 1UL << 30
 								  : 1000000;
 
-			if (!parse_num(optarg, lo, hi, &v)) {
+			if (!parse_u64(optarg, lo, hi, &v)) {
 				fprintf(stderr, "natterd: --%s must be a number from %lu to %lu\n",
 					option_name(opts, ch), lo, hi);
 				return -1;

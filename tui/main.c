@@ -138,27 +138,13 @@ static int parse_lines(const char *s, size_t *out)
 	return 0;
 }
 
-/* A message id for --resume: a decimal number from 0 to 2^64 - 1. */
-static int parse_id(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || s[0] < '0' || s[0] > '9')
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* A user name or uid number for --server-uid. */
 static int parse_uid(const char *s, long *out)
 {
 	struct passwd *pw;
 	uint64_t v;
 
-	if (parse_id(s, &v) == 0 && v <= (uint64_t)UINT32_MAX) {
+	if (parse_u64(s, 0, UINT32_MAX, &v)) {
 		*out = (long)v;
 		return 0;
 	}
@@ -205,7 +191,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			}
 			break;
 		case OPT_RESUME:
-			if (parse_id(optarg, &o->resume) < 0) {
+			if (!parse_u64(optarg, 0, UINT64_MAX, &o->resume)) {
 				diag(
 				    "--resume needs a message id (a number such as 1234), not '%s'",
 				    optarg);

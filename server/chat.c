@@ -123,8 +123,9 @@ static void send_notice(struct server *s, struct client *c, const char *text)
 }
 
 /* Remove c from r's members and from its own list (no notices). */
-static void forget_membership(struct client *c, struct room *r)
+static void forget_membership(struct server *s, struct client *c, struct room *r)
 {
+	batch_seal(s); /* what was said before c left still reaches c */
 	room_remove_member(r, c);
 	for (uint32_t i = 0; i < c->nrooms; i++) {
 		if (c->rooms[i] == r) {
@@ -143,7 +144,7 @@ static void leave_all_rooms(struct server *s, struct client *c, const char *reas
 		struct room *r = c->rooms[c->nrooms - 1];
 		struct frame f = {.type = T_LEAVE};
 
-		forget_membership(c, r);
+		forget_membership(s, c, r);
 		if (s->shutting_down || reason == NULL || room_is_large(r))
 			continue;
 		f.f[LEAVE_TIME].n = wall_ms();
@@ -350,6 +351,7 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 				  MAX_ROOMS_PER_CLIENT);
 		return;
 	}
+	batch_seal(s); /* said before c came in: c gets it as history, not twice */
 	room_add_member(r, c);
 	c->rooms[c->nrooms++] = r;
 	j.f[JOIN_TIME].n = wall_ms();
@@ -540,6 +542,8 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 	struct frame m = {.type = T_MSG};
 	struct room *r;
 	struct shbuf *b;
+	struct buf *out;
+	size_t start;
 
 	if (!text_ok(s, c, f->f[SAY_TEXT].s, s->cfg.max_text))
 		return;
@@ -559,13 +563,25 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 	m.f[MSG_TARGET].s = str_c(r->name);
 	/* Written down before anyone is told: what was acknowledged survives a restart. */
 	log_message(s, r, &m);
-	b = chat_encode(s, &m);
-	if (b == NULL)
+	/* Encoded straight into the room's batch: sealing another batch may reuse s->enc. */
+	out = batch_for(s, r);
+	start = out->len;
+	if (proto_encode(out, &m) < 0) {
+		log_error("cannot encode a MSG frame (too large?)");
 		return;
-	room_keep(r, b, m.f[MSG_ID].n);
+	}
+	if (r->hist_cap > 0) {
+		b = shbuf_new(out->data + start, out->len - start);
+		room_keep(r, b, m.f[MSG_ID].n);
+		shbuf_unref(b);
+	}
+}
+
+/* Send b (a batch of MSG frames) to every member of r. */
+void chat_deliver_room(struct server *s, struct room *r, struct shbuf *b)
+{
 	for (uint32_t i = 0; i < r->nmembers; i++)
 		deliver(s, r->members[i], b);
-	shbuf_unref(b);
 	drop_slow(s);
 }
 
@@ -617,7 +633,7 @@ static void on_part(struct server *s, struct client *c, const struct frame *f)
 		client_send_frame(s, c, &l);
 	else
 		room_send(s, r, &l, NULL);
-	forget_membership(c, r);
+	forget_membership(s, c, r);
 	if (c->line_mode && c->current == NULL)
 		c->current = s->lobby;
 }

@@ -47,6 +47,7 @@ void server_queue(struct server *s, struct client *c, struct shbuf *b)
 
 	if (c->state == CS_DEAD)
 		return;
+	batch_seal(s); /* messages collected earlier go first, to keep the order */
 	if (c->line_mode && (text = linemode_render(s, c, b)) != NULL)
 		b = text;
 	if (b->len > 0) {
@@ -229,6 +230,7 @@ int server_run(struct server *s)
 			tick(s, now);
 			s->next_tick_ms = now + TICK_MS;
 		}
+		batch_seal(s);
 		flush_pending(s);
 		reap_dead(s);
 	}

@@ -332,6 +332,7 @@ static void server_cleanup(struct server *s)
 	free(s->rscratch);
 	buf_free(&s->enc);
 	buf_free(&s->line_out);
+	buf_free(&s->batch.frames);
 	history_cleanup(s);
 }
 

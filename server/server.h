@@ -36,6 +36,7 @@ enum {
 	DEFAULT_SOFT_QUEUE_BYTES = 256 * 1024,
 	DEFAULT_SOFT_QUEUE_S = 10,   /* above the soft queue cap this long: dropped */
 	DEFAULT_MAX_PER_UID = 16384, /* connections from one local user */
+	BATCH_MAX_BYTES = 64 * 1024, /* a room's messages collected into one buffer */
 };
 
 enum transport { TR_UNIX, TR_TCP };
@@ -118,6 +119,12 @@ struct config {
 	bool identity_strict;
 };
 
+/* Messages to one room collected during a pass (batch.c). */
+struct batch {
+	struct room *room; /* NULL: no batch open */
+	struct buf frames; /* their MSG frames, back to back */
+};
+
 struct server {
 	struct config cfg;
 	/*
@@ -157,6 +164,7 @@ struct server {
 	unsigned char *rscratch; /* READ_CHUNK_BYTES, shared by all clients */
 	struct buf enc;          /* scratch for encoding outgoing frames */
 	struct buf line_out;     /* scratch for rendering frames as text lines */
+	struct batch batch;
 };
 
 /* listen.c */
@@ -195,6 +203,13 @@ struct shbuf *chat_encode(struct server *s, const struct frame *f);
 void chat_bye(struct server *s, struct client *c, const char *bye_reason, const char *leave_reason);
 void chat_free_client(struct server *s, struct client *c);
 void chat_unregister(struct server *s, struct client *c);
+
+void chat_deliver_room(struct server *s, struct room *r, struct shbuf *b);
+
+/* batch.c */
+/* The buffer to append r's next MSG frame to (sealing another room's batch first). */
+struct buf *batch_for(struct server *s, struct room *r);
+void batch_seal(struct server *s);
 
 /* history.c */
 int history_init(struct server *s, struct errmsg *e);

@@ -66,10 +66,14 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	if (stamped && clock_gettime(CLOCK_REALTIME, &ts) == 0 &&
 	    localtime_r(&ts.tv_sec, &tm) != NULL)
 		strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S ", &tm);
-	/* In the journal, a "<N>" syslog priority prefix sets the entry's level. */
-	if (!stamped)
-		fprintf(stderr, "<%d>", syslog_priority[level]);
-	fprintf(stderr, "%snatterd[%ld]: %s: ", stamp, (long)getpid(), level_names[level]);
+	/*
+	 * The journal names the process and stamps the time itself; a "<N>"
+	 * syslog priority prefix sets the entry's level.
+	 */
+	if (stamped)
+		fprintf(stderr, "%snatterd[%ld]: %s: ", stamp, (long)getpid(), level_names[level]);
+	else
+		fprintf(stderr, "<%d>%s: ", syslog_priority[level], level_names[level]);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -30,7 +30,7 @@ nt_make install install || fail_with "$T/install.err" "make install exited $?"
 
 step "the programs are in usr/bin, executable, and run"
 for prog in natterd natter natter-bench; do
-	[ -f "$D/usr/bin/$prog" ] && [ -x "$D/usr/bin/$prog" ] ||
+	{ [ -f "$D/usr/bin/$prog" ] && [ -x "$D/usr/bin/$prog" ]; } ||
 		fail_with "$T/install.out" "make install did not put an executable $prog in $D/usr/bin"
 done
 timeout 20 "$D/usr/bin/natter" --version </dev/null >"$T/natter-version.out" 2>"$T/natter-version.err" ||

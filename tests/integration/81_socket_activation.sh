@@ -87,6 +87,7 @@ step "a regular file passed as fd 3 (by the launcher, and by bash's 3<file): nat
 run_fg file "$ACTIVATE" --file "$T/plain.txt" -- "$NATTERD"
 refused file $? "a regular file on fd 3" 'fd 3 .*is a regular file, not a socket'
 # exec keeps bash's pid, so LISTEN_PID=$$ names natterd.
+# shellcheck disable=SC2016 # ($$ and $0 are the inner bash's)
 run_fg bashfile bash -c 'export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0"' "$NATTERD" 3<"$T/plain.txt"
 refused bashfile $? "bash's 3<file" 'fd 3 .*is a regular file, not a socket'
 
@@ -98,6 +99,7 @@ refused dgramonly $? "only a datagram socket" 'no listening stream socket'
 port=$(free_port) || fail "no free TCP port found"
 run_fg remote "$ACTIVATE" --tcp "0.0.0.0:$port" -- "$NATTERD"
 refused remote $? "a passed 0.0.0.0 TCP socket" 'not a loopback address.*--allow-remote'
+# shellcheck disable=SC2016 # ($$ and $0 are the inner bash's)
 run_fg garbage bash -c 'export LISTEN_PID=$$ LISTEN_FDS=lots; exec "$0"' "$NATTERD"
 refused garbage $? "LISTEN_FDS=lots" "LISTEN_FDS='lots' is not a number"
 

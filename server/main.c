@@ -250,14 +250,17 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 				cfg->max_text = v;
 			break;
 		}
-		case OPT_LOG_LEVEL:
-			if (log_level_parse(optarg) < 0) {
+		case OPT_LOG_LEVEL: {
+			int level = log_level_parse(optarg);
+
+			if (level < 0) {
 				fprintf(stderr, "natterd: --log-level is error, warning, info or debug, not '%s'\n",
 					optarg);
 				return -1;
 			}
-			log_set_level((enum log_level)log_level_parse(optarg));
+			log_set_level((enum log_level)level);
 			break;
+		}
 		case 'q': log_set_level(LOG_WARN); break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION); exit(EXIT_OK);

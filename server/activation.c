@@ -170,7 +170,8 @@ static int take_one(struct server *s, int fd, const char *name, struct errmsg *e
 		errmsg_set(e,
 		           "%s passed by the service manager is %s, not a socket; check the unit's "
 		           "Listen= lines",
-		           label, errno == ENOTSOCK || errno == EBADF ? fd_kind(fd) : strerror(errno));
+		           label,
+		           errno == ENOTSOCK || errno == EBADF ? fd_kind(fd) : strerror(errno));
 		return -1;
 	}
 	memset(&ss, 0, sizeof ss);

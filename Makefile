@@ -1,9 +1,11 @@
 # natter - build, test and install. 'make' builds bin/natterd and bin/natter;
-# 'make test' runs every test (unit, integration, sanitizers, valgrind).
+# 'make test' runs every test (unit, integration, sanitizers, valgrind);
+# 'make install PREFIX=/usr DESTDIR=...' installs the programs and manual pages.
 
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX  ?= /usr/local
+MANDIR  ?= $(PREFIX)/share/man
 BUILD   ?= build
 BIN     ?= bin
 SAN     ?=
@@ -30,6 +32,10 @@ CLIENT_SRC = $(wildcard tui/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
 BENCH_SRC  = $(wildcard bench/*.c)
+# What 'make install' puts in $(PREFIX)/bin: one word here per program users run.
+PROGRAMS   = natterd natter natter-bench
+# Every manual page, so a new man/*.1 is installed without touching this file.
+MAN_PAGES  = $(wildcard man/*.1)
 
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
@@ -46,7 +52,7 @@ HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BIN)/%)
 # Keep intermediate objects (test helpers) so a second make does nothing.
 .SECONDARY:
 
-all: deps $(BIN)/natterd $(BIN)/natter $(BIN)/natter-bench $(HELPER_BIN)
+all: deps $(PROGRAMS:%=$(BIN)/%) $(HELPER_BIN)
 
 # Stop early, with the exact command to run, if a Debian package is missing.
 deps: $(BUILD)/.deps-ok
@@ -137,11 +143,15 @@ format:
 clean:
 	rm -rf build bin
 
+# Programs and manual pages only; the systemd units in contrib/ are copied by
+# hand (contrib/README.md says how), since where they go is the admin's choice.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN)/natterd $(BIN)/natter $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
 
+# Exactly what install put there; the directories stay (they may be shared).
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/natterd $(DESTDIR)$(PREFIX)/bin/natter
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(PREFIX)/bin/%) $(MAN_PAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

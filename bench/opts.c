@@ -14,6 +14,7 @@
 
 #include "errmsg.h"
 #include "proto.h"
+#include "version.h"
 
 enum {
 	DEFAULT_RECEIVERS = 10,
@@ -75,6 +76,7 @@ static void usage(FILE *out)
 	    "      --label TEXT        the configuration column of --markdown rows\n"
 	    "  -q, --quiet             no progress notes on stderr\n"
 	    "  -h, --help              show this help\n"
+	    "  -V, --version           show the version\n"
 	    "\n"
 	    "exit status: 0 if every run finished with nothing lost or duplicated, 1 if not\n"
 	    "(or on a runtime error), 2 on a usage error.\n",
@@ -183,6 +185,7 @@ int opts_parse(int argc, char **argv, struct bench_opts *o)
 	    {"label", required_argument, NULL, OPT_LABEL},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	bool spawn_flag = false, messages_given = false, receivers_given = false;
@@ -201,7 +204,7 @@ int opts_parse(int argc, char **argv, struct bench_opts *o)
 	    .stall_s = DEFAULT_STALL_S,
 	};
 	default_natterd(o->natterd, sizeof o->natterd);
-	while ((ch = getopt_long(argc, argv, "s:t:n:S:m:z:w:qh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:t:n:S:m:z:w:qhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			if (addr_set_unix(&o->unix_addr, optarg, &e) < 0)
@@ -303,6 +306,9 @@ int opts_parse(int argc, char **argv, struct bench_opts *o)
 			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); return 1;
+		case 'V':
+			printf("natter-bench %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION);
+			return 1;
 		default: return bad("%s", "unknown option");
 		}
 	}

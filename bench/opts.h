@@ -5,7 +5,7 @@
 #include "bench.h"
 
 /*
- * Parse and check argv into o. Returns 0, 1 if --help was printed, or -1
+ * Parse and check argv into o. Returns 0, 1 if --help or --version was printed, or -1
  * after printing a usage error on stderr.
  */
 int opts_parse(int argc, char **argv, struct bench_opts *o);

@@ -142,6 +142,13 @@ void client_accept(struct server *s, struct listener *l)
 		flood_init(s, c);
 		s->nclients++;
 		server_add_slot(s, fd, c);
+		if (c->has_cred)
+			log_debug("client %llu: connected on %s (uid %lu, pid %ld)",
+				  (unsigned long long)c->serial, l->where, (unsigned long)c->uid,
+				  (long)c->pid);
+		else
+			log_debug("client %llu: connected on %s%s", (unsigned long long)c->serial,
+				  l->transport == TR_TCP ? "tcp " : "", l->where);
 	}
 }
 
@@ -154,6 +161,8 @@ void client_kill(struct server *s, struct client *c)
 	chat_free_client(s, c);
 	if (close(c->fd) < 0)
 		log_warn("client %llu: close: %s", (unsigned long long)c->serial, strerror(errno));
+	log_debug("client %llu: closed after %llu ms", (unsigned long long)c->serial,
+		  (unsigned long long)(mono_ms() - c->connected_ms));
 	s->pfds[c->slot].fd = -1; /* poll ignores it until the slot is reaped */
 	outq_free(&c->out);
 	free(c->rbuf);

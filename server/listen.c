@@ -267,6 +267,10 @@ fail:
 
 int listeners_open(struct server *s, struct errmsg *e)
 {
+	/* Made here, not when parsing options, so socket activation never creates it. */
+	if (s->cfg.unix_enabled && s->cfg.socket_path[0] == '\0' &&
+	    sockpath_default(s->cfg.socket_path, sizeof s->cfg.socket_path, true, e) < 0)
+		return -1;
 	if (s->cfg.unix_enabled && open_unix(s, e) < 0)
 		return -1;
 	for (int i = 0; i < s->cfg.ntcp; i++)

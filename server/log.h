@@ -4,6 +4,10 @@
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
+/* Look at where stderr goes (the journal stamps lines itself); call once, first. */
+void log_init(void);
+/* The level named "error", "warning", "info" or "debug", or -1. */
+int log_level_parse(const char *name);
 void log_set_level(enum log_level level);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -35,6 +35,7 @@ enum long_only {
 	OPT_SOFT_QUEUE_TIME,
 	OPT_MAX_PER_UID,
 	OPT_MAX_TEXT,
+	OPT_LOG_LEVEL,
 };
 
 static void usage(FILE *out)
@@ -68,12 +69,16 @@ static void usage(FILE *out)
 		"                          at start, so history and ids survive a restart\n"
 		"      --identity MODE     'strict': a UNIX client's nick must be its login name\n"
 		"                          (or login/suffix); 'open' (default): any free nick\n"
-		"  -q, --quiet             log only warnings and errors\n"
+		"      --log-level LEVEL   error, warning, info (default) or debug (each connection)\n"
+		"  -q, --quiet             log only warnings and errors (--log-level warning)\n"
 		"  -h, --help              show this help\n"
 		"  -V, --version           show the version\n"
 		"\n"
 		"exit status: 0 after a clean shutdown (SIGINT, SIGTERM or SIGHUP), 1 on a runtime\n"
-		"error, 2 on a usage error, 3 if a server is already running on the socket path.\n",
+		"error, 2 on a usage error, 3 if a server is already running on the socket path.\n"
+		"\n"
+		"Started by a service manager with LISTEN_PID and LISTEN_FDS set (systemd socket\n"
+		"activation), natterd listens on the sockets passed instead of binding its own.\n",
 		MAX_LISTENERS, DEFAULT_MAX_QUEUE_BYTES, DEFAULT_SOFT_QUEUE_BYTES, DEFAULT_SOFT_QUEUE_S,
 		DEFAULT_MAX_PER_UID, DEFAULT_RATE, DEFAULT_BURST, MAX_TEXT_BYTES,
 		DEFAULT_FRAME_TIMEOUT_S, DEFAULT_HELLO_TIMEOUT_S,
@@ -112,6 +117,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		{"soft-queue-time", required_argument, NULL, OPT_SOFT_QUEUE_TIME},
 		{"max-per-uid", required_argument, NULL, OPT_MAX_PER_UID},
 		{"max-text", required_argument, NULL, OPT_MAX_TEXT},
+		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -124,7 +130,10 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 
 	while ((ch = getopt_long(argc, argv, "s:m:t:n:qhV", opts, NULL)) != -1) {
 		switch (ch) {
-		case 's': socket_path = optarg; break;
+		case 's':
+			socket_path = optarg;
+			cfg->listen_given = true;
+			break;
 		case 'm': {
 			char *end;
 
@@ -136,9 +145,13 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 				return -1;
 			}
 			cfg->socket_mode = (mode_t)v;
+			cfg->listen_given = true;
 			break;
 		}
-		case OPT_NO_UNIX: cfg->unix_enabled = false; break;
+		case OPT_NO_UNIX:
+			cfg->unix_enabled = false;
+			cfg->listen_given = true;
+			break;
 		case 't':
 			if (cfg->ntcp == MAX_LISTENERS) {
 				fprintf(stderr, "natterd: at most %d --tcp addresses\n", MAX_LISTENERS);
@@ -149,6 +162,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 				return -1;
 			}
 			cfg->ntcp++;
+			cfg->listen_given = true;
 			break;
 		case OPT_ALLOW_REMOTE: cfg->allow_remote = true; break;
 		case 'n':
@@ -236,6 +250,17 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 				cfg->max_text = v;
 			break;
 		}
+		case OPT_LOG_LEVEL: {
+			int level = log_level_parse(optarg);
+
+			if (level < 0) {
+				fprintf(stderr, "natterd: --log-level is error, warning, info or debug, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			log_set_level((enum log_level)level);
+			break;
+		}
 		case 'q': log_set_level(LOG_WARN); break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION); exit(EXIT_OK);
@@ -250,19 +275,15 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		fprintf(stderr, "natterd: --no-unix needs at least one --tcp address\n");
 		return -1;
 	}
-	if (cfg->unix_enabled) {
+	/* The default path is found (and its directory made) only if we bind: see listen.c. */
+	if (cfg->unix_enabled && socket_path != NULL) {
 		struct addr a;
 
-		if (socket_path != NULL) {
-			if (addr_set_unix(&a, socket_path, &e) < 0) {
-				fprintf(stderr, "natterd: %s\n", e.text);
-				return -2; /* a path that cannot be used, like a failed bind */
-			}
-			snprintf(cfg->socket_path, sizeof cfg->socket_path, "%s", socket_path);
-		} else if (sockpath_default(cfg->socket_path, sizeof cfg->socket_path, true, &e) < 0) {
+		if (addr_set_unix(&a, socket_path, &e) < 0) {
 			fprintf(stderr, "natterd: %s\n", e.text);
-			return -2;
+			return -2; /* a path that cannot be used, like a failed bind */
 		}
+		snprintf(cfg->socket_path, sizeof cfg->socket_path, "%s", socket_path);
 	}
 	return 0;
 }
@@ -297,6 +318,22 @@ static void size_limits(struct config *cfg)
 	}
 }
 
+/* Listen on the sockets a service manager passed, or else open our own. */
+static int open_listeners(struct server *s, struct errmsg *e)
+{
+	int passed = activation_take(s, e);
+
+	if (passed < 0) {
+		errno = 0; /* not EADDRINUSE: this is no running server */
+		return -1;
+	}
+	if (passed == 0)
+		return listeners_open(s, e);
+	if (s->cfg.listen_given)
+		log_warn("--socket, --mode, --tcp and --no-unix are ignored: natterd listens on the sockets the service manager passed");
+	return 0;
+}
+
 static int server_setup(struct server *s, struct errmsg *e)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
@@ -310,7 +347,7 @@ static int server_setup(struct server *s, struct errmsg *e)
 	size_limits(&s->cfg);
 	if (history_init(s, e) < 0)
 		return -1;
-	if (listeners_open(s, e) < 0)
+	if (open_listeners(s, e) < 0)
 		return -1;
 	server_add_slot(s, s->sig.rd, NULL);
 	for (int i = 0; i < s->nlisteners; i++)
@@ -322,6 +359,7 @@ static int server_setup(struct server *s, struct errmsg *e)
 static void server_cleanup(struct server *s)
 {
 	listeners_close(s);
+	activation_close(s);
 	if (s->sig.rd >= 0)
 		sigpipe_close(&s->sig);
 	if (s->reserve_fd >= 0)
@@ -359,10 +397,12 @@ int main(int argc, char **argv)
 		.sig = {.rd = -1},
 		.reserve_fd = -1,
 		.id_fd = -1,
+		.ctl_fd_passed = -1,
 	};
 	struct errmsg e;
 	int rc;
 
+	log_init();
 	rc = parse_args(argc, argv, &s.cfg);
 	if (rc < 0)
 		return rc == -2 ? EXIT_RUNTIME : EXIT_USAGE;

@@ -17,6 +17,7 @@
 
 enum {
 	MAX_LISTENERS = 8,
+	MAX_PASSED_FDS = MAX_LISTENERS + 1, /* LISTEN_FDS: the listeners and one control socket */
 	MAX_LOGIN_BYTES = 32,
 	PRE_HELLO_MAX_BYTES = 512,   /* largest frame accepted before HELLO */
 	ACCEPTS_PER_LOOP = 64,       /* so a connect storm cannot starve traffic */
@@ -115,6 +116,7 @@ struct config {
 	unsigned soft_queue_s;
 	size_t max_per_uid;
 	size_t max_text;
+	bool listen_given;   /* --socket, --mode, --tcp or --no-unix on the command line */
 	const char *log_dir; /* NULL: no transcripts */
 	bool identity_strict;
 };
@@ -142,6 +144,11 @@ struct server {
 	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP into the loop */
 	int reserve_fd; /* spare descriptor, given up to shed accepts on EMFILE */
 	bool unix_bound; /* we created socket_path and must remove it */
+	/*
+	 * A UNIX datagram socket passed by the service manager (LISTEN_FDS), or
+	 * -1. The control code (natterctl's socket) uses it instead of binding.
+	 */
+	int ctl_fd_passed;
 	/* Clients with output queued during this pass, flushed before poll. */
 	struct client **pending;
 	size_t npending;
@@ -166,6 +173,16 @@ struct server {
 	struct buf line_out;     /* scratch for rendering frames as text lines */
 	struct batch batch;
 };
+
+/* activation.c */
+/*
+ * Take the sockets a service manager passed (LISTEN_PID is ours, LISTEN_FDS
+ * of them from fd 3) as listeners and the control socket, and unset those
+ * variables. Returns how many were taken (0: none passed, bind as usual),
+ * or -1 with a sentence in e when one cannot be used.
+ */
+int activation_take(struct server *s, struct errmsg *e);
+void activation_close(struct server *s);
 
 /* listen.c */
 int listeners_open(struct server *s, struct errmsg *e);

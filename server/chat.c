@@ -72,6 +72,23 @@ static void drop_slow(struct server *s)
 	s->dropping_slow = false;
 }
 
+/* Queue b to every registered client (slow ones are dropped); returns how many got it. */
+size_t chat_broadcast(struct server *s, struct shbuf *b)
+{
+	size_t n = 0;
+
+	for (size_t i = s->nfixed; i < s->nslots; i++) {
+		struct client *c = s->clients[i];
+
+		if (c->state != CS_READY)
+			continue;
+		deliver(s, c, b);
+		n += !c->slow;
+	}
+	drop_slow(s);
+	return n;
+}
+
 /* Send a frame to every member of r but except; encoded once, shared by all. */
 static void room_send(struct server *s, struct room *r, const struct frame *f,
 		      const struct client *except)
@@ -541,6 +558,11 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 	struct room *r;
 	struct shbuf *b;
 
+	if (c->muted) {
+		client_send_error(s, c, ERR_MUTED,
+				  "you are muted on this server; your message was not sent");
+		return;
+	}
 	if (!text_ok(s, c, f->f[SAY_TEXT].s, s->cfg.max_text))
 		return;
 	c->last_msg_ms = mono_ms();

@@ -73,6 +73,7 @@ struct client {
 	struct room *current; /* line mode: where plain lines go */
 	char *away;           /* NULL when not away */
 	bool slow;          /* over --max-queue during a broadcast */
+	bool muted;         /* SAY refused with ERR_MUTED (moderation.c) */
 	uint64_t connected_ms;
 	uint64_t last_rx_ms;
 	uint64_t last_msg_ms;
@@ -195,6 +196,13 @@ struct shbuf *chat_encode(struct server *s, const struct frame *f);
 void chat_bye(struct server *s, struct client *c, const char *bye_reason, const char *leave_reason);
 void chat_free_client(struct server *s, struct client *c);
 void chat_unregister(struct server *s, struct client *c);
+size_t chat_broadcast(struct server *s, struct shbuf *b);
+
+/* moderation.c */
+struct client *mod_find(struct server *s, const char *nick);
+void mod_kick(struct server *s, struct client *target, const char *by, const char *reason);
+void mod_mute(struct server *s, struct client *target, bool muted, const char *by);
+void mod_notice_all(struct server *s, const char *text);
 
 /* history.c */
 int history_init(struct server *s, struct errmsg *e);

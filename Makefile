@@ -1,4 +1,4 @@
-# natter - build, test and install. 'make' builds bin/natterd and bin/natter;
+# natter - build, test and install. 'make' builds bin/natterd, bin/natter and bin/natterctl;
 # 'make test' runs every test (unit, integration, sanitizers, valgrind).
 
 CC      ?= cc
@@ -30,11 +30,13 @@ CLIENT_SRC = $(wildcard tui/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
 BENCH_SRC  = $(wildcard bench/*.c)
+CTL_SRC    = $(wildcard ctl/*.c)
 
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
 CLIENT_OBJ = $(CLIENT_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ  = $(BENCH_SRC:%.c=$(BUILD)/%.o)
+CTL_OBJ    = $(CTL_SRC:%.c=$(BUILD)/%.o)
 # Unit tests link the programs' modules from archives (no main), so each
 # test pulls in only what it uses.
 SERVER_LIB_OBJ = $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJ))
@@ -46,7 +48,7 @@ HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BIN)/%)
 # Keep intermediate objects (test helpers) so a second make does nothing.
 .SECONDARY:
 
-all: deps $(BIN)/natterd $(BIN)/natter $(BIN)/natter-bench $(HELPER_BIN)
+all: deps $(BIN)/natterd $(BIN)/natter $(BIN)/natterctl $(BIN)/natter-bench $(HELPER_BIN)
 
 # Stop early, with the exact command to run, if a Debian package is missing.
 deps: $(BUILD)/.deps-ok
@@ -70,6 +72,10 @@ $(BIN)/natterd: $(SERVER_OBJ) $(BUILD)/libcommon.a
 $(BIN)/natter: $(CLIENT_OBJ) $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS)
+
+$(BIN)/natterctl: $(CTL_OBJ) $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
 
 # The benchmark (bench/, see BENCHMARKS.md); an explicit rule wins over the helper pattern.
 $(BIN)/natter-bench: $(BENCH_OBJ) $(BUILD)/libcommon.a
@@ -132,16 +138,17 @@ bench: all
 	bench/matrix.sh $(BIN)/natter-bench BENCHMARKS.md
 
 format:
-	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c bench/*.[ch]
+	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c bench/*.[ch] ctl/*.c
 
 clean:
 	rm -rf build bin
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN)/natterd $(BIN)/natter $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BIN)/natterd $(BIN)/natter $(BIN)/natterctl $(DESTDIR)$(PREFIX)/bin/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/natterd $(DESTDIR)$(PREFIX)/bin/natter
+	rm -f $(DESTDIR)$(PREFIX)/bin/natterd $(DESTDIR)$(PREFIX)/bin/natter \
+		$(DESTDIR)$(PREFIX)/bin/natterctl
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

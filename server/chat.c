@@ -538,6 +538,8 @@ static void say_private(struct server *s, struct client *c, struct str target,
 	b = chat_encode(s, m);
 	if (b == NULL)
 		return;
+	s->msgs_in++;
+	s->msgs_out += to != c ? 2 : 1;
 	deliver(s, to, b);
 	if (to != c)
 		deliver(s, c, b);
@@ -585,6 +587,8 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 	if (b == NULL)
 		return;
 	room_keep(r, b, m.f[MSG_ID].n);
+	s->msgs_in++;
+	s->msgs_out += r->nmembers; /* one addition, not one per recipient */
 	for (uint32_t i = 0; i < r->nmembers; i++)
 		deliver(s, r->members[i], b);
 	shbuf_unref(b);

@@ -14,6 +14,11 @@
 #include "text.h"
 #include "version.h"
 
+enum {
+	/* A who line at its longest: the fixed columns and every room name. */
+	CTL_WHO_LINE_MAX_BYTES = 160 + MAX_ROOMS_PER_CLIENT * (MAX_ROOM_BYTES + 1),
+};
+
 /* A reply datagram the requester's socket could not take yet. */
 struct ctl_dgram {
 	struct sockaddr_un to;
@@ -254,7 +259,6 @@ static void do_stats(struct server *s, struct buf *out)
 static void do_who(struct server *s, struct buf *out)
 {
 	uint64_t now = mono_ms();
-	size_t listed = 0;
 
 	buf_printf(out, "%-24s %-16s %-7s %-10s %6s %8s %-5s %s\n", "NICK", "LOGIN", "UID",
 	           "TRANSPORT", "IDLE", "QUEUE", "MUTED", "ROOMS");
@@ -264,6 +268,11 @@ static void do_who(struct server *s, struct buf *out)
 
 		if (c->state != CS_READY)
 			continue;
+		if (out->len > CTL_REPLY_MAX_BYTES - 2 * CTL_WHO_LINE_MAX_BYTES) {
+			buf_printf(out, "... and more, not listed: a reply is at most %d bytes\n",
+			           CTL_REPLY_MAX_BYTES);
+			break;
+		}
 		if (c->has_cred)
 			snprintf(uid, sizeof uid, "%lu", (unsigned long)c->uid);
 		buf_printf(out, "%-24s %-16s %-7s %-4s%-6s %5llus %8zu %-5s ", c->nick,
@@ -274,9 +283,8 @@ static void do_who(struct server *s, struct buf *out)
 		for (uint32_t j = 0; j < c->nrooms; j++)
 			buf_printf(out, "%s%s", j ? "," : "", c->rooms[j]->name);
 		buf_append(out, "\n", 1);
-		listed++;
 	}
-	buf_printf(out, "%zu registered client(s)\n", listed);
+	buf_printf(out, "%zu registered client(s)\n", s->nready);
 }
 
 /* The registered client called nick, or NULL after an error reply. */

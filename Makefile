@@ -1,4 +1,4 @@
-# natter - build, test and install. 'make' builds bin/natterd and bin/natter;
+# natter - build, test and install. 'make' builds bin/natterd, bin/natter and bin/natterctl;
 # 'make test' runs every test (unit, integration, sanitizers, valgrind);
 # 'make install PREFIX=/usr DESTDIR=...' installs the programs and manual pages.
 
@@ -32,8 +32,9 @@ CLIENT_SRC = $(wildcard tui/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
 BENCH_SRC  = $(wildcard bench/*.c)
+CTL_SRC    = $(wildcard ctl/*.c)
 # What 'make install' puts in $(PREFIX)/bin: one word here per program users run.
-PROGRAMS   = natterd natter natter-bench
+PROGRAMS   = natterd natter natterctl natter-bench
 # Every manual page, so a new man/*.1 is installed without touching this file.
 MAN_PAGES  = $(wildcard man/*.1)
 
@@ -41,6 +42,7 @@ COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
 CLIENT_OBJ = $(CLIENT_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ  = $(BENCH_SRC:%.c=$(BUILD)/%.o)
+CTL_OBJ    = $(CTL_SRC:%.c=$(BUILD)/%.o)
 # Unit tests link the programs' modules from archives (no main), so each
 # test pulls in only what it uses.
 SERVER_LIB_OBJ = $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJ))
@@ -76,6 +78,10 @@ $(BIN)/natterd: $(SERVER_OBJ) $(BUILD)/libcommon.a
 $(BIN)/natter: $(CLIENT_OBJ) $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS)
+
+$(BIN)/natterctl: $(CTL_OBJ) $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
 
 # The benchmark (bench/, see BENCHMARKS.md); an explicit rule wins over the helper pattern.
 $(BIN)/natter-bench: $(BENCH_OBJ) $(BUILD)/libcommon.a
@@ -138,7 +144,7 @@ bench: all
 	bench/matrix.sh $(BIN)/natter-bench BENCHMARKS.md
 
 format:
-	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c bench/*.[ch]
+	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c bench/*.[ch] ctl/*.c
 
 clean:
 	rm -rf build bin

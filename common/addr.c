@@ -198,6 +198,35 @@ int sockpath_default(char *out, size_t cap, bool create, struct errmsg *e)
 	return 0;
 }
 
+int sockpath_client(const char *given, char *out, size_t cap, struct errmsg *e)
+{
+	const char *env = getenv("NATTER_SOCKET");
+	char dir[ADDR_PATH_BYTES];
+	struct stat st;
+	int n;
+
+	if (given == NULL && env != NULL && env[0] != '\0')
+		given = env;
+	if (given != NULL) {
+		n = snprintf(out, cap, "%s", given);
+		if (n < 0 || (size_t)n >= cap) {
+			errmsg_set(e, "socket path %.64s... is too long", given);
+			return -1;
+		}
+		return 0;
+	}
+	if (sockpath_default(out, cap, false, e) == 0)
+		return 0;
+	if (sockdir_default(dir, sizeof dir, e) < 0 || lstat(dir, &st) == 0 || errno != ENOENT)
+		return -1;
+	n = snprintf(out, cap, "%s/%s", dir, SOCKET_FILE_NAME);
+	if (n < 0 || (size_t)n >= cap) {
+		errmsg_set(e, "the socket path in %s is too long; use --socket", dir);
+		return -1;
+	}
+	return 0;
+}
+
 static int connect_unix(const char *path, struct errmsg *e)
 {
 	struct sockaddr_un sun;

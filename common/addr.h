@@ -57,6 +57,14 @@ int sockdir_check(const char *dir, bool create, struct errmsg *e);
 int sockpath_default(char *out, size_t cap, bool create, struct errmsg *e);
 
 /*
+ * The socket a client uses: given (a --socket flag) if not NULL, else
+ * $NATTER_SOCKET if set, else the default path. A missing private directory
+ * is not an error here (it only means no server runs yet); any other fault
+ * in it is. Returns 0, or -1 with a sentence in e.
+ */
+int sockpath_client(const char *given, char *out, size_t cap, struct errmsg *e);
+
+/*
  * Connect a stream socket to a (blocking connect; TCP names resolved).
  * Returns the fd, or -1 with errno set and a sentence in e.
  */

@@ -91,6 +91,7 @@ const char *error_code_name(unsigned code)
 	case ERR_ROOM_LIMIT: return "ERR_ROOM_LIMIT";
 	case ERR_NOT_ALLOWED: return "ERR_NOT_ALLOWED";
 	case ERR_RATE_LIMITED: return "ERR_RATE_LIMITED";
+	case ERR_MUTED: return "ERR_MUTED";
 	default: return "ERR_UNKNOWN";
 	}
 }

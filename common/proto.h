@@ -77,6 +77,7 @@ enum error_code {
 	ERR_ROOM_LIMIT = 206,
 	ERR_NOT_ALLOWED = 207,
 	ERR_RATE_LIMITED = 208,
+	ERR_MUTED = 209,
 };
 
 /* A 1xx error always ends the connection. */

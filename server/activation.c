@@ -162,9 +162,9 @@ static int take_one(struct server *s, int fd, const char *name, struct errmsg *e
 	socklen_t len = sizeof ss;
 	int type, listening;
 	socklen_t olen = sizeof type;
-	char label[64];
+	char label[96]; /* "fd N (NAME)": NAME is cut to 63 bytes where it is read */
 
-	snprintf(label, sizeof label, "fd %d%s%s%s", fd, name[0] ? " (" : "", name,
+	snprintf(label, sizeof label, "fd %d%s%.63s%s", fd, name[0] ? " (" : "", name,
 	         name[0] ? ")" : "");
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &olen) < 0) {
 		errmsg_set(e,

@@ -72,6 +72,23 @@ static void drop_slow(struct server *s)
 	s->dropping_slow = false;
 }
 
+/* Queue b to every registered client (slow ones are dropped); returns how many got it. */
+size_t chat_broadcast(struct server *s, struct shbuf *b)
+{
+	size_t n = 0;
+
+	for (size_t i = s->nfixed; i < s->nslots; i++) {
+		struct client *c = s->clients[i];
+
+		if (c->state != CS_READY)
+			continue;
+		deliver(s, c, b);
+		n += !c->slow;
+	}
+	drop_slow(s);
+	return n;
+}
+
 /* Send a frame to every member of r but except; encoded once, shared by all. */
 static void room_send(struct server *s, struct room *r, const struct frame *f,
 		      const struct client *except)
@@ -523,6 +540,8 @@ static void say_private(struct server *s, struct client *c, struct str target,
 	b = chat_encode(s, m);
 	if (b == NULL)
 		return;
+	s->msgs_in++;
+	s->msgs_out += to != c ? 2 : 1;
 	deliver(s, to, b);
 	if (to != c)
 		deliver(s, c, b);
@@ -545,6 +564,11 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 	struct buf *out;
 	size_t start;
 
+	if (c->muted) {
+		client_send_error(s, c, ERR_MUTED,
+				  "you are muted on this server; your message was not sent");
+		return;
+	}
 	if (!text_ok(s, c, f->f[SAY_TEXT].s, s->cfg.max_text))
 		return;
 	c->last_msg_ms = mono_ms();
@@ -570,6 +594,8 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 		log_error("cannot encode a MSG frame (too large?)");
 		return;
 	}
+	s->msgs_in++;
+	s->msgs_out += r->nmembers; /* one addition, not one per recipient */
 	if (r->hist_cap > 0) {
 		b = shbuf_new(out->data + start, out->len - start);
 		room_keep(r, b, m.f[MSG_ID].n);

@@ -69,10 +69,12 @@ static int lock_take(const char *lock_path, struct errmsg *e)
 enum probe_result { PROBE_NONE, PROBE_STALE, PROBE_LIVE, PROBE_ERROR };
 
 /*
- * Find out whether a server answers on path. A non-blocking connect never
- * hangs: EAGAIN means a live server with a full backlog.
+ * Find out whether a server answers on path, a stream or a datagram socket
+ * (type). A non-blocking connect never hangs: EAGAIN means a live server
+ * with a full backlog. A datagram connect succeeds if a socket is bound
+ * there, and is refused for a file nobody holds, just like a stream one.
  */
-static enum probe_result probe(const char *path, pid_t *pid, struct errmsg *e)
+static enum probe_result probe(const char *path, int type, pid_t *pid, struct errmsg *e)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
@@ -87,13 +89,13 @@ static enum probe_result probe(const char *path, pid_t *pid, struct errmsg *e)
 		return PROBE_ERROR;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		errmsg_set(e, "%s exists and is not a socket; natterd will not replace it, so remove it or choose another --socket",
-			   path);
+		errmsg_set(e, "%s exists and is not a socket; natterd will not replace it, so remove it or choose another %s",
+			   path, type == SOCK_DGRAM ? "--control" : "--socket");
 		return PROBE_ERROR;
 	}
 	if (addr_sockaddr_un(path, &sun, &len, e) < 0)
 		return PROBE_ERROR;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		errmsg_set(e, "cannot create a socket: %s", strerror(errno));
 		return PROBE_ERROR;
@@ -103,7 +105,7 @@ static enum probe_result probe(const char *path, pid_t *pid, struct errmsg *e)
 		uid_t uid;
 		gid_t gid;
 
-		if (rc == 0 && peer_cred(fd, &uid, &gid, pid) < 0)
+		if (rc == 0 && (type != SOCK_STREAM || peer_cred(fd, &uid, &gid, pid) < 0))
 			*pid = 0;
 		close(fd);
 		return PROBE_LIVE;
@@ -118,8 +120,8 @@ static enum probe_result probe(const char *path, pid_t *pid, struct errmsg *e)
 	return PROBE_ERROR;
 }
 
-/* Bind with a umask so the socket file has exactly the mode from birth. */
-static int bind_unix(const char *path, mode_t mode, struct errmsg *e)
+/* Bind (and for a stream, listen) with a umask so the socket file has exactly the mode from birth. */
+static int bind_unix(const char *path, int type, mode_t mode, struct errmsg *e)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
@@ -128,7 +130,7 @@ static int bind_unix(const char *path, mode_t mode, struct errmsg *e)
 
 	if (addr_sockaddr_un(path, &sun, &len, e) < 0)
 		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		errmsg_set(e, "cannot create a socket: %s", strerror(errno));
 		return -1;
@@ -146,7 +148,7 @@ static int bind_unix(const char *path, mode_t mode, struct errmsg *e)
 		close(fd);
 		return -1;
 	}
-	if (listen(fd, LISTEN_BACKLOG) < 0) {
+	if (type == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) < 0) {
 		errmsg_set(e, "cannot listen on %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(path);
@@ -155,12 +157,63 @@ static int bind_unix(const char *path, mode_t mode, struct errmsg *e)
 	return fd;
 }
 
+/*
+ * Claim path for a new socket of type (the caller holds the lock): a live
+ * server there is an error, a stale socket file is replaced. Returns the
+ * bound descriptor, or -1 with a sentence in e.
+ */
+static int claim_path(const char *path, int type, mode_t mode, struct errmsg *e)
+{
+	const char *flag = type == SOCK_DGRAM ? "--control PATH (or --no-control)" : "--socket";
+	pid_t pid;
+
+	switch (probe(path, type, &pid, e)) {
+	case PROBE_LIVE:
+		if (pid > 0)
+			errmsg_set(e, "a natter server (pid %ld) is already running at %s; stop it first or choose another --socket",
+				   (long)pid, path);
+		else
+			errmsg_set(e, "a natter server is already running at %s; stop it first or choose another %s",
+				   path, flag);
+		errno = EADDRINUSE;
+		return -1;
+	case PROBE_STALE:
+		log_info("removing stale socket %s left by a server that is gone", path);
+		if (unlink(path) < 0 && errno != ENOENT) {
+			errmsg_set(e, "cannot remove stale socket %s: %s", path, strerror(errno));
+			return -1;
+		}
+		break;
+	case PROBE_NONE:
+		break;
+	case PROBE_ERROR:
+		return -1;
+	}
+	return bind_unix(path, type, mode, e);
+}
+
+/* The control socket, unless disabled or passed in: always mode 0600, the owner's alone. */
+static int claim_control(struct server *s, struct errmsg *e)
+{
+	if (!s->cfg.control_enabled || s->ctl_fd_passed >= 0)
+		return 0;
+	s->ctl_fd = claim_path(s->cfg.control_path, SOCK_DGRAM, 0600, e);
+	if (s->ctl_fd < 0)
+		return -1;
+	s->ctl_bound = true;
+	return 0;
+}
+
+/*
+ * Under PATH.lock (PATH: the chat socket, or with --no-unix the control
+ * socket), claim the chat socket and then the control socket, so racing
+ * starters run the probe-unlink-bind steps one at a time.
+ */
 static int open_unix(struct server *s, struct errmsg *e)
 {
-	const char *path = s->cfg.socket_path;
+	const char *path = s->cfg.unix_enabled ? s->cfg.socket_path : s->cfg.control_path;
 	char lock_path[ADDR_PATH_BYTES + 8];
-	int lock_fd, fd = -1;
-	pid_t pid;
+	int lock_fd, rc = -1;
 
 	if (snprintf(lock_path, sizeof lock_path, "%s.lock", path) >= (int)sizeof lock_path) {
 		errmsg_set(e, "socket path %s is too long", path);
@@ -169,42 +222,24 @@ static int open_unix(struct server *s, struct errmsg *e)
 	lock_fd = lock_take(lock_path, e);
 	if (lock_fd < 0)
 		return -1;
-	switch (probe(path, &pid, e)) {
-	case PROBE_LIVE:
-		if (pid > 0)
-			errmsg_set(e, "a natter server (pid %ld) is already running at %s; stop it first or choose another --socket",
-				   (long)pid, path);
-		else
-			errmsg_set(e, "a natter server is already running at %s; stop it first or choose another --socket",
-				   path);
-		errno = EADDRINUSE;
-		goto out;
-	case PROBE_STALE:
-		log_info("removing stale socket %s left by a server that is gone", path);
-		if (unlink(path) < 0 && errno != ENOENT) {
-			errmsg_set(e, "cannot remove stale socket %s: %s", path, strerror(errno));
-			goto out;
-		}
-		break;
-	case PROBE_NONE:
-		break;
-	case PROBE_ERROR:
-		goto out;
-	}
-	fd = bind_unix(path, s->cfg.socket_mode, e);
-	if (fd >= 0) {
-		struct listener *l = &s->listeners[s->nlisteners++];
+	if (s->cfg.unix_enabled) {
+		int fd = claim_path(path, SOCK_STREAM, s->cfg.socket_mode, e);
+		struct listener *l;
 
+		if (fd < 0)
+			goto out;
+		l = &s->listeners[s->nlisteners++];
 		l->fd = fd;
 		l->transport = TR_UNIX;
 		memcpy(l->where, path, strlen(path) + 1); /* both are ADDR_PATH_BYTES */
 		s->unix_bound = true;
 	}
+	rc = claim_control(s, e);
 out:
 	/* Once we listen, the probe protects the path; the lock has done its job. */
 	unlink(lock_path);
 	close(lock_fd);
-	return fd < 0 ? -1 : 0;
+	return rc;
 }
 
 static int open_tcp_one(struct server *s, const struct addr *a, struct errmsg *e)
@@ -267,11 +302,8 @@ fail:
 
 int listeners_open(struct server *s, struct errmsg *e)
 {
-	/* Made here, not when parsing options, so socket activation never creates it. */
-	if (s->cfg.unix_enabled && s->cfg.socket_path[0] == '\0' &&
-	    sockpath_default(s->cfg.socket_path, sizeof s->cfg.socket_path, true, e) < 0)
-		return -1;
-	if (s->cfg.unix_enabled && open_unix(s, e) < 0)
+	if ((s->cfg.unix_enabled || (s->cfg.control_enabled && s->ctl_fd_passed < 0)) &&
+	    open_unix(s, e) < 0)
 		return -1;
 	for (int i = 0; i < s->cfg.ntcp; i++)
 		if (open_tcp_one(s, &s->cfg.tcp[i], e) < 0)

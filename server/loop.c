@@ -1,6 +1,7 @@
 /* loop.c - the single poll() loop: slots, accepting, reading, batched writes, timers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -129,12 +130,15 @@ static void reap_dead(struct server *s)
 	}
 }
 
-static void begin_shutdown(struct server *s, int signo)
+/*
+ * Stop listening and say goodbye to every client with bye_reason; the loop
+ * ends once they have drained (or SHUTDOWN_GRACE_MS). why is for the log.
+ */
+void server_shutdown(struct server *s, const char *why, const char *bye_reason)
 {
 	uint64_t now = mono_ms();
 
-	log_info("signal %d: shutting down, saying goodbye to %zu client(s)", signo,
-		 s->nclients);
+	log_info("%s: shutting down, saying goodbye to %zu client(s)", why, s->nclients);
 	s->shutting_down = true;
 	s->shutdown_deadline_ms = now + SHUTDOWN_GRACE_MS;
 	listeners_close(s);
@@ -145,7 +149,7 @@ static void begin_shutdown(struct server *s, int signo)
 		struct client *c = s->clients[i];
 
 		if (c->state == CS_HELLO || c->state == CS_READY) {
-			chat_bye(s, c, "server shutting down", NULL);
+			chat_bye(s, c, bye_reason, NULL);
 			c->close_deadline_ms = s->shutdown_deadline_ms;
 		}
 	}
@@ -157,8 +161,16 @@ static void handle_fixed(struct server *s, size_t i)
 		int signo[16];
 		int n = sigpipe_read(&s->sig, signo, 16);
 
-		if (n > 0 && !s->shutting_down)
-			begin_shutdown(s, signo[n - 1]);
+		if (n > 0 && !s->shutting_down) {
+			char why[32];
+
+			snprintf(why, sizeof why, "signal %d", signo[n - 1]);
+			server_shutdown(s, why, "server shutting down");
+		}
+		return;
+	}
+	if (s->pfds[i].fd == s->ctl_fd) {
+		control_readable(s);
 		return;
 	}
 	for (int l = 0; l < s->nlisteners; l++)
@@ -204,6 +216,8 @@ int server_run(struct server *s)
 		if (s->shutting_down && (s->nclients == 0 || now >= s->shutdown_deadline_ms))
 			break;
 		timeout = now >= s->next_tick_ms ? 0 : (int)(s->next_tick_ms - now);
+		if (control_busy(s) && timeout > CTL_RETRY_MS)
+			timeout = CTL_RETRY_MS; /* a reply waits for room in a requester's queue */
 		n = poll(s->pfds, s->nslots, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -225,6 +239,8 @@ int server_run(struct server *s)
 			else
 				handle_client(s, s->clients[i], re);
 		}
+		if (control_busy(s))
+			control_retry(s);
 		now = mono_ms();
 		if (now >= s->next_tick_ms) {
 			tick(s, now);

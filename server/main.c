@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "ctlproto.h"
 #include "log.h"
 #include "server.h"
 #include "sigpipe.h"
@@ -36,6 +37,8 @@ enum long_only {
 	OPT_MAX_PER_UID,
 	OPT_MAX_TEXT,
 	OPT_LOG_LEVEL,
+	OPT_CONTROL,
+	OPT_NO_CONTROL,
 };
 
 static void usage(FILE *out)
@@ -48,6 +51,10 @@ static void usage(FILE *out)
 		"                          or /tmp/natter-UID/natter.sock)\n"
 		"  -m, --mode OCTAL        socket file permissions (default 0600; 0666 lets everyone in)\n"
 		"      --no-unix           do not listen on a UNIX socket (needs --tcp)\n"
+		"      --control PATH      control socket for natterctl (default: the socket path\n"
+		"                          plus .ctl; with --no-unix, the default socket path plus\n"
+		"                          .ctl); mode 0600, answering only this user and root\n"
+		"      --no-control        no control socket\n"
 		"  -t, --tcp [HOST:]PORT   also listen on TCP; HOST defaults to 127.0.0.1, [::1]:PORT\n"
 		"                          for IPv6; may be given up to %d times\n"
 		"      --allow-remote      allow a non-loopback TCP address (no encryption, no passwords!)\n"
@@ -93,12 +100,39 @@ static const char *option_name(const struct option *opts, int val)
 	return "?";
 }
 
+/*
+ * Where the control socket goes: --control, else beside the chat socket
+ * (PATH.ctl), else, with --no-unix, beside the default chat socket path.
+ * Called once the chat socket's path is known (the default one is only
+ * looked up, and its directory made, when natterd binds itself).
+ */
+static int control_path_choose(struct config *cfg, struct errmsg *e)
+{
+	char sock[ADDR_PATH_BYTES];
+
+	if (!cfg->control_enabled || cfg->control_path[0] != '\0')
+		return 0;
+	if (cfg->unix_enabled) {
+		snprintf(sock, sizeof sock, "%s", cfg->socket_path);
+	} else if (sockpath_default(sock, sizeof sock, true, e) < 0) {
+		errmsg_set(e, "%s (or use --control PATH or --no-control)", e->text);
+		return -1;
+	}
+	if (ctl_path_for(sock, cfg->control_path, sizeof cfg->control_path, e) < 0) {
+		errmsg_set(e, "%s; choose a shorter --control PATH, or --no-control", e->text);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const struct option opts[] = {
 		{"socket", required_argument, NULL, 's'},
 		{"mode", required_argument, NULL, 'm'},
 		{"no-unix", no_argument, NULL, OPT_NO_UNIX},
+		{"control", required_argument, NULL, OPT_CONTROL},
+		{"no-control", no_argument, NULL, OPT_NO_CONTROL},
 		{"tcp", required_argument, NULL, 't'},
 		{"allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE},
 		{"name", required_argument, NULL, 'n'},
@@ -123,7 +157,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *socket_path = NULL;
+	const char *socket_path = NULL, *control_path = NULL;
 	struct errmsg e;
 	uint64_t v;
 	int ch;
@@ -152,6 +186,8 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			cfg->unix_enabled = false;
 			cfg->listen_given = true;
 			break;
+		case OPT_CONTROL: control_path = optarg; break;
+		case OPT_NO_CONTROL: cfg->control_enabled = false; break;
 		case 't':
 			if (cfg->ntcp == MAX_LISTENERS) {
 				fprintf(stderr, "natterd: at most %d --tcp addresses\n", MAX_LISTENERS);
@@ -285,6 +321,15 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		}
 		snprintf(cfg->socket_path, sizeof cfg->socket_path, "%s", socket_path);
 	}
+	if (cfg->control_enabled && control_path != NULL) {
+		struct addr a;
+
+		if (addr_set_unix(&a, control_path, &e) < 0) {
+			fprintf(stderr, "natterd: --control: %s\n", e.text);
+			return -2;
+		}
+		snprintf(cfg->control_path, sizeof cfg->control_path, "%s", control_path);
+	}
 	return 0;
 }
 
@@ -327,10 +372,21 @@ static int open_listeners(struct server *s, struct errmsg *e)
 		errno = 0; /* not EADDRINUSE: this is no running server */
 		return -1;
 	}
-	if (passed == 0)
+	if (passed == 0) {
+		/* Made here, not when parsing options, so socket activation never creates it. */
+		if (s->cfg.unix_enabled && s->cfg.socket_path[0] == '\0' &&
+		    sockpath_default(s->cfg.socket_path, sizeof s->cfg.socket_path, true, e) < 0)
+			return -1;
+		if (control_path_choose(&s->cfg, e) < 0)
+			return -1;
 		return listeners_open(s, e);
+	}
 	if (s->cfg.listen_given)
 		log_warn("--socket, --mode, --tcp and --no-unix are ignored: natterd listens on the sockets the service manager passed");
+	if (s->cfg.control_enabled && s->ctl_fd_passed < 0) {
+		log_info("no control socket: the service manager passed none (see contrib/README.md)");
+		s->cfg.control_enabled = false;
+	}
 	return 0;
 }
 
@@ -347,11 +403,14 @@ static int server_setup(struct server *s, struct errmsg *e)
 	size_limits(&s->cfg);
 	if (history_init(s, e) < 0)
 		return -1;
-	if (open_listeners(s, e) < 0)
+	if (open_listeners(s, e) < 0 || control_setup(s, e) < 0)
 		return -1;
+	s->started_ms = mono_ms();
 	server_add_slot(s, s->sig.rd, NULL);
 	for (int i = 0; i < s->nlisteners; i++)
 		server_add_slot(s, s->listeners[i].fd, NULL);
+	if (s->ctl_fd >= 0)
+		server_add_slot(s, s->ctl_fd, NULL);
 	s->nfixed = s->nslots;
 	return 0;
 }
@@ -359,6 +418,7 @@ static int server_setup(struct server *s, struct errmsg *e)
 static void server_cleanup(struct server *s)
 {
 	listeners_close(s);
+	control_close(s);
 	activation_close(s);
 	if (s->sig.rd >= 0)
 		sigpipe_close(&s->sig);
@@ -379,6 +439,7 @@ int main(int argc, char **argv)
 	struct server s = {
 		.cfg = {
 			.unix_enabled = true,
+			.control_enabled = true,
 			.socket_mode = 0600,
 			.name = "natterd",
 			.max_queue_bytes = DEFAULT_MAX_QUEUE_BYTES,
@@ -397,6 +458,7 @@ int main(int argc, char **argv)
 		.sig = {.rd = -1},
 		.reserve_fd = -1,
 		.id_fd = -1,
+		.ctl_fd = -1,
 		.ctl_fd_passed = -1,
 	};
 	struct errmsg e;

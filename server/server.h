@@ -18,6 +18,10 @@
 enum {
 	MAX_LISTENERS = 8,
 	MAX_PASSED_FDS = MAX_LISTENERS + 1, /* LISTEN_FDS: the listeners and one control socket */
+	CTL_DGRAMS_PER_PASS = 32,    /* control requests read per loop pass */
+	CTL_RETRY_MS = 10,           /* a reply the requester's queue refused is retried this often */
+	CTL_SEND_GIVEUP_MS = 2000,   /* ... and given up after this long */
+	CTL_QUEUE_MAX_BYTES = 8 * 1024 * 1024, /* replies waiting to be sent, all requesters */
 	MAX_LOGIN_BYTES = 32,
 	PRE_HELLO_MAX_BYTES = 512,   /* largest frame accepted before HELLO */
 	ACCEPTS_PER_LOOP = 64,       /* so a connect storm cannot starve traffic */
@@ -75,6 +79,7 @@ struct client {
 	struct room *current; /* line mode: where plain lines go */
 	char *away;           /* NULL when not away */
 	bool slow;          /* over --max-queue during a broadcast */
+	bool muted;         /* SAY refused with ERR_MUTED (moderation.c) */
 	uint64_t connected_ms;
 	uint64_t last_rx_ms;
 	uint64_t last_msg_ms;
@@ -98,6 +103,8 @@ struct listener {
 struct config {
 	char socket_path[ADDR_PATH_BYTES];
 	bool unix_enabled;
+	char control_path[ADDR_PATH_BYTES]; /* the control socket (control.c) */
+	bool control_enabled;
 	mode_t socket_mode;
 	struct addr tcp[MAX_LISTENERS];
 	int ntcp;
@@ -127,6 +134,8 @@ struct batch {
 	struct buf frames; /* their MSG frames, back to back */
 };
 
+struct control; /* control.c */
+
 struct server {
 	struct config cfg;
 	/*
@@ -144,11 +153,20 @@ struct server {
 	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP into the loop */
 	int reserve_fd; /* spare descriptor, given up to shed accepts on EMFILE */
 	bool unix_bound; /* we created socket_path and must remove it */
+	/* The datagram control socket (control.c), a fixed slot after the listeners. */
+	int ctl_fd;             /* -1 when there is none */
 	/*
 	 * A UNIX datagram socket passed by the service manager (LISTEN_FDS), or
-	 * -1. The control code (natterctl's socket) uses it instead of binding.
+	 * -1. control_setup takes it over instead of binding, and sets this
+	 * back to -1 so that activation_close does not close it twice.
 	 */
 	int ctl_fd_passed;
+	bool ctl_bound;         /* we created cfg.control_path and must remove it */
+	struct control *ctl;    /* its pending replies */
+	/* Counters for natterctl stats: cheap increments, never per recipient. */
+	uint64_t started_ms;
+	uint64_t msgs_in;  /* SAYs accepted */
+	uint64_t msgs_out; /* MSG frames queued to recipients */
 	/* Clients with output queued during this pass, flushed before poll. */
 	struct client **pending;
 	size_t npending;
@@ -190,6 +208,7 @@ void listeners_close(struct server *s);
 
 /* loop.c */
 int server_run(struct server *s);
+void server_shutdown(struct server *s, const char *why, const char *bye_reason);
 void server_add_slot(struct server *s, int fd, struct client *c);
 void server_queue(struct server *s, struct client *c, struct shbuf *b);
 void server_update_events(struct server *s, struct client *c);
@@ -220,6 +239,20 @@ struct shbuf *chat_encode(struct server *s, const struct frame *f);
 void chat_bye(struct server *s, struct client *c, const char *bye_reason, const char *leave_reason);
 void chat_free_client(struct server *s, struct client *c);
 void chat_unregister(struct server *s, struct client *c);
+size_t chat_broadcast(struct server *s, struct shbuf *b);
+
+/* moderation.c */
+struct client *mod_find(struct server *s, const char *nick);
+void mod_kick(struct server *s, struct client *target, const char *by, const char *reason);
+void mod_mute(struct server *s, struct client *target, bool muted, const char *by);
+void mod_notice_all(struct server *s, const char *text);
+
+/* control.c */
+int control_setup(struct server *s, struct errmsg *e);
+void control_readable(struct server *s);
+bool control_busy(const struct server *s);
+void control_retry(struct server *s);
+void control_close(struct server *s);
 
 void chat_deliver_room(struct server *s, struct room *r, struct shbuf *b);
 

@@ -226,7 +226,10 @@ static void do_stats(struct server *s, struct buf *out)
 
 		if (c->state == CS_DEAD)
 			continue;
-		*(c->transport == TR_TCP ? &tcp_n : &unix_n) += 1;
+		if (c->transport == TR_TCP)
+			tcp_n++;
+		else
+			unix_n++;
 		line_n += c->line_mode;
 		ready += c->state == CS_READY;
 		hello += c->state == CS_HELLO;

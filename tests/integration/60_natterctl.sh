@@ -54,6 +54,7 @@ ctl stats0 -s "$S" stats
 
 step "alice and bob (natter), then stats counts their messages"
 start_client alice -s "$S" -n alice
+wait_for "$T/alice.out" "^$TS -!- connected to .* as alice " || fail_with "$T/alice.out" "alice did not connect"
 start_client bob -s "$S" -n bob
 wait_for "$T/alice.out" "-!- bob joined #lobby" || fail_with "$T/alice.out" "alice did not see bob"
 send alice "one"

@@ -53,6 +53,7 @@ struct trace_sink {
 	int fd;
 	bool own_fd; /* opened here: closed by trace_sink_close */
 	bool failed;
+	int error; /* errno of the write that failed */
 	char name[128]; /* the file, or "standard error", for messages */
 	struct buf buf; /* the blocks being built */
 	char stamp[TRACE_STAMP_BYTES];

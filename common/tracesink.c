@@ -83,6 +83,7 @@ int trace_write(struct trace_sink *t)
 			int saved = n < 0 ? errno : EIO;
 
 			t->failed = true;
+			t->error = saved;
 			buf_clear(&t->buf);
 			errno = saved;
 			return -1;

@@ -43,12 +43,12 @@ struct options {
 	bool headless;
 	bool json;
 	bool no_bell;
-	size_t scrollback; /* lines the full-screen UI keeps */
-	int autostart;     /* 0, 1, or AUTOSTART_BY_TTY */
-	uint64_t resume;   /* --resume: the last message id seen earlier, 0 for none */
-	long server_uid;   /* --server-uid, or -1 */
-	bool trace;        /* --trace */
-	const char *trace_path; /* --trace=FILE; NULL: stderr (headless only) */
+	size_t scrollback;        /* lines the full-screen UI keeps */
+	int autostart;            /* 0, 1, or AUTOSTART_BY_TTY */
+	uint64_t resume;          /* --resume: the last message id seen earlier, 0 for none */
+	long server_uid;          /* --server-uid, or -1 */
+	bool trace;               /* --trace */
+	const char *trace_path;   /* --trace=FILE; NULL: stderr (headless only) */
 	struct lab_faults faults; /* --lab-faults */
 };
 
@@ -327,7 +327,8 @@ static int open_trace(const struct options *o, bool full, struct trace_sink *sin
 	if (!o->trace)
 		return -1;
 	if (full && o->trace_path == NULL) {
-		diag("--trace needs a file in the full-screen client, e.g. --trace=/tmp/natter.trace; "
+		diag("--trace needs a file in the full-screen client, e.g. "
+		     "--trace=/tmp/natter.trace; "
 		     "follow it with tail -f in another terminal");
 		return EXIT_USAGE;
 	}
@@ -345,7 +346,8 @@ static void lab_faults_note(const struct options *o, char *dst, size_t cap)
 
 	lab_faults_describe(&o->faults, list, sizeof list);
 	snprintf(dst, cap,
-	         "lab faults on (%s): this client's writes to the server misbehave on purpose", list);
+	         "lab faults on (%s): this client's writes to the server misbehave on purpose",
+	         list);
 }
 
 /* Connect (starting a server if allowed) and run the front end to the end. */

@@ -287,18 +287,23 @@ static void note_chunk(struct session *s)
 	char what[192];
 
 	if (st->chunk_frames == 0)
-		snprintf(what, sizeof what,
-		         "lab fault drop=%u: after %llu whole frames, only %zu of the next frame's %zu "
-		         "bytes are written, then the connection is closed",
-		         s->faults->drop_after, (unsigned long long)st->frames_done, st->chunk_bytes,
-		         st->drop_frame_bytes);
+		snprintf(
+		    what, sizeof what,
+		    "lab fault drop=%u: after %llu whole frames, only %zu of the next frame's %zu "
+		    "bytes are written, then the connection is closed",
+		    s->faults->drop_after, (unsigned long long)st->frames_done, st->chunk_bytes,
+		    st->drop_frame_bytes);
 	else if (st->chunk_frames > 1)
-		snprintf(what, sizeof what, "lab fault merge=%u: the next %u frames (%zu bytes) go out in one write()%s",
-		         s->faults->merge, st->chunk_frames, st->chunk_bytes,
-		         s->faults->bytewise ? ", made of one-byte writes (bytewise)" : "");
+		snprintf(
+		    what, sizeof what,
+		    "lab fault merge=%u: the next %u frames (%zu bytes) go out in one write()%s",
+		    s->faults->merge, st->chunk_frames, st->chunk_bytes,
+		    s->faults->bytewise ? ", made of one-byte writes (bytewise)" : "");
 	else if (s->faults->bytewise)
-		snprintf(what, sizeof what, "lab fault bytewise: the next frame (%zu bytes) goes out one byte per write()",
-		         st->chunk_bytes);
+		snprintf(
+		    what, sizeof what,
+		    "lab fault bytewise: the next frame (%zu bytes) goes out one byte per write()",
+		    st->chunk_bytes);
 	else
 		return;
 	trace_fault(s, what);
@@ -323,11 +328,12 @@ static enum session_result flush_faulty(struct session *s, struct errmsg *e)
 		if (s->lab.chunk_started)
 			note_chunk(s);
 		if (a == LAB_CLOSE) {
-			errmsg_set(e,
-			           "lab fault drop=%u: wrote %zu of the %zu bytes of frame %llu to %s and "
-			           "closed the connection on purpose",
-			           s->faults->drop_after, s->lab.chunk_bytes, s->lab.drop_frame_bytes,
-			           (unsigned long long)s->lab.frames_done + 1, s->where);
+			errmsg_set(
+			    e,
+			    "lab fault drop=%u: wrote %zu of the %zu bytes of frame %llu to %s and "
+			    "closed the connection on purpose",
+			    s->faults->drop_after, s->lab.chunk_bytes, s->lab.drop_frame_bytes,
+			    (unsigned long long)s->lab.frames_done + 1, s->where);
 			return SESSION_IO_ERROR;
 		}
 		if (a == LAB_WAIT) {

@@ -145,6 +145,27 @@ void client_accept(struct server *s, struct listener *l)
 	}
 }
 
+/*
+ * Say plainly that a peer went away in the middle of a frame, and how far
+ * it got (frames held back by the rate limit are whole: not this case).
+ */
+static void log_partial_frame(const struct client *c)
+{
+	if (c->line_mode || c->rlen == 0 || frame_complete(c->rbuf, c->rlen) != 0)
+		return;
+	if (c->rlen < FRAME_HEADER_BYTES)
+		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
+			 "the 4 length bytes had arrived; the partial frame was discarded",
+			 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick,
+			 (unsigned)c->rlen);
+	else
+		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
+			 "its %lu bytes had arrived; the partial frame was discarded",
+			 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick,
+			 (unsigned)c->rlen,
+			 (unsigned long)(FRAME_HEADER_BYTES + frame_body_len(c->rbuf)));
+}
+
 void client_kill(struct server *s, struct client *c)
 {
 	if (c->state == CS_DEAD)
@@ -398,22 +419,6 @@ static bool detect_mode(struct server *s, struct client *c, unsigned char first)
 	return true;
 }
 
-/* Say plainly that a peer went away in the middle of a frame, and how far it got. */
-static void log_partial_frame(const struct client *c)
-{
-	if (c->rlen < FRAME_HEADER_BYTES)
-		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
-			 "the 4 length bytes had arrived; the partial frame was discarded",
-			 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick,
-			 (unsigned)c->rlen);
-	else
-		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
-			 "its %lu bytes had arrived; the partial frame was discarded",
-			 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick,
-			 (unsigned)c->rlen,
-			 (unsigned long)(FRAME_HEADER_BYTES + frame_body_len(c->rbuf)));
-}
-
 void client_readable(struct server *s, struct client *c)
 {
 	ssize_t r;
@@ -447,8 +452,7 @@ void client_readable(struct server *s, struct client *c)
 	if (r < 0 && errno != ECONNRESET)
 		log_info("client %llu: read failed: %s", (unsigned long long)c->serial,
 			 strerror(errno));
-	if (!c->line_mode && c->rlen > 0)
-		log_partial_frame(c);
+	log_partial_frame(c);
 	chat_leave(s, c, "connection lost");
 	client_kill(s, c);
 }

@@ -393,6 +393,13 @@ int core_timeout_ms(const struct core *c, uint64_t now_ms)
 
 void core_tick(struct core *c, uint64_t now_ms)
 {
+	struct errmsg e;
+
+	if (session_lab_overdue(&c->sess, now_ms, &e)) {
+		core_abort(c, EXIT_LOST, "%s", e.text);
+		session_close(&c->sess);
+		return;
+	}
 	if (c->deadline_ms == 0 || now_ms < c->deadline_ms)
 		return;
 	if (c->state == CORE_HANDSHAKE)

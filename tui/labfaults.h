@@ -13,6 +13,7 @@ enum {
 	LAB_MAX_DELAY_MS = 10000,
 	LAB_MAX_DROP_FRAMES = 1000000,
 	LAB_MERGE_HOLD_MS = 100, /* merge=N writes what it holds after this long, N frames or not */
+	LAB_DROP_LINGER_MS = 2000, /* drop=N: how long to wait for the server to close after ours */
 	LAB_DESCRIBE_BYTES = 96,
 };
 

@@ -129,6 +129,7 @@ void session_close(struct session *s)
 	buf_clear(&s->out);
 	memset(&s->lab, 0, sizeof s->lab); /* every connection starts its faults afresh */
 	s->lab_wake_ms = 0;
+	s->lab_dropped = false;
 }
 
 void session_free(struct session *s)
@@ -145,13 +146,24 @@ bool session_is_open(const struct session *s)
 
 short session_poll_events(const struct session *s)
 {
-	bool held = s->lab_wake_ms != 0 && mono_ms() < s->lab_wake_ms;
+	bool held = s->lab_dropped || (s->lab_wake_ms != 0 && mono_ms() < s->lab_wake_ms);
 
 	return (short)(POLLIN | (s->out.len > 0 && !held ? POLLOUT : 0));
 }
 
+bool session_lab_overdue(const struct session *s, uint64_t now_ms, struct errmsg *e)
+{
+	if (!s->lab_dropped || now_ms < s->lab_drop_deadline_ms)
+		return false;
+	*e = s->lab_why;
+	return true;
+}
+
 int session_timeout_ms(const struct session *s, uint64_t now_ms)
 {
+	if (s->lab_dropped)
+		return now_ms >= s->lab_drop_deadline_ms ? 0
+		                                         : (int)(s->lab_drop_deadline_ms - now_ms);
 	if (s->out.len == 0 || s->lab_wake_ms == 0)
 		return -1;
 	if (now_ms >= s->lab_wake_ms)
@@ -310,6 +322,43 @@ static void note_chunk(struct session *s)
 }
 
 /*
+ * drop=N: the half frame is out; shut our sending side, so the server reads
+ * end of file in the middle of the frame. We keep reading (and ignoring)
+ * until it closes, at most LAB_DROP_LINGER_MS: closing at once could make
+ * the server's next write fail before it ever read the half frame.
+ */
+static enum session_result drop_now(struct session *s, struct errmsg *e)
+{
+	errmsg_set(&s->lab_why,
+	           "lab fault drop=%u: wrote %zu of the %zu bytes of frame %llu to %s and closed "
+	           "the connection on purpose",
+	           s->faults->drop_after, s->lab.chunk_bytes, s->lab.drop_frame_bytes,
+	           (unsigned long long)s->lab.frames_done + 1, s->where);
+	if (shutdown(s->fd, SHUT_WR) < 0) {
+		*e = s->lab_why;
+		return SESSION_IO_ERROR;
+	}
+	trace_fault(s, "lab fault drop: our side of the connection is closed (shutdown); the "
+	               "server reads end of file in the middle of a frame");
+	s->lab_dropped = true;
+	s->lab_drop_deadline_ms = mono_ms() + LAB_DROP_LINGER_MS;
+	buf_clear(&s->out);
+	return SESSION_OK;
+}
+
+/* After a drop: read and ignore what the server still sends, until it closes. */
+static enum session_result drain_dropped(struct session *s, struct errmsg *e)
+{
+	char scratch[READ_CHUNK_BYTES];
+	ssize_t n = read(s->fd, scratch, sizeof scratch);
+
+	if (n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)))
+		return SESSION_OK;
+	*e = s->lab_why;
+	return SESSION_IO_ERROR;
+}
+
+/*
  * Write queued output as --lab-faults asks, a planned chunk at a time. A
  * bytewise or delayed write is one per call, so the poll loop (and the
  * server) run between them; a delay or a merge that holds is a wake-up
@@ -327,15 +376,8 @@ static enum session_result flush_faulty(struct session *s, struct errmsg *e)
 
 		if (s->lab.chunk_started)
 			note_chunk(s);
-		if (a == LAB_CLOSE) {
-			errmsg_set(
-			    e,
-			    "lab fault drop=%u: wrote %zu of the %zu bytes of frame %llu to %s and "
-			    "closed the connection on purpose",
-			    s->faults->drop_after, s->lab.chunk_bytes, s->lab.drop_frame_bytes,
-			    (unsigned long long)s->lab.frames_done + 1, s->where);
-			return SESSION_IO_ERROR;
-		}
+		if (a == LAB_CLOSE)
+			return drop_now(s, e);
 		if (a == LAB_WAIT) {
 			s->lab_wake_ms = wake;
 			return SESSION_OK;
@@ -394,6 +436,8 @@ enum session_result session_handle(struct session *s, short revents, struct errm
 		errmsg_set(e, "the connection to %s is no longer open", s->where);
 		return SESSION_IO_ERROR;
 	}
+	if (s->lab_dropped)
+		return drain_dropped(s, e);
 	/* Read first: a BYE waiting in the input explains a write error that would follow. */
 	if (revents & (POLLIN | POLLHUP | POLLERR)) {
 		r = read_some(s, e);

@@ -44,6 +44,9 @@ struct session {
 	const struct lab_faults *faults; /* --lab-faults; NULL when off */
 	struct lab_state lab;            /* the faults' progress on this connection */
 	uint64_t lab_wake_ms;            /* a fault holds writes back until then (0: none) */
+	bool lab_dropped; /* drop=N: our side is shut; waiting for the server's close */
+	uint64_t lab_drop_deadline_ms; /* ... until then at most */
+	struct errmsg lab_why;         /* the sentence to end with */
 };
 
 /* Set up a closed session that will deliver frames to on_frame(ctx, ...). */
@@ -72,6 +75,12 @@ short session_poll_events(const struct session *s);
 
 /* Milliseconds until held-back output may be written (--lab-faults), or -1. */
 int session_timeout_ms(const struct session *s, uint64_t now_ms);
+
+/*
+ * Whether a drop=N fault has waited long enough for the server to close
+ * (the sentence is in e): the connection is over.
+ */
+bool session_lab_overdue(const struct session *s, uint64_t now_ms, struct errmsg *e);
 
 /* Bytes queued for the server and not yet written. */
 size_t session_backlog(const struct session *s);

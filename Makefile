@@ -132,7 +132,7 @@ bench: all
 	bench/matrix.sh $(BIN)/natter-bench BENCHMARKS.md
 
 format:
-	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c bench/*.[ch]
+	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c bench/*.[ch] examples/*.c
 
 clean:
 	rm -rf build bin

@@ -24,14 +24,21 @@
 
 /* PROTOCOL.md section 2: a 4-byte big-endian length, then at most 65536 body bytes. */
 enum { HEADER = 4, MAX_BODY = 65536, MAX_TEXT = 4096 };
-/* Section 3: the frame types this client sends or reads (the type is the body's first byte). */
-enum { HELLO = 0x01, WELCOME = 0x02, ERROR = 0x03, BYE = 0x04, PING = 0x05, PONG = 0x06,
-       SAY = 0x10, QUIT = 0x13, MSG = 0x20 };
+/* Section 3: the frame types used here (a frame's type is its body's first byte). */
+enum { HELLO = 0x01, PONG = 0x06, SAY = 0x10, QUIT = 0x13 };                /* we send these */
+enum { WELCOME = 0x02, ERROR = 0x03, BYE = 0x04, PING = 0x05, MSG = 0x20 }; /* and read these */
 
 /* A frame being built: header space first, the length is filled in by send_frame. */
-struct out { unsigned char b[HEADER + MAX_BODY]; size_t n; };
+struct out {
+	unsigned char b[HEADER + MAX_BODY];
+	size_t n;
+};
 /* A cursor over a received body; `bad` is set if a field runs past the end. */
-struct in { const unsigned char *p; size_t n; int bad; };
+struct in {
+	const unsigned char *p;
+	size_t n;
+	int bad;
+};
 
 static unsigned char rbuf[HEADER + MAX_BODY]; /* bytes read but not yet a whole frame */
 static size_t rlen;
@@ -89,7 +96,11 @@ static int send_frame(int fd, struct out *o)
 static uint64_t get_int(struct in *c, size_t width)
 {
 	uint64_t v = 0;
-	if (c->n < width) { c->bad = 1; return 0; } /* never read past the body's end */
+	/* Never read past the end of the body, whatever its fields claim. */
+	if (c->n < width) {
+		c->bad = 1;
+		return 0;
+	}
 	for (size_t i = 0; i < width; i++)
 		v = v << 8 | c->p[i];
 	c->p += width;
@@ -101,7 +112,11 @@ static const unsigned char *get_str(struct in *c, size_t *len)
 {
 	const unsigned char *s;
 	*len = (size_t)get_int(c, 2);
-	if (c->bad || c->n < *len) { c->bad = 1; *len = 0; return (const unsigned char *)""; }
+	if (c->bad || c->n < *len) {
+		c->bad = 1;
+		*len = 0;
+		return (const unsigned char *)"";
+	}
 	s = c->p;
 	c->p += *len;
 	c->n -= *len;
@@ -158,16 +173,14 @@ static void handle(int fd, const unsigned char *body, size_t len)
 		text = get_str(&c, &text_len);
 		print_safe("", text, text_len, "\n");
 		break;
-	case BYE: /* str reason: the server closes after this */
-		done = 1;
-		break;
+	/* BYE (str reason): the server closes the connection after it. */
+	case BYE: done = 1; break;
 	case PING: /* answer with PONG and the same u64 token */
 		begin(&out, PONG);
 		put_int(&out, get_int(&c, 8), 8);
 		send_frame(fd, &out);
 		break;
-	default: /* JOIN, LEAVE, WHOREPLY...: a bigger client would show them */
-		break;
+	default: break; /* JOIN, LEAVE, WHOREPLY...: a bigger client would show them */
 	}
 	fflush(stdout);
 }
@@ -186,7 +199,8 @@ static int read_frames(int fd)
 	while (rlen >= HEADER) {
 		size_t len = (size_t)rbuf[0] << 24 | (size_t)rbuf[1] << 16 | rbuf[2] << 8 | rbuf[3];
 		if (len == 0 || len > MAX_BODY) {
-			fprintf(stderr, "natter-mini: the server sent a bad frame length %zu\n", len);
+			fprintf(stderr, "natter-mini: the server sent a bad frame length %zu\n",
+			        len);
 			return -1;
 		}
 		if (rlen < HEADER + len)
@@ -240,13 +254,14 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || strlen(argv[1]) >= sizeof sa.sun_path) {
 		fprintf(stderr, "usage: natter-mini SOCKET-PATH [NICK] (a path under %zu bytes)\n",
-			sizeof sa.sun_path);
+		        sizeof sa.sun_path);
 		return 2;
 	}
 	strcpy(sa.sun_path, argv[1]);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		fprintf(stderr, "natter-mini: cannot connect to %s: %s\n", argv[1], strerror(errno));
+		fprintf(stderr, "natter-mini: cannot connect to %s: %s\n", argv[1],
+		        strerror(errno));
 		return 3;
 	}
 	begin(&out, HELLO); /* u16 version 1, str nick, str client */
@@ -258,7 +273,7 @@ int main(int argc, char **argv)
 	while (!done) {
 		/* Wait for the server, and for stdin once WELCOME is in (until its end). */
 		struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
-				      {.fd = welcomed && input_open ? 0 : -1, .events = POLLIN}};
+		                      {.fd = welcomed && input_open ? 0 : -1, .events = POLLIN}};
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			return 1;
 		if (p[0].revents && read_frames(fd) < 0)

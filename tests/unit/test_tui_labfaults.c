@@ -6,10 +6,17 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "core.h"
 #include "labfaults.h"
 #include "proto.h"
+#include "sys.h"
 
 static void test_parse_each(void **state)
 {
@@ -216,12 +223,85 @@ static void test_drop(void **state)
 	buf_free(&out);
 }
 
+/* A core on one end of a socketpair with faults f; *peer is the server's end (non-blocking). */
+static void attach(struct core *c, const struct lab_faults *f, int *peer)
+{
+	struct errmsg e;
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
+	core_init(c, NULL, NULL);
+	core_lab_faults(c, f);
+	assert_int_equal(core_attach(c, sv[0], "test", "alice", &e), 0);
+	*peer = sv[1];
+}
+
+/* In the session: one byte per turn, and no POLLOUT (only a poll timeout) while a delay runs. */
+static void test_session_delay(void **state)
+{
+	struct lab_faults f;
+	struct errmsg e;
+	struct core c;
+	unsigned char b[64];
+	int peer, ms;
+
+	(void)state;
+	assert_int_equal(lab_faults_parse("bytewise,delay=1000", &f, &e), 0);
+	attach(&c, &f, &peer);
+	assert_true(core_poll_events(&c) & POLLOUT);
+	core_handle(&c, POLLOUT);
+	assert_int_equal(read(peer, b, sizeof b), 1);
+	assert_int_equal(b[0], 0x00);
+	core_handle(&c, POLLOUT);
+	assert_false(core_poll_events(&c) & POLLOUT);
+	ms = core_timeout_ms(&c, mono_ms());
+	assert_true(ms > 0 && ms <= 1000);
+	assert_int_equal(read(peer, b, sizeof b), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_false(core_done(&c));
+	core_free(&c);
+	close(peer);
+}
+
+/* drop=0: half of HELLO, then end of file for the server; the client ends when the server closes.
+ */
+static void test_session_drop(void **state)
+{
+	struct lab_faults f;
+	struct errmsg e;
+	struct core c;
+	unsigned char b[64];
+	ssize_t n;
+	int peer;
+
+	(void)state;
+	assert_int_equal(lab_faults_parse("drop=0", &f, &e), 0);
+	attach(&c, &f, &peer);
+	core_handle(&c, POLLOUT); /* half of HELLO, then our side is shut */
+	assert_false(core_done(&c));
+	assert_false(core_poll_events(&c) & POLLOUT);
+	n = read(peer, b, sizeof b);
+	assert_true(n > FRAME_HEADER_BYTES);
+	assert_int_equal((size_t)n, (FRAME_HEADER_BYTES + frame_body_len(b)) / 2);
+	assert_int_equal(read(peer, b, sizeof b), 0); /* end of file in the middle of the frame */
+	close(peer);
+	core_handle(&c, POLLIN);
+	assert_true(core_done(&c));
+	assert_int_equal(core_status(&c), EXIT_LOST);
+	assert_non_null(strstr(core_why(&c), "lab fault drop=0: wrote "));
+	assert_non_null(
+	    strstr(core_why(&c), " bytes of frame 1 to test and closed the connection on purpose"));
+	core_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_each), cmocka_unit_test(test_parse_errors),
-	    cmocka_unit_test(test_bytewise),   cmocka_unit_test(test_merge_holds_then_writes),
-	    cmocka_unit_test(test_delay),      cmocka_unit_test(test_drop),
+	    cmocka_unit_test(test_parse_each),    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_bytewise),      cmocka_unit_test(test_merge_holds_then_writes),
+	    cmocka_unit_test(test_delay),         cmocka_unit_test(test_drop),
+	    cmocka_unit_test(test_session_delay), cmocka_unit_test(test_session_drop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

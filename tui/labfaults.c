@@ -158,6 +158,8 @@ enum lab_action lab_next(const struct lab_faults *f, struct lab_state *st, const
 		return LAB_CLOSE;
 	if (n == 0)
 		return LAB_WAIT;
+	if (f->delay_ms > 0 && st->next_write_ms == 0)
+		st->next_write_ms = now + f->delay_ms; /* the first write waits too */
 	if (f->delay_ms > 0 && now < st->next_write_ms) {
 		*wake_ms = st->next_write_ms;
 		return LAB_WAIT;

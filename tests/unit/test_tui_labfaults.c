@@ -170,7 +170,10 @@ static void test_delay(void **state)
 	(void)state;
 	assert_int_equal(lab_faults_parse("delay=200", &f, &e), 0);
 	pings(&out, 2);
-	/* The first write may go at once; each later one waits 200 ms after the last. */
+	/* Every write waits 200 ms: the first after the output appears, the others after the last.
+	 */
+	assert_int_equal(lab_next(&f, &st, out.data, out.len, 4800, &len, &wake), LAB_WAIT);
+	assert_int_equal(wake, 5000);
 	assert_int_equal(lab_next(&f, &st, out.data, out.len, 5000, &len, &wake), LAB_WRITE);
 	assert_int_equal(len, 13);
 	wrote(&f, &st, &out, len, 5000);
@@ -237,7 +240,8 @@ static void attach(struct core *c, const struct lab_faults *f, int *peer)
 	*peer = sv[1];
 }
 
-/* In the session: one byte per turn, and no POLLOUT (only a poll timeout) while a delay runs. */
+/* In the session: a delay is a poll timeout with POLLOUT off, then bytewise is one byte per turn.
+ */
 static void test_session_delay(void **state)
 {
 	struct lab_faults f;
@@ -250,15 +254,22 @@ static void test_session_delay(void **state)
 	assert_int_equal(lab_faults_parse("bytewise,delay=1000", &f, &e), 0);
 	attach(&c, &f, &peer);
 	assert_true(core_poll_events(&c) & POLLOUT);
-	core_handle(&c, POLLOUT);
-	assert_int_equal(read(peer, b, sizeof b), 1);
-	assert_int_equal(b[0], 0x00);
-	core_handle(&c, POLLOUT);
+	core_handle(&c, POLLOUT); /* the delay starts: nothing written yet */
 	assert_false(core_poll_events(&c) & POLLOUT);
 	ms = core_timeout_ms(&c, mono_ms());
 	assert_true(ms > 0 && ms <= 1000);
 	assert_int_equal(read(peer, b, sizeof b), -1);
 	assert_int_equal(errno, EAGAIN);
+	core_free(&c);
+	close(peer);
+
+	assert_int_equal(lab_faults_parse("bytewise", &f, &e), 0);
+	attach(&c, &f, &peer);
+	for (int i = 0; i < 3; i++) {
+		core_handle(&c, POLLOUT);
+		assert_int_equal(read(peer, b, sizeof b), 1);
+		assert_int_equal(b[0], 0x00); /* the length prefix of HELLO: 00 00 00 .. */
+	}
 	assert_false(core_done(&c));
 	core_free(&c);
 	close(peer);

@@ -51,7 +51,7 @@ wait_for "$SERVER_ERR" " out #[0-9]+ alice \\(unix\\)  $MSG_HEAD" || fail_with "
 wait_for "$T/alice.err" " in  natterd at .*  $MSG_HEAD" || fail_with "$T/alice.err" "alice's trace has no MSG in"
 server_msg=$(trace_rows "$SERVER_ERR" " out #[0-9]+ alice \\(unix\\)  $MSG_HEAD")
 client_msg=$(trace_rows "$T/alice.err" " in  natterd at .*  $MSG_HEAD")
-[ -n "$server_msg" ] && [ "$server_msg" = "$client_msg" ] ||
+{ [ -n "$server_msg" ] && [ "$server_msg" = "$client_msg" ]; } ||
 	fail "the MSG's hex differs between the server's trace and alice's:"$'\n'"$server_msg"$'\n'"---"$'\n'"$client_msg"
 # The length prefix, the type byte, and the end of the body: flags 0, "hi" (PROTOCOL.md 6).
 grep -q '^0000 00 00 00 25 length prefix = 37: the body is the next 37 bytes$' <<<"$server_msg" ||

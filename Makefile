@@ -144,7 +144,7 @@ bench: all
 	bench/matrix.sh $(BIN)/natter-bench BENCHMARKS.md
 
 format:
-	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c bench/*.[ch] ctl/*.c
+	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c bench/*.[ch] ctl/*.c examples/*.c
 
 clean:
 	rm -rf build bin

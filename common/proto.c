@@ -15,33 +15,34 @@ struct frame_spec {
 	enum frame_dir dir;
 	const char *name;
 	const char *fields;
+	const char *names; /* the fields' names, space-separated, for frame_layout */
 };
 
 static const struct frame_spec specs[] = {
-	{T_HELLO, DIR_C2S, "HELLO", "hss"}, /* + optional q resume */
-	{T_WELCOME, DIR_S2C, "WELCOME", "hsssw"},
-	{T_ERROR, DIR_S2C, "ERROR", "hs"},
-	{T_BYE, DIR_S2C, "BYE", "s"},
-	{T_PING, DIR_BOTH, "PING", "q"},
-	{T_PONG, DIR_BOTH, "PONG", "q"},
-	{T_SAY, DIR_C2S, "SAY", "sbs"},
-	{T_NICK, DIR_C2S, "NICK", "s"},
-	{T_WHO, DIR_C2S, "WHO", "s"},
-	{T_QUIT, DIR_C2S, "QUIT", "s"},
-	{T_ENTER, DIR_C2S, "ENTER", "sq"},
-	{T_PART, DIR_C2S, "PART", "ss"},
-	{T_LIST, DIR_C2S, "LIST", ""},
-	{T_TOPIC, DIR_C2S, "TOPIC", "sbs"},
-	{T_AWAY, DIR_C2S, "AWAY", "s"},
-	{T_MSG, DIR_S2C, "MSG", "qqssbs"},
-	{T_JOIN, DIR_S2C, "JOIN", "qsss"},
-	{T_LEAVE, DIR_S2C, "LEAVE", "qsss"},
-	{T_RENAME, DIR_S2C, "RENAME", "qss"},
-	{T_WHOREPLY, DIR_S2C, "WHOREPLY", "sbh"},
-	{T_NOTICE, DIR_S2C, "NOTICE", "qs"},
-	{T_TOPICIS, DIR_S2C, "TOPICIS", "qsss"},
-	{T_ROOMLIST, DIR_S2C, "ROOMLIST", "bh"},
-	{T_MISSED, DIR_S2C, "MISSED", "sqqb"},
+	{T_HELLO, DIR_C2S, "HELLO", "hss", "version nick client"}, /* + optional q resume */
+	{T_WELCOME, DIR_S2C, "WELCOME", "hsssw", "version nick server room users"},
+	{T_ERROR, DIR_S2C, "ERROR", "hs", "code text"},
+	{T_BYE, DIR_S2C, "BYE", "s", "reason"},
+	{T_PING, DIR_BOTH, "PING", "q", "token"},
+	{T_PONG, DIR_BOTH, "PONG", "q", "token"},
+	{T_SAY, DIR_C2S, "SAY", "sbs", "target flags text"},
+	{T_NICK, DIR_C2S, "NICK", "s", "nick"},
+	{T_WHO, DIR_C2S, "WHO", "s", "target"},
+	{T_QUIT, DIR_C2S, "QUIT", "s", "reason"},
+	{T_ENTER, DIR_C2S, "ENTER", "sq", "room after"},
+	{T_PART, DIR_C2S, "PART", "ss", "room reason"},
+	{T_LIST, DIR_C2S, "LIST", "", ""},
+	{T_TOPIC, DIR_C2S, "TOPIC", "sbs", "room set text"},
+	{T_AWAY, DIR_C2S, "AWAY", "s", "text"},
+	{T_MSG, DIR_S2C, "MSG", "qqssbs", "id time target from flags text"},
+	{T_JOIN, DIR_S2C, "JOIN", "qsss", "time room nick login"},
+	{T_LEAVE, DIR_S2C, "LEAVE", "qsss", "time room nick reason"},
+	{T_RENAME, DIR_S2C, "RENAME", "qss", "time old new"},
+	{T_WHOREPLY, DIR_S2C, "WHOREPLY", "sbh", "room more count"},
+	{T_NOTICE, DIR_S2C, "NOTICE", "qs", "time text"},
+	{T_TOPICIS, DIR_S2C, "TOPICIS", "qsss", "time room nick text"},
+	{T_ROOMLIST, DIR_S2C, "ROOMLIST", "bh", "more count"},
+	{T_MISSED, DIR_S2C, "MISSED", "sqqb", "room count first exact"},
 };
 
 /* The repeated entries that follow a list frame's fixed fields. */
@@ -70,6 +71,21 @@ enum frame_dir frame_type_dir(uint8_t type)
 	const struct frame_spec *s = spec_of(type);
 
 	return s ? s->dir : 0;
+}
+
+bool frame_layout(uint8_t type, struct frame_layout *out)
+{
+	const struct frame_spec *s = spec_of(type);
+
+	if (s == NULL)
+		return false;
+	out->fields = s->fields;
+	out->names = s->names;
+	out->entry_fields = list_entry_spec(type);
+	out->entry_names = type == T_WHOREPLY   ? "nick login idle flags away rooms"
+			   : type == T_ROOMLIST ? "room members topic"
+						: NULL;
+	return true;
 }
 
 const char *error_code_name(unsigned code)

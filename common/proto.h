@@ -152,6 +152,20 @@ struct who_entry {
 const char *frame_type_name(uint8_t type);
 /* Which side may send the type; 0 if unknown. */
 enum frame_dir frame_type_dir(uint8_t type);
+/*
+ * A type's wire layout, for programs that show frames (the tracer): one
+ * letter per field in wire order (b u8, h u16, w u32, q u64, s str) and the
+ * fields' names, space-separated; list types (WHOREPLY, ROOMLIST) also give
+ * their entries' layout, others NULL. HELLO's optional trailing u64 resume
+ * is not listed. False if the type is unknown.
+ */
+struct frame_layout {
+	const char *fields;
+	const char *names;
+	const char *entry_fields;
+	const char *entry_names;
+};
+bool frame_layout(uint8_t type, struct frame_layout *out);
 /* Short name of an error code ("ERR_NICK_TAKEN"), or "ERR_UNKNOWN". */
 const char *error_code_name(unsigned code);
 

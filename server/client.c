@@ -152,6 +152,27 @@ void client_accept(struct server *s, struct listener *l)
 	}
 }
 
+/*
+ * Say plainly that a peer went away in the middle of a frame, and how far
+ * it got (frames held back by the rate limit are whole: not this case).
+ */
+static void log_partial_frame(const struct client *c)
+{
+	if (c->line_mode || c->rlen == 0 || frame_complete(c->rbuf, c->rlen) != 0)
+		return;
+	if (c->rlen < FRAME_HEADER_BYTES)
+		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
+			 "the 4 length bytes had arrived; the partial frame was discarded",
+			 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick,
+			 (unsigned)c->rlen);
+	else
+		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
+			 "its %lu bytes had arrived; the partial frame was discarded",
+			 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick,
+			 (unsigned)c->rlen,
+			 (unsigned long)(FRAME_HEADER_BYTES + frame_body_len(c->rbuf)));
+}
+
 void client_kill(struct server *s, struct client *c)
 {
 	if (c->state == CS_DEAD)
@@ -254,12 +275,16 @@ static bool header_ok(struct server *s, struct client *c, const unsigned char *h
 	uint32_t len = frame_body_len(hdr);
 
 	if (len == 0 || len > MAX_BODY_BYTES) {
+		if (s->trace)
+			wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
 		client_send_error(s, c, ERR_FRAME_SIZE,
 				  "frame body of %lu bytes is out of range: 1 to %d bytes allowed",
 				  (unsigned long)len, MAX_BODY_BYTES);
 		return false;
 	}
 	if (c->state == CS_HELLO && len > PRE_HELLO_MAX_BYTES) {
+		if (s->trace)
+			wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
 		client_send_error(s, c, ERR_FRAME_SIZE,
 				  "frame body of %lu bytes before HELLO; at most %d allowed until the handshake",
 				  (unsigned long)len, PRE_HELLO_MAX_BYTES);
@@ -274,6 +299,8 @@ static void handle_frame(struct server *s, struct client *c, const unsigned char
 	struct frame f;
 	int rc = proto_decode(p + FRAME_HEADER_BYTES, n - FRAME_HEADER_BYTES, &f);
 
+	if (s->trace)
+		wiretrace_in(s, c, p, n);
 	if (rc == ERR_UNKNOWN_TYPE || (rc == 0 && !(frame_type_dir(f.type) & DIR_C2S))) {
 		client_send_error(s, c, ERR_UNKNOWN_TYPE, "frame type 0x%02x is not one a client may send",
 				  p[FRAME_HEADER_BYTES]);
@@ -434,6 +461,7 @@ void client_readable(struct server *s, struct client *c)
 	if (r < 0 && errno != ECONNRESET)
 		log_info("client %llu: read failed: %s", (unsigned long long)c->serial,
 			 strerror(errno));
+	log_partial_frame(c);
 	chat_leave(s, c, "connection lost");
 	client_kill(s, c);
 }

@@ -317,6 +317,8 @@ static bool register_line_client(struct server *s, struct client *c, struct str 
 		hello.f[HELLO_NICK].s = split_word(&rest);
 		used = true;
 	}
+	if (s->trace)
+		wiretrace_request(s, c, &hello);
 	chat_handle(s, c, &hello);
 	return used;
 }
@@ -342,6 +344,8 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 {
 	struct frame f = {.type = T_SAY};
 
+	if (s->trace)
+		wiretrace_line_in(s, c, line);
 	if (line.len > 0 && line.p[line.len - 1] == '\r')
 		line.len--;
 	if (c->state == CS_HELLO && looks_like_http(line)) {
@@ -392,6 +396,8 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 		f.f[SAY_TARGET].s = current_room(s, c);
 		f.f[SAY_TEXT].s = line;
 	}
+	if (s->trace)
+		wiretrace_request(s, c, &f);
 	chat_handle(s, c, &f);
 }
 

@@ -51,6 +51,8 @@ void server_queue(struct server *s, struct client *c, struct shbuf *b)
 	batch_seal(s); /* messages collected earlier go first, to keep the order */
 	if (c->line_mode && (text = linemode_render(s, c, b)) != NULL)
 		b = text;
+	if (s->trace)
+		wiretrace_queued(s, c, b);
 	if (b->len > 0) {
 		outq_push(&c->out, b);
 		flood_queue_grew(s, c);

@@ -39,6 +39,7 @@ enum long_only {
 	OPT_LOG_LEVEL,
 	OPT_CONTROL,
 	OPT_NO_CONTROL,
+	OPT_TRACE,
 };
 
 static void usage(FILE *out)
@@ -77,6 +78,8 @@ static void usage(FILE *out)
 		"      --identity MODE     'strict': a UNIX client's nick must be its login name\n"
 		"                          (or login/suffix); 'open' (default): any free nick\n"
 		"      --log-level LEVEL   error, warning, info (default) or debug (each connection)\n"
+		"      --trace[=FILE]      print every frame in and out (type, fields, hex bytes) and\n"
+		"                          line-mode text, on stderr or appended to FILE; for labs\n"
 		"  -q, --quiet             log only warnings and errors (--log-level warning)\n"
 		"  -h, --help              show this help\n"
 		"  -V, --version           show the version\n"
@@ -152,6 +155,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		{"max-per-uid", required_argument, NULL, OPT_MAX_PER_UID},
 		{"max-text", required_argument, NULL, OPT_MAX_TEXT},
 		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+		{"trace", optional_argument, NULL, OPT_TRACE},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -297,6 +301,14 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			log_set_level((enum log_level)level);
 			break;
 		}
+		case OPT_TRACE:
+			if (optarg != NULL && optarg[0] == '\0') {
+				fprintf(stderr, "natterd: --trace= needs a file name, e.g. --trace=/tmp/natterd.trace\n");
+				return -1;
+			}
+			cfg->trace = true;
+			cfg->trace_path = optarg;
+			break;
 		case 'q': log_set_level(LOG_WARN); break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION); exit(EXIT_OK);
@@ -401,6 +413,11 @@ static int server_setup(struct server *s, struct errmsg *e)
 	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	s->rscratch = xmalloc(READ_CHUNK_BYTES);
 	size_limits(&s->cfg);
+	if (s->cfg.trace) {
+		if (trace_sink_open(&s->trace_sink, s->cfg.trace_path, e) < 0)
+			return -1;
+		s->trace = &s->trace_sink;
+	}
 	if (history_init(s, e) < 0)
 		return -1;
 	if (open_listeners(s, e) < 0 || control_setup(s, e) < 0)
@@ -431,6 +448,9 @@ static void server_cleanup(struct server *s)
 	buf_free(&s->enc);
 	buf_free(&s->line_out);
 	buf_free(&s->batch.frames);
+	buf_free(&s->trace_enc);
+	if (s->trace != NULL)
+		trace_sink_close(s->trace);
 	history_cleanup(s);
 }
 

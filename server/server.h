@@ -14,6 +14,7 @@
 #include "nicks.h"
 #include "room.h"
 #include "sigpipe.h"
+#include "trace.h"
 
 enum {
 	MAX_LISTENERS = 8,
@@ -126,6 +127,8 @@ struct config {
 	bool listen_given;   /* --socket, --mode, --tcp or --no-unix on the command line */
 	const char *log_dir; /* NULL: no transcripts */
 	bool identity_strict;
+	bool trace;             /* --trace: every frame in and out */
+	const char *trace_path; /* --trace=FILE; NULL: stderr */
 };
 
 /* Messages to one room collected during a pass (batch.c). */
@@ -190,6 +193,9 @@ struct server {
 	struct buf enc;          /* scratch for encoding outgoing frames */
 	struct buf line_out;     /* scratch for rendering frames as text lines */
 	struct batch batch;
+	struct trace_sink *trace; /* NULL unless --trace: each hook costs one branch */
+	struct trace_sink trace_sink;
+	struct buf trace_enc;     /* scratch: a line-mode request encoded for the trace */
 };
 
 /* activation.c */
@@ -264,6 +270,12 @@ void batch_seal(struct server *s);
 /* history.c */
 int history_init(struct server *s, struct errmsg *e);
 void history_cleanup(struct server *s);
+
+/* wiretrace.c (called only when s->trace is set) */
+void wiretrace_in(struct server *s, struct client *c, const unsigned char *p, size_t n);
+void wiretrace_queued(struct server *s, struct client *c, const struct shbuf *b);
+void wiretrace_line_in(struct server *s, struct client *c, struct str line);
+void wiretrace_request(struct server *s, struct client *c, const struct frame *f);
 
 /* linemode.c */
 void linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n);

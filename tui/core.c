@@ -381,15 +381,25 @@ short core_poll_events(const struct core *c)
 
 int core_timeout_ms(const struct core *c, uint64_t now_ms)
 {
+	int lab = session_timeout_ms(&c->sess, now_ms), ms;
+
 	if (c->deadline_ms == 0)
-		return -1;
+		return lab;
 	if (now_ms >= c->deadline_ms)
 		return 0;
-	return c->deadline_ms - now_ms > INT_MAX ? INT_MAX : (int)(c->deadline_ms - now_ms);
+	ms = c->deadline_ms - now_ms > INT_MAX ? INT_MAX : (int)(c->deadline_ms - now_ms);
+	return lab >= 0 && lab < ms ? lab : ms;
 }
 
 void core_tick(struct core *c, uint64_t now_ms)
 {
+	struct errmsg e;
+
+	if (session_lab_overdue(&c->sess, now_ms, &e)) {
+		core_abort(c, EXIT_LOST, "%s", e.text);
+		session_close(&c->sess);
+		return;
+	}
 	if (c->deadline_ms == 0 || now_ms < c->deadline_ms)
 		return;
 	if (c->state == CORE_HANDSHAKE)
@@ -496,6 +506,16 @@ const char *core_room_at(const struct core *c, size_t i)
 bool core_in_room(const struct core *c, struct str room)
 {
 	return rooms_find(&c->joined, room) >= 0;
+}
+
+void core_trace(struct core *c, struct trace_sink *t)
+{
+	c->sess.trace = t;
+}
+
+void core_lab_faults(struct core *c, const struct lab_faults *f)
+{
+	c->sess.faults = f != NULL && f->on ? f : NULL;
 }
 
 void core_expect_server_uid(struct core *c, long uid)

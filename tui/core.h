@@ -188,6 +188,11 @@ int core_switch(struct core *c, struct str room, struct errmsg *e);
 void core_expect_server_uid(struct core *c, long uid);
 
 void core_set_resume(struct core *c, uint64_t id);
+
+/* Show every frame in and out on t (natter --trace); NULL turns it off. */
+void core_trace(struct core *c, struct trace_sink *t);
+/* Make our writes to the server misbehave as f says (natter --lab-faults); NULL: behave. */
+void core_lab_faults(struct core *c, const struct lab_faults *f);
 uint64_t core_last_id(const struct core *c);
 /* The peer's address as text. */
 const char *core_where(const struct core *c);

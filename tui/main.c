@@ -31,6 +31,8 @@ enum {
 	OPT_SCROLLBACK,
 	OPT_RESUME,
 	OPT_SERVER_UID,
+	OPT_TRACE,
+	OPT_LAB_FAULTS,
 	MAX_SCROLLBACK_LINES = 1000000,
 };
 
@@ -41,10 +43,13 @@ struct options {
 	bool headless;
 	bool json;
 	bool no_bell;
-	size_t scrollback; /* lines the full-screen UI keeps */
-	int autostart;     /* 0, 1, or AUTOSTART_BY_TTY */
-	uint64_t resume;   /* --resume: the last message id seen earlier, 0 for none */
-	long server_uid;   /* --server-uid, or -1 */
+	size_t scrollback;        /* lines the full-screen UI keeps */
+	int autostart;            /* 0, 1, or AUTOSTART_BY_TTY */
+	uint64_t resume;          /* --resume: the last message id seen earlier, 0 for none */
+	long server_uid;          /* --server-uid, or -1 */
+	bool trace;               /* --trace */
+	const char *trace_path;   /* --trace=FILE; NULL: stderr (headless only) */
+	struct lab_faults faults; /* --lab-faults */
 };
 
 static const char usage_text[] =
@@ -69,6 +74,16 @@ static const char usage_text[] =
     "                         get exactly the #lobby messages after it\n"
     "      --server-uid USER  the user the server must run as (default: the owner of\n"
     "                         the socket's directory, unless anyone may write there)\n"
+    "      --trace[=FILE]     show every frame sent and received (type, fields, hex\n"
+    "                         bytes) on stderr, or appended to FILE; the full-screen\n"
+    "                         client needs FILE (follow it with tail -f)\n"
+    "      --lab-faults=LIST  make this client's writes misbehave on purpose, to see\n"
+    "                         why framing matters; LIST is comma-separated:\n"
+    "                           bytewise   every byte its own write()\n"
+    "                           merge=N    up to N frames in one write() (held <= 100 ms)\n"
+    "                           delay=MS   wait MS milliseconds before each write\n"
+    "                           drop=N     after N frames (HELLO counts), write half\n"
+    "                                      the next one and close the connection\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
     "\n"
@@ -92,6 +107,8 @@ static const struct option long_options[] = {
     {"scrollback", required_argument, NULL, OPT_SCROLLBACK},
     {"resume", required_argument, NULL, OPT_RESUME},
     {"server-uid", required_argument, NULL, OPT_SERVER_UID},
+    {"trace", optional_argument, NULL, OPT_TRACE},
+    {"lab-faults", required_argument, NULL, OPT_LAB_FAULTS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -198,6 +215,23 @@ static int parse_options(int argc, char *argv[], struct options *o)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_TRACE:
+			if (optarg != NULL && optarg[0] == '\0') {
+				diag("--trace= needs a file name, e.g. --trace=/tmp/natter.trace");
+				return EXIT_USAGE;
+			}
+			o->trace = true;
+			o->trace_path = optarg;
+			break;
+		case OPT_LAB_FAULTS: {
+			struct errmsg e;
+
+			if (lab_faults_parse(optarg, &o->faults, &e) < 0) {
+				diag("%s", e.text);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case 'h': fputs(usage_text, stdout); return EXIT_CLEAN;
 		case 'V':
 			printf("natter %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION);
@@ -282,6 +316,40 @@ static bool want_tui(const struct options *o)
 	return !o->headless && !o->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 }
 
+/*
+ * Open the --trace sink (the full-screen client draws on stderr, so there
+ * it must be a file). Returns -1 to go on, else an exit status (said).
+ */
+static int open_trace(const struct options *o, bool full, struct trace_sink *sink)
+{
+	struct errmsg e;
+
+	if (!o->trace)
+		return -1;
+	if (full && o->trace_path == NULL) {
+		diag("--trace needs a file in the full-screen client, e.g. "
+		     "--trace=/tmp/natter.trace; "
+		     "follow it with tail -f in another terminal");
+		return EXIT_USAGE;
+	}
+	if (trace_sink_open(sink, o->trace_path, &e) < 0) {
+		diag("%s", e.text);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* One sentence saying the lab faults are on, for stderr or the status pane. */
+static void lab_faults_note(const struct options *o, char *dst, size_t cap)
+{
+	char list[LAB_DESCRIBE_BYTES];
+
+	lab_faults_describe(&o->faults, list, sizeof list);
+	snprintf(dst, cap,
+	         "lab faults on (%s): this client's writes to the server misbehave on purpose",
+	         list);
+}
+
 /* Connect (starting a server if allowed) and run the front end to the end. */
 static int run(const struct options *o)
 {
@@ -292,6 +360,8 @@ static int run(const struct options *o)
 	struct errmsg e, note;
 	struct addr a;
 	bool is_default, full = want_tui(o);
+	struct trace_sink sink = {.fd = -1};
+	char lab_note[LAB_DESCRIBE_BYTES + 96];
 	int status;
 
 	if (open_std_fds() < 0 || ignore_sigpipe() < 0) {
@@ -299,6 +369,8 @@ static int run(const struct options *o)
 		return EXIT_ERROR;
 	}
 	status = choose_address(o, &a, &is_default);
+	if (status < 0)
+		status = open_trace(o, full, &sink);
 	if (status >= 0)
 		return status;
 	if (full) {
@@ -310,6 +382,15 @@ static int run(const struct options *o)
 	}
 	core_set_resume(&core, o->resume);
 	core_expect_server_uid(&core, o->server_uid);
+	core_trace(&core, o->trace ? &sink : NULL);
+	core_lab_faults(&core, &o->faults);
+	if (o->faults.on) {
+		lab_faults_note(o, lab_note, sizeof lab_note);
+		if (full)
+			tui_note(&tui, lab_note);
+		else
+			diag("%s", lab_note);
+	}
 	if (autostart_connect(&core, &a, o->nick, is_default && o->autostart, &note, &e) < 0) {
 		if (note.text[0] != '\0')
 			diag("%s", note.text);
@@ -329,6 +410,9 @@ static int run(const struct options *o)
 	else
 		headless_free(&front);
 	core_free(&core);
+	if (sink.failed)
+		diag("the trace to %s stopped early: %s", sink.name, strerror(sink.error));
+	trace_sink_close(&sink);
 	return status;
 }
 

@@ -9,7 +9,9 @@
 #include "addr.h"
 #include "buf.h"
 #include "errmsg.h"
+#include "labfaults.h"
 #include "proto.h"
+#include "trace.h"
 
 enum { SESSION_WHERE_BYTES = ADDR_PATH_BYTES + 16 };
 
@@ -38,6 +40,13 @@ struct session {
 	void *ctx;
 	uint64_t resume; /* HELLO's resume id for the next open/attach: 0 for a fresh start */
 	long server_uid; /* the uid the server must run as; -1: the socket directory's owner */
+	struct trace_sink *trace;        /* --trace: every frame in and out; NULL when off */
+	const struct lab_faults *faults; /* --lab-faults; NULL when off */
+	struct lab_state lab;            /* the faults' progress on this connection */
+	uint64_t lab_wake_ms;            /* a fault holds writes back until then (0: none) */
+	bool lab_dropped; /* drop=N: our side is shut; waiting for the server's close */
+	uint64_t lab_drop_deadline_ms; /* ... until then at most */
+	struct errmsg lab_why;         /* the sentence to end with */
 };
 
 /* Set up a closed session that will deliver frames to on_frame(ctx, ...). */
@@ -63,6 +72,15 @@ bool session_is_open(const struct session *s);
 
 /* The events to poll the fd for: POLLIN, plus POLLOUT while output is queued. */
 short session_poll_events(const struct session *s);
+
+/* Milliseconds until held-back output may be written (--lab-faults), or -1. */
+int session_timeout_ms(const struct session *s, uint64_t now_ms);
+
+/*
+ * Whether a drop=N fault has waited long enough for the server to close
+ * (the sentence is in e): the connection is over.
+ */
+bool session_lab_overdue(const struct session *s, uint64_t now_ms, struct errmsg *e);
 
 /* Bytes queued for the server and not yet written. */
 size_t session_backlog(const struct session *s);

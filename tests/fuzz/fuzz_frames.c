@@ -1,9 +1,10 @@
-/* fuzz_frames.c - libFuzzer target: a byte stream split anywhere decodes as it does in one piece. */
+/* fuzz_frames.c - libFuzzer target: a byte stream split anywhere decodes as it does in one piece; its trace is safe. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "proto.h"
+#include "trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,6 +66,19 @@ static void run(const uint8_t *data, size_t size, size_t cut, struct trace *t)
 	buf_free(&in);
 }
 
+/* --trace shows any bytes, frame or not, without a raw control character (newlines end its lines). */
+static void check_trace(const uint8_t *data, size_t size)
+{
+	struct buf out = {0};
+
+	trace_frame(&out, "00:00:00.000000", TRACE_IN, "fuzz", data, size);
+	trace_text(&out, "00:00:00.000000", TRACE_OUT, "fuzz", data, size);
+	for (size_t i = 0; i < out.len; i++)
+		if ((out.data[i] < 0x20 && out.data[i] != '\n') || out.data[i] == 0x7f)
+			__builtin_trap();
+	buf_free(&out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct trace whole, split;
@@ -76,5 +90,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(data, size, cut, &split);
 	if (memcmp(&whole, &split, sizeof whole) != 0)
 		__builtin_trap();
+	check_trace(data, size);
 	return 0;
 }

@@ -39,6 +39,7 @@ enum long_only {
 	OPT_LOG_LEVEL,
 	OPT_CONTROL,
 	OPT_NO_CONTROL,
+	OPT_TEACHERS,
 };
 
 static void usage(FILE *out)
@@ -76,6 +77,8 @@ static void usage(FILE *out)
 		"                          at start, so history and ids survive a restart\n"
 		"      --identity MODE     'strict': a UNIX client's nick must be its login name\n"
 		"                          (or login/suffix); 'open' (default): any free nick\n"
+		"      --teachers GROUP    a classroom: UNIX clients in this Unix group (or gid) are\n"
+		"                          teachers (/announce, /slow, /mute, /kick, raised hands)\n"
 		"      --log-level LEVEL   error, warning, info (default) or debug (each connection)\n"
 		"  -q, --quiet             log only warnings and errors (--log-level warning)\n"
 		"  -h, --help              show this help\n"
@@ -152,6 +155,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		{"max-per-uid", required_argument, NULL, OPT_MAX_PER_UID},
 		{"max-text", required_argument, NULL, OPT_MAX_TEXT},
 		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+		{"teachers", required_argument, NULL, OPT_TEACHERS},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -297,6 +301,13 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			log_set_level((enum log_level)level);
 			break;
 		}
+		case OPT_TEACHERS:
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "natterd: --teachers needs a Unix group name or number\n");
+				return -1;
+			}
+			cfg->teachers_group = optarg;
+			break;
 		case 'q': log_set_level(LOG_WARN); break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION); exit(EXIT_OK);
@@ -401,7 +412,7 @@ static int server_setup(struct server *s, struct errmsg *e)
 	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	s->rscratch = xmalloc(READ_CHUNK_BYTES);
 	size_limits(&s->cfg);
-	if (history_init(s, e) < 0)
+	if (classroom_setup(s, e) < 0 || history_init(s, e) < 0)
 		return -1;
 	if (open_listeners(s, e) < 0 || control_setup(s, e) < 0)
 		return -1;

@@ -1,4 +1,5 @@
-/* classroom.c - natterd --teachers: who is a teacher, #announcements, /slow, /mute, /kick, raised hands. */
+/* classroom.c - natterd --teachers: who is a teacher, #announcements, /slow, /mute, /kick, raised
+ * hands. */
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
@@ -34,7 +35,9 @@ int classroom_setup(struct server *s, struct errmsg *e)
 		return 0;
 	}
 	if (g == NULL) {
-		errmsg_set(e, "there is no group '%s' for --teachers; name an existing Unix group or its number",
+		errmsg_set(e,
+		           "there is no group '%s' for --teachers; name an existing Unix group or "
+		           "its number",
 		           name);
 		return -1;
 	}
@@ -67,7 +70,8 @@ void classroom_register(struct server *s, struct client *c)
 	if (s->cfg.teachers_group == NULL || c->transport != TR_UNIX || !c->has_cred)
 		return;
 	if (peer_in_group(c->fd, s->cfg.teachers_gid, &member) < 0) {
-		log_warn("classroom: cannot read the groups of client %llu (login %s): %s; it is a student",
+		log_warn("classroom: cannot read the groups of client %llu (login %s): %s; it is a "
+		         "student",
 		         (unsigned long long)c->serial, c->login, strerror(errno));
 		return;
 	}
@@ -134,9 +138,10 @@ bool classroom_may_say(struct server *s, struct client *c, struct room *r)
 	if (c->teacher || (r->slow_s == 0 && r != s->announce))
 		return true;
 	if (r == s->announce) {
-		client_send_error(s, c, ERR_READ_ONLY,
-		                  "%s is read-only: only teachers (members of group %s) speak there",
-		                  r->name, s->cfg.teachers_name);
+		client_send_error(
+		    s, c, ERR_READ_ONLY,
+		    "%s is read-only: only teachers (members of group %s) speak there", r->name,
+		    s->cfg.teachers_name);
 		return false;
 	}
 	i = room_index(c, r);
@@ -148,8 +153,8 @@ bool classroom_may_say(struct server *s, struct client *c, struct room *r)
 		uint64_t left = (wait_ms - (now - c->said_ms[i]) + 999) / 1000;
 
 		client_send_error(s, c, ERR_SLOW_MODE,
-		                  "%s is in slow mode: one message every %u s; wait %llu s", r->name,
-		                  (unsigned)r->slow_s, (unsigned long long)left);
+		                  "%s is in slow mode: one message every %u s; wait %llu s",
+		                  r->name, (unsigned)r->slow_s, (unsigned long long)left);
 		return false;
 	}
 	c->said_ms[i] = now;
@@ -175,10 +180,12 @@ static bool teacher_only(struct server *s, struct client *c, const struct frame 
 		return true;
 	if (s->cfg.teachers_group == NULL)
 		client_send_error(s, c, ERR_NOT_TEACHER,
-		                  "this server has no teachers (natterd --teachers GROUP), so %s is not available",
+		                  "this server has no teachers (natterd --teachers GROUP), so %s "
+		                  "is not available",
 		                  command_of(f));
 	else
-		client_send_error(s, c, ERR_NOT_TEACHER, "only teachers (members of group %s) may %s",
+		client_send_error(s, c, ERR_NOT_TEACHER,
+		                  "only teachers (members of group %s) may %s",
 		                  s->cfg.teachers_name, command_of(f));
 	log_info("classroom: client %llu %s (login %s) is not a teacher; %s refused",
 	         (unsigned long long)c->serial, c->nick, c->login[0] ? c->login : "none, tcp",
@@ -206,7 +213,8 @@ static struct room *named_room(struct server *s, struct client *c, struct str na
 		return c->current ? c->current : s->lobby;
 	r = room_find(&s->rooms, name.p, name.len);
 	if (r == NULL)
-		client_send_error(s, c, ERR_NO_SUCH_TARGET, "there is no room '%.*s' (/rooms lists them)",
+		client_send_error(s, c, ERR_NO_SUCH_TARGET,
+		                  "there is no room '%.*s' (/rooms lists them)",
 		                  (int)utf8_truncate(name.p, name.len, 64), name.p);
 	return r;
 }
@@ -220,17 +228,20 @@ static void on_slow(struct server *s, struct client *c, const struct frame *f)
 	if (r == NULL)
 		return;
 	if (secs > MAX_SLOW_S) {
-		client_send_error(s, c, ERR_NOT_ALLOWED,
-		                  "slow mode is 1 to %d seconds between a student's messages, or 0 for off",
-		                  MAX_SLOW_S);
+		client_send_error(
+		    s, c, ERR_NOT_ALLOWED,
+		    "slow mode is 1 to %d seconds between a student's messages, or 0 for off",
+		    MAX_SLOW_S);
 		return;
 	}
 	r->slow_s = (uint32_t)secs;
 	if (secs > 0)
-		snprintf(text, sizeof text, "%s (teacher) set slow mode in %s: one message every %u s",
-		         c->nick, r->name, (unsigned)secs);
+		snprintf(text, sizeof text,
+		         "%s (teacher) set slow mode in %s: one message every %u s", c->nick,
+		         r->name, (unsigned)secs);
 	else
-		snprintf(text, sizeof text, "%s (teacher) turned slow mode off in %s", c->nick, r->name);
+		snprintf(text, sizeof text, "%s (teacher) turned slow mode off in %s", c->nick,
+		         r->name);
 	snprintf(what, sizeof what, "set slow mode %u s in", (unsigned)secs);
 	log_action(c, what, r->name);
 	for (uint32_t i = 0; i < r->nmembers; i++)
@@ -246,14 +257,15 @@ static struct client *student_named(struct server *s, struct client *c, struct s
 	struct client *t = nicks_find(&s->nicks, nick.p, nick.len);
 
 	if (t == NULL) {
-		client_send_error(s, c, ERR_NO_SUCH_TARGET, "nobody is called '%.*s' here; /who lists everyone",
+		client_send_error(s, c, ERR_NO_SUCH_TARGET,
+		                  "nobody is called '%.*s' here; /who lists everyone",
 		                  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
 		return NULL;
 	}
 	if (t->teacher) {
 		client_send_error(s, c, ERR_NOT_ALLOWED,
-		                  "%s is a teacher; teachers cannot %s teachers (natterctl can)", t->nick,
-		                  verb);
+		                  "%s is a teacher; teachers cannot %s teachers (natterctl can)",
+		                  t->nick, verb);
 		return NULL;
 	}
 	return t;
@@ -269,10 +281,12 @@ static void on_mute(struct server *s, struct client *c, const struct frame *f)
 		return;
 	log_action(c, on ? "mutes" : "unmutes", t->nick);
 	if (t->muted == on) {
-		snprintf(text, sizeof text, "%s is %s already", t->nick, on ? "muted" : "not muted");
+		snprintf(text, sizeof text, "%s is %s already", t->nick,
+		         on ? "muted" : "not muted");
 	} else {
 		snprintf(text, sizeof text, "%s is %s", t->nick,
-		         on ? "muted: their messages are not sent until you /unmute them" : "unmuted");
+		         on ? "muted: their messages are not sent until you /unmute them"
+		            : "unmuted");
 		mod_mute(s, t, on, c->nick);
 	}
 	notice(s, c, text);
@@ -297,7 +311,8 @@ static void on_kick(struct server *s, struct client *c, const struct frame *f)
 	notice(s, c, text);
 }
 
-/* Raised hands, oldest first, into list (the first cap of them); returns how many there are in all. */
+/* Raised hands, oldest first, into list (the first cap of them); returns how many there are in all.
+ */
 static size_t hands_queue(struct server *s, struct client **list, size_t cap)
 {
 	size_t n = 0, kept = 0;
@@ -343,12 +358,14 @@ static void hand_raise(struct server *s, struct client *c)
 	char text[160];
 
 	if (c->teacher) {
-		client_send_error(s, c, ERR_NOT_ALLOWED,
-		                  "teachers do not raise hands; /hands lists the students' raised hands");
+		client_send_error(
+		    s, c, ERR_NOT_ALLOWED,
+		    "teachers do not raise hands; /hands lists the students' raised hands");
 		return;
 	}
 	if (c->hand_seq != 0) {
-		snprintf(text, sizeof text, "your hand is already raised: you are number %zu in the queue",
+		snprintf(text, sizeof text,
+		         "your hand is already raised: you are number %zu in the queue",
 		         hand_place(s, c));
 		notice(s, c, text);
 		return;
@@ -356,10 +373,12 @@ static void hand_raise(struct server *s, struct client *c)
 	c->hand_seq = ++s->next_hand_seq;
 	c->hand_ms = mono_ms();
 	log_info("classroom: %s raised a hand", c->nick);
-	snprintf(text, sizeof text, "your hand is raised: you are number %zu in the queue; /hand down lowers it",
+	snprintf(text, sizeof text,
+	         "your hand is raised: you are number %zu in the queue; /hand down lowers it",
 	         hand_place(s, c));
 	notice(s, c, text);
-	snprintf(text, sizeof text, "%s raised a hand (number %zu in the queue); /hand next calls on the first",
+	snprintf(text, sizeof text,
+	         "%s raised a hand (number %zu in the queue); /hand next calls on the first",
 	         c->nick, hand_place(s, c));
 	notice_teachers(s, text);
 }
@@ -382,7 +401,8 @@ static void hand_lower(struct server *s, struct client *c)
 static void hand_list(struct server *s, struct client *c)
 {
 	struct client *list[HANDS_LISTED_MAX];
-	size_t n = hands_queue(s, list, HANDS_LISTED_MAX), shown = n < HANDS_LISTED_MAX ? n : HANDS_LISTED_MAX;
+	size_t n = hands_queue(s, list, HANDS_LISTED_MAX),
+	       shown = n < HANDS_LISTED_MAX ? n : HANDS_LISTED_MAX;
 	uint64_t now = mono_ms();
 	struct buf text = {0};
 
@@ -416,8 +436,9 @@ static void hand_next(struct server *s, struct client *c)
 	log_action(c, "calls on", first->nick);
 	snprintf(text, sizeof text, "%s (teacher) calls on you", c->nick);
 	notice(s, first, text);
-	snprintf(text, sizeof text, "%s (teacher) called on %s, who waited %llu s; %zu hand%s still raised",
-	         c->nick, first->nick, (unsigned long long)((mono_ms() - first->hand_ms) / 1000), n - 1,
+	snprintf(text, sizeof text,
+	         "%s (teacher) called on %s, who waited %llu s; %zu hand%s still raised", c->nick,
+	         first->nick, (unsigned long long)((mono_ms() - first->hand_ms) / 1000), n - 1,
 	         n - 1 == 1 ? " is" : "s are");
 	notice_teachers(s, text);
 }
@@ -428,7 +449,8 @@ static void on_hand(struct server *s, struct client *c, const struct frame *f)
 
 	if (s->cfg.teachers_group == NULL && (op == HAND_RAISE || op == HAND_LOWER)) {
 		client_send_error(s, c, ERR_NOT_ALLOWED,
-		                  "this server has no teachers (natterd --teachers GROUP), so no one sees a raised hand");
+		                  "this server has no teachers (natterd --teachers GROUP), so no "
+		                  "one sees a raised hand");
 		return;
 	}
 	switch (op) {
@@ -454,7 +476,8 @@ void classroom_handle(struct server *s, struct client *c, const struct frame *f)
 {
 	if (c->version < frame_type_since(f->type)) {
 		client_send_error(s, c, ERR_UNKNOWN_TYPE,
-		                  "%s is a protocol version %u request; this connection spoke version %u in HELLO",
+		                  "%s is a protocol version %u request; this connection spoke "
+		                  "version %u in HELLO",
 		                  frame_type_name(f->type), frame_type_since(f->type), c->version);
 		return;
 	}

@@ -11,7 +11,8 @@ static int exec_slow(struct core *c, struct str arg, struct errmsg *e)
 	struct str room;
 
 	if (command_slow_args(arg, &secs, &room) < 0) {
-		errmsg_set(e, "use /slow N [#ROOM]: N seconds between a student's messages, 0 for off");
+		errmsg_set(
+		    e, "use /slow N [#ROOM]: N seconds between a student's messages, 0 for off");
 		return -1;
 	}
 	f.f[SLOW_ROOM].s = room.len > 0 ? room : str_c(core_room(c));
@@ -45,7 +46,8 @@ int teach_exec(struct core *c, const struct command *cmd, struct errmsg *e)
 	case CMD_HANDS:
 		op = cmd->kind == CMD_HANDS ? HAND_LIST : command_hand_op(cmd->arg);
 		if (op < 0) {
-			errmsg_set(e, "use /hand to raise your hand, /hand down to lower it, or (teachers) /hand next");
+			errmsg_set(e, "use /hand to raise your hand, /hand down to lower it, or "
+			              "(teachers) /hand next");
 			return -1;
 		}
 		f.type = T_HAND;

@@ -443,8 +443,11 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 	client_send_frame(s, c, &w);
 	enter_room(s, c, s->lobby, f->f[HELLO_RESUME].n);
 	/* Every late joiner is shown every announcement (PROTOCOL.md 3.10). */
-	if (s->announce != NULL && c->state == CS_READY)
+	if (s->announce != NULL && c->state == CS_READY) {
 		enter_room(s, c, s->announce, f->f[HELLO_RESUME].n);
+		if (c->line_mode)
+			c->current = s->lobby; /* plain lines still go to #lobby */
+	}
 	classroom_welcome(s, c);
 }
 

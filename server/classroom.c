@@ -466,7 +466,7 @@ static void on_hand(struct server *s, struct client *c, const struct frame *f)
 		break;
 	default:
 		client_send_error(s, c, ERR_NOT_ALLOWED,
-		                  "HAND op %llu is unknown: 0 raise, 1 lower, 2 list, 3 next",
+		                  "HAND op %llu is unknown; use /hand, /hand down, /hands or /hand next",
 		                  (unsigned long long)op);
 		break;
 	}

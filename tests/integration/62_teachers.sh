@@ -82,6 +82,16 @@ wait_for "$T/late.out" "^$TS #announcements \\(history\\) <root/prof> homework i
 grep -q "teacher root/prof (login root) announces in #announcements" "$SERVER_ERR" ||
 	fail_with "$SERVER_ERR" "the announcement was not logged as a teacher action"
 
+step "line mode (a student with socat): the same commands, and plain lines still go to #lobby"
+timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups "$RAWCLIENT" -s "$S" \
+	--text 'NICK liner\n/announce nope\n/hand down\nplain line\n/quit\n' >"$T/line.out" 2>&1
+grep -q "^[0-9:]* #announcements (history) <root/prof> homework is due on friday\$" "$T/line.out" ||
+	fail_with "$T/line.out" "the line client was not shown the announcement"
+grep -q "^error 210: only teachers (members of group root) may /announce\$" "$T/line.out" ||
+	fail_with "$T/line.out" "the line client's /announce was not refused"
+grep -q -- "-- your hand was not raised\$" "$T/line.out" || fail_with "$T/line.out" "the line client's /hand down was not answered"
+wait_for "$T/prof.out" "^$TS <liner> plain line\$" || fail_with "$T/prof.out" "the line client's plain line did not go to #lobby"
+
 step "slow mode: a student's second message at once is refused, a teacher's is not"
 send prof "/slow 600"
 wait_for "$T/stu.out" "^$TS -!- notice: root/prof \\(teacher\\) set slow mode in #lobby: one message every 600 s\$" ||

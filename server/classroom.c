@@ -465,9 +465,10 @@ static void on_hand(struct server *s, struct client *c, const struct frame *f)
 			hand_next(s, c);
 		break;
 	default:
-		client_send_error(s, c, ERR_NOT_ALLOWED,
-		                  "HAND op %llu is unknown; use /hand, /hand down, /hands or /hand next",
-		                  (unsigned long long)op);
+		client_send_error(
+		    s, c, ERR_NOT_ALLOWED,
+		    "HAND op %llu is unknown; use /hand, /hand down, /hands or /hand next",
+		    (unsigned long long)op);
 		break;
 	}
 }

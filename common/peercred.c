@@ -2,10 +2,15 @@
 #define _GNU_SOURCE /* struct ucred */
 #include "peercred.h"
 
+#include <errno.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+enum { PEER_GROUPS_FIRST = 64 }; /* gids tried on the stack before asking for the real count */
 
 int peer_cred(int fd, uid_t *uid, gid_t *gid, pid_t *pid)
 {
@@ -18,6 +23,95 @@ int peer_cred(int fd, uid_t *uid, gid_t *gid, pid_t *pid)
 	*gid = cred.gid;
 	*pid = cred.pid;
 	return 0;
+}
+
+static bool gid_listed(const gid_t *list, size_t n, gid_t group)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == group)
+			return true;
+	return false;
+}
+
+/* The supplementary groups the kernel recorded for fd's peer: 0, or -1 (ENOPROTOOPT: none kept). */
+static int peer_groups_has(int fd, gid_t group, bool *member)
+{
+#ifdef SO_PEERGROUPS
+	gid_t first[PEER_GROUPS_FIRST];
+	socklen_t len = sizeof first;
+	gid_t *more;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, first, &len) == 0) {
+		*member = gid_listed(first, len / sizeof(gid_t), group);
+		return 0;
+	}
+	if (errno != ERANGE)
+		return -1;
+	/* len now holds the size needed. */
+	more = malloc(len);
+	if (more == NULL)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, more, &len) < 0) {
+		free(more);
+		return -1;
+	}
+	*member = gid_listed(more, len / sizeof(gid_t), group);
+	free(more);
+	return 0;
+#else
+	(void)fd, (void)group, (void)member;
+	errno = ENOPROTOOPT;
+	return -1;
+#endif
+}
+
+/* The group database's groups of uid's login (with gid): 0, or -1. */
+static int login_groups_has(uid_t uid, gid_t gid, gid_t group, bool *member)
+{
+	struct passwd *pw = getpwuid(uid);
+	int n = PEER_GROUPS_FIRST;
+	gid_t *list;
+
+	*member = false;
+	if (pw == NULL || pw->pw_name == NULL)
+		return 0; /* no login: no supplementary groups to know of */
+	for (int tries = 0; tries < 3; tries++) {
+		int want = n;
+
+		list = malloc((size_t)want * sizeof *list);
+		if (list == NULL)
+			return -1;
+		if (getgrouplist(pw->pw_name, gid, list, &n) >= 0) {
+			*member = gid_listed(list, (size_t)n, group);
+			free(list);
+			return 0;
+		}
+		free(list);
+		if (n <= want)
+			n = want * 2;
+	}
+	errno = ENOMEM;
+	return -1;
+}
+
+int peer_in_group(int fd, gid_t group, bool *member)
+{
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+
+	*member = false;
+	if (peer_cred(fd, &uid, &gid, &pid) < 0)
+		return -1;
+	if (gid == group) {
+		*member = true;
+		return 0;
+	}
+	if (peer_groups_has(fd, group, member) == 0)
+		return 0;
+	if (errno != ENOPROTOOPT)
+		return -1;
+	return login_groups_has(uid, gid, group, member);
 }
 
 void login_name(uid_t uid, char *out, size_t cap)

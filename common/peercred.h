@@ -11,6 +11,14 @@
 /* The peer's uid, gid and pid as the kernel recorded them; -1 with errno if none. */
 int peer_cred(int fd, uid_t *uid, gid_t *gid, pid_t *pid);
 
+/*
+ * Whether the peer of fd is in group: its primary gid, or one of the
+ * supplementary groups the kernel recorded at connect (SO_PEERGROUPS,
+ * Linux 4.13); where that is unavailable, the groups the group database
+ * gives its login (getgrouplist). 0 with *member set, or -1 with errno.
+ */
+int peer_in_group(int fd, gid_t group, bool *member);
+
 /* The login name for uid into out (cap bytes); "uid1234" if there is none. */
 void login_name(uid_t uid, char *out, size_t cap);
 

@@ -34,6 +34,11 @@ static const struct frame_spec specs[] = {
 	{T_LIST, DIR_C2S, "LIST", "", ""},
 	{T_TOPIC, DIR_C2S, "TOPIC", "sbs", "room set text"},
 	{T_AWAY, DIR_C2S, "AWAY", "s", "text"},
+	{T_ANNOUNCE, DIR_C2S, "ANNOUNCE", "s", "text"},
+	{T_SLOW, DIR_C2S, "SLOW", "sw", "room seconds"},
+	{T_MUTE, DIR_C2S, "MUTE", "sb", "nick on"},
+	{T_KICK, DIR_C2S, "KICK", "ss", "nick reason"},
+	{T_HAND, DIR_C2S, "HAND", "b", "op"},
 	{T_MSG, DIR_S2C, "MSG", "qqssbs", "id time target from flags text"},
 	{T_JOIN, DIR_S2C, "JOIN", "qsss", "time room nick login"},
 	{T_LEAVE, DIR_S2C, "LEAVE", "qsss", "time room nick reason"},
@@ -64,6 +69,13 @@ const char *frame_type_name(uint8_t type)
 	const struct frame_spec *s = spec_of(type);
 
 	return s ? s->name : NULL;
+}
+
+unsigned frame_type_since(uint8_t type)
+{
+	if (spec_of(type) == NULL)
+		return 0;
+	return type >= T_ANNOUNCE && type <= T_HAND ? 2 : 1;
 }
 
 enum frame_dir frame_type_dir(uint8_t type)
@@ -108,6 +120,9 @@ const char *error_code_name(unsigned code)
 	case ERR_NOT_ALLOWED: return "ERR_NOT_ALLOWED";
 	case ERR_RATE_LIMITED: return "ERR_RATE_LIMITED";
 	case ERR_MUTED: return "ERR_MUTED";
+	case ERR_NOT_TEACHER: return "ERR_NOT_TEACHER";
+	case ERR_READ_ONLY: return "ERR_READ_ONLY";
+	case ERR_SLOW_MODE: return "ERR_SLOW_MODE";
 	default: return "ERR_UNKNOWN";
 	}
 }

@@ -9,7 +9,8 @@
 #include "buf.h"
 
 enum {
-	PROTO_VERSION = 1,
+	PROTO_VERSION = 2,     /* what we speak and our client sends */
+	PROTO_MIN_VERSION = 1, /* the oldest HELLO version natterd still accepts */
 	FRAME_HEADER_BYTES = 4,
 	MAX_BODY_BYTES = 65536,
 	MAX_FRAME_BYTES = FRAME_HEADER_BYTES + MAX_BODY_BYTES,
@@ -23,6 +24,8 @@ enum {
 };
 
 #define DEFAULT_ROOM "#lobby"
+/* The read-only room of a classroom server (natterd --teachers). */
+#define ANNOUNCE_ROOM "#announcements"
 
 enum frame_type {
 	T_HELLO = 0x01,
@@ -40,6 +43,11 @@ enum frame_type {
 	T_LIST = 0x16,
 	T_TOPIC = 0x17,
 	T_AWAY = 0x18,
+	T_ANNOUNCE = 0x19, /* version 2 on: the classroom requests */
+	T_SLOW = 0x1a,
+	T_MUTE = 0x1b,
+	T_KICK = 0x1c,
+	T_HAND = 0x1d,
 	T_MSG = 0x20,
 	T_JOIN = 0x21,
 	T_LEAVE = 0x22,
@@ -56,6 +64,9 @@ enum frame_dir { DIR_C2S = 1, DIR_S2C = 2, DIR_BOTH = 3 };
 
 /* MSG and SAY flags. */
 enum { MSGF_ACTION = 0x01, MSGF_HISTORY = 0x02 };
+
+/* HAND ops: a student raises or lowers a hand, a teacher lists the queue or calls on its first. */
+enum hand_op { HAND_RAISE = 0, HAND_LOWER = 1, HAND_LIST = 2, HAND_NEXT = 3 };
 
 /* WHOREPLY entry flags. */
 enum { WHOF_NOID = 0x01, WHOF_AWAY = 0x02 };
@@ -78,6 +89,9 @@ enum error_code {
 	ERR_NOT_ALLOWED = 207,
 	ERR_RATE_LIMITED = 208,
 	ERR_MUTED = 209,
+	ERR_NOT_TEACHER = 210,
+	ERR_READ_ONLY = 211,
+	ERR_SLOW_MODE = 212,
 };
 
 /* A 1xx error always ends the connection. */
@@ -125,6 +139,11 @@ enum { ENTER_ROOM, ENTER_AFTER };
 enum { PART_ROOM, PART_REASON };
 enum { TOPIC_ROOM, TOPIC_SET, TOPIC_TEXT };
 enum { AWAY_TEXT };
+enum { ANNOUNCE_TEXT };
+enum { SLOW_ROOM, SLOW_SECONDS };
+enum { MUTE_NICK, MUTE_ON };
+enum { KICK_NICK, KICK_REASON };
+enum { HAND_OP };
 enum { MSG_ID, MSG_TIME, MSG_TARGET, MSG_FROM, MSG_FLAGS, MSG_TEXT };
 enum { JOIN_TIME, JOIN_ROOM, JOIN_NICK, JOIN_LOGIN };
 enum { LEAVE_TIME, LEAVE_ROOM, LEAVE_NICK, LEAVE_REASON };
@@ -148,6 +167,8 @@ struct who_entry {
 	struct str rooms;
 };
 
+/* The wire version that first defined a frame type (1 or 2); 0 if unknown. */
+unsigned frame_type_since(uint8_t type);
 /* Name of a frame type ("HELLO"), or NULL if the type is unknown. */
 const char *frame_type_name(uint8_t type);
 /* Which side may send the type; 0 if unknown. */

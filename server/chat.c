@@ -146,7 +146,9 @@ static void forget_membership(struct server *s, struct client *c, struct room *r
 	room_remove_member(r, c);
 	for (uint32_t i = 0; i < c->nrooms; i++) {
 		if (c->rooms[i] == r) {
-			c->rooms[i] = c->rooms[--c->nrooms];
+			c->nrooms--;
+			c->rooms[i] = c->rooms[c->nrooms];
+			c->said_ms[i] = c->said_ms[c->nrooms];
 			break;
 		}
 	}
@@ -370,6 +372,7 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 	}
 	batch_seal(s); /* said before c came in: c gets it as history, not twice */
 	room_add_member(r, c);
+	c->said_ms[c->nrooms] = 0;
 	c->rooms[c->nrooms++] = r;
 	j.f[JOIN_TIME].n = wall_ms();
 	j.f[JOIN_ROOM].s = str_c(r->name);
@@ -401,10 +404,10 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 	struct str nick = f->f[HELLO_NICK].s;
 	struct frame w = {.type = T_WELCOME};
 
-	if (f->f[HELLO_VERSION].n != PROTO_VERSION) {
+	if (f->f[HELLO_VERSION].n < PROTO_MIN_VERSION || f->f[HELLO_VERSION].n > PROTO_VERSION) {
 		client_send_error(s, c, ERR_VERSION,
-				  "protocol version %u is not supported; this server speaks version %d",
-				  (unsigned)f->f[HELLO_VERSION].n, PROTO_VERSION);
+				  "protocol version %u is not supported; this server speaks versions %d and %d",
+				  (unsigned)f->f[HELLO_VERSION].n, PROTO_MIN_VERSION, PROTO_VERSION);
 		return;
 	}
 	if (!nick_valid(nick.p, nick.len)) {
@@ -424,19 +427,28 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 		return;
 	}
 	c->state = CS_READY;
+	c->version = (unsigned)f->f[HELLO_VERSION].n;
 	s->nready++;
 	nicks_add(&s->nicks, c);
+	classroom_register(s, c);
 	c->last_msg_ms = mono_ms();
 	log_info("client %llu: %s joined (%s%s%s%s)", (unsigned long long)c->serial, c->nick,
 		 c->transport == TR_TCP ? "tcp" : "unix", c->login[0] ? ", login " : "", c->login,
 		 c->line_mode ? ", line mode" : "");
-	w.f[WELCOME_VERSION].n = PROTO_VERSION;
+	w.f[WELCOME_VERSION].n = c->version; /* the client's own: a v1 client sees 1 */
 	w.f[WELCOME_NICK].s = str_c(c->nick);
 	w.f[WELCOME_SERVER].s = str_c(s->cfg.name);
 	w.f[WELCOME_ROOM].s = str_c(s->lobby->name);
 	w.f[WELCOME_USERS].n = s->nready;
 	client_send_frame(s, c, &w);
 	enter_room(s, c, s->lobby, f->f[HELLO_RESUME].n);
+	/* Every late joiner is shown every announcement (PROTOCOL.md 3.10). */
+	if (s->announce != NULL && c->state == CS_READY) {
+		enter_room(s, c, s->announce, f->f[HELLO_RESUME].n);
+		if (c->line_mode)
+			c->current = s->lobby; /* plain lines still go to #lobby */
+	}
+	classroom_welcome(s, c);
 }
 
 /* The room named by target if c is in it; otherwise an ERROR and NULL. */
@@ -581,7 +593,7 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 		return;
 	}
 	r = joined_room(s, c, target);
-	if (r == NULL)
+	if (r == NULL || !classroom_may_say(s, c, r))
 		return;
 	m.f[MSG_ID].n = ++s->next_msg_id;
 	m.f[MSG_TARGET].s = str_c(r->name);
@@ -645,9 +657,9 @@ static void on_part(struct server *s, struct client *c, const struct frame *f)
 
 	if (r == NULL)
 		return;
-	if (r == s->lobby) {
+	if (r == s->lobby || r == s->announce) {
 		client_send_error(s, c, ERR_NOT_ALLOWED, "everyone stays in %s; /quit to leave the server",
-				  s->lobby->name);
+				  r->name);
 		return;
 	}
 	copy_reason(f->f[PART_REASON].s, reason, MAX_REASON_BYTES);
@@ -836,6 +848,11 @@ void chat_handle(struct server *s, struct client *c, const struct frame *f)
 	case T_LIST: on_list(s, c); break;
 	case T_TOPIC: on_topic(s, c, f); break;
 	case T_AWAY: on_away(s, c, f); break;
+	case T_ANNOUNCE:
+	case T_SLOW:
+	case T_MUTE:
+	case T_KICK:
+	case T_HAND: classroom_handle(s, c, f); break;
 	default:
 		client_send_error(s, c, ERR_MALFORMED, "%s is not allowed after the handshake",
 				  frame_type_name(f->type));

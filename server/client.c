@@ -197,6 +197,7 @@ void client_close_after(struct server *s, struct client *c, struct shbuf *last)
 {
 	if (c->state == CS_DEAD)
 		return;
+	batch_seal(s); /* its own messages of this pass reach it before the BYE */
 	if (c->state == CS_READY)
 		chat_unregister(s, c);
 	c->state = CS_CLOSING;

@@ -82,6 +82,7 @@ int history_init(struct server *s, struct errmsg *e)
 	s->id_fd = -1;
 	s->rooms.history_cap = s->cfg.history;
 	s->lobby = room_create(&s->rooms, DEFAULT_ROOM, strlen(DEFAULT_ROOM));
+	classroom_rooms_init(s); /* before the transcripts: its history is longer */
 	if (s->cfg.log_dir == NULL) {
 		/*
 		 * Without transcripts nothing remembers the last id: start from the

@@ -10,6 +10,9 @@
 static const char help_text[] =
     "-- commands: /join #room, /part [reason], /rooms, /msg NICK text, /me action,\n"
     "-- /topic [text], /away [text], /nick NEW, /who [#room], /quit [reason], /help.\n"
+    "-- In a classroom (natterd --teachers): /hand raises your hand, /hand down lowers it;\n"
+    "-- teachers: /announce text, /slow N [#room], /mute NICK, /unmute NICK,\n"
+    "-- /kick NICK [reason], /hands lists raised hands, /hand next calls on the first.\n"
     "-- Any other line is a message to your current room; start it with // to send a /.\n";
 
 /* Append "HH:MM:SS " for a wall-clock time in ms. */
@@ -288,7 +291,7 @@ static bool command_frame(struct server *s, struct client *c, struct str line, s
 	} else if (str_eq(cmd, "/quit")) {
 		f->type = T_QUIT;
 		f->f[QUIT_REASON].s = line;
-	} else {
+	} else if (!classroom_line_command(s, c, cmd, line, f)) {
 		return false;
 	}
 	return true;

@@ -40,6 +40,7 @@ enum long_only {
 	OPT_CONTROL,
 	OPT_NO_CONTROL,
 	OPT_TRACE,
+	OPT_TEACHERS,
 };
 
 static void usage(FILE *out)
@@ -77,6 +78,8 @@ static void usage(FILE *out)
 		"                          at start, so history and ids survive a restart\n"
 		"      --identity MODE     'strict': a UNIX client's nick must be its login name\n"
 		"                          (or login/suffix); 'open' (default): any free nick\n"
+		"      --teachers GROUP    a classroom: UNIX clients in this Unix group (or gid) are\n"
+		"                          teachers (/announce, /slow, /mute, /kick, raised hands)\n"
 		"      --log-level LEVEL   error, warning, info (default) or debug (each connection)\n"
 		"      --trace[=FILE]      print every frame in and out (type, fields, hex bytes) and\n"
 		"                          line-mode text, on stderr or appended to FILE; for labs\n"
@@ -156,6 +159,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		{"max-text", required_argument, NULL, OPT_MAX_TEXT},
 		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
 		{"trace", optional_argument, NULL, OPT_TRACE},
+		{"teachers", required_argument, NULL, OPT_TEACHERS},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -309,6 +313,13 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			cfg->trace = true;
 			cfg->trace_path = optarg;
 			break;
+		case OPT_TEACHERS:
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "natterd: --teachers needs a Unix group name or number\n");
+				return -1;
+			}
+			cfg->teachers_group = optarg;
+			break;
 		case 'q': log_set_level(LOG_WARN); break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION); exit(EXIT_OK);
@@ -418,7 +429,7 @@ static int server_setup(struct server *s, struct errmsg *e)
 			return -1;
 		s->trace = &s->trace_sink;
 	}
-	if (history_init(s, e) < 0)
+	if (classroom_setup(s, e) < 0 || history_init(s, e) < 0)
 		return -1;
 	if (open_listeners(s, e) < 0 || control_setup(s, e) < 0)
 		return -1;

@@ -22,6 +22,9 @@ enum {
 	 */
 	LARGE_ROOM_MEMBERS = 1000,
 	LARGE_ROOM_WHO = 100,
+	/* Kept in #announcements (--teachers) whatever --history says, so chatter cannot push them out. */
+	ANNOUNCE_HISTORY = 1000,
+	MAX_SLOW_S = 3600, /* the longest /slow interval */
 };
 
 /* A kept message: its encoded MSG frame (shared with the live broadcast). */
@@ -51,6 +54,7 @@ struct room {
 	uint32_t gone_head;
 	uint32_t gone_count;
 	uint64_t gone_total; /* every message ever forgotten */
+	uint32_t slow_s;     /* /slow: a student may speak once per this many seconds; 0 = off */
 	int log_fd;          /* transcript, or -1 */
 	bool log_failing;    /* the last write failed and was reported */
 };

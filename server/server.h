@@ -81,6 +81,11 @@ struct client {
 	char *away;           /* NULL when not away */
 	bool slow;          /* over --max-queue during a broadcast */
 	bool muted;         /* SAY refused with ERR_MUTED (moderation.c) */
+	unsigned version;   /* the HELLO version it speaks (1 or 2) */
+	bool teacher;       /* in the --teachers group (classroom.c) */
+	uint64_t said_ms[MAX_ROOMS_PER_CLIENT]; /* beside rooms[]: its last message there, for /slow */
+	uint64_t hand_seq;  /* its place in the raised-hand queue; 0 when its hand is down */
+	uint64_t hand_ms;   /* when it raised its hand */
 	uint64_t connected_ms;
 	uint64_t last_rx_ms;
 	uint64_t last_msg_ms;
@@ -129,6 +134,9 @@ struct config {
 	bool identity_strict;
 	bool trace;             /* --trace: every frame in and out */
 	const char *trace_path; /* --trace=FILE; NULL: stderr */
+	const char *teachers_group; /* --teachers GROUP, NULL: no classroom (classroom.c) */
+	gid_t teachers_gid;         /* resolved at startup */
+	char teachers_name[64];     /* the group's name, for sentences */
 };
 
 /* Messages to one room collected during a pass (batch.c). */
@@ -183,6 +191,8 @@ struct server {
 	uint64_t shutdown_deadline_ms;
 	struct rooms rooms;
 	struct room *lobby;
+	struct room *announce;   /* #announcements with --teachers, else NULL */
+	uint64_t next_hand_seq;  /* raised hands are served in this order */
 	struct nick_index nicks; /* registered clients */
 	uint64_t mark_epoch;
 	size_t nslow;        /* clients flagged slow, waiting to be dropped */
@@ -252,6 +262,16 @@ struct client *mod_find(struct server *s, const char *nick);
 void mod_kick(struct server *s, struct client *target, const char *by, const char *reason);
 void mod_mute(struct server *s, struct client *target, bool muted, const char *by);
 void mod_notice_all(struct server *s, const char *text);
+
+/* classroom.c */
+int classroom_setup(struct server *s, struct errmsg *e);
+void classroom_rooms_init(struct server *s);
+void classroom_register(struct server *s, struct client *c);
+void classroom_welcome(struct server *s, struct client *c);
+bool classroom_may_say(struct server *s, struct client *c, struct room *r);
+void classroom_handle(struct server *s, struct client *c, const struct frame *f);
+bool classroom_line_command(struct server *s, struct client *c, struct str cmd, struct str rest,
+                            struct frame *f);
 
 /* control.c */
 int control_setup(struct server *s, struct errmsg *e);

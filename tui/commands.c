@@ -22,6 +22,13 @@ static const struct command_spec {
     {"msg", CMD_MSG, ARG_REQUIRED, "/msg NICK TEXT"},
     {"topic", CMD_TOPIC, ARG_OPTIONAL, "/topic [TEXT]"},
     {"away", CMD_AWAY, ARG_OPTIONAL, "/away [TEXT]"},
+    {"announce", CMD_ANNOUNCE, ARG_REQUIRED, "/announce TEXT"},
+    {"slow", CMD_SLOW, ARG_REQUIRED, "/slow N [#ROOM]"},
+    {"mute", CMD_MUTE, ARG_REQUIRED, "/mute NICK"},
+    {"unmute", CMD_UNMUTE, ARG_REQUIRED, "/unmute NICK"},
+    {"kick", CMD_KICK, ARG_REQUIRED, "/kick NICK [REASON]"},
+    {"hand", CMD_HAND, ARG_OPTIONAL, "/hand [down|next]"},
+    {"hands", CMD_HANDS, ARG_NONE, "/hands"},
     {"help", CMD_HELP, ARG_NONE, "/help"},
 };
 
@@ -46,15 +53,16 @@ static struct str argument(const char *p, size_t len, enum command_kind kind)
 {
 	while (len > 0 && is_blank(*p))
 		p++, len--;
-	if (kind != CMD_ME && kind != CMD_MSG)
+	if (kind != CMD_ME && kind != CMD_MSG && kind != CMD_ANNOUNCE)
 		while (len > 0 && is_blank(p[len - 1]))
 			len--;
 	return str_n(p, len);
 }
 
 /*
- * Move the first word of cmd->arg into cmd->target: always for /msg (the
- * nick), for /part only when it names a room. /msg needs text after the nick.
+ * Move the first word of cmd->arg into cmd->target: always for /msg and
+ * /kick (the nick), for /part only when it names a room. /msg needs text
+ * after the nick; /kick's reason may be empty.
  */
 static void split_target(struct command *cmd)
 {
@@ -99,18 +107,59 @@ void command_parse(const char *line, size_t len, struct command *cmd)
 	cmd->usage = spec->usage;
 	if (spec->rule != ARG_NONE)
 		cmd->arg = argument(line + word, len - word, spec->kind);
-	if (spec->kind == CMD_MSG || spec->kind == CMD_PART)
+	if (spec->kind == CMD_MSG || spec->kind == CMD_PART || spec->kind == CMD_KICK)
 		split_target(cmd);
-	if (spec->rule == ARG_REQUIRED && cmd->arg.len == 0) {
+	if (spec->rule == ARG_REQUIRED &&
+	    (spec->kind == CMD_KICK ? cmd->target.len : cmd->arg.len) == 0) {
 		cmd->kind = CMD_MISSING_ARG;
 		cmd->arg = str_n(line, word);
 		cmd->target = (struct str){0};
 	}
 }
 
+int command_hand_op(struct str arg)
+{
+	static const struct {
+		const char *word;
+		enum hand_op op;
+	} ops[] = {{"", HAND_RAISE}, {"up", HAND_RAISE}, {"down", HAND_LOWER},
+	           {"next", HAND_NEXT}, {"list", HAND_LIST}};
+
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (strlen(ops[i].word) == arg.len && strncasecmp(ops[i].word, arg.p, arg.len) == 0)
+			return (int)ops[i].op;
+	return -1;
+}
+
+int command_slow_args(struct str arg, uint32_t *seconds, struct str *room)
+{
+	size_t i = 0;
+	uint32_t v = 0;
+
+	*room = str_n(arg.p, 0);
+	for (; i < arg.len && !is_blank(arg.p[i]); i++) {
+		if (arg.p[i] < '0' || arg.p[i] > '9' || i >= 9)
+			return -1;
+		v = v * 10 + (uint32_t)(arg.p[i] - '0');
+	}
+	if (i == 0)
+		return -1;
+	while (i < arg.len && is_blank(arg.p[i]))
+		i++;
+	*room = str_n(arg.p + i, arg.len - i);
+	for (size_t j = 0; j < room->len; j++)
+		if (is_blank(room->p[j]))
+			return -1;
+	*seconds = v;
+	return 0;
+}
+
 const char *command_help(void)
 {
 	return "commands: /join #ROOM, /part [#ROOM] [REASON], /rooms, /msg NICK TEXT, /me TEXT, "
 	       "/topic [TEXT], /away [TEXT], /nick NEW, /who [#ROOM|*], /quit [REASON], /help; "
-	       "start a line with // to send it with one leading /";
+	       "start a line with // to send it with one leading /. "
+	       "In a classroom: /hand raises your hand, /hand down lowers it; teachers: "
+	       "/announce TEXT, /slow N [#ROOM] (0 for off), /mute NICK, /unmute NICK, "
+	       "/kick NICK [REASON], /hands lists raised hands, /hand next calls on the first";
 }

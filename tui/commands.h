@@ -3,6 +3,7 @@
 #define NATTER_COMMANDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proto.h"
 
@@ -19,6 +20,13 @@ enum command_kind {
 	CMD_MSG,         /* target: nick; arg: text */
 	CMD_TOPIC,       /* arg: new topic, or empty to ask for it */
 	CMD_AWAY,        /* arg: away message, or empty when back */
+	CMD_ANNOUNCE,    /* arg: text for #announcements (teachers) */
+	CMD_SLOW,        /* arg: "N [#ROOM]" (see command_slow_args) */
+	CMD_MUTE,        /* arg: nick */
+	CMD_UNMUTE,      /* arg: nick */
+	CMD_KICK,        /* target: nick; arg: reason, may be empty */
+	CMD_HAND,        /* arg: empty, "up", "down", "next" or "list" (see command_hand_op) */
+	CMD_HANDS,       /* no argument: list the raised hands (teachers) */
 	CMD_HELP,        /* no argument */
 	CMD_UNKNOWN,     /* arg: the command word as typed, e.g. "/frob" */
 	CMD_MISSING_ARG, /* arg: the command word; usage: how to call it */
@@ -29,7 +37,7 @@ struct command {
 	enum command_kind kind;
 	struct str arg;
 	const char *usage;
-	struct str target; /* the nick of /msg, the room of /part; empty otherwise */
+	struct str target; /* the nick of /msg and /kick, the room of /part; empty otherwise */
 };
 
 /*
@@ -38,6 +46,16 @@ struct command {
  * Command names ignore case.
  */
 void command_parse(const char *line, size_t len, struct command *cmd);
+
+/* The HAND op (enum hand_op) a /hand argument names, or -1 if it names none. */
+int command_hand_op(struct str arg);
+
+/*
+ * The arguments of /slow: seconds (0 to 999999999; the server bounds them
+ * further) and an optional room, else empty. 0, or -1 if N is not a number
+ * or more than one room follows.
+ */
+int command_slow_args(struct str arg, uint32_t *seconds, struct str *room);
 
 /* One line listing every command, for /help. */
 const char *command_help(void);

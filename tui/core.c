@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sys.h"
+#include "teach.h"
 #include "text.h"
 
 static int on_frame(void *ctx, const struct frame *f);
@@ -93,8 +94,10 @@ static void reset(struct core *c)
 	session_close(&c->sess);
 	c->quit_requested = false;
 	c->nick[0] = '\0';
+	/* WELCOME's room, and #announcements, the server enters us into itself (PROTOCOL.md 3.10). */
 	for (size_t i = 0; i < c->joined.n; i++)
-		if (!same_room(c->home, str_c(c->joined.name[i])))
+		if (!same_room(c->home, str_c(c->joined.name[i])) &&
+		    !same_room(ANNOUNCE_ROOM, str_c(c->joined.name[i])))
 			rooms_add(&c->rejoin, str_c(c->joined.name[i]));
 	c->joined.n = 0;
 	c->want_room[0] = '\0';
@@ -161,6 +164,11 @@ static int request(struct core *c, const struct frame *f, struct errmsg *e)
 	}
 	errmsg_set(e, "not connected to a server; the request was not sent");
 	return -1;
+}
+
+int core_request(struct core *c, const struct frame *f, struct errmsg *e)
+{
+	return request(c, f, e);
 }
 
 /*
@@ -361,6 +369,13 @@ int core_exec(struct core *c, const struct command *cmd, struct errmsg *e)
 	case CMD_MSG: return core_msg(c, cmd->target, cmd->arg, 0, e);
 	case CMD_TOPIC: return core_topic(c, str_c(""), cmd->arg.len > 0, cmd->arg, e);
 	case CMD_AWAY: return core_away(c, cmd->arg, e);
+	case CMD_ANNOUNCE:
+	case CMD_SLOW:
+	case CMD_MUTE:
+	case CMD_UNMUTE:
+	case CMD_KICK:
+	case CMD_HAND:
+	case CMD_HANDS: return teach_exec(c, cmd, e);
 	case CMD_EMPTY:
 	case CMD_HELP:
 	case CMD_UNKNOWN:

@@ -122,6 +122,8 @@ int core_topic(struct core *c, struct str room, bool set, struct str text, struc
 int core_away(struct core *c, struct str text, struct errmsg *e);
 /* A private message to nick (flags: MSGF_ACTION for an action). */
 int core_msg(struct core *c, struct str nick, struct str text, unsigned flags, struct errmsg *e);
+/* Send any request frame (held until WELCOME, like the others); for teach.c. */
+int core_request(struct core *c, const struct frame *f, struct errmsg *e);
 /* Send QUIT once and wait (bounded) for BYE; later calls do nothing. */
 int core_quit(struct core *c, struct str reason, struct errmsg *e);
 

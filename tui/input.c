@@ -39,9 +39,10 @@ static struct input_state {
 } in;
 
 /* Every command for completion: commands.c's and the TUI's own (/clear, /search). */
-static const char *const local_commands[] = {"/away",   "/clear", "/help", "/join", "/me",
-                                             "/msg",    "/nick",  "/part", "/quit", "/rooms",
-                                             "/search", "/topic", "/who",  NULL};
+static const char *const local_commands[] = {
+    "/announce", "/away", "/clear",  "/hand",  "/hands",  "/help", "/join",
+    "/kick",     "/me",   "/msg",    "/mute",  "/nick",   "/part", "/quit",
+    "/rooms",    "/search", "/slow", "/topic", "/unmute", "/who",  NULL};
 
 int input_history_path(char *out, size_t cap)
 {

@@ -28,7 +28,7 @@ enum { DEFAULT_TIMEOUT_MS = 10000, NO_READ_RCVBUF_BYTES = 1024, READ_CHUNK_BYTES
 static const char usage_text[] =
 	"usage: rawclient (-s PATH | -t [HOST:]PORT) [--timeout MS] [--trickle] [--no-read] ACTION...\n"
 	"actions, carried out in order while replies are printed one per line:\n"
-	"  --hello NICK          HELLO version 1 (client \"rawclient\")\n"
+	"  --hello NICK          HELLO with the current version, 2 (client \"rawclient\")\n"
 	"  --hello-v N NICK      HELLO with protocol version N\n"
 	"  --say TEXT            SAY TEXT to the current room\n"
 	"  --say-hex HEX         SAY whose text is the given bytes\n"

@@ -80,10 +80,10 @@ step "requests before HELLO: ERR_NOT_REGISTERED (104)"
 fatal early-say 104 "SAY before HELLO" --say hi
 fatal early-nick 104 "NICK before HELLO" --nick bob
 
-step "malformed HELLOs: truncated (101), version 2 (100), second HELLO (101)"
+step "malformed HELLOs: truncated (101), version 3 (100), second HELLO (101)"
 fatal short-hello 101 "HELLO with only a version" --raw '00 00 00 03 01 00 01'
-fatal v2 100 "HELLO version 2" --hello-v 2 vic
-grep -q '1' "$T/raw.v2.out" || fail_with "$T/raw.v2.out" "the ERR_VERSION text does not name version 1"
+fatal v3 100 "HELLO version 3" --hello-v 3 vic
+grep -q 'versions 1 and 2' "$T/raw.v3.out" || fail_with "$T/raw.v3.out" "the ERR_VERSION text does not name versions 1 and 2"
 fatal_after_hello twice 101 "a second HELLO" --hello again
 
 step "PING before HELLO is answered"

@@ -186,10 +186,64 @@ static void test_msg(void **state)
 	assert_int_equal(parse("/msg   ").kind, CMD_MISSING_ARG);
 }
 
+static void test_classroom(void **state)
+{
+	struct command cmd;
+	uint32_t secs = 7;
+	struct str room;
+
+	(void)state;
+	cmd = parse("/announce  test on friday ");
+	assert_int_equal(cmd.kind, CMD_ANNOUNCE);
+	assert_arg(cmd, "test on friday "); /* text is kept as typed */
+	assert_int_equal(parse("/announce").kind, CMD_MISSING_ARG);
+	cmd = parse("/kick bob  too loud");
+	assert_int_equal(cmd.kind, CMD_KICK);
+	assert_true(str_eq(cmd.target, "bob"));
+	assert_arg(cmd, "too loud");
+	cmd = parse("/kick bob");
+	assert_int_equal(cmd.kind, CMD_KICK); /* the reason may be left out */
+	assert_true(str_eq(cmd.target, "bob"));
+	assert_arg(cmd, "");
+	cmd = parse("/kick");
+	assert_int_equal(cmd.kind, CMD_MISSING_ARG);
+	assert_string_equal(cmd.usage, "/kick NICK [REASON]");
+	cmd = parse("/MUTE bob");
+	assert_int_equal(cmd.kind, CMD_MUTE);
+	assert_arg(cmd, "bob");
+	assert_int_equal(parse("/unmute bob").kind, CMD_UNMUTE);
+	assert_int_equal(parse("/hands").kind, CMD_HANDS);
+	cmd = parse("/hand");
+	assert_int_equal(cmd.kind, CMD_HAND);
+	assert_int_equal(command_hand_op(cmd.arg), HAND_RAISE);
+	assert_int_equal(command_hand_op(parse("/hand down").arg), HAND_LOWER);
+	assert_int_equal(command_hand_op(parse("/hand Next").arg), HAND_NEXT);
+	assert_int_equal(command_hand_op(parse("/hand up").arg), HAND_RAISE);
+	assert_int_equal(command_hand_op(parse("/hand list").arg), HAND_LIST);
+	assert_int_equal(command_hand_op(parse("/hand sideways").arg), -1);
+
+	cmd = parse("/slow 30 #lab");
+	assert_int_equal(cmd.kind, CMD_SLOW);
+	assert_int_equal(command_slow_args(cmd.arg, &secs, &room), 0);
+	assert_int_equal(secs, 30);
+	assert_true(str_eq(room, "#lab"));
+	assert_int_equal(command_slow_args(parse("/slow 0").arg, &secs, &room), 0);
+	assert_int_equal(secs, 0);
+	assert_int_equal(room.len, 0);
+	assert_int_equal(parse("/slow").kind, CMD_MISSING_ARG);
+	assert_int_equal(command_slow_args(str_c("x"), &secs, &room), -1);
+	assert_int_equal(command_slow_args(str_c("30s"), &secs, &room), -1);
+	assert_int_equal(command_slow_args(str_c("1234567890"), &secs, &room), -1);
+	assert_int_equal(command_slow_args(str_c("30 #a #b"), &secs, &room), -1);
+	assert_int_equal(command_slow_args(str_c("#lab 30"), &secs, &room), -1);
+}
+
 static void test_help_lists_everything(void **state)
 {
-	static const char *const words[] = {"/join", "/part", "/rooms", "/msg",  "/me",   "/topic",
-	                                    "/away", "/nick", "/who",   "/quit", "/help", "//"};
+	static const char *const words[] = {
+	    "/join", "/part",     "/rooms", "/msg",  "/me",   "/topic", "/away",
+	    "/nick", "/who",      "/quit",  "/help", "//",    "/announce", "/slow",
+	    "/mute", "/unmute",   "/kick",  "/hand", "/hands", "/hand down", "/hand next"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -286,6 +340,7 @@ int main(void)
 	    cmocka_unit_test(test_quit),
 	    cmocka_unit_test(test_rooms_commands),
 	    cmocka_unit_test(test_msg),
+	    cmocka_unit_test(test_classroom),
 	    cmocka_unit_test(test_help_lists_everything),
 	    cmocka_unit_test(test_unknown),
 	    cmocka_unit_test(test_lines_partial),

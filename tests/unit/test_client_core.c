@@ -178,7 +178,7 @@ static void test_hello(void **state)
 	struct frame f;
 
 	expect_frame(w, T_HELLO, &f);
-	assert_int_equal(f.f[HELLO_VERSION].n, 1);
+	assert_int_equal(f.f[HELLO_VERSION].n, 2); /* our client speaks version 2 */
 	assert_true(str_eq(f.f[HELLO_NICK].s, "alice"));
 	assert_true(str_eq(f.f[HELLO_CLIENT].s, "natter/0.1.0"));
 	assert_false(server_recv(w, &f));
@@ -248,6 +248,52 @@ static void test_commands_become_frames(void **state)
 	assert_false(server_recv(w, &f));
 	command_parse("late", 4, &cmd);
 	assert_int_equal(core_exec(&w->c, &cmd, &e), -1);
+}
+
+/* The classroom commands are version 2 requests; a bad argument is caught before sending. */
+static void test_classroom_frames(void **state)
+{
+	struct world *w = ready(state);
+	struct command cmd;
+	struct errmsg e;
+	struct frame f;
+
+	command_parse("/announce quiz at 10", 20, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_ANNOUNCE, &f);
+	assert_true(str_eq(f.f[ANNOUNCE_TEXT].s, "quiz at 10"));
+	command_parse("/slow 30", 8, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_SLOW, &f);
+	assert_true(str_eq(f.f[SLOW_ROOM].s, "#lobby")); /* the current room */
+	assert_int_equal(f.f[SLOW_SECONDS].n, 30);
+	command_parse("/slow 5 #lab", 12, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_SLOW, &f);
+	assert_true(str_eq(f.f[SLOW_ROOM].s, "#lab"));
+	command_parse("/slow soon", 10, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), -1);
+	command_parse("/unmute bob", 11, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_MUTE, &f);
+	assert_true(str_eq(f.f[MUTE_NICK].s, "bob"));
+	assert_int_equal(f.f[MUTE_ON].n, 0);
+	command_parse("/kick bob bye", 13, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_KICK, &f);
+	assert_true(str_eq(f.f[KICK_NICK].s, "bob"));
+	assert_true(str_eq(f.f[KICK_REASON].s, "bye"));
+	command_parse("/hand next", 10, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_HAND, &f);
+	assert_int_equal(f.f[HAND_OP].n, HAND_NEXT);
+	command_parse("/hands", 6, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
+	expect_frame(w, T_HAND, &f);
+	assert_int_equal(f.f[HAND_OP].n, HAND_LIST);
+	command_parse("/hand wave", 10, &cmd);
+	assert_int_equal(core_exec(&w->c, &cmd, &e), -1);
+	assert_false(server_recv(w, &f));
 }
 
 static void test_refused(void **state)
@@ -855,6 +901,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_hello, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_requests_held_until_welcome, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_commands_become_frames, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_classroom_frames, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unrequested_bye, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_errors_after_welcome, setup, teardown),

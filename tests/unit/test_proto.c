@@ -35,6 +35,11 @@ static const struct layout layouts[] = {
     {T_LIST, "LIST", DIR_C2S, ""},
     {T_TOPIC, "TOPIC", DIR_C2S, "sbs"},
     {T_AWAY, "AWAY", DIR_C2S, "s"},
+    {T_ANNOUNCE, "ANNOUNCE", DIR_C2S, "s"},
+    {T_SLOW, "SLOW", DIR_C2S, "sw"},
+    {T_MUTE, "MUTE", DIR_C2S, "sb"},
+    {T_KICK, "KICK", DIR_C2S, "ss"},
+    {T_HAND, "HAND", DIR_C2S, "b"},
     {T_MSG, "MSG", DIR_S2C, "qqssbs"},
     {T_JOIN, "JOIN", DIR_S2C, "qsss"},
     {T_LEAVE, "LEAVE", DIR_S2C, "qsss"},
@@ -373,6 +378,19 @@ static void test_type_table(void **state)
 	assert_string_equal(error_code_name(ERR_NICK_TAKEN), "ERR_NICK_TAKEN");
 	assert_string_equal(error_code_name(ERR_FRAME_SIZE), "ERR_FRAME_SIZE");
 	assert_string_equal(error_code_name(999), "ERR_UNKNOWN");
+	assert_string_equal(error_code_name(ERR_NOT_TEACHER), "ERR_NOT_TEACHER");
+	assert_string_equal(error_code_name(ERR_READ_ONLY), "ERR_READ_ONLY");
+	assert_string_equal(error_code_name(ERR_SLOW_MODE), "ERR_SLOW_MODE");
+	assert_false(error_is_fatal(ERR_SLOW_MODE));
+	/* Version 2 added the classroom requests; everything else is version 1. */
+	assert_int_equal(PROTO_VERSION, 2);
+	assert_int_equal(PROTO_MIN_VERSION, 1);
+	for (unsigned t = 0; t < 256; t++) {
+		bool v2 = t >= T_ANNOUNCE && t <= T_HAND;
+
+		assert_int_equal(frame_type_since((uint8_t)t),
+		                 layout_of((uint8_t)t) == NULL ? 0 : v2 ? 2 : 1);
+	}
 	assert_true(error_is_fatal(ERR_VERSION));
 	assert_true(error_is_fatal(ERR_TIMEOUT));
 	assert_false(error_is_fatal(ERR_NICK_INVALID));
@@ -598,6 +616,9 @@ static void test_protocol_md_hex(void **state)
 	                                     0x00, 0x00, 0x00, 0x00, 0x00, 0x2a};
 	static const unsigned char bye[] = {0x00, 0x00, 0x00, 0x07, 0x04, 0x00,
 	                                    0x04, 0x71, 0x75, 0x69, 0x74};
+	/* SLOW #lab, 30 s (PROTOCOL.md section 6, a version 2 request). */
+	static const unsigned char slow[] = {0x00, 0x00, 0x00, 0x0b, 0x1a, 0x00, 0x04, 0x23,
+	                                     0x6c, 0x61, 0x62, 0x00, 0x00, 0x00, 0x1e};
 	static const unsigned char len0[] = {0x00, 0x00, 0x00, 0x00};
 	static const unsigned char len65537[] = {0x00, 0x01, 0x00, 0x01};
 	struct frame f;
@@ -605,14 +626,14 @@ static void test_protocol_md_hex(void **state)
 	(void)state;
 	memset(&f, 0, sizeof f);
 	f.type = T_HELLO;
-	f.f[HELLO_VERSION].n = PROTO_VERSION;
+	f.f[HELLO_VERSION].n = 1; /* the example is version 1's; the layout never changes */
 	f.f[HELLO_NICK].s = str_c("alice");
 	f.f[HELLO_CLIENT].s = str_c("natter/0.1");
 	check_hex(&f, hello, sizeof hello);
 
 	memset(&f, 0, sizeof f);
 	f.type = T_WELCOME;
-	f.f[WELCOME_VERSION].n = PROTO_VERSION;
+	f.f[WELCOME_VERSION].n = 1;
 	f.f[WELCOME_NICK].s = str_c("alice");
 	f.f[WELCOME_SERVER].s = str_c("natterd");
 	f.f[WELCOME_ROOM].s = str_c(DEFAULT_ROOM);
@@ -625,6 +646,12 @@ static void test_protocol_md_hex(void **state)
 	f.f[SAY_FLAGS].n = 0;
 	f.f[SAY_TEXT].s = str_c("hi");
 	check_hex(&f, say, sizeof say);
+
+	memset(&f, 0, sizeof f);
+	f.type = T_SLOW;
+	f.f[SLOW_ROOM].s = str_c("#lab");
+	f.f[SLOW_SECONDS].n = 30;
+	check_hex(&f, slow, sizeof slow);
 
 	memset(&f, 0, sizeof f);
 	f.type = T_MSG;

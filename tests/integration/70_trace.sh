@@ -99,7 +99,7 @@ no_raw_controls "$T/alice.err"
 step "--trace=FILE appends to a file; the full-screen client insists on one"
 start_client bob -s "$S" -n bob --trace="$T/bob.trace"
 wait_for "$T/bob.out" "^$TS -!- connected to .* as bob " || fail_with "$T/bob.out" "bob did not connect"
-wait_for "$T/bob.trace" ' in  natterd at .*  WELCOME version=1 nick="bob" ' || fail_with "$T/bob.trace" "bob's trace file has no WELCOME"
+wait_for "$T/bob.trace" ' in  natterd at .*  WELCOME version=2 nick="bob" ' || fail_with "$T/bob.trace" "bob's trace file has no WELCOME"
 close_client bob || fail_with "$T/bob.err" "bob did not exit cleanly"
 grep -q 'WELCOME' "$T/bob.err" && fail_with "$T/bob.err" "with --trace=FILE the trace still went to stderr"
 if command -v script >/dev/null 2>&1; then

@@ -18,9 +18,9 @@ enum {
 	HANDSHAKES_IN_FLIGHT = 256, /* below natterd's listen backlog (511) */
 	CONNECT_TIMEOUT_MS = 5000,
 	START_TIMEOUT_MS = 5000, /* for a spawned server to accept */
-	STOP_TIMEOUT_MS = 5000,  /* for a spawned server to exit after SIGTERM */
-	POLL_SLICE_MS = 100,     /* longest single poll, so deadlines are checked */
-	FD_MARGIN = 32,          /* descriptors beyond the connections themselves */
+	STOP_TIMEOUT_MS = 5000,	 /* for a spawned server to exit after SIGTERM */
+	POLL_SLICE_MS = 100,	 /* longest single poll, so deadlines are checked */
+	FD_MARGIN = 32,		 /* descriptors beyond the connections themselves */
 };
 
 enum target_kind { TARGET_NATTER, TARGET_RELAY };
@@ -29,7 +29,7 @@ enum out_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_MARKDOWN };
 
 /* The command line, checked. */
 struct bench_opts {
-	bool spawn;               /* start natterd ourselves */
+	bool spawn;		  /* start natterd ourselves */
 	bool have_unix, have_tcp; /* -s / -t given */
 	struct addr unix_addr, tcp_addr;
 	long server_pid; /* --server-pid, 0 if not given */
@@ -40,10 +40,10 @@ struct bench_opts {
 	uint32_t receivers;
 	uint32_t senders;
 	uint64_t messages;
-	uint32_t size;   /* text bytes per message */
+	uint32_t size;	 /* text bytes per message */
 	uint32_t window; /* messages in flight */
-	double rate;     /* offered messages a second; 0 = full speed */
-	uint32_t idle;   /* > 0: the idle test instead of the load */
+	double rate;	 /* offered messages a second; 0 = full speed */
+	uint32_t idle;	 /* > 0: the idle test instead of the load */
 	int repeat;
 	unsigned timeout_s; /* the whole invocation */
 	unsigned stall_s;   /* no progress this long ends a run */

@@ -71,14 +71,14 @@ static int open_socket(const struct target *t, char *why, size_t cap)
 
 	if (fd < 0) {
 		snprintf(why, cap, "socket: %s%s", strerror(errno),
-		         errno == EMFILE ? " (raise the descriptor limit: ulimit -n)" : "");
+			 errno == EMFILE ? " (raise the descriptor limit: ulimit -n)" : "");
 		return -1;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
 	    connect(fd, (const struct sockaddr *)&t->sa, t->salen) < 0) {
 		snprintf(why, cap, "%s",
-		         errno == EINPROGRESS || errno == EAGAIN ? "connect timed out"
-		                                                 : strerror(errno));
+			 errno == EINPROGRESS || errno == EAGAIN ? "connect timed out"
+								 : strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -112,7 +112,7 @@ struct conn *fleet_connect(struct fleet *f, enum conn_role role, uint32_t index,
 	fd = open_socket(f->target, why, sizeof why);
 	if (fd < 0) {
 		fleet_fail(f, "cannot connect %s to %s (%zu connected so far): %s", nick,
-		           f->target->where, f->n, why);
+			   f->target->where, f->n, why);
 		return NULL;
 	}
 	c = &f->conns[f->n];
@@ -183,13 +183,13 @@ static bool common_frame(struct fleet *f, struct conn *c, const struct frame *fr
 		return true;
 	case T_ERROR:
 		fleet_fail(f, "the server sent %s ERROR %u (%s): %.*s", c->nick,
-		           (unsigned)fr->f[ERROR_CODE].n,
-		           error_code_name((unsigned)fr->f[ERROR_CODE].n),
-		           (int)fr->f[ERROR_TEXT].s.len, fr->f[ERROR_TEXT].s.p);
+			   (unsigned)fr->f[ERROR_CODE].n,
+			   error_code_name((unsigned)fr->f[ERROR_CODE].n),
+			   (int)fr->f[ERROR_TEXT].s.len, fr->f[ERROR_TEXT].s.p);
 		return false;
 	case T_BYE:
 		fleet_fail(f, "the server said BYE to %s: %.*s", c->nick,
-		           (int)fr->f[BYE_REASON].s.len, fr->f[BYE_REASON].s.p);
+			   (int)fr->f[BYE_REASON].s.len, fr->f[BYE_REASON].s.p);
 		return false;
 	default: return true;
 	}
@@ -197,7 +197,7 @@ static bool common_frame(struct fleet *f, struct conn *c, const struct frame *fr
 
 /* Decode and dispatch the whole frames in p[0..n); returns bytes used, or -1. */
 static long dispatch(struct fleet *f, struct conn *c, const unsigned char *p, size_t n,
-                     uint64_t now)
+		     uint64_t now)
 {
 	size_t at = 0;
 
@@ -207,15 +207,15 @@ static long dispatch(struct fleet *f, struct conn *c, const unsigned char *p, si
 
 		if (whole < 0) {
 			fleet_fail(f, "%s got a frame length of %lu bytes, out of range", c->nick,
-			           (unsigned long)frame_body_len(p + at));
+				   (unsigned long)frame_body_len(p + at));
 			return -1;
 		}
 		if (whole == 0)
 			return (long)at;
 		if (proto_decode(p + at + FRAME_HEADER_BYTES, (size_t)whole - FRAME_HEADER_BYTES,
-		                 &fr) != 0) {
+				 &fr) != 0) {
 			fleet_fail(f, "%s got a malformed frame of type 0x%02x", c->nick,
-			           p[at + FRAME_HEADER_BYTES]);
+				   p[at + FRAME_HEADER_BYTES]);
 			return -1;
 		}
 		at += (size_t)whole;
@@ -238,7 +238,7 @@ static int conn_read(struct fleet *f, struct conn *c)
 			return 0;
 		if (r <= 0) {
 			fleet_fail(f, "the server closed the connection of %s%s%s", c->nick,
-			           r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+				   r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
 			return -1;
 		}
 		/* A held partial frame goes just before the new bytes. */
@@ -283,7 +283,7 @@ int fleet_step(struct fleet *f, int timeout_ms)
 		ready--;
 		if ((re & POLLOUT) && conn_flush(c) < 0) {
 			fleet_fail(f, "cannot write to the server on %s's connection: %s", c->nick,
-			           strerror(errno));
+				   strerror(errno));
 			break;
 		}
 		if ((re & (POLLIN | POLLHUP | POLLERR)) && conn_read(f, c) < 0)
@@ -304,6 +304,6 @@ int fleet_check(struct fleet *f, unsigned stall_s, const char *what)
 		fleet_fail(f, "the overall --timeout passed while %s", what);
 	else if (now - f->last_progress_ns > (uint64_t)stall_s * 1000000000u)
 		fleet_fail(f, "no progress for %u s while %s; is the server stuck or overloaded?",
-		           stall_s, what);
+			   stall_s, what);
 	return f->failed ? -1 : 0;
 }

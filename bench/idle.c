@@ -45,7 +45,7 @@ static int connect_until(struct idle *I, enum conn_role role, uint64_t count, ui
 			char nick[MAX_NICK_BYTES + 1];
 
 			snprintf(nick, sizeof nick,
-			         role == ROLE_SENDER ? "s%03" PRIu64 : "i%05" PRIu64, next + 1);
+				 role == ROLE_SENDER ? "s%03" PRIu64 : "i%05" PRIu64, next + 1);
 			if (fleet_connect(&I->f, role, (uint32_t)next, nick) == NULL)
 				return -1;
 			next++;
@@ -53,8 +53,8 @@ static int connect_until(struct idle *I, enum conn_role role, uint64_t count, ui
 		if (fleet_step(&I->f, POLL_SLICE_MS) < 0)
 			return -1;
 		snprintf(what, sizeof what,
-		         "connecting idle clients (%" PRIu64 " of %" PRIu64 " welcomed)",
-		         I->f.welcomed - base, count);
+			 "connecting idle clients (%" PRIu64 " of %" PRIu64 " welcomed)",
+			 I->f.welcomed - base, count);
 		if (fleet_check(&I->f, I->o->stall_s, what) < 0)
 			return -1;
 	}
@@ -76,8 +76,8 @@ static int broadcast(struct idle *I, struct conn *sender, uint64_t *ns)
 	I->f.last_progress_ns = t0;
 	while (rc == 0 && I->synced < I->o->idle) {
 		snprintf(what, sizeof what,
-		         "broadcasting to idle clients (%" PRIu64 " of %" PRIu32 " have it)",
-		         I->synced, I->o->idle);
+			 "broadcasting to idle clients (%" PRIu64 " of %" PRIu32 " have it)",
+			 I->synced, I->o->idle);
 		if (fleet_step(&I->f, POLL_SLICE_MS) < 0 ||
 		    fleet_check(&I->f, I->o->stall_s, what) < 0)
 			rc = -1;

@@ -19,7 +19,7 @@ struct load {
 	struct fleet f;
 	struct conn **senders;
 	uint32_t *remaining; /* per message: receivers still to get it */
-	size_t words;        /* bitmap words per receiver */
+	size_t words;	     /* bitmap words per receiver */
 	uint64_t sent, lo;   /* lo: every message below it reached everyone */
 	uint64_t completed, deliveries, dup;
 	uint64_t sync_token, synced;
@@ -95,7 +95,7 @@ static int connect_all(struct load *L)
 		if (fleet_step(&L->f, POLL_SLICE_MS) < 0)
 			return -1;
 		snprintf(what, sizeof what, "connecting (%" PRIu64 " of %" PRIu64 " welcomed)",
-		         L->f.welcomed, total);
+			 L->f.welcomed, total);
 		if (fleet_check(&L->f, o->stall_s, what) < 0)
 			return -1;
 	}
@@ -119,9 +119,9 @@ static int sync_all(struct load *L)
 		if (fleet_step(&L->f, POLL_SLICE_MS) < 0)
 			return -1;
 		snprintf(what, sizeof what,
-		         "waiting for a sync message (%" PRIu64 " of %" PRIu32
-		         " receivers have it)",
-		         L->synced, L->o->receivers);
+			 "waiting for a sync message (%" PRIu64 " of %" PRIu32
+			 " receivers have it)",
+			 L->synced, L->o->receivers);
 		if (fleet_check(&L->f, L->o->stall_s, what) < 0)
 			return -1;
 	}
@@ -163,7 +163,7 @@ static int send_some(struct load *L, uint64_t now)
 	for (uint32_t i = 0; i < o->senders; i++) {
 		if (conn_flush(L->senders[i]) < 0) {
 			fleet_fail(&L->f, "cannot write to the server on %s's connection: %s",
-			           L->senders[i]->nick, strerror(errno));
+				   L->senders[i]->nick, strerror(errno));
 			return -1;
 		}
 	}
@@ -187,9 +187,9 @@ static int run_messages(struct load *L)
 		while (L->lo < L->sent && L->remaining[L->lo] == 0)
 			L->lo++;
 		snprintf(what, sizeof what,
-		         "waiting for deliveries (%" PRIu64 " of %" PRIu64
-		         " messages sent, %" PRIu64 " reached every receiver)",
-		         L->sent, o->messages, L->completed);
+			 "waiting for deliveries (%" PRIu64 " of %" PRIu64
+			 " messages sent, %" PRIu64 " reached every receiver)",
+			 L->sent, o->messages, L->completed);
 		if (fleet_check(&L->f, o->stall_s, what) < 0)
 			return -1;
 	}
@@ -248,7 +248,7 @@ bool load_run(const struct bench_opts *o, const struct target *t, struct result 
 		snprintf(r->err, sizeof r->err, "%s", L.f.err);
 	else if (r->lost || r->dup)
 		snprintf(r->err, sizeof r->err, "%" PRIu64 " lost, %" PRIu64 " duplicated", r->lost,
-		         r->dup);
+			 r->dup);
 	r->ok = r->ok && r->lost == 0 && r->dup == 0;
 	fleet_free(&L.f);
 	free(L.remaining);

@@ -44,16 +44,16 @@ static bool enough_fds(const struct bench_opts *o)
 	if (need <= spawn_fd_limit())
 		return true;
 	fprintf(stderr,
-	        "natter-bench: %lu connections need about %lu descriptors, but the limit is %lu "
-	        "even after raising the soft limit to the hard one; raise the hard limit "
-	        "(ulimit -Hn, or LimitNOFILE/limits.conf as root) or use fewer clients\n",
-	        need - FD_MARGIN, need, spawn_fd_limit());
+		"natter-bench: %lu connections need about %lu descriptors, but the limit is %lu "
+		"even after raising the soft limit to the hard one; raise the hard limit "
+		"(ulimit -Hn, or LimitNOFILE/limits.conf as root) or use fewer clients\n",
+		need - FD_MARGIN, need, spawn_fd_limit());
 	return false;
 }
 
 /* One run of one configuration: start the target, load it, stop it. */
 static void run_one(const struct bench_opts *o, enum target_kind k, enum transport_kind tr,
-                    struct result *r)
+		    struct result *r)
 {
 	struct target t;
 	char err[BENCH_ERR_BYTES];
@@ -82,17 +82,17 @@ static void progress(const struct bench_opts *o, int i, int n, const struct resu
 		return;
 	if (!r->ok)
 		fprintf(stderr, "natter-bench: run %d/%d: %s over %s FAILED: %s\n", i, n,
-		        target_name(r->target), transport_name(r->transport), r->err);
+			target_name(r->target), transport_name(r->transport), r->err);
 	else if (o->idle > 0)
 		fprintf(stderr,
-		        "natter-bench: run %d/%d: %s over %s: %.2f s to connect, %.0f B/client\n",
-		        i, n, target_name(r->target), transport_name(r->transport), r->connect_s,
-		        r->rss_per_idle_b);
+			"natter-bench: run %d/%d: %s over %s: %.2f s to connect, %.0f B/client\n",
+			i, n, target_name(r->target), transport_name(r->transport), r->connect_s,
+			r->rss_per_idle_b);
 	else
 		fprintf(stderr,
-		        "natter-bench: run %d/%d: %s over %s: %.0f deliveries/s, p99 %.0f us\n", i,
-		        n, target_name(r->target), transport_name(r->transport),
-		        r->deliveries_per_s, r->p99_us);
+			"natter-bench: run %d/%d: %s over %s: %.0f deliveries/s, p99 %.0f us\n", i,
+			n, target_name(r->target), transport_name(r->transport),
+			r->deliveries_per_s, r->p99_us);
 }
 
 /* Every configuration, o->repeat times (interleaved, so drift hits all alike); medians out. */

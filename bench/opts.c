@@ -137,26 +137,26 @@ static int check(struct bench_opts *o, bool spawn_flag, bool messages_given, boo
 		o->spawn = true;
 	else if (spawn_flag)
 		return bad("%s",
-		           "--spawn starts its own natterd; it cannot be combined with -s or -t");
+			   "--spawn starts its own natterd; it cannot be combined with -s or -t");
 	if (o->ntransports == 0) {
 		o->transports[0] = o->have_unix || o->spawn ? TRANSPORT_UNIX : TRANSPORT_TCP;
 		o->ntransports = 1;
 	} else if (!o->spawn && !(o->have_unix && o->have_tcp)) {
 		return bad("%s",
-		           "--compare unix,tcp needs --spawn, or both -s and -t of one server");
+			   "--compare unix,tcp needs --spawn, or both -s and -t of one server");
 	}
 	if (o->idle > 0 && (messages_given || receivers_given || o->rate > 0))
 		return bad("%s", "--idle is a test of its own; leave out -n, -m and --rate");
 	if (o->idle == 0 && (double)o->receivers * (double)o->messages > MAX_BITMAP_BITS)
 		return bad("%s", "receivers x messages is too large (the record of who got what "
-		                 "would pass 512 MiB); lower -n or -m");
+				 "would pass 512 MiB); lower -n or -m");
 	if (o->idle == 0 && o->receivers == 0)
 		return bad("%s", "the load needs at least one receiver (-n)");
 	if (o->server_pid != 0 && o->spawn)
 		return bad("%s", "--server-pid is for a server started elsewhere (-s or -t)");
 	if (o->spawn && access(o->natterd, X_OK) < 0)
 		return bad("cannot run %s; build it with 'make' or name it with --natterd",
-		           o->natterd);
+			   o->natterd);
 	return 0;
 }
 
@@ -254,7 +254,7 @@ int opts_parse(int argc, char **argv, struct bench_opts *o)
 		case 'w':
 			if (!parse_u64(optarg, 1, 1000000, &v))
 				return bad("-w takes a window of 1 to 1000000 messages, not '%s'",
-				           optarg);
+					   optarg);
 			o->window = (uint32_t)v;
 			break;
 		case OPT_RATE: {
@@ -264,7 +264,7 @@ int opts_parse(int argc, char **argv, struct bench_opts *o)
 			o->rate = strtod(optarg, &end);
 			if (errno != 0 || *end != '\0' || !(o->rate > 0) || o->rate > 1e8)
 				return bad("--rate takes messages a second (above 0), not '%s'",
-				           optarg);
+					   optarg);
 			break;
 		}
 		case OPT_BASELINE:

@@ -63,7 +63,7 @@ bool procstat_read(pid_t pid, struct procstat *ps)
 	/* Fields after the command name, which may hold spaces and parentheses. */
 	p = strrchr(text, ')');
 	if (p == NULL || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-	                        &utime, &stime) != 2)
+				&utime, &stime) != 2)
 		return false;
 	ps->cpu_s = (double)(utime + stime) / (double)tick;
 	return ps->rss_kib >= 0 && ps->hwm_kib >= 0;

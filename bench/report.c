@@ -37,12 +37,12 @@ static double median_at(const struct result *runs, int k, size_t off)
 void report_median(const struct result *runs, int k, struct result *out)
 {
 	static const size_t doubles[] = {
-	    offsetof(struct result, elapsed_s),     offsetof(struct result, deliveries_per_s),
+	    offsetof(struct result, elapsed_s),	    offsetof(struct result, deliveries_per_s),
 	    offsetof(struct result, msgs_per_s),    offsetof(struct result, offered_per_s),
-	    offsetof(struct result, p50_us),        offsetof(struct result, p99_us),
-	    offsetof(struct result, max_us),        offsetof(struct result, connect_s),
-	    offsetof(struct result, bcast_ms),      offsetof(struct result, rss_per_idle_b),
-	    offsetof(struct result, srv_cpu_s),     offsetof(struct result, srv_cpu_pct),
+	    offsetof(struct result, p50_us),	    offsetof(struct result, p99_us),
+	    offsetof(struct result, max_us),	    offsetof(struct result, connect_s),
+	    offsetof(struct result, bcast_ms),	    offsetof(struct result, rss_per_idle_b),
+	    offsetof(struct result, srv_cpu_s),	    offsetof(struct result, srv_cpu_pct),
 	    offsetof(struct result, bench_cpu_pct),
 	};
 	double hwm[BENCH_MAX_REPEAT], rss[BENCH_MAX_REPEAT];
@@ -86,21 +86,21 @@ static void describe(char *out, size_t cap, const struct bench_opts *o)
 {
 	if (o->idle > 0) {
 		snprintf(out, cap, "%" PRIu32 " idle clients, one broadcast of %" PRIu32 " bytes",
-		         o->idle, o->size);
+			 o->idle, o->size);
 		return;
 	}
 	if (o->rate > 0)
 		snprintf(out, cap,
-		         "%" PRIu32 " sender(s) -> %" PRIu32 " receivers, %" PRIu64
-		         " messages of %" PRIu32
-		         " bytes at %.0f msg/s (%.0f deliveries/s offered), window %" PRIu32,
-		         o->senders, o->receivers, o->messages, o->size, o->rate,
-		         o->rate * o->receivers, o->window);
+			 "%" PRIu32 " sender(s) -> %" PRIu32 " receivers, %" PRIu64
+			 " messages of %" PRIu32
+			 " bytes at %.0f msg/s (%.0f deliveries/s offered), window %" PRIu32,
+			 o->senders, o->receivers, o->messages, o->size, o->rate,
+			 o->rate * o->receivers, o->window);
 	else
 		snprintf(out, cap,
-		         "%" PRIu32 " sender(s) -> %" PRIu32 " receivers, %" PRIu64
-		         " messages of %" PRIu32 " bytes, full speed, window %" PRIu32,
-		         o->senders, o->receivers, o->messages, o->size, o->window);
+			 "%" PRIu32 " sender(s) -> %" PRIu32 " receivers, %" PRIu64
+			 " messages of %" PRIu32 " bytes, full speed, window %" PRIu32,
+			 o->senders, o->receivers, o->messages, o->size, o->window);
 }
 
 /* A ratio cell: "0.62x", or "-" when there is nothing to compare. */
@@ -124,7 +124,7 @@ static void srv_cells(const struct result *r, char *cpu, char *hwm, size_t cap)
 }
 
 static void print_load_row(FILE *out, bool md, const char *config, const struct result *r,
-                           const struct result *relay)
+			   const struct result *relay)
 {
 	char cpu[32], hwm[32], tput[32] = "-", p99[32] = "-";
 
@@ -135,23 +135,23 @@ static void print_load_row(FILE *out, bool md, const char *config, const struct 
 	}
 	if (md)
 		fprintf(out,
-		        "| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %" PRIu64 " | %" PRIu64
-		        " | %s | %s | %.0f | %s | %s |\n",
-		        config, target_name(r->target), transport_name(r->transport),
-		        r->deliveries_per_s, r->msgs_per_s, r->p50_us, r->p99_us, r->max_us,
-		        r->lost, r->dup, cpu, hwm, r->bench_cpu_pct, tput, p99);
+			"| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %" PRIu64 " | %" PRIu64
+			" | %s | %s | %.0f | %s | %s |\n",
+			config, target_name(r->target), transport_name(r->transport),
+			r->deliveries_per_s, r->msgs_per_s, r->p50_us, r->p99_us, r->max_us,
+			r->lost, r->dup, cpu, hwm, r->bench_cpu_pct, tput, p99);
 	else
 		fprintf(out,
-		        "%-7s %-5s %11.0f %9.0f %8.0f %8.0f %8.0f %5" PRIu64 " %4" PRIu64
-		        " %7s %9s %7.0f %8s %8s%s%s\n",
-		        target_name(r->target), transport_name(r->transport), r->deliveries_per_s,
-		        r->msgs_per_s, r->p50_us, r->p99_us, r->max_us, r->lost, r->dup, cpu, hwm,
-		        r->bench_cpu_pct, tput, p99,
-		        r->ok ? "" : "  FAILED: ", r->ok ? "" : r->err);
+			"%-7s %-5s %11.0f %9.0f %8.0f %8.0f %8.0f %5" PRIu64 " %4" PRIu64
+			" %7s %9s %7.0f %8s %8s%s%s\n",
+			target_name(r->target), transport_name(r->transport), r->deliveries_per_s,
+			r->msgs_per_s, r->p50_us, r->p99_us, r->max_us, r->lost, r->dup, cpu, hwm,
+			r->bench_cpu_pct, tput, p99,
+			r->ok ? "" : "  FAILED: ", r->ok ? "" : r->err);
 }
 
 static void print_idle_row(FILE *out, bool md, const char *config, const struct bench_opts *o,
-                           const struct result *r)
+			   const struct result *r)
 {
 	char per[32] = "n/a", hwm[32], cpu[32];
 
@@ -160,14 +160,14 @@ static void print_idle_row(FILE *out, bool md, const char *config, const struct 
 		snprintf(per, sizeof per, "%.0f", r->rss_per_idle_b);
 	if (md)
 		fprintf(out,
-		        "| %s | %s | %s | %" PRIu32 " | %.2f | %s | %.1f | %s | %" PRIu64 " |\n",
-		        config, target_name(r->target), transport_name(r->transport), o->idle,
-		        r->connect_s, per, r->bcast_ms, hwm, r->lost);
+			"| %s | %s | %s | %" PRIu32 " | %.2f | %s | %.1f | %s | %" PRIu64 " |\n",
+			config, target_name(r->target), transport_name(r->transport), o->idle,
+			r->connect_s, per, r->bcast_ms, hwm, r->lost);
 	else
 		fprintf(out, "%-7s %-5s %8" PRIu32 " %10.2f %12s %12.1f %11s %6" PRIu64 "%s%s\n",
-		        target_name(r->target), transport_name(r->transport), o->idle, r->connect_s,
-		        per, r->bcast_ms, hwm, r->lost,
-		        r->ok ? "" : "  FAILED: ", r->ok ? "" : r->err);
+			target_name(r->target), transport_name(r->transport), o->idle, r->connect_s,
+			per, r->bcast_ms, hwm, r->lost,
+			r->ok ? "" : "  FAILED: ", r->ok ? "" : r->err);
 }
 
 static void print_table(FILE *out, const struct bench_opts *o, const struct result *med, int nmed)
@@ -233,48 +233,48 @@ static void json_str(FILE *out, const char *s)
 static void json_result(FILE *out, const struct result *r, const struct result *relay)
 {
 	fprintf(out, "{\"target\":\"%s\",\"transport\":\"%s\",\"ok\":%s,\"error\":",
-	        target_name(r->target), transport_name(r->transport), r->ok ? "true" : "false");
+		target_name(r->target), transport_name(r->transport), r->ok ? "true" : "false");
 	json_str(out, r->err);
 	fprintf(out,
-	        ",\"sent\":%" PRIu64 ",\"deliveries\":%" PRIu64 ",\"lost\":%" PRIu64
-	        ",\"duplicated\":%" PRIu64 ",\"elapsed_s\":%.6f,\"deliveries_per_s\":%.1f"
-	        ",\"messages_per_s\":%.1f,\"offered_messages_per_s\":%.1f,\"p50_us\":%.1f"
-	        ",\"p99_us\":%.1f,\"max_us\":%.1f,\"connect_s\":%.4f,\"broadcast_ms\":%.3f"
-	        ",\"bench_cpu_pct\":%.1f",
-	        r->sent, r->deliveries, r->lost, r->dup, r->elapsed_s, r->deliveries_per_s,
-	        r->msgs_per_s, r->offered_per_s, r->p50_us, r->p99_us, r->max_us, r->connect_s,
-	        r->bcast_ms, r->bench_cpu_pct);
+		",\"sent\":%" PRIu64 ",\"deliveries\":%" PRIu64 ",\"lost\":%" PRIu64
+		",\"duplicated\":%" PRIu64 ",\"elapsed_s\":%.6f,\"deliveries_per_s\":%.1f"
+		",\"messages_per_s\":%.1f,\"offered_messages_per_s\":%.1f,\"p50_us\":%.1f"
+		",\"p99_us\":%.1f,\"max_us\":%.1f,\"connect_s\":%.4f,\"broadcast_ms\":%.3f"
+		",\"bench_cpu_pct\":%.1f",
+		r->sent, r->deliveries, r->lost, r->dup, r->elapsed_s, r->deliveries_per_s,
+		r->msgs_per_s, r->offered_per_s, r->p50_us, r->p99_us, r->max_us, r->connect_s,
+		r->bcast_ms, r->bench_cpu_pct);
 	if (r->have_srv)
 		fprintf(out,
-		        ",\"server\":{\"cpu_s\":%.2f,\"cpu_pct\":%.1f,\"peak_rss_kib\":%ld,\"rss_"
-		        "kib\":%ld"
-		        ",\"rss_per_idle_client_b\":%.1f}",
-		        r->srv_cpu_s, r->srv_cpu_pct, r->srv_hwm_kib, r->srv_rss_kib,
-		        r->rss_per_idle_b);
+			",\"server\":{\"cpu_s\":%.2f,\"cpu_pct\":%.1f,\"peak_rss_kib\":%ld,\"rss_"
+			"kib\":%ld"
+			",\"rss_per_idle_client_b\":%.1f}",
+			r->srv_cpu_s, r->srv_cpu_pct, r->srv_hwm_kib, r->srv_rss_kib,
+			r->rss_per_idle_b);
 	else
 		fputs(",\"server\":null", out);
 	if (relay != NULL && r->target == TARGET_NATTER && relay->deliveries_per_s > 0)
 		fprintf(out, ",\"vs_relay\":{\"deliveries_per_s\":%.4f,\"p99\":%.4f}",
-		        r->deliveries_per_s / relay->deliveries_per_s,
-		        relay->p99_us > 0 ? r->p99_us / relay->p99_us : 0.0);
+			r->deliveries_per_s / relay->deliveries_per_s,
+			relay->p99_us > 0 ? r->p99_us / relay->p99_us : 0.0);
 	fputc('}', out);
 }
 
 static void print_json(FILE *out, const struct bench_opts *o, const struct result *med, int nmed,
-                       const struct result *runs, int nruns)
+		       const struct result *runs, int nruns)
 {
 	bool ok = true;
 
 	for (int i = 0; i < nmed; i++)
 		ok = ok && med[i].ok;
 	fprintf(out,
-	        "{\"tool\":\"natter-bench\",\"config\":{\"mode\":\"%s\",\"receivers\":%" PRIu32
-	        ",\"senders\":%" PRIu32 ",\"messages\":%" PRIu64 ",\"size\":%" PRIu32
-	        ",\"window\":%" PRIu32 ",\"rate\":%.1f,\"idle\":%" PRIu32 ",\"repeat\":%d"
-	        ",\"spawn\":%s},\"ok\":%s,\n\"median\":[",
-	        o->idle ? "idle" : "load", o->receivers, o->senders, o->messages, o->size,
-	        o->window, o->rate, o->idle, o->repeat, o->spawn ? "true" : "false",
-	        ok ? "true" : "false");
+		"{\"tool\":\"natter-bench\",\"config\":{\"mode\":\"%s\",\"receivers\":%" PRIu32
+		",\"senders\":%" PRIu32 ",\"messages\":%" PRIu64 ",\"size\":%" PRIu32
+		",\"window\":%" PRIu32 ",\"rate\":%.1f,\"idle\":%" PRIu32 ",\"repeat\":%d"
+		",\"spawn\":%s},\"ok\":%s,\n\"median\":[",
+		o->idle ? "idle" : "load", o->receivers, o->senders, o->messages, o->size,
+		o->window, o->rate, o->idle, o->repeat, o->spawn ? "true" : "false",
+		ok ? "true" : "false");
 	for (int i = 0; i < nmed; i++) {
 		fputs(i ? ",\n" : "\n", out);
 		json_result(out, &med[i], relay_for(med, nmed, &med[i]));
@@ -288,7 +288,7 @@ static void print_json(FILE *out, const struct bench_opts *o, const struct resul
 }
 
 void report_print(FILE *out, const struct bench_opts *o, const struct result *med, int nmed,
-                  const struct result *runs, int nruns)
+		  const struct result *runs, int nruns)
 {
 	if (o->format == FORMAT_JSON)
 		print_json(out, o, med, nmed, runs, nruns);

@@ -14,6 +14,6 @@ void report_median(const struct result *runs, int k, struct result *out);
  * every single run, listed in the JSON output.
  */
 void report_print(FILE *out, const struct bench_opts *o, const struct result *med, int nmed,
-                  const struct result *runs, int nruns);
+		  const struct result *runs, int nruns);
 
 #endif

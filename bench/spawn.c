@@ -48,8 +48,8 @@ static void pin_self(bool quiet)
 
 	if (sched_getaffinity(0, sizeof set, &set) < 0) {
 		fprintf(stderr,
-		        "natter-bench: note: cannot read the CPU affinity (%s); not pinning\n",
-		        strerror(errno));
+			"natter-bench: note: cannot read the CPU affinity (%s); not pinning\n",
+			strerror(errno));
 		return;
 	}
 	for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
@@ -58,14 +58,14 @@ static void pin_self(bool quiet)
 	if (n < 2) {
 		if (!quiet)
 			fprintf(stderr, "natter-bench: note: only one CPU is available; server and "
-			                "benchmark share it (no pinning)\n");
+					"benchmark share it (no pinning)\n");
 		return;
 	}
 	CPU_ZERO(&set);
 	CPU_SET(cpus[1], &set);
 	if (sched_setaffinity(0, sizeof set, &set) < 0) {
 		fprintf(stderr, "natter-bench: note: cannot pin to CPU %d (%s); not pinning\n",
-		        cpus[1], strerror(errno));
+			cpus[1], strerror(errno));
 		return;
 	}
 	server_cpu = cpus[0];
@@ -93,7 +93,7 @@ int spawn_init(const struct bench_opts *o, char *err, size_t cap)
 	if (snprintf(tmpdir, sizeof tmpdir, "%s/natter-bench.XXXXXX", base) >= (int)sizeof tmpdir ||
 	    mkdtemp(tmpdir) == NULL) {
 		snprintf(err, cap, "cannot create a temporary directory in %s: %s", base,
-		         strerror(errno));
+			 strerror(errno));
 		tmpdir[0] = '\0';
 		return -1;
 	}
@@ -152,7 +152,7 @@ static int kill_and_reap(pid_t pid, int *status)
 	if (rc != 0)
 		return rc;
 	fprintf(stderr, "natter-bench: pid %ld did not exit %d s after SIGTERM; killing it\n",
-	        (long)pid, STOP_TIMEOUT_MS / 1000);
+		(long)pid, STOP_TIMEOUT_MS / 1000);
 	if (kill(pid, SIGKILL) < 0 && errno != ESRCH)
 		fprintf(stderr, "natter-bench: kill -9 %ld: %s\n", (long)pid, strerror(errno));
 	return reap_within(pid, STOP_TIMEOUT_MS, status);
@@ -172,7 +172,7 @@ static void remove_tmpdir(void)
 			snprintf(path, sizeof path, "%s/%u.%s", tmpdir, i, names[k]);
 			if (unlink(path) < 0 && errno != ENOENT)
 				fprintf(stderr, "natter-bench: cannot remove %s: %s\n", path,
-				        strerror(errno));
+					strerror(errno));
 		}
 	}
 	if (rmdir(tmpdir) < 0)
@@ -202,7 +202,7 @@ static void child_setup(pid_t parent)
 		CPU_SET(server_cpu, &set);
 		if (sched_setaffinity(0, sizeof set, &set) < 0)
 			fprintf(stderr, "natter-bench: cannot pin the server to CPU %d: %s\n",
-			        server_cpu, strerror(errno));
+				server_cpu, strerror(errno));
 	}
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(127);
@@ -247,8 +247,8 @@ static int set_addr_unix(struct target *t, const char *path, char *err, size_t c
 static void set_addr_loopback(struct target *t, int port)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET,
-	                          .sin_port = htons((uint16_t)port),
-	                          .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+				  .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 
 	memcpy(&t->sa, &sin, sizeof sin);
 	t->salen = sizeof sin;
@@ -385,7 +385,7 @@ static int start_natterd(const struct bench_opts *o, struct target *t, char *err
 		if (reap_within(pid, 0, &status) != 0) {
 			log_excerpt(t->log, why, sizeof why);
 			snprintf(err, cap, "%s exited before accepting connections: %s", o->natterd,
-			         why[0] ? why : "(no message)");
+				 why[0] ? why : "(no message)");
 			t->spawned = false;
 			return -1;
 		}
@@ -396,7 +396,7 @@ static int start_natterd(const struct bench_opts *o, struct target *t, char *err
 		sleep_ms(WAIT_STEP_MS);
 	}
 	snprintf(err, cap, "%s did not accept connections on %s within %d s", o->natterd, t->where,
-	         START_TIMEOUT_MS / 1000);
+		 START_TIMEOUT_MS / 1000);
 	return -1;
 }
 
@@ -422,7 +422,7 @@ static int relay_listener(struct target *t, char *err, size_t cap)
 	    getsockname(fd, (struct sockaddr *)&t->sa, &t->salen) < 0 ||
 	    fd_nonblock_cloexec(fd) < 0) {
 		snprintf(err, cap, "cannot listen for the relay on %s: %s", t->where,
-		         strerror(errno));
+			 strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -457,7 +457,7 @@ static int start_relay(struct target *t, char *err, size_t cap)
 }
 
 int target_start(const struct bench_opts *o, enum target_kind kind, enum transport_kind tr,
-                 struct target *t, char *err, size_t cap)
+		 struct target *t, char *err, size_t cap)
 {
 	memset(t, 0, sizeof *t);
 	t->kind = kind;
@@ -502,11 +502,11 @@ int target_stop(struct target *t, char *err, size_t cap)
 		log_excerpt(t->log, why, sizeof why);
 	if (WIFSIGNALED(status))
 		snprintf(err, cap, "%s %ld %s signal %d%s%s", target_name(t->kind), (long)t->pid,
-		         early ? "died during the run of" : "had to be stopped with",
-		         WTERMSIG(status), why[0] ? ": " : "", why);
+			 early ? "died during the run of" : "had to be stopped with",
+			 WTERMSIG(status), why[0] ? ": " : "", why);
 	else
 		snprintf(err, cap, "%s %ld exited with status %d%s%s%s", target_name(t->kind),
-		         (long)t->pid, WEXITSTATUS(status), early ? " during the run" : "",
-		         why[0] ? ": " : "", why);
+			 (long)t->pid, WEXITSTATUS(status), early ? " during the run" : "",
+			 why[0] ? ": " : "", why);
 	return -1;
 }

@@ -13,11 +13,11 @@ struct target {
 	enum target_kind kind;
 	enum transport_kind transport;
 	char where[ADDR_PATH_BYTES + 16]; /* for messages: a path or host:port */
-	struct sockaddr_storage sa;       /* resolved once, connected to many times */
+	struct sockaddr_storage sa;	  /* resolved once, connected to many times */
 	socklen_t salen;
-	pid_t pid;                      /* local process to measure, 0 if unknown */
+	pid_t pid;			/* local process to measure, 0 if unknown */
 	char log[ADDR_PATH_BYTES + 32]; /* a spawned natterd's stderr, or empty */
-	bool spawned;                   /* ours: stopped and reaped by target_stop */
+	bool spawned;			/* ours: stopped and reaped by target_stop */
 };
 
 /*
@@ -39,7 +39,7 @@ unsigned long spawn_fd_limit(void);
  * connections, or -1 with a sentence in err.
  */
 int target_start(const struct bench_opts *o, enum target_kind kind, enum transport_kind tr,
-                 struct target *t, char *err, size_t cap);
+		 struct target *t, char *err, size_t cap);
 
 /*
  * Stop a spawned target (SIGTERM, then SIGKILL after STOP_TIMEOUT_MS) and

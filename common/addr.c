@@ -33,8 +33,7 @@ static bool port_valid(const char *p)
 	return errno == 0 && *end == '\0' && v >= 1 && v <= 65535;
 }
 
-int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a,
-		   struct errmsg *e)
+int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a, struct errmsg *e)
 {
 	const char *host = default_host, *port = spec;
 	size_t host_len = strlen(default_host);
@@ -45,8 +44,9 @@ int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a,
 		const char *close = strchr(spec, ']');
 
 		if (close == NULL || close[1] != ':') {
-			errmsg_set(e, "TCP address '%s' is malformed; write an IPv6 address as [::1]:PORT",
-				   spec);
+			errmsg_set(
+			    e, "TCP address '%s' is malformed; write an IPv6 address as [::1]:PORT",
+			    spec);
 			return -1;
 		}
 		host = spec + 1;
@@ -57,7 +57,9 @@ int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a,
 
 		if (colon != NULL) {
 			if (strchr(spec, ':') != colon) {
-				errmsg_set(e, "TCP address '%s' is ambiguous; write an IPv6 address as [::1]:PORT",
+				errmsg_set(e,
+					   "TCP address '%s' is ambiguous; write an IPv6 address "
+					   "as [::1]:PORT",
 					   spec);
 				return -1;
 			}
@@ -85,11 +87,14 @@ int addr_set_unix(struct addr *a, const char *path, struct errmsg *e)
 	memset(a, 0, sizeof *a);
 	a->kind = ADDR_UNIX;
 	if (path[0] == '\0') {
-		errmsg_set(e, "the socket path is empty; give a file path such as /tmp/natter.sock");
+		errmsg_set(e,
+			   "the socket path is empty; give a file path such as /tmp/natter.sock");
 		return -1;
 	}
 	if (path[0] == '@') {
-		errmsg_set(e, "socket path '%s' names the abstract namespace, which file permissions do not protect; use a file path",
+		errmsg_set(e,
+			   "socket path '%s' names the abstract namespace, which file permissions "
+			   "do not protect; use a file path",
 			   path);
 		return -1;
 	}
@@ -98,8 +103,7 @@ int addr_set_unix(struct addr *a, const char *path, struct errmsg *e)
 	return copy_field(a->path, sizeof a->path, path, strlen(path));
 }
 
-int addr_sockaddr_un(const char *path, struct sockaddr_un *sun, socklen_t *len,
-		     struct errmsg *e)
+int addr_sockaddr_un(const char *path, struct sockaddr_un *sun, socklen_t *len, struct errmsg *e)
 {
 	size_t n = strlen(path);
 
@@ -107,7 +111,9 @@ int addr_sockaddr_un(const char *path, struct sockaddr_un *sun, socklen_t *len,
 	sun->sun_family = AF_UNIX;
 	if (n >= sizeof sun->sun_path) {
 		errno = ENAMETOOLONG;
-		errmsg_set(e, "socket path '%s' is %zu bytes, longer than the %zu a UNIX socket allows; choose a shorter path",
+		errmsg_set(e,
+			   "socket path '%s' is %zu bytes, longer than the %zu a UNIX socket "
+			   "allows; choose a shorter path",
 			   path, n, sizeof sun->sun_path - 1);
 		return -1;
 	}
@@ -136,7 +142,8 @@ int sockdir_default(char *out, size_t cap, struct errmsg *e)
 	else
 		n = snprintf(out, cap, "/tmp/natter-%lu", (unsigned long)geteuid());
 	if (n < 0 || (size_t)n >= cap) {
-		errmsg_set(e, "the socket directory name is too long; set XDG_RUNTIME_DIR to a shorter path or use --socket");
+		errmsg_set(e, "the socket directory name is too long; set XDG_RUNTIME_DIR to a "
+			      "shorter path or use --socket");
 		return -1;
 	}
 	return 0;
@@ -154,7 +161,9 @@ int sockdir_check(const char *dir, bool create, struct errmsg *e)
 		int saved = errno;
 
 		if (saved == ENOENT)
-			errmsg_set(e, "no natter server is running for you (socket directory %s does not exist); start one with 'natterd'",
+			errmsg_set(e,
+				   "no natter server is running for you (socket directory %s does "
+				   "not exist); start one with 'natterd'",
 				   dir);
 		else
 			errmsg_set(e, "cannot use socket directory %s: %s", dir, strerror(saved));
@@ -162,22 +171,28 @@ int sockdir_check(const char *dir, bool create, struct errmsg *e)
 		return -1;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		errmsg_set(e, "socket directory %s is a symbolic link, which natter never follows; remove it",
-			   dir);
+		errmsg_set(
+		    e,
+		    "socket directory %s is a symbolic link, which natter never follows; remove it",
+		    dir);
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		errmsg_set(e, "socket directory %s is not a directory; remove it or use --socket", dir);
+		errmsg_set(e, "socket directory %s is not a directory; remove it or use --socket",
+			   dir);
 		return -1;
 	}
 	if (st.st_uid != geteuid()) {
-		errmsg_set(e, "socket directory %s belongs to uid %lu, not to you (uid %lu); someone may be impersonating the server, so remove it or use --socket",
+		errmsg_set(e,
+			   "socket directory %s belongs to uid %lu, not to you (uid %lu); someone "
+			   "may be impersonating the server, so remove it or use --socket",
 			   dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
 		return -1;
 	}
 	if ((st.st_mode & 077) != 0) {
-		errmsg_set(e, "socket directory %s has mode %04o, open to other users; run 'chmod 700 %s'",
-			   dir, (unsigned)(st.st_mode & 07777), dir);
+		errmsg_set(
+		    e, "socket directory %s has mode %04o, open to other users; run 'chmod 700 %s'",
+		    dir, (unsigned)(st.st_mode & 07777), dir);
 		return -1;
 	}
 	return 0;
@@ -245,9 +260,12 @@ static int connect_unix(const char *path, struct errmsg *e)
 			continue;
 		saved = errno;
 		if (saved == ENOENT || saved == ECONNREFUSED)
-			errmsg_set(e, "no natter server is running at %s; start one with 'natterd'", path);
+			errmsg_set(e, "no natter server is running at %s; start one with 'natterd'",
+				   path);
 		else if (saved == EACCES)
-			errmsg_set(e, "permission denied connecting to %s; ask the server's owner for access (natterd --mode)",
+			errmsg_set(e,
+				   "permission denied connecting to %s; ask the server's owner for "
+				   "access (natterd --mode)",
 				   path);
 		else
 			errmsg_set(e, "cannot connect to %s: %s", path, strerror(saved));
@@ -291,7 +309,9 @@ static int connect_tcp(const struct addr *a, struct errmsg *e)
 	freeaddrinfo(res);
 	if (fd < 0) {
 		if (saved == ECONNREFUSED)
-			errmsg_set(e, "no natter server is listening on %s; start one with 'natterd --tcp %s'",
+			errmsg_set(e,
+				   "no natter server is listening on %s; start one with 'natterd "
+				   "--tcp %s'",
 				   where, a->port);
 		else
 			errmsg_set(e, "cannot connect to %s: %s", where, strerror(saved));
@@ -323,7 +343,9 @@ int addr_check_server(int fd, const char *path, long want_uid, struct errmsg *e)
 		if ((long)uid == want_uid)
 			return 0;
 		login_name((uid_t)want_uid, owner, sizeof owner);
-		errmsg_set(e, "the server at %s runs as %s (uid %lu), not %s (uid %ld) as --server-uid asks; it may be an impostor",
+		errmsg_set(e,
+			   "the server at %s runs as %s (uid %lu), not %s (uid %ld) as "
+			   "--server-uid asks; it may be an impostor",
 			   path, who, (unsigned long)uid, owner, want_uid);
 		return -1;
 	}
@@ -340,7 +362,9 @@ int addr_check_server(int fd, const char *path, long want_uid, struct errmsg *e)
 	if ((st.st_mode & S_IWOTH) != 0 || uid == 0 || uid == st.st_uid)
 		return 0;
 	login_name(st.st_uid, owner, sizeof owner);
-	errmsg_set(e, "the server at %s runs as %s (uid %lu), but %s belongs to %s (uid %lu): it may be an impostor; if you trust it, add --server-uid %lu",
+	errmsg_set(e,
+		   "the server at %s runs as %s (uid %lu), but %s belongs to %s (uid %lu): it may "
+		   "be an impostor; if you trust it, add --server-uid %lu",
 		   path, who, (unsigned long)uid, dir, owner, (unsigned long)st.st_uid,
 		   (unsigned long)uid);
 	return -1;

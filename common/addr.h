@@ -17,24 +17,22 @@ enum addr_kind { ADDR_UNIX, ADDR_TCP };
 /* A parsed address, before name resolution. */
 struct addr {
 	enum addr_kind kind;
-	char path[ADDR_PATH_BYTES];  /* ADDR_UNIX */
-	char host[ADDR_HOST_BYTES];  /* ADDR_TCP: numeric or name, no brackets */
-	char port[ADDR_PORT_BYTES];  /* ADDR_TCP: decimal 1-65535 */
+	char path[ADDR_PATH_BYTES]; /* ADDR_UNIX */
+	char host[ADDR_HOST_BYTES]; /* ADDR_TCP: numeric or name, no brackets */
+	char port[ADDR_PORT_BYTES]; /* ADDR_TCP: decimal 1-65535 */
 };
 
 /*
  * Parse "[HOST:]PORT", "HOST:PORT" or "[V6ADDR]:PORT". A missing host is
  * default_host. Returns 0, or -1 with a sentence in e.
  */
-int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a,
-		   struct errmsg *e);
+int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a, struct errmsg *e);
 
 /* Fill a for a UNIX path; -1 if the path is empty, abstract (@...) or too long. */
 int addr_set_unix(struct addr *a, const char *path, struct errmsg *e);
 
 /* Fill a sockaddr_un; -1 if the path does not fit in sun_path (never truncate). */
-int addr_sockaddr_un(const char *path, struct sockaddr_un *sun, socklen_t *len,
-		     struct errmsg *e);
+int addr_sockaddr_un(const char *path, struct sockaddr_un *sun, socklen_t *len, struct errmsg *e);
 
 /* Human form: the path, "127.0.0.1:7000" or "[::1]:7000". */
 void addr_format(const struct addr *a, char *out, size_t cap);

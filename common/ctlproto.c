@@ -61,12 +61,12 @@ static unsigned count_words(const char *s, size_t n)
 int ctl_request_encode(char *out, uint32_t id, const char *verb, const char *args, struct errmsg *e)
 {
 	int n = snprintf(out, CTL_DGRAM_MAX_BYTES, "%lu %s%s%s", (unsigned long)id, verb,
-	                 args && args[0] ? " " : "", args ? args : "");
+			 args && args[0] ? " " : "", args ? args : "");
 
 	if (n < 0 || n >= CTL_DGRAM_MAX_BYTES) {
 		errmsg_set(e,
-		           "the request is longer than one control datagram (%d bytes); shorten it",
-		           CTL_DGRAM_MAX_BYTES);
+			   "the request is longer than one control datagram (%d bytes); shorten it",
+			   CTL_DGRAM_MAX_BYTES);
 		return -1;
 	}
 	return n;
@@ -86,7 +86,7 @@ int ctl_request_parse(const char *p, size_t n, struct ctl_request *r, struct err
 	if (!take_u32(p, n, &i, &r->id) || r->id == 0 || i == n || p[i] != ' ') {
 		r->id = 0;
 		errmsg_set(e, "a request starts with an id from 1 to 4294967295 and a space, as in "
-		              "'1 stats'");
+			      "'1 stats'");
 		return -1;
 	}
 	if (!utf8_valid(p, n)) {
@@ -99,8 +99,8 @@ int ctl_request_parse(const char *p, size_t n, struct ctl_request *r, struct err
 	r->verb = ctl_verb_find(p + vstart, i - vstart);
 	if (r->verb == NULL) {
 		errmsg_set(e, "unknown request '%.*s'; natterctl --help lists them",
-		           (int)utf8_truncate(p + vstart, i - vstart, CTL_VERB_MAX_BYTES),
-		           p + vstart);
+			   (int)utf8_truncate(p + vstart, i - vstart, CTL_VERB_MAX_BYTES),
+			   p + vstart);
 		return -1;
 	}
 	if (i < n)
@@ -110,14 +110,14 @@ int ctl_request_parse(const char *p, size_t n, struct ctl_request *r, struct err
 	if (count_words(r->args, r->args_len) < r->verb->min_words ||
 	    (!r->verb->takes_rest && count_words(r->args, r->args_len) > r->verb->min_words)) {
 		errmsg_set(e, "%s takes %s", r->verb->name,
-		           r->verb->args[0] ? r->verb->args : "no arguments");
+			   r->verb->args[0] ? r->verb->args : "no arguments");
 		return -1;
 	}
 	return 0;
 }
 
 void ctl_split_begin(struct ctl_splitter *sp, uint32_t id, enum ctl_status status, const char *text,
-                     size_t len)
+		     size_t len)
 {
 	sp->text = text;
 	sp->len = utf8_truncate(text, len, CTL_REPLY_MAX_BYTES);
@@ -131,8 +131,8 @@ void ctl_split_begin(struct ctl_splitter *sp, uint32_t id, enum ctl_status statu
 static int header(char *out, const struct ctl_splitter *sp, bool more)
 {
 	return snprintf(out, CTL_HEADER_MAX_BYTES, "%lu %lu %s %s\n", (unsigned long)sp->id,
-	                (unsigned long)sp->part, more ? "more" : "end",
-	                ctl_status_name(sp->status));
+			(unsigned long)sp->part, more ? "more" : "end",
+			ctl_status_name(sp->status));
 }
 
 size_t ctl_split_next(struct ctl_splitter *sp, char *out)
@@ -203,7 +203,7 @@ int ctl_part_parse(const char *p, size_t n, struct ctl_part *pt, struct errmsg *
 	return 0;
 bad:
 	errmsg_set(e, "a reply datagram's header '%.*s' is not 'ID PART more|end ok|error|refused'",
-	           (int)(h < 40 ? h : 40), p);
+		   (int)(h < 40 ? h : 40), p);
 	return -1;
 }
 
@@ -223,20 +223,20 @@ enum ctl_take ctl_assembly_take(struct ctl_assembly *a, const char *p, size_t n,
 		return CTL_TAKE_IGNORED;
 	if (pt.part != a->next_part) {
 		errmsg_set(e,
-		           "part %lu of the reply never arrived (part %lu came instead); the reply "
-		           "is incomplete",
-		           (unsigned long)a->next_part, (unsigned long)pt.part);
+			   "part %lu of the reply never arrived (part %lu came instead); the reply "
+			   "is incomplete",
+			   (unsigned long)a->next_part, (unsigned long)pt.part);
 		return CTL_TAKE_BROKEN;
 	}
 	if (pt.part > 0 && pt.status != a->status) {
 		errmsg_set(e, "part %lu of the reply changed its status from %s to %s",
-		           (unsigned long)pt.part, ctl_status_name(a->status),
-		           ctl_status_name(pt.status));
+			   (unsigned long)pt.part, ctl_status_name(a->status),
+			   ctl_status_name(pt.status));
 		return CTL_TAKE_BROKEN;
 	}
 	if (pt.part >= CTL_MAX_PARTS || a->text.len + pt.len > CTL_REPLY_MAX_BYTES) {
 		errmsg_set(e, "the reply is longer than %d bytes, the most a reply may be",
-		           CTL_REPLY_MAX_BYTES);
+			   CTL_REPLY_MAX_BYTES);
 		return CTL_TAKE_BROKEN;
 	}
 	a->status = pt.status;

@@ -53,7 +53,7 @@ struct ctl_request {
  * its length, or -1 with a sentence in e if it would not fit one datagram.
  */
 int ctl_request_encode(char *out, uint32_t id, const char *verb, const char *args,
-                       struct errmsg *e);
+		       struct errmsg *e);
 
 /*
  * Parse a request datagram. Returns 0, or -1 with a sentence in e; then
@@ -75,7 +75,7 @@ struct ctl_splitter {
 
 /* Start splitting text[0..len) (at most CTL_REPLY_MAX_BYTES) as the reply to id. */
 void ctl_split_begin(struct ctl_splitter *sp, uint32_t id, enum ctl_status status, const char *text,
-                     size_t len);
+		     size_t len);
 
 /*
  * Write the next datagram to out (CTL_DGRAM_MAX_BYTES) and return its
@@ -106,8 +106,8 @@ struct ctl_assembly {
 };
 
 enum ctl_take {
-	CTL_TAKE_MORE,    /* a part was added; more are coming */
-	CTL_TAKE_DONE,    /* the last part was added: text is whole */
+	CTL_TAKE_MORE,	  /* a part was added; more are coming */
+	CTL_TAKE_DONE,	  /* the last part was added: text is whole */
 	CTL_TAKE_IGNORED, /* a reply to another request (a late answer): not ours */
 	CTL_TAKE_BROKEN,  /* malformed, or a part is missing: e says which */
 };

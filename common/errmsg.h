@@ -16,8 +16,7 @@ struct errmsg {
 };
 
 /* Set the message, printf-style; always NUL-terminated, truncated if long. */
-void errmsg_set(struct errmsg *e, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void errmsg_set(struct errmsg *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Abort with a message: for states that cannot happen (out of memory). */
 _Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,4 +1,5 @@
-/* peercred.c - SO_PEERCRED, SCM_CREDENTIALS and login names; the one file that needs _GNU_SOURCE. */
+/* peercred.c - SO_PEERCRED, SCM_CREDENTIALS and login names; the one file that needs _GNU_SOURCE.
+ */
 #define _GNU_SOURCE /* struct ucred */
 #include "peercred.h"
 
@@ -139,12 +140,12 @@ ssize_t recv_with_cred(int fd, void *buf, size_t cap, struct cred_dgram *d)
 	} control;
 	struct iovec iov = {.iov_base = buf, .iov_len = cap};
 	struct msghdr msg = {
-		.msg_name = &d->from,
-		.msg_namelen = sizeof d->from,
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.space,
-		.msg_controllen = sizeof control.space,
+	    .msg_name = &d->from,
+	    .msg_namelen = sizeof d->from,
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = control.space,
+	    .msg_controllen = sizeof control.space,
 	};
 	ssize_t n;
 

@@ -28,7 +28,7 @@ int sock_passcred(int fd);
 /* One datagram received with its sender's credentials (SCM_CREDENTIALS, see sock_passcred). */
 struct cred_dgram {
 	struct sockaddr_un from; /* where to reply; see from_len */
-	socklen_t from_len;      /* no more than sizeof(sa_family_t): the sender has no address */
+	socklen_t from_len;	 /* no more than sizeof(sa_family_t): the sender has no address */
 	bool has_cred;
 	uid_t uid;
 	pid_t pid;

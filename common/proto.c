@@ -19,35 +19,35 @@ struct frame_spec {
 };
 
 static const struct frame_spec specs[] = {
-	{T_HELLO, DIR_C2S, "HELLO", "hss", "version nick client"}, /* + optional q resume */
-	{T_WELCOME, DIR_S2C, "WELCOME", "hsssw", "version nick server room users"},
-	{T_ERROR, DIR_S2C, "ERROR", "hs", "code text"},
-	{T_BYE, DIR_S2C, "BYE", "s", "reason"},
-	{T_PING, DIR_BOTH, "PING", "q", "token"},
-	{T_PONG, DIR_BOTH, "PONG", "q", "token"},
-	{T_SAY, DIR_C2S, "SAY", "sbs", "target flags text"},
-	{T_NICK, DIR_C2S, "NICK", "s", "nick"},
-	{T_WHO, DIR_C2S, "WHO", "s", "target"},
-	{T_QUIT, DIR_C2S, "QUIT", "s", "reason"},
-	{T_ENTER, DIR_C2S, "ENTER", "sq", "room after"},
-	{T_PART, DIR_C2S, "PART", "ss", "room reason"},
-	{T_LIST, DIR_C2S, "LIST", "", ""},
-	{T_TOPIC, DIR_C2S, "TOPIC", "sbs", "room set text"},
-	{T_AWAY, DIR_C2S, "AWAY", "s", "text"},
-	{T_ANNOUNCE, DIR_C2S, "ANNOUNCE", "s", "text"},
-	{T_SLOW, DIR_C2S, "SLOW", "sw", "room seconds"},
-	{T_MUTE, DIR_C2S, "MUTE", "sb", "nick on"},
-	{T_KICK, DIR_C2S, "KICK", "ss", "nick reason"},
-	{T_HAND, DIR_C2S, "HAND", "b", "op"},
-	{T_MSG, DIR_S2C, "MSG", "qqssbs", "id time target from flags text"},
-	{T_JOIN, DIR_S2C, "JOIN", "qsss", "time room nick login"},
-	{T_LEAVE, DIR_S2C, "LEAVE", "qsss", "time room nick reason"},
-	{T_RENAME, DIR_S2C, "RENAME", "qss", "time old new"},
-	{T_WHOREPLY, DIR_S2C, "WHOREPLY", "sbh", "room more count"},
-	{T_NOTICE, DIR_S2C, "NOTICE", "qs", "time text"},
-	{T_TOPICIS, DIR_S2C, "TOPICIS", "qsss", "time room nick text"},
-	{T_ROOMLIST, DIR_S2C, "ROOMLIST", "bh", "more count"},
-	{T_MISSED, DIR_S2C, "MISSED", "sqqb", "room count first exact"},
+    {T_HELLO, DIR_C2S, "HELLO", "hss", "version nick client"}, /* + optional q resume */
+    {T_WELCOME, DIR_S2C, "WELCOME", "hsssw", "version nick server room users"},
+    {T_ERROR, DIR_S2C, "ERROR", "hs", "code text"},
+    {T_BYE, DIR_S2C, "BYE", "s", "reason"},
+    {T_PING, DIR_BOTH, "PING", "q", "token"},
+    {T_PONG, DIR_BOTH, "PONG", "q", "token"},
+    {T_SAY, DIR_C2S, "SAY", "sbs", "target flags text"},
+    {T_NICK, DIR_C2S, "NICK", "s", "nick"},
+    {T_WHO, DIR_C2S, "WHO", "s", "target"},
+    {T_QUIT, DIR_C2S, "QUIT", "s", "reason"},
+    {T_ENTER, DIR_C2S, "ENTER", "sq", "room after"},
+    {T_PART, DIR_C2S, "PART", "ss", "room reason"},
+    {T_LIST, DIR_C2S, "LIST", "", ""},
+    {T_TOPIC, DIR_C2S, "TOPIC", "sbs", "room set text"},
+    {T_AWAY, DIR_C2S, "AWAY", "s", "text"},
+    {T_ANNOUNCE, DIR_C2S, "ANNOUNCE", "s", "text"},
+    {T_SLOW, DIR_C2S, "SLOW", "sw", "room seconds"},
+    {T_MUTE, DIR_C2S, "MUTE", "sb", "nick on"},
+    {T_KICK, DIR_C2S, "KICK", "ss", "nick reason"},
+    {T_HAND, DIR_C2S, "HAND", "b", "op"},
+    {T_MSG, DIR_S2C, "MSG", "qqssbs", "id time target from flags text"},
+    {T_JOIN, DIR_S2C, "JOIN", "qsss", "time room nick login"},
+    {T_LEAVE, DIR_S2C, "LEAVE", "qsss", "time room nick reason"},
+    {T_RENAME, DIR_S2C, "RENAME", "qss", "time old new"},
+    {T_WHOREPLY, DIR_S2C, "WHOREPLY", "sbh", "room more count"},
+    {T_NOTICE, DIR_S2C, "NOTICE", "qs", "time text"},
+    {T_TOPICIS, DIR_S2C, "TOPICIS", "qsss", "time room nick text"},
+    {T_ROOMLIST, DIR_S2C, "ROOMLIST", "bh", "more count"},
+    {T_MISSED, DIR_S2C, "MISSED", "sqqb", "room count first exact"},
 };
 
 /* The repeated entries that follow a list frame's fixed fields. */
@@ -94,7 +94,7 @@ bool frame_layout(uint8_t type, struct frame_layout *out)
 	out->fields = s->fields;
 	out->names = s->names;
 	out->entry_fields = list_entry_spec(type);
-	out->entry_names = type == T_WHOREPLY   ? "nick login idle flags away rooms"
+	out->entry_names = type == T_WHOREPLY	? "nick login idle flags away rooms"
 			   : type == T_ROOMLIST ? "room members topic"
 						: NULL;
 	return true;
@@ -177,8 +177,7 @@ static size_t width_of(char kind)
 }
 
 /* Decode fields by spec from p[0..n); returns bytes used or -1 if truncated. */
-static long decode_fields(const char *spec, const unsigned char *p, size_t n,
-			  struct field *out)
+static long decode_fields(const char *spec, const unsigned char *p, size_t n, struct field *out)
 {
 	size_t at = 0;
 
@@ -304,7 +303,6 @@ bool str_eq(struct str a, const char *b)
 	return a.len == n && memcmp(a.p, b, n) == 0;
 }
 
-
 void list_begin(struct list_builder *l, struct buf *out, const struct frame *head)
 {
 	const struct frame_spec *s = spec_of(head->type);
@@ -397,9 +395,9 @@ void who_begin(struct list_builder *w, struct buf *out, struct str room)
 bool who_add(struct list_builder *w, const struct who_entry *e)
 {
 	struct field fl[6] = {
-		[WHOE_NICK] = {.s = e->nick},   [WHOE_LOGIN] = {.s = e->login},
-		[WHOE_IDLE] = {.n = e->idle},   [WHOE_FLAGS] = {.n = e->flags},
-		[WHOE_AWAY] = {.s = e->away},   [WHOE_ROOMS] = {.s = e->rooms},
+	    [WHOE_NICK] = {.s = e->nick}, [WHOE_LOGIN] = {.s = e->login},
+	    [WHOE_IDLE] = {.n = e->idle}, [WHOE_FLAGS] = {.n = e->flags},
+	    [WHOE_AWAY] = {.s = e->away}, [WHOE_ROOMS] = {.s = e->rooms},
 	};
 
 	return list_add(w, fl);

@@ -1,4 +1,5 @@
-/* sigpipe.h - the self-pipe trick: signal handlers only write the signal's number, the poll loop reads it. */
+/* sigpipe.h - the self-pipe trick: signal handlers only write the signal's number, the poll loop
+ * reads it. */
 #ifndef NATTER_SIGPIPE_H
 #define NATTER_SIGPIPE_H
 

@@ -86,8 +86,7 @@ const char *text_verdict_str(enum text_verdict v)
 	return "message is not acceptable";
 }
 
-static const char *const reserved_nicks[] = {"server", "natter", "natterd", "system",
-					      "nobody"};
+static const char *const reserved_nicks[] = {"server", "natter", "natterd", "system", "nobody"};
 
 /* Letters, digits, '_', '-', '.', and extra (a string of more allowed bytes). */
 static bool name_chars_ok(const char *s, size_t n, const char *extra)
@@ -144,8 +143,8 @@ bool codepoint_unsafe(unsigned cp)
 	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
 	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
 	       /* interlinear annotation and other format controls */
-	       (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0x061c || cp == 0x115f ||
-	       cp == 0x1160 || cp == 0x3164 || cp == 0xffa0 ||
+	       (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0x061c || cp == 0x115f || cp == 0x1160 ||
+	       cp == 0x3164 || cp == 0xffa0 ||
 	       /* line and paragraph separators, soft hyphen, Mongolian vowel separator */
 	       cp == 0x2028 || cp == 0x2029 || cp == 0x00ad || cp == 0x180e ||
 	       /* tag characters: invisible, and used to smuggle text */

@@ -84,7 +84,7 @@ static void put_fields(struct buf *out, const char *spec, const char *names, con
 
 /* Append a list frame's entries (at most TRACE_ENTRIES_MAX), or a note if they are malformed. */
 static void put_entries(struct buf *out, uint8_t type, const struct frame_layout *l,
-                        const struct frame *f)
+			const struct frame *f)
 {
 	const unsigned char *p = f->rest;
 	/* Every list type ends its fixed fields with u8 more, u16 count. */
@@ -103,7 +103,7 @@ static void put_entries(struct buf *out, uint8_t type, const struct frame_layout
 	}
 	if (shown < count)
 		buf_printf(out, "  (malformed: count says %zu entries, only %zu are whole)", count,
-		           shown);
+			   shown);
 	else if (n > 0)
 		buf_printf(out, "  (+%zu bytes after the last field, ignored)", n);
 }
@@ -147,7 +147,7 @@ static void put_decoded(struct buf *out, const unsigned char *body, size_t len)
  * either the bytes as ASCII (dots for the rest) or a note in that column.
  */
 static void put_row(struct buf *out, size_t offset, const unsigned char *p, size_t n,
-                    const char *note)
+		    const char *note)
 {
 	size_t start = out->len;
 
@@ -174,13 +174,13 @@ static void put_dump(struct buf *out, size_t offset, const unsigned char *p, siz
 
 	for (size_t at = 0; at < show; at += TRACE_ROW_BYTES)
 		put_row(out, offset + at, p + at,
-		        show - at < TRACE_ROW_BYTES ? show - at : TRACE_ROW_BYTES, NULL);
+			show - at < TRACE_ROW_BYTES ? show - at : TRACE_ROW_BYTES, NULL);
 	if (show < n)
 		buf_printf(out, "    ... %zu more bytes\n", n - show);
 }
 
 void trace_frame(struct buf *out, const char *stamp, enum trace_dir dir, const char *peer,
-                 const unsigned char *p, size_t n)
+		 const unsigned char *p, size_t n)
 {
 	char note[128];
 	uint32_t len;
@@ -198,25 +198,25 @@ void trace_frame(struct buf *out, const char *stamp, enum trace_dir dir, const c
 	if (len == 0 || len > MAX_BODY_BYTES) {
 		buf_printf(out, "(bad length)  (%zu bytes)\n", n);
 		snprintf(note, sizeof note,
-		         "length prefix = %lu: out of range (1 to %d), ERR_FRAME_SIZE",
-		         (unsigned long)len, MAX_BODY_BYTES);
+			 "length prefix = %lu: out of range (1 to %d), ERR_FRAME_SIZE",
+			 (unsigned long)len, MAX_BODY_BYTES);
 		put_row(out, 0, p, FRAME_HEADER_BYTES, note);
 		put_dump(out, FRAME_HEADER_BYTES, p + FRAME_HEADER_BYTES, body,
-		         TRACE_HEX_MAX_BYTES);
+			 TRACE_HEX_MAX_BYTES);
 		return;
 	}
 	if (body < len) {
 		buf_printf(out, "(incomplete)  (%zu bytes)\n", n);
 		snprintf(note, sizeof note, "length prefix = %lu, but only %zu body bytes are here",
-		         (unsigned long)len, body);
+			 (unsigned long)len, body);
 	} else {
 		put_decoded(out, p + FRAME_HEADER_BYTES, len);
 		buf_printf(out, "  (%zu bytes)\n", FRAME_HEADER_BYTES + (size_t)len);
 		snprintf(note, sizeof note, "length prefix = %lu: the body is the next %lu bytes",
-		         (unsigned long)len, (unsigned long)len);
+			 (unsigned long)len, (unsigned long)len);
 		if (body > len)
 			snprintf(note + strlen(note), sizeof note - strlen(note),
-			         "; %zu more bytes are not this frame's", body - len);
+				 "; %zu more bytes are not this frame's", body - len);
 		body = len;
 	}
 	put_row(out, 0, p, FRAME_HEADER_BYTES, note);
@@ -224,7 +224,7 @@ void trace_frame(struct buf *out, const char *stamp, enum trace_dir dir, const c
 }
 
 void trace_text(struct buf *out, const char *stamp, enum trace_dir dir, const char *peer,
-                const unsigned char *p, size_t n)
+		const unsigned char *p, size_t n)
 {
 	while (n > 0) {
 		const unsigned char *nl = memchr(p, '\n', n);
@@ -235,7 +235,7 @@ void trace_text(struct buf *out, const char *stamp, enum trace_dir dir, const ch
 		put(out, "line ");
 		put_quoted(out, p, text);
 		buf_printf(out, "  (%zu bytes%s)\n", take,
-		           nl != NULL ? ", newline included" : ", no newline");
+			   nl != NULL ? ", newline included" : ", no newline");
 		put_dump(out, 0, p, take, TRACE_HEX_MAX_BYTES);
 		p += take;
 		n -= take;

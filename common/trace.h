@@ -14,9 +14,9 @@ enum trace_dir { TRACE_IN, TRACE_OUT };
 enum {
 	TRACE_HEX_MAX_BYTES =
 	    256, /* a frame's hex dump stops after this much body: "... N more bytes" */
-	TRACE_ROW_BYTES = 16,      /* bytes in one row of the hex dump */
+	TRACE_ROW_BYTES = 16,	   /* bytes in one row of the hex dump */
 	TRACE_STR_MAX_BYTES = 120, /* a string field is shown up to this many bytes */
-	TRACE_ENTRIES_MAX = 8,     /* WHOREPLY/ROOMLIST entries named in the header line */
+	TRACE_ENTRIES_MAX = 8,	   /* WHOREPLY/ROOMLIST entries named in the header line */
 	TRACE_STAMP_BYTES = 32,
 };
 
@@ -29,7 +29,7 @@ enum {
  * network text is sanitized: a trace never holds a raw control character.
  */
 void trace_frame(struct buf *out, const char *stamp, enum trace_dir dir, const char *peer,
-                 const unsigned char *p, size_t n);
+		 const unsigned char *p, size_t n);
 
 /*
  * Append the trace of plain text (line mode), one block per line of
@@ -37,7 +37,7 @@ void trace_frame(struct buf *out, const char *stamp, enum trace_dir dir, const c
  * with the newline that ends it.
  */
 void trace_text(struct buf *out, const char *stamp, enum trace_dir dir, const char *peer,
-                const unsigned char *p, size_t n);
+		const unsigned char *p, size_t n);
 
 /* Append a one-line remark (e.g. a lab fault taking effect): "stamp --- peer: text". */
 void trace_note(struct buf *out, const char *stamp, const char *peer, const char *text);
@@ -53,7 +53,7 @@ struct trace_sink {
 	int fd;
 	bool own_fd; /* opened here: closed by trace_sink_close */
 	bool failed;
-	int error; /* errno of the write that failed */
+	int error;	/* errno of the write that failed */
 	char name[128]; /* the file, or "standard error", for messages */
 	struct buf buf; /* the blocks being built */
 	char stamp[TRACE_STAMP_BYTES];

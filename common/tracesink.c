@@ -25,16 +25,16 @@ int trace_sink_open(struct trace_sink *t, const char *path, struct errmsg *e)
 	t->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, TRACE_FILE_MODE);
 	if (t->fd < 0) {
 		errmsg_set(e, "cannot open the trace file %s: %s%s", path, strerror(errno),
-		           errno == ELOOP
-		               ? " (a symbolic link is not followed; name the file itself)"
-		               : "");
+			   errno == ELOOP
+			       ? " (a symbolic link is not followed; name the file itself)"
+			       : "");
 		return -1;
 	}
 	if (fstat(t->fd, &st) < 0 || (S_ISREG(st.st_mode) && st.st_uid != geteuid())) {
 		errmsg_set(e,
-		           "the trace file %s belongs to another user; a trace holds your chat, so "
-		           "choose a file of your own",
-		           path);
+			   "the trace file %s belongs to another user; a trace holds your chat, so "
+			   "choose a file of your own",
+			   path);
 		close(t->fd);
 		t->fd = -1;
 		return -1;
@@ -76,9 +76,9 @@ int trace_write(struct trace_sink *t)
 		} else if (n < 0 && errno == EINTR) {
 			continue;
 		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-		           poll(&pfd, 1, TRACE_WRITE_WAIT_MS) > 0) {
+			   poll(&pfd, 1, TRACE_WRITE_WAIT_MS) > 0) {
 			continue; /* stderr may be a non-blocking pipe: wait a little, not forever
-			           */
+				   */
 		} else {
 			int saved = n < 0 ? errno : EIO;
 

@@ -17,9 +17,9 @@
 #include "version.h"
 
 enum exit_code {
-	EXIT_OK = 0,          /* the server did it */
+	EXIT_OK = 0,	      /* the server did it */
 	EXIT_REFUSED = 1,     /* the server answered with an error or a refusal */
-	EXIT_USAGE = 2,       /* natterctl was called wrongly */
+	EXIT_USAGE = 2,	      /* natterctl was called wrongly */
 	EXIT_UNREACHABLE = 3, /* no server, no answer in time, or a broken reply */
 };
 
@@ -40,19 +40,19 @@ struct options {
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: natterctl [-s SOCKET] [-c CONTROL] [-t SECONDS] COMMAND [ARGS...]\n"
-	        "Ask a running natterd for its state, or to act on its clients. Only the user\n"
-	        "who runs natterd (and root) may.\n"
-	        "\n"
-	        "  -s, --socket PATH     natterd's chat socket; its control socket is PATH.ctl\n"
-	        "                        (default: $NATTER_SOCKET, else natter's default path)\n"
-	        "  -c, --control PATH    the control socket itself (natterd --control PATH)\n"
-	        "  -t, --timeout S       seconds to wait for each part of the answer (default %d)\n"
-	        "  -h, --help            show this help\n"
-	        "  -V, --version         show the version\n"
-	        "\n"
-	        "commands:\n",
-	        DEFAULT_TIMEOUT_S);
+		"usage: natterctl [-s SOCKET] [-c CONTROL] [-t SECONDS] COMMAND [ARGS...]\n"
+		"Ask a running natterd for its state, or to act on its clients. Only the user\n"
+		"who runs natterd (and root) may.\n"
+		"\n"
+		"  -s, --socket PATH     natterd's chat socket; its control socket is PATH.ctl\n"
+		"                        (default: $NATTER_SOCKET, else natter's default path)\n"
+		"  -c, --control PATH    the control socket itself (natterd --control PATH)\n"
+		"  -t, --timeout S       seconds to wait for each part of the answer (default %d)\n"
+		"  -h, --help            show this help\n"
+		"  -V, --version         show the version\n"
+		"\n"
+		"commands:\n",
+		DEFAULT_TIMEOUT_S);
 	for (const struct ctl_verb *v = ctl_verbs; v->name != NULL; v++) {
 		char head[48];
 
@@ -60,9 +60,9 @@ static void usage(FILE *out)
 		fprintf(out, "  %-22s%s\n", head, v->summary);
 	}
 	fprintf(out,
-	        "\n"
-	        "exit status: 0 done, 1 the server refused or reported an error, 2 usage error,\n"
-	        "3 the server could not be reached or its answer did not arrive whole.\n");
+		"\n"
+		"exit status: 0 done, 1 the server refused or reported an error, 2 usage error,\n"
+		"3 the server could not be reached or its answer did not arrive whole.\n");
 }
 
 static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -323,9 +323,9 @@ static int await_reply(int fd, const struct options *o, const char *path)
 				rc = EXIT_OK;
 			} else {
 				print_text(stderr,
-				           a.status == CTL_REFUSED ? "natterctl: refused: "
-				                                   : "natterctl: ",
-				           &a.text);
+					   a.status == CTL_REFUSED ? "natterctl: refused: "
+								   : "natterctl: ",
+					   &a.text);
 				rc = EXIT_REFUSED;
 			}
 			break;

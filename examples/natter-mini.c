@@ -25,7 +25,7 @@
 /* PROTOCOL.md section 2: a 4-byte big-endian length, then at most 65536 body bytes. */
 enum { HEADER = 4, MAX_BODY = 65536, MAX_TEXT = 4096 };
 /* Section 3: the frame types used here (a frame's type is its body's first byte). */
-enum { HELLO = 0x01, PONG = 0x06, SAY = 0x10, QUIT = 0x13 };                /* we send these */
+enum { HELLO = 0x01, PONG = 0x06, SAY = 0x10, QUIT = 0x13 };		    /* we send these */
 enum { WELCOME = 0x02, ERROR = 0x03, BYE = 0x04, PING = 0x05, MSG = 0x20 }; /* and read these */
 
 /* A frame being built: header space first, the length is filled in by send_frame. */
@@ -200,7 +200,7 @@ static int read_frames(int fd)
 		size_t len = (size_t)rbuf[0] << 24 | (size_t)rbuf[1] << 16 | rbuf[2] << 8 | rbuf[3];
 		if (len == 0 || len > MAX_BODY) {
 			fprintf(stderr, "natter-mini: the server sent a bad frame length %zu\n",
-			        len);
+				len);
 			return -1;
 		}
 		if (rlen < HEADER + len)
@@ -254,14 +254,14 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || strlen(argv[1]) >= sizeof sa.sun_path) {
 		fprintf(stderr, "usage: natter-mini SOCKET-PATH [NICK] (a path under %zu bytes)\n",
-		        sizeof sa.sun_path);
+			sizeof sa.sun_path);
 		return 2;
 	}
 	strcpy(sa.sun_path, argv[1]);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		fprintf(stderr, "natter-mini: cannot connect to %s: %s\n", argv[1],
-		        strerror(errno));
+			strerror(errno));
 		return 3;
 	}
 	begin(&out, HELLO); /* u16 version 1, str nick, str client */
@@ -273,7 +273,7 @@ int main(int argc, char **argv)
 	while (!done) {
 		/* Wait for the server, and for stdin once WELCOME is in (until its end). */
 		struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
-		                      {.fd = welcomed && input_open ? 0 : -1, .events = POLLIN}};
+				      {.fd = welcomed && input_open ? 0 : -1, .events = POLLIN}};
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			return 1;
 		if (p[0].revents && read_frames(fd) < 0)

@@ -95,7 +95,7 @@ static void add_listener(struct server *s, int fd, enum transport tr, const char
 
 /* A listening UNIX stream socket: the chat listener, on a path we did not create. */
 static int take_unix(struct server *s, int fd, const char *label, const struct sockaddr_storage *ss,
-                     socklen_t len, struct errmsg *e)
+		     socklen_t len, struct errmsg *e)
 {
 	const struct sockaddr_un *sun = (const struct sockaddr_un *)ss;
 	size_t off = offsetof(struct sockaddr_un, sun_path);
@@ -126,7 +126,7 @@ static int take_unix(struct server *s, int fd, const char *label, const struct s
 
 /* A listening TCP socket: refused unless loopback or --allow-remote, as in listen.c. */
 static int take_tcp(struct server *s, int fd, const char *label, const struct sockaddr_storage *ss,
-                    struct errmsg *e)
+		    struct errmsg *e)
 {
 	const struct sockaddr_in *in4 = (const struct sockaddr_in *)ss;
 	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
@@ -135,17 +135,17 @@ static int take_tcp(struct server *s, int fd, const char *label, const struct so
 	struct addr a = {.kind = ADDR_TCP};
 
 	if (inet_ntop(ss->ss_family,
-	              v4 ? (const void *)&in4->sin_addr : (const void *)&in6->sin6_addr, a.host,
-	              sizeof a.host) == NULL)
+		      v4 ? (const void *)&in4->sin_addr : (const void *)&in6->sin6_addr, a.host,
+		      sizeof a.host) == NULL)
 		snprintf(a.host, sizeof a.host, "?");
 	snprintf(a.port, sizeof a.port, "%u", (unsigned)ntohs(v4 ? in4->sin_port : in6->sin6_port));
 	addr_format(&a, where, sizeof where);
 	/* No encryption, no passwords: loopback only unless the admin says otherwise. */
 	if (!s->cfg.allow_remote && !sockaddr_is_loopback((const struct sockaddr *)ss)) {
 		errmsg_set(e,
-		           "refusing %s on TCP %s, which is not a loopback address: natter has no "
-		           "encryption or passwords; add --allow-remote if you really mean it",
-		           label, where);
+			   "refusing %s on TCP %s, which is not a loopback address: natter has no "
+			   "encryption or passwords; add --allow-remote if you really mean it",
+			   label, where);
 		return -1;
 	}
 	add_listener(s, fd, TR_TCP, where);
@@ -165,19 +165,19 @@ static int take_one(struct server *s, int fd, const char *name, struct errmsg *e
 	char label[96]; /* "fd N (NAME)": NAME is cut to 63 bytes where it is read */
 
 	snprintf(label, sizeof label, "fd %d%s%.63s%s", fd, name[0] ? " (" : "", name,
-	         name[0] ? ")" : "");
+		 name[0] ? ")" : "");
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &olen) < 0) {
 		errmsg_set(e,
-		           "%s passed by the service manager is %s, not a socket; check the unit's "
-		           "Listen= lines",
-		           label,
-		           errno == ENOTSOCK || errno == EBADF ? fd_kind(fd) : strerror(errno));
+			   "%s passed by the service manager is %s, not a socket; check the unit's "
+			   "Listen= lines",
+			   label,
+			   errno == ENOTSOCK || errno == EBADF ? fd_kind(fd) : strerror(errno));
 		return -1;
 	}
 	memset(&ss, 0, sizeof ss);
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
 		errmsg_set(e, "cannot read the address of %s passed by the service manager: %s",
-		           label, strerror(errno));
+			   label, strerror(errno));
 		return -1;
 	}
 	olen = sizeof listening;
@@ -202,25 +202,25 @@ static int take_one(struct server *s, int fd, const char *name, struct errmsg *e
 	if (type != SOCK_STREAM || !listening ||
 	    (ss.ss_family != AF_UNIX && ss.ss_family != AF_INET && ss.ss_family != AF_INET6)) {
 		errmsg_set(e,
-		           "%s passed by the service manager is a%s %s socket%s; natterd takes "
-		           "listening UNIX or TCP stream sockets and one UNIX datagram socket",
-		           label, family_name(ss.ss_family), type_name(type),
-		           type == SOCK_STREAM && !listening
-		               ? " that is not listening (Accept=yes?)"
-		               : "");
+			   "%s passed by the service manager is a%s %s socket%s; natterd takes "
+			   "listening UNIX or TCP stream sockets and one UNIX datagram socket",
+			   label, family_name(ss.ss_family), type_name(type),
+			   type == SOCK_STREAM && !listening
+			       ? " that is not listening (Accept=yes?)"
+			       : "");
 		return -1;
 	}
 	if (s->nlisteners == MAX_LISTENERS) {
 		errmsg_set(e, "%s is more than the %d listening sockets natterd takes", label,
-		           MAX_LISTENERS);
+			   MAX_LISTENERS);
 		return -1;
 	}
 	if ((ss.ss_family == AF_UNIX ? take_unix(s, fd, label, &ss, len, e)
-	                             : take_tcp(s, fd, label, &ss, e)) < 0)
+				     : take_tcp(s, fd, label, &ss, e)) < 0)
 		return -1;
 	log_info("using %s: listening on %s%s", label,
-	         s->listeners[s->nlisteners - 1].transport == TR_TCP ? "tcp " : "",
-	         s->listeners[s->nlisteners - 1].where);
+		 s->listeners[s->nlisteners - 1].transport == TR_TCP ? "tcp " : "",
+		 s->listeners[s->nlisteners - 1].where);
 	return 0;
 }
 
@@ -236,14 +236,14 @@ int activation_take(struct server *s, struct errmsg *e)
 		return 0;
 	if (!parse_u64(pid_env, 1, UINT32_MAX, &pid) || pid != (uint64_t)getpid()) {
 		log_debug("LISTEN_PID=%s is not this process (%ld); binding as usual", pid_env,
-		          (long)getpid());
+			  (long)getpid());
 		return 0;
 	}
 	if (!parse_u64(fds_env, 0, MAX_PASSED_FDS, &n)) {
 		errmsg_set(e,
-		           "LISTEN_FDS='%s' is not a number of sockets from 0 to %d; check the "
-		           "service manager's socket unit",
-		           fds_env, MAX_PASSED_FDS);
+			   "LISTEN_FDS='%s' is not a number of sockets from 0 to %d; check the "
+			   "service manager's socket unit",
+			   fds_env, MAX_PASSED_FDS);
 		return -1;
 	}
 	if (n > 0) {
@@ -265,7 +265,7 @@ int activation_take(struct server *s, struct errmsg *e)
 		return rc;
 	if (s->nlisteners == 0) {
 		errmsg_set(e, "the service manager passed no listening stream socket, so nobody "
-		              "could connect; add a ListenStream= line to the socket unit");
+			      "could connect; add a ListenStream= line to the socket unit");
 		return -1;
 	}
 	log_info("using %d socket%s passed by the service manager", (int)n, n == 1 ? "" : "s");

@@ -366,7 +366,8 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 		return;
 	}
 	if (c->nrooms == MAX_ROOMS_PER_CLIENT) {
-		client_send_error(s, c, ERR_ROOM_LIMIT, "you are in %d rooms already; /part one first",
+		client_send_error(s, c, ERR_ROOM_LIMIT,
+				  "you are in %d rooms already; /part one first",
 				  MAX_ROOMS_PER_CLIENT);
 		return;
 	}
@@ -391,9 +392,10 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 	if (room_is_large(r)) {
 		char text[2 * MAX_ROOM_BYTES + 96];
 
-		snprintf(text, sizeof text,
-			 "%s has %u members, more than are listed on joining; /who %s lists them all",
-			 r->name, r->nmembers, r->name);
+		snprintf(
+		    text, sizeof text,
+		    "%s has %u members, more than are listed on joining; /who %s lists them all",
+		    r->name, r->nmembers, r->name);
 		send_notice(s, c, text);
 	}
 	send_history(s, c, r, after);
@@ -405,9 +407,10 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 	struct frame w = {.type = T_WELCOME};
 
 	if (f->f[HELLO_VERSION].n < PROTO_MIN_VERSION || f->f[HELLO_VERSION].n > PROTO_VERSION) {
-		client_send_error(s, c, ERR_VERSION,
-				  "protocol version %u is not supported; this server speaks versions %d and %d",
-				  (unsigned)f->f[HELLO_VERSION].n, PROTO_MIN_VERSION, PROTO_VERSION);
+		client_send_error(
+		    s, c, ERR_VERSION,
+		    "protocol version %u is not supported; this server speaks versions %d and %d",
+		    (unsigned)f->f[HELLO_VERSION].n, PROTO_MIN_VERSION, PROTO_VERSION);
 		return;
 	}
 	if (!nick_valid(nick.p, nick.len)) {
@@ -416,9 +419,10 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 		return;
 	}
 	if (!identity_allows(s, c, nick)) {
-		client_send_error(s, c, ERR_NICK_INVALID,
-				  "this server requires your nick to be your login name '%s' (or %s/something)",
-				  c->login, c->login);
+		client_send_error(
+		    s, c, ERR_NICK_INVALID,
+		    "this server requires your nick to be your login name '%s' (or %s/something)",
+		    c->login, c->login);
 		return;
 	}
 	if (!free_nick(s, c, nick)) {
@@ -473,9 +477,10 @@ static bool text_ok(struct server *s, struct client *c, struct str text, size_t 
 	enum text_verdict v = text_check(text.p, text.len, max);
 
 	if (v == TEXT_TOO_LONG) {
-		client_send_error(s, c, ERR_TEXT_TOO_LONG,
-				  "text of %zu bytes is longer than the limit of %zu bytes; split it",
-				  text.len, max);
+		client_send_error(
+		    s, c, ERR_TEXT_TOO_LONG,
+		    "text of %zu bytes is longer than the limit of %zu bytes; split it", text.len,
+		    max);
 		return false;
 	}
 	if (v != TEXT_OK) {
@@ -489,11 +494,11 @@ static bool text_ok(struct server *s, struct client *c, struct str text, size_t 
 static void log_message(struct server *s, struct room *r, const struct frame *m)
 {
 	struct logged_msg lm = {
-		.id = m->f[MSG_ID].n,
-		.time_ms = m->f[MSG_TIME].n,
-		.flags = (uint8_t)m->f[MSG_FLAGS].n,
-		.nick = m->f[MSG_FROM].s,
-		.text = m->f[MSG_TEXT].s,
+	    .id = m->f[MSG_ID].n,
+	    .time_ms = m->f[MSG_TIME].n,
+	    .flags = (uint8_t)m->f[MSG_FLAGS].n,
+	    .nick = m->f[MSG_FROM].s,
+	    .text = m->f[MSG_TEXT].s,
 	};
 	struct errmsg e;
 
@@ -503,7 +508,8 @@ static void log_message(struct server *s, struct room *r, const struct frame *m)
 		r->log_fd = translog_open(s->cfg.log_dir, r->name, &e);
 		if (r->log_fd < 0) {
 			if (!r->log_failing)
-				log_error("%s; messages in %s will not survive a restart until this is fixed",
+				log_error("%s; messages in %s will not survive a restart until "
+					  "this is fixed",
 					  e.text, r->name);
 			r->log_failing = true;
 			return;
@@ -511,7 +517,8 @@ static void log_message(struct server *s, struct room *r, const struct frame *m)
 	}
 	if (translog_append(r->log_fd, &lm) < 0) {
 		if (!r->log_failing)
-			log_error("cannot write the transcript of %s in %s: %s; the chat goes on, but these messages will not survive a restart",
+			log_error("cannot write the transcript of %s in %s: %s; the chat goes on, "
+				  "but these messages will not survive a restart",
 				  r->name, s->cfg.log_dir, strerror(errno));
 		r->log_failing = true;
 	} else if (r->log_failing) {
@@ -535,14 +542,14 @@ static void save_id_watermark(struct server *s, uint64_t id)
 	}
 }
 
-static void say_private(struct server *s, struct client *c, struct str target,
-			struct frame *m)
+static void say_private(struct server *s, struct client *c, struct str target, struct frame *m)
 {
 	struct client *to = find_nick(s, target.p, target.len, NULL);
 	struct shbuf *b;
 
 	if (to == NULL) {
-		client_send_error(s, c, ERR_NO_SUCH_TARGET, "nobody is called '%.*s' here; /who lists everyone",
+		client_send_error(s, c, ERR_NO_SUCH_TARGET,
+				  "nobody is called '%.*s' here; /who lists everyone",
 				  (int)utf8_truncate(target.p, target.len, 64), target.p);
 		return;
 	}
@@ -629,17 +636,19 @@ static void on_enter(struct server *s, struct client *c, const struct frame *f)
 	struct room *r;
 
 	if (!room_valid(name.p, name.len)) {
-		client_send_error(s, c, ERR_ROOM_INVALID,
-				  "'%.*s' is not a room name: use # and 1 to %d letters, digits, _ - or .",
-				  (int)utf8_truncate(name.p, name.len, 64), name.p, MAX_ROOM_BYTES - 1);
+		client_send_error(
+		    s, c, ERR_ROOM_INVALID,
+		    "'%.*s' is not a room name: use # and 1 to %d letters, digits, _ - or .",
+		    (int)utf8_truncate(name.p, name.len, 64), name.p, MAX_ROOM_BYTES - 1);
 		return;
 	}
 	r = room_find(&s->rooms, name.p, name.len);
 	if (r == NULL) {
 		if (s->rooms.count >= MAX_ROOMS) {
-			client_send_error(s, c, ERR_ROOM_LIMIT,
-					  "this server has %d rooms, its limit; join an existing one (/rooms)",
-					  MAX_ROOMS);
+			client_send_error(
+			    s, c, ERR_ROOM_LIMIT,
+			    "this server has %d rooms, its limit; join an existing one (/rooms)",
+			    MAX_ROOMS);
 			return;
 		}
 		r = room_create(&s->rooms, name.p, name.len);
@@ -658,8 +667,8 @@ static void on_part(struct server *s, struct client *c, const struct frame *f)
 	if (r == NULL)
 		return;
 	if (r == s->lobby || r == s->announce) {
-		client_send_error(s, c, ERR_NOT_ALLOWED, "everyone stays in %s; /quit to leave the server",
-				  r->name);
+		client_send_error(s, c, ERR_NOT_ALLOWED,
+				  "everyone stays in %s; /quit to leave the server", r->name);
 		return;
 	}
 	copy_reason(f->f[PART_REASON].s, reason, MAX_REASON_BYTES);
@@ -687,9 +696,9 @@ static void on_list(struct server *s, struct client *c)
 	for (uint32_t i = 0; i < s->rooms.count; i++) {
 		const struct room *r = s->rooms.list[i];
 		struct field e[3] = {
-			[ROOME_NAME] = {.s = str_c(r->name)},
-			[ROOME_MEMBERS] = {.n = r->nmembers},
-			[ROOME_TOPIC] = {.s = str_c(r->topic)},
+		    [ROOME_NAME] = {.s = str_c(r->name)},
+		    [ROOME_MEMBERS] = {.n = r->nmembers},
+		    [ROOME_TOPIC] = {.s = str_c(r->topic)},
 		};
 
 		if (!list_add(&l, e)) {
@@ -773,13 +782,15 @@ static void on_nick(struct server *s, struct client *c, const struct frame *f)
 		return;
 	}
 	if (!identity_allows(s, c, nick)) {
-		client_send_error(s, c, ERR_NOT_ALLOWED,
-				  "this server requires your nick to be your login name '%s' (or %s/something)",
-				  c->login, c->login);
+		client_send_error(
+		    s, c, ERR_NOT_ALLOWED,
+		    "this server requires your nick to be your login name '%s' (or %s/something)",
+		    c->login, c->login);
 		return;
 	}
 	if (find_nick(s, nick.p, nick.len, c) != NULL) {
-		client_send_error(s, c, ERR_NICK_TAKEN, "nick %.*s is taken", (int)nick.len, nick.p);
+		client_send_error(s, c, ERR_NICK_TAKEN, "nick %.*s is taken", (int)nick.len,
+				  nick.p);
 		return;
 	}
 	memcpy(old, c->nick, sizeof old);
@@ -801,7 +812,8 @@ static void on_who(struct server *s, struct client *c, const struct frame *f)
 	if (target.len > 0) {
 		r = room_find(&s->rooms, target.p, target.len);
 		if (r == NULL) {
-			client_send_error(s, c, ERR_NO_SUCH_TARGET, "there is no room '%.*s' (/rooms lists them)",
+			client_send_error(s, c, ERR_NO_SUCH_TARGET,
+					  "there is no room '%.*s' (/rooms lists them)",
 					  (int)utf8_truncate(target.p, target.len, 64), target.p);
 			return;
 		}

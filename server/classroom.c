@@ -31,14 +31,14 @@ int classroom_setup(struct server *s, struct errmsg *e)
 		s->cfg.teachers_gid = (gid_t)n;
 		g = getgrgid((gid_t)n);
 		snprintf(s->cfg.teachers_name, sizeof s->cfg.teachers_name, "%s",
-		         g != NULL ? g->gr_name : name);
+			 g != NULL ? g->gr_name : name);
 		return 0;
 	}
 	if (g == NULL) {
 		errmsg_set(e,
-		           "there is no group '%s' for --teachers; name an existing Unix group or "
-		           "its number",
-		           name);
+			   "there is no group '%s' for --teachers; name an existing Unix group or "
+			   "its number",
+			   name);
 		return -1;
 	}
 	s->cfg.teachers_gid = g->gr_gid;
@@ -57,8 +57,8 @@ void classroom_rooms_init(struct server *s)
 	s->announce = room_create(&s->rooms, ANNOUNCE_ROOM, strlen(ANNOUNCE_ROOM));
 	s->rooms.history_cap = cap;
 	log_info("classroom: members of group %s (gid %lu) are teachers; %s keeps %d messages",
-	         s->cfg.teachers_name, (unsigned long)s->cfg.teachers_gid, ANNOUNCE_ROOM,
-	         ANNOUNCE_HISTORY);
+		 s->cfg.teachers_name, (unsigned long)s->cfg.teachers_gid, ANNOUNCE_ROOM,
+		 ANNOUNCE_HISTORY);
 }
 
 /* Decided from the socket's credentials, never from the nick; TCP peers have none. */
@@ -71,8 +71,8 @@ void classroom_register(struct server *s, struct client *c)
 		return;
 	if (peer_in_group(c->fd, s->cfg.teachers_gid, &member) < 0) {
 		log_warn("classroom: cannot read the groups of client %llu (login %s): %s; it is a "
-		         "student",
-		         (unsigned long long)c->serial, c->login, strerror(errno));
+			 "student",
+			 (unsigned long long)c->serial, c->login, strerror(errno));
 		return;
 	}
 	c->teacher = member;
@@ -113,11 +113,11 @@ void classroom_welcome(struct server *s, struct client *c)
 	if (!c->teacher || c->state != CS_READY)
 		return;
 	log_info("classroom: client %llu %s (login %s) is a teacher", (unsigned long long)c->serial,
-	         c->nick, c->login);
+		 c->nick, c->login);
 	snprintf(text, sizeof text,
-	         "you are a teacher here (group %s): /announce, /slow, /mute, /unmute, /kick, "
-	         "/hands and /hand next",
-	         s->cfg.teachers_name);
+		 "you are a teacher here (group %s): /announce, /slow, /mute, /unmute, /kick, "
+		 "/hands and /hand next",
+		 s->cfg.teachers_name);
 	notice(s, c, text);
 }
 
@@ -153,8 +153,8 @@ bool classroom_may_say(struct server *s, struct client *c, struct room *r)
 		uint64_t left = (wait_ms - (now - c->said_ms[i]) + 999) / 1000;
 
 		client_send_error(s, c, ERR_SLOW_MODE,
-		                  "%s is in slow mode: one message every %u s; wait %llu s",
-		                  r->name, (unsigned)r->slow_s, (unsigned long long)left);
+				  "%s is in slow mode: one message every %u s; wait %llu s",
+				  r->name, (unsigned)r->slow_s, (unsigned long long)left);
 		return false;
 	}
 	c->said_ms[i] = now;
@@ -180,16 +180,16 @@ static bool teacher_only(struct server *s, struct client *c, const struct frame 
 		return true;
 	if (s->cfg.teachers_group == NULL)
 		client_send_error(s, c, ERR_NOT_TEACHER,
-		                  "this server has no teachers (natterd --teachers GROUP), so %s "
-		                  "is not available",
-		                  command_of(f));
+				  "this server has no teachers (natterd --teachers GROUP), so %s "
+				  "is not available",
+				  command_of(f));
 	else
 		client_send_error(s, c, ERR_NOT_TEACHER,
-		                  "only teachers (members of group %s) may %s",
-		                  s->cfg.teachers_name, command_of(f));
+				  "only teachers (members of group %s) may %s",
+				  s->cfg.teachers_name, command_of(f));
 	log_info("classroom: client %llu %s (login %s) is not a teacher; %s refused",
-	         (unsigned long long)c->serial, c->nick, c->login[0] ? c->login : "none, tcp",
-	         command_of(f));
+		 (unsigned long long)c->serial, c->nick, c->login[0] ? c->login : "none, tcp",
+		 command_of(f));
 	return false;
 }
 
@@ -214,8 +214,8 @@ static struct room *named_room(struct server *s, struct client *c, struct str na
 	r = room_find(&s->rooms, name.p, name.len);
 	if (r == NULL)
 		client_send_error(s, c, ERR_NO_SUCH_TARGET,
-		                  "there is no room '%.*s' (/rooms lists them)",
-		                  (int)utf8_truncate(name.p, name.len, 64), name.p);
+				  "there is no room '%.*s' (/rooms lists them)",
+				  (int)utf8_truncate(name.p, name.len, 64), name.p);
 	return r;
 }
 
@@ -237,11 +237,11 @@ static void on_slow(struct server *s, struct client *c, const struct frame *f)
 	r->slow_s = (uint32_t)secs;
 	if (secs > 0)
 		snprintf(text, sizeof text,
-		         "%s (teacher) set slow mode in %s: one message every %u s", c->nick,
-		         r->name, (unsigned)secs);
+			 "%s (teacher) set slow mode in %s: one message every %u s", c->nick,
+			 r->name, (unsigned)secs);
 	else
 		snprintf(text, sizeof text, "%s (teacher) turned slow mode off in %s", c->nick,
-		         r->name);
+			 r->name);
 	snprintf(what, sizeof what, "set slow mode %u s in", (unsigned)secs);
 	log_action(c, what, r->name);
 	for (uint32_t i = 0; i < r->nmembers; i++)
@@ -252,20 +252,20 @@ static void on_slow(struct server *s, struct client *c, const struct frame *f)
 
 /* The registered client a MUTE or KICK names, if a teacher may act on it; else an ERROR. */
 static struct client *student_named(struct server *s, struct client *c, struct str nick,
-                                    const char *verb)
+				    const char *verb)
 {
 	struct client *t = nicks_find(&s->nicks, nick.p, nick.len);
 
 	if (t == NULL) {
 		client_send_error(s, c, ERR_NO_SUCH_TARGET,
-		                  "nobody is called '%.*s' here; /who lists everyone",
-		                  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
+				  "nobody is called '%.*s' here; /who lists everyone",
+				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
 		return NULL;
 	}
 	if (t->teacher) {
 		client_send_error(s, c, ERR_NOT_ALLOWED,
-		                  "%s is a teacher; teachers cannot %s teachers (natterctl can)",
-		                  t->nick, verb);
+				  "%s is a teacher; teachers cannot %s teachers (natterctl can)",
+				  t->nick, verb);
 		return NULL;
 	}
 	return t;
@@ -282,11 +282,11 @@ static void on_mute(struct server *s, struct client *c, const struct frame *f)
 	log_action(c, on ? "mutes" : "unmutes", t->nick);
 	if (t->muted == on) {
 		snprintf(text, sizeof text, "%s is %s already", t->nick,
-		         on ? "muted" : "not muted");
+			 on ? "muted" : "not muted");
 	} else {
 		snprintf(text, sizeof text, "%s is %s", t->nick,
-		         on ? "muted: their messages are not sent until you /unmute them"
-		            : "unmuted");
+			 on ? "muted: their messages are not sent until you /unmute them"
+			    : "unmuted");
 		mod_mute(s, t, on, c->nick);
 	}
 	notice(s, c, text);
@@ -365,8 +365,8 @@ static void hand_raise(struct server *s, struct client *c)
 	}
 	if (c->hand_seq != 0) {
 		snprintf(text, sizeof text,
-		         "your hand is already raised: you are number %zu in the queue",
-		         hand_place(s, c));
+			 "your hand is already raised: you are number %zu in the queue",
+			 hand_place(s, c));
 		notice(s, c, text);
 		return;
 	}
@@ -374,12 +374,12 @@ static void hand_raise(struct server *s, struct client *c)
 	c->hand_ms = mono_ms();
 	log_info("classroom: %s raised a hand", c->nick);
 	snprintf(text, sizeof text,
-	         "your hand is raised: you are number %zu in the queue; /hand down lowers it",
-	         hand_place(s, c));
+		 "your hand is raised: you are number %zu in the queue; /hand down lowers it",
+		 hand_place(s, c));
 	notice(s, c, text);
 	snprintf(text, sizeof text,
-	         "%s raised a hand (number %zu in the queue); /hand next calls on the first",
-	         c->nick, hand_place(s, c));
+		 "%s raised a hand (number %zu in the queue); /hand next calls on the first",
+		 c->nick, hand_place(s, c));
 	notice_teachers(s, text);
 }
 
@@ -414,7 +414,7 @@ static void hand_list(struct server *s, struct client *c)
 	buf_printf(&text, "%zu hand%s raised, oldest first:", n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < shown; i++)
 		buf_printf(&text, "%s %zu. %s (%llu s)", i ? "," : "", i + 1, list[i]->nick,
-		           (unsigned long long)((now - list[i]->hand_ms) / 1000));
+			   (unsigned long long)((now - list[i]->hand_ms) / 1000));
 	if (n > shown)
 		buf_printf(&text, ", and %zu more", n - shown);
 	buf_append(&text, "", 1);
@@ -437,9 +437,9 @@ static void hand_next(struct server *s, struct client *c)
 	snprintf(text, sizeof text, "%s (teacher) calls on you", c->nick);
 	notice(s, first, text);
 	snprintf(text, sizeof text,
-	         "%s (teacher) called on %s, who waited %llu s; %zu hand%s still raised", c->nick,
-	         first->nick, (unsigned long long)((mono_ms() - first->hand_ms) / 1000), n - 1,
-	         n - 1 == 1 ? " is" : "s are");
+		 "%s (teacher) called on %s, who waited %llu s; %zu hand%s still raised", c->nick,
+		 first->nick, (unsigned long long)((mono_ms() - first->hand_ms) / 1000), n - 1,
+		 n - 1 == 1 ? " is" : "s are");
 	notice_teachers(s, text);
 }
 
@@ -449,8 +449,8 @@ static void on_hand(struct server *s, struct client *c, const struct frame *f)
 
 	if (s->cfg.teachers_group == NULL && (op == HAND_RAISE || op == HAND_LOWER)) {
 		client_send_error(s, c, ERR_NOT_ALLOWED,
-		                  "this server has no teachers (natterd --teachers GROUP), so no "
-		                  "one sees a raised hand");
+				  "this server has no teachers (natterd --teachers GROUP), so no "
+				  "one sees a raised hand");
 		return;
 	}
 	switch (op) {
@@ -477,9 +477,9 @@ void classroom_handle(struct server *s, struct client *c, const struct frame *f)
 {
 	if (c->version < frame_type_since(f->type)) {
 		client_send_error(s, c, ERR_UNKNOWN_TYPE,
-		                  "%s is a protocol version %u request; this connection spoke "
-		                  "version %u in HELLO",
-		                  frame_type_name(f->type), frame_type_since(f->type), c->version);
+				  "%s is a protocol version %u request; this connection spoke "
+				  "version %u in HELLO",
+				  frame_type_name(f->type), frame_type_since(f->type), c->version);
 		return;
 	}
 	if (f->type == T_HAND) {
@@ -528,7 +528,7 @@ static uint32_t seconds_of(struct str w)
 }
 
 bool classroom_line_command(struct server *s, struct client *c, struct str cmd, struct str rest,
-                            struct frame *f)
+			    struct frame *f)
 {
 	(void)s, (void)c;
 	if (str_eq(cmd, "/announce")) {
@@ -553,12 +553,12 @@ bool classroom_line_command(struct server *s, struct client *c, struct str cmd, 
 		struct str op = first_word(&rest);
 
 		f->type = T_HAND;
-		f->f[HAND_OP].n = op.len == 0          ? HAND_RAISE
-		                  : str_eq(op, "up")   ? HAND_RAISE
-		                  : str_eq(op, "down") ? HAND_LOWER
-		                  : str_eq(op, "next") ? HAND_NEXT
-		                  : str_eq(op, "list") ? HAND_LIST
-		                                       : 255;
+		f->f[HAND_OP].n = op.len == 0	       ? HAND_RAISE
+				  : str_eq(op, "up")   ? HAND_RAISE
+				  : str_eq(op, "down") ? HAND_LOWER
+				  : str_eq(op, "next") ? HAND_NEXT
+				  : str_eq(op, "list") ? HAND_LIST
+						       : 255;
 	} else {
 		return false;
 	}

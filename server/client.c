@@ -95,8 +95,9 @@ void client_accept(struct server *s, struct listener *l)
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			if (errno == EMFILE || errno == ENFILE) {
-				log_warn("out of file descriptors (%s); refusing a connection on %s",
-					 strerror(errno), l->where);
+				log_warn(
+				    "out of file descriptors (%s); refusing a connection on %s",
+				    strerror(errno), l->where);
 				shed_one(s, l);
 			} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
 				log_warn("accept on %s failed: %s", l->where, strerror(errno));
@@ -135,7 +136,8 @@ void client_accept(struct server *s, struct listener *l)
 		if (l->transport == TR_TCP) {
 			int one = 1;
 
-			/* Frames are whole when written: waiting for more (Nagle) only adds latency. */
+			/* Frames are whole when written: waiting for more (Nagle) only adds
+			 * latency. */
 			if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
 				log_warn("TCP_NODELAY: %s", strerror(errno));
 		}
@@ -286,9 +288,10 @@ static bool header_ok(struct server *s, struct client *c, const unsigned char *h
 	if (c->state == CS_HELLO && len > PRE_HELLO_MAX_BYTES) {
 		if (s->trace)
 			wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
-		client_send_error(s, c, ERR_FRAME_SIZE,
-				  "frame body of %lu bytes before HELLO; at most %d allowed until the handshake",
-				  (unsigned long)len, PRE_HELLO_MAX_BYTES);
+		client_send_error(
+		    s, c, ERR_FRAME_SIZE,
+		    "frame body of %lu bytes before HELLO; at most %d allowed until the handshake",
+		    (unsigned long)len, PRE_HELLO_MAX_BYTES);
 		return false;
 	}
 	return true;
@@ -303,12 +306,14 @@ static void handle_frame(struct server *s, struct client *c, const unsigned char
 	if (s->trace)
 		wiretrace_in(s, c, p, n);
 	if (rc == ERR_UNKNOWN_TYPE || (rc == 0 && !(frame_type_dir(f.type) & DIR_C2S))) {
-		client_send_error(s, c, ERR_UNKNOWN_TYPE, "frame type 0x%02x is not one a client may send",
+		client_send_error(s, c, ERR_UNKNOWN_TYPE,
+				  "frame type 0x%02x is not one a client may send",
 				  p[FRAME_HEADER_BYTES]);
 		return;
 	}
 	if (rc != 0) {
-		client_send_error(s, c, ERR_MALFORMED, "%s frame is truncated: a field runs past the end of the body",
+		client_send_error(s, c, ERR_MALFORMED,
+				  "%s frame is truncated: a field runs past the end of the body",
 				  frame_type_name(p[FRAME_HEADER_BYTES]));
 		return;
 	}
@@ -490,7 +495,8 @@ void client_tick(struct server *s, struct client *c, uint64_t now)
 			break;
 		if (c->ping_sent_ms != 0 &&
 		    now - c->ping_sent_ms >= (uint64_t)s->cfg.ping_timeout_s * 1000) {
-			client_send_error(s, c, ERR_TIMEOUT, "no answer to PING within %u s; closing",
+			client_send_error(s, c, ERR_TIMEOUT,
+					  "no answer to PING within %u s; closing",
 					  s->cfg.ping_timeout_s);
 		} else if (c->ping_sent_ms == 0 && !c->line_mode &&
 			   now - c->last_rx_ms >= (uint64_t)s->cfg.ping_interval_s * 1000) {
@@ -505,7 +511,6 @@ void client_tick(struct server *s, struct client *c, uint64_t now)
 		if (now >= c->close_deadline_ms)
 			client_kill(s, c);
 		break;
-	case CS_DEAD:
-		break;
+	case CS_DEAD: break;
 	}
 }

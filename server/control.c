@@ -52,10 +52,10 @@ int control_setup(struct server *s, struct errmsg *e)
 {
 	if (s->ctl_fd_passed >= 0) {
 		s->ctl_fd = s->ctl_fd_passed; /* socket activation: not ours to unlink */
-		s->ctl_fd_passed = -1;        /* ours to close now, not activation_close's */
+		s->ctl_fd_passed = -1;	      /* ours to close now, not activation_close's */
 		if (fd_nonblock_cloexec(s->ctl_fd) < 0) {
 			errmsg_set(e, "cannot make the passed control socket non-blocking: %s",
-			           strerror(errno));
+				   strerror(errno));
 			return -1;
 		}
 	}
@@ -63,13 +63,13 @@ int control_setup(struct server *s, struct errmsg *e)
 		return 0;
 	if (sock_passcred(s->ctl_fd) < 0) {
 		errmsg_set(e, "cannot ask for senders' credentials on the control socket: %s",
-		           strerror(errno));
+			   strerror(errno));
 		return -1;
 	}
 	s->ctl = xcalloc(1, sizeof *s->ctl);
 	log_info("control socket %s (natterctl; owner uid %lu and root only)",
-	         s->ctl_bound ? s->cfg.control_path : "passed by the service manager",
-	         (unsigned long)geteuid());
+		 s->ctl_bound ? s->cfg.control_path : "passed by the service manager",
+		 (unsigned long)geteuid());
 	return 0;
 }
 
@@ -85,7 +85,7 @@ static void drop_head(struct control *c)
 
 /* Keep a datagram for later, in order; false if the queue is full. */
 static bool enqueue(struct control *c, const struct sockaddr_un *to, socklen_t to_len, uint32_t id,
-                    const char *p, size_t n)
+		    const char *p, size_t n)
 {
 	struct ctl_dgram *d;
 
@@ -128,7 +128,7 @@ static int send_one(int fd, const struct sockaddr_un *to, socklen_t to_len, cons
 
 	do
 		w = sendto(fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL, (const struct sockaddr *)to,
-		           to_len);
+			   to_len);
 	while (w < 0 && errno == EINTR);
 	if (w >= 0)
 		return 1;
@@ -137,7 +137,7 @@ static int send_one(int fd, const struct sockaddr_un *to, socklen_t to_len, cons
 
 /* Split text into reply datagrams and send them, keeping what does not fit yet. */
 static void reply(struct server *s, const struct requester *r, uint32_t id, enum ctl_status st,
-                  const struct buf *text)
+		  const struct buf *text)
 {
 	struct control *c = s->ctl;
 	struct ctl_splitter sp;
@@ -152,13 +152,13 @@ static void reply(struct server *s, const struct requester *r, uint32_t id, enum
 
 		if (rc < 0) {
 			log_info("control: cannot answer uid %lu (pid %ld): %s; it has gone",
-			         (unsigned long)r->d.uid, (long)r->d.pid, strerror(errno));
+				 (unsigned long)r->d.uid, (long)r->d.pid, strerror(errno));
 			return;
 		}
 		if (rc == 0 && !enqueue(c, &r->d.from, r->d.from_len, id, out, n)) {
 			log_warn("control: %d bytes of replies are waiting already; the rest of "
-			         "the reply to uid %lu (pid %ld) is dropped",
-			         CTL_QUEUE_MAX_BYTES, (unsigned long)r->d.uid, (long)r->d.pid);
+				 "the reply to uid %lu (pid %ld) is dropped",
+				 CTL_QUEUE_MAX_BYTES, (unsigned long)r->d.uid, (long)r->d.pid);
 			return;
 		}
 	}
@@ -183,9 +183,9 @@ void control_retry(struct server *s)
 			return; /* still full: try again in CTL_RETRY_MS */
 		if (rc <= 0 && d->id != dropped_id) {
 			log_info("control: the rest of the reply to request %lu is dropped: %s",
-			         (unsigned long)d->id,
-			         rc == 0 ? "the requester did not read it in time"
-			                 : strerror(errno));
+				 (unsigned long)d->id,
+				 rc == 0 ? "the requester did not read it in time"
+					 : strerror(errno));
 			dropped_id = d->id;
 		}
 		drop_head(c);
@@ -194,7 +194,7 @@ void control_retry(struct server *s)
 
 /* Copy a request's argument words: the first into word (max bytes), the rest into rest. */
 static void split_args(const struct ctl_request *q, char *word, size_t max, char *rest,
-                       size_t rest_max)
+		       size_t rest_max)
 {
 	size_t i = 0, w;
 
@@ -241,21 +241,21 @@ static void do_stats(struct server *s, struct buf *out)
 		}
 	}
 	buf_printf(out, "natterd %s, pid %ld, up %llud %02lluh%02llum%02llus (%llu s)\n",
-	           NATTER_VERSION, (long)getpid(), (unsigned long long)(up / 86400),
-	           (unsigned long long)(up / 3600 % 24), (unsigned long long)(up / 60 % 60),
-	           (unsigned long long)(up % 60), (unsigned long long)up);
+		   NATTER_VERSION, (long)getpid(), (unsigned long long)(up / 86400),
+		   (unsigned long long)(up / 3600 % 24), (unsigned long long)(up / 60 % 60),
+		   (unsigned long long)(up % 60), (unsigned long long)up);
 	buf_printf(out, "clients: %zu (unix %zu, tcp %zu; line mode %zu)\n", unix_n + tcp_n, unix_n,
-	           tcp_n, line_n);
+		   tcp_n, line_n);
 	buf_printf(out, "registered: %zu, in handshake: %zu, closing: %zu\n", ready, hello,
-	           closing);
+		   closing);
 	buf_printf(out, "rooms: %lu\n", (unsigned long)s->rooms.count);
 	buf_printf(out, "messages in: %llu\n", (unsigned long long)s->msgs_in);
 	buf_printf(out, "messages out: %llu\n", (unsigned long long)s->msgs_out);
 	buf_printf(out, "bytes queued: %zu\n", queued);
 	if (big != NULL)
 		buf_printf(out, "largest queue: %zu bytes (client %llu %s)\n", largest,
-		           (unsigned long long)big->serial,
-		           big->nick[0] ? big->nick : "(unregistered)");
+			   (unsigned long long)big->serial,
+			   big->nick[0] ? big->nick : "(unregistered)");
 	else
 		buf_printf(out, "largest queue: 0 bytes\n");
 }
@@ -265,7 +265,7 @@ static void do_who(struct server *s, struct buf *out)
 	uint64_t now = mono_ms();
 
 	buf_printf(out, "%-24s %-16s %-7s %-10s %6s %8s %-5s %s\n", "NICK", "LOGIN", "UID",
-	           "TRANSPORT", "IDLE", "QUEUE", "MUTED", "ROOMS");
+		   "TRANSPORT", "IDLE", "QUEUE", "MUTED", "ROOMS");
 	for (size_t i = s->nfixed; i < s->nslots; i++) {
 		const struct client *c = s->clients[i];
 		char uid[24] = "-";
@@ -274,16 +274,16 @@ static void do_who(struct server *s, struct buf *out)
 			continue;
 		if (out->len > CTL_REPLY_MAX_BYTES - 2 * CTL_WHO_LINE_MAX_BYTES) {
 			buf_printf(out, "... and more, not listed: a reply is at most %d bytes\n",
-			           CTL_REPLY_MAX_BYTES);
+				   CTL_REPLY_MAX_BYTES);
 			break;
 		}
 		if (c->has_cred)
 			snprintf(uid, sizeof uid, "%lu", (unsigned long)c->uid);
 		buf_printf(out, "%-24s %-16s %-7s %-4s%-6s %5llus %8zu %-5s ", c->nick,
-		           c->login[0] ? c->login : "-", uid, transport_name(c),
-		           c->line_mode ? "+line" : "",
-		           (unsigned long long)(now - c->last_msg_ms) / 1000, c->out.bytes,
-		           c->muted ? "yes" : "no");
+			   c->login[0] ? c->login : "-", uid, transport_name(c),
+			   c->line_mode ? "+line" : "",
+			   (unsigned long long)(now - c->last_msg_ms) / 1000, c->out.bytes,
+			   c->muted ? "yes" : "no");
 		for (uint32_t j = 0; j < c->nrooms; j++)
 			buf_printf(out, "%s%s", j ? "," : "", c->rooms[j]->name);
 		buf_append(out, "\n", 1);
@@ -320,8 +320,8 @@ static bool text_fine(const char *what, const char *text, size_t max, struct buf
  * effect (for the log). Returns the reply's status.
  */
 static enum ctl_status perform(struct server *s, const struct requester *r,
-                               const struct ctl_request *q, struct buf *out, char *effect,
-                               size_t effect_cap)
+			       const struct ctl_request *q, struct buf *out, char *effect,
+			       size_t effect_cap)
 {
 	const char *verb = q->verb->name;
 	char nick[MAX_NICK_BYTES + 1], text[MAX_TEXT_BYTES + 1];
@@ -351,7 +351,7 @@ static enum ctl_status perform(struct server *s, const struct requester *r,
 			char why[96];
 
 			snprintf(why, sizeof why, "natterctl (uid %lu, pid %ld)",
-			         (unsigned long)r->d.uid, (long)r->d.pid);
+				 (unsigned long)r->d.uid, (long)r->d.pid);
 			server_shutdown(s, why, text[0] ? text : "server shutting down");
 		}
 	} else if ((c = target_of(s, nick, out)) == NULL) {
@@ -361,18 +361,18 @@ static enum ctl_status perform(struct server *s, const struct requester *r,
 		if (!text_fine("reason", text, MAX_REASON_BYTES, out))
 			return CTL_ERROR;
 		buf_printf(out, "kicked %s (client %llu)\n", c->nick,
-		           (unsigned long long)c->serial);
+			   (unsigned long long)c->serial);
 		snprintf(effect, effect_cap, "kicked %s (serial %llu)", c->nick,
-		         (unsigned long long)c->serial);
+			 (unsigned long long)c->serial);
 		mod_kick(s, c, r->login, text);
 	} else {
 		bool mute = strcmp(verb, "mute") == 0;
 
 		buf_printf(out, "%s %s%smuted (client %llu)\n", c->nick,
-		           c->muted == mute ? "was already " : "", mute ? "" : "un",
-		           (unsigned long long)c->serial);
+			   c->muted == mute ? "was already " : "", mute ? "" : "un",
+			   (unsigned long long)c->serial);
 		snprintf(effect, effect_cap, "%smuted %s (serial %llu)", mute ? "" : "un", c->nick,
-		         (unsigned long long)c->serial);
+			 (unsigned long long)c->serial);
 		mod_mute(s, c, mute, r->login);
 	}
 	return CTL_OK;
@@ -402,11 +402,11 @@ static void handle(struct server *s, struct requester *r, const char *p, size_t 
 		(void)ctl_request_parse(p, n, &q, &e); /* only for the id, to answer it */
 		login_name(owner, owner_name, sizeof owner_name);
 		buf_printf(&out,
-		           "only the server's owner (%s, uid %lu) or root may use this control "
-		           "socket; you are %s (uid %lu)\n",
-		           owner_name, (unsigned long)owner, r->login, (unsigned long)r->d.uid);
+			   "only the server's owner (%s, uid %lu) or root may use this control "
+			   "socket; you are %s (uid %lu)\n",
+			   owner_name, (unsigned long)owner, r->login, (unsigned long)r->d.uid);
 		log_warn("control: refused uid %lu (%s, pid %ld): not the owner (uid %lu) or root",
-		         (unsigned long)r->d.uid, r->login, (long)r->d.pid, (unsigned long)owner);
+			 (unsigned long)r->d.uid, r->login, (long)r->d.pid, (unsigned long)owner);
 		reply(s, r, q.id, CTL_REFUSED, &out);
 		buf_free(&out);
 		return;
@@ -418,7 +418,7 @@ static void handle(struct server *s, struct requester *r, const char *p, size_t 
 	}
 	if (bad) {
 		log_info("control: uid %lu (%s, pid %ld): bad request: %s", (unsigned long)r->d.uid,
-		         r->login, (long)r->d.pid, e.text);
+			 r->login, (long)r->d.pid, e.text);
 		buf_printf(&out, "%s\n", e.text);
 		reply(s, r, q.id, CTL_ERROR, &out);
 		buf_free(&out);
@@ -428,12 +428,12 @@ static void handle(struct server *s, struct requester *r, const char *p, size_t 
 	/* For the log, an error is its reply's first line. */
 	if (st != CTL_OK)
 		snprintf(effect, sizeof effect, "error: %.*s",
-		         (int)strcspn((const char *)out.data, "\n"), (const char *)out.data);
+			 (int)strcspn((const char *)out.data, "\n"), (const char *)out.data);
 	log_info("control: uid %lu (%s, pid %ld) asked %s: %s", (unsigned long)r->d.uid, r->login,
-	         (long)r->d.pid, q.verb->name, effect);
+		 (long)r->d.pid, q.verb->name, effect);
 	if (!r->can_reply)
 		log_info("control: that request came from a socket with no address (it did not "
-		         "bind), so no answer can reach it");
+			 "bind), so no answer can reach it");
 	reply(s, r, q.id, st, &out);
 	buf_free(&out);
 }

@@ -1,4 +1,5 @@
-/* flood.c - fairness: the per-client token bucket, pausing a flooder's input, the soft queue cap. */
+/* flood.c - fairness: the per-client token bucket, pausing a flooder's input, the soft queue cap.
+ */
 #include <stdio.h>
 
 #include "log.h"
@@ -47,7 +48,8 @@ void flood_throttle(struct server *s, struct client *c)
 		struct frame f = {.type = T_NOTICE};
 
 		snprintf(text, sizeof text,
-			 "you are sending more than %u messages a second (bursts of %u); the rest are delayed, not lost",
+			 "you are sending more than %u messages a second (bursts of %u); the rest "
+			 "are delayed, not lost",
 			 s->cfg.rate, s->cfg.burst);
 		f.f[NOTICE_TIME].n = wall_ms();
 		f.f[NOTICE_TEXT].s = str_c(text);
@@ -77,8 +79,9 @@ bool flood_tick(struct server *s, struct client *c, uint64_t now)
 	if (now - c->throttled_since_ms >= (uint64_t)FLOOD_DROP_S * 1000) {
 		char why[160];
 
-		snprintf(why, sizeof why, "flooding: sent faster than %u messages a second for %d s",
-			 s->cfg.rate, FLOOD_DROP_S);
+		snprintf(why, sizeof why,
+			 "flooding: sent faster than %u messages a second for %d s", s->cfg.rate,
+			 FLOOD_DROP_S);
 		log_info("client %llu %s: %s; disconnected", (unsigned long long)c->serial, c->nick,
 			 why);
 		chat_bye(s, c, why, "flooding");

@@ -93,7 +93,8 @@ int history_init(struct server *s, struct errmsg *e)
 		return 0;
 	}
 	if (mkdir(s->cfg.log_dir, 0700) < 0 && errno != EEXIST) {
-		errmsg_set(e, "cannot create log directory %s: %s", s->cfg.log_dir, strerror(errno));
+		errmsg_set(e, "cannot create log directory %s: %s", s->cfg.log_dir,
+			   strerror(errno));
 		return -1;
 	}
 	bad = translog_load(s->cfg.log_dir, keep_loaded, &ctx, e);

@@ -1,4 +1,5 @@
-/* linemode.c - plain-text clients (nc -U, socat): lines in become requests, events out become lines. */
+/* linemode.c - plain-text clients (nc -U, socat): lines in become requests, events out become
+ * lines. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -129,7 +130,7 @@ static void render(const struct client *c, const struct frame *f, struct buf *ou
 		put_str(out, ", you are ");
 		put_safe(out, f->f[WELCOME_NICK].s);
 		buf_printf(out, " (%llu users here); type /help for commands",
-			(unsigned long long)f->f[WELCOME_USERS].n);
+			   (unsigned long long)f->f[WELCOME_USERS].n);
 		break;
 	case T_ERROR:
 		buf_printf(out, "error %u: ", (unsigned)f->f[ERROR_CODE].n);
@@ -194,7 +195,8 @@ static void render(const struct client *c, const struct frame *f, struct buf *ou
 		put_str(out, "-- ");
 		put_safe(out, f->f[MISSED_ROOM].s);
 		buf_printf(out, ": %s%llu message(s) you missed are no longer kept",
-			f->f[MISSED_EXACT].n ? "" : "up to ", (unsigned long long)f->f[MISSED_COUNT].n);
+			   f->f[MISSED_EXACT].n ? "" : "up to ",
+			   (unsigned long long)f->f[MISSED_COUNT].n);
 		break;
 	case T_WHOREPLY: render_who(f, out); return;
 	case T_ROOMLIST: render_roomlist(f, out); return;
@@ -220,7 +222,8 @@ struct shbuf *linemode_render(struct server *s, struct client *c, const struct s
 
 		if (whole <= 0)
 			break;
-		if (proto_decode(p + FRAME_HEADER_BYTES, (size_t)whole - FRAME_HEADER_BYTES, &f) == 0)
+		if (proto_decode(p + FRAME_HEADER_BYTES, (size_t)whole - FRAME_HEADER_BYTES, &f) ==
+		    0)
 			render(c, &f, &s->line_out);
 		p += whole;
 		n -= (size_t)whole;
@@ -329,8 +332,8 @@ static bool register_line_client(struct server *s, struct client *c, struct str 
 /* Whether a first line is an HTTP request line ("GET / HTTP/1.1"). */
 static bool looks_like_http(struct str line)
 {
-	static const char *const methods[] = {"GET ", "POST ", "HEAD ", "PUT ", "OPTIONS ",
-					      "CONNECT ", "DELETE ", "PATCH "};
+	static const char *const methods[] = {"GET ",	  "POST ",    "HEAD ",	 "PUT ",
+					      "OPTIONS ", "CONNECT ", "DELETE ", "PATCH "};
 	static const char proto[] = " HTTP/1.";
 
 	if (line.len < 10 || memcmp(line.p + line.len - 9, proto, sizeof proto - 1) != 0)
@@ -371,7 +374,8 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 		char text[160];
 
 		snprintf(text, sizeof text,
-			 "error %d: more than %u lines a second; that line was not sent, send it again\n",
+			 "error %d: more than %u lines a second; that line was not sent, send it "
+			 "again\n",
 			 ERR_RATE_LIMITED, s->cfg.rate);
 		send_text(s, c, text);
 		return;

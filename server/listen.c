@@ -58,7 +58,8 @@ static int lock_take(const char *lock_path, struct errmsg *e)
 		}
 		close(fd);
 		if (mono_ms() >= deadline) {
-			errmsg_set(e, "another natterd has held %s for %d s; is one stuck starting?",
+			errmsg_set(e,
+				   "another natterd has held %s for %d s; is one stuck starting?",
 				   lock_path, LOCK_WAIT_MS / 1000);
 			return -1;
 		}
@@ -89,7 +90,9 @@ static enum probe_result probe(const char *path, int type, pid_t *pid, struct er
 		return PROBE_ERROR;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		errmsg_set(e, "%s exists and is not a socket; natterd will not replace it, so remove it or choose another %s",
+		errmsg_set(e,
+			   "%s exists and is not a socket; natterd will not replace it, so remove "
+			   "it or choose another %s",
 			   path, type == SOCK_DGRAM ? "--control" : "--socket");
 		return PROBE_ERROR;
 	}
@@ -120,7 +123,8 @@ static enum probe_result probe(const char *path, int type, pid_t *pid, struct er
 	return PROBE_ERROR;
 }
 
-/* Bind (and for a stream, listen) with a umask so the socket file has exactly the mode from birth. */
+/* Bind (and for a stream, listen) with a umask so the socket file has exactly the mode from birth.
+ */
 static int bind_unix(const char *path, int type, mode_t mode, struct errmsg *e)
 {
 	struct sockaddr_un sun;
@@ -141,7 +145,9 @@ static int bind_unix(const char *path, int type, mode_t mode, struct errmsg *e)
 	umask(old);
 	if (rc < 0) {
 		if (saved == EACCES)
-			errmsg_set(e, "permission denied creating %s; choose a directory you can write to with --socket",
+			errmsg_set(e,
+				   "permission denied creating %s; choose a directory you can "
+				   "write to with --socket",
 				   path);
 		else
 			errmsg_set(e, "cannot bind %s: %s", path, strerror(saved));
@@ -170,10 +176,14 @@ static int claim_path(const char *path, int type, mode_t mode, struct errmsg *e)
 	switch (probe(path, type, &pid, e)) {
 	case PROBE_LIVE:
 		if (pid > 0)
-			errmsg_set(e, "a natter server (pid %ld) is already running at %s; stop it first or choose another --socket",
+			errmsg_set(e,
+				   "a natter server (pid %ld) is already running at %s; stop it "
+				   "first or choose another --socket",
 				   (long)pid, path);
 		else
-			errmsg_set(e, "a natter server is already running at %s; stop it first or choose another %s",
+			errmsg_set(e,
+				   "a natter server is already running at %s; stop it first or "
+				   "choose another %s",
 				   path, flag);
 		errno = EADDRINUSE;
 		return -1;
@@ -184,10 +194,8 @@ static int claim_path(const char *path, int type, mode_t mode, struct errmsg *e)
 			return -1;
 		}
 		break;
-	case PROBE_NONE:
-		break;
-	case PROBE_ERROR:
-		return -1;
+	case PROBE_NONE: break;
+	case PROBE_ERROR: return -1;
 	}
 	return bind_unix(path, type, mode, e);
 }
@@ -260,8 +268,11 @@ static int open_tcp_one(struct server *s, const struct addr *a, struct errmsg *e
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if (!s->cfg.allow_remote && !sockaddr_is_loopback(ai->ai_addr)) {
-			errmsg_set(e, "refusing to listen on %s, which is not a loopback address: natter has no encryption or passwords; add --allow-remote if you really mean it",
-				   where);
+			errmsg_set(
+			    e,
+			    "refusing to listen on %s, which is not a loopback address: natter has "
+			    "no encryption or passwords; add --allow-remote if you really mean it",
+			    where);
 			goto fail;
 		}
 	}
@@ -272,7 +283,8 @@ static int open_tcp_one(struct server *s, const struct addr *a, struct errmsg *e
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			    ai->ai_protocol);
 		if (fd < 0) {
-			errmsg_set(e, "cannot create a TCP socket for %s: %s", where, strerror(errno));
+			errmsg_set(e, "cannot create a TCP socket for %s: %s", where,
+				   strerror(errno));
 			goto fail;
 		}
 		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
@@ -280,10 +292,13 @@ static int open_tcp_one(struct server *s, const struct addr *a, struct errmsg *e
 		     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) ||
 		    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
 			if (errno == EADDRINUSE)
-				errmsg_set(e, "TCP address %s is already in use; is another server listening there?",
+				errmsg_set(e,
+					   "TCP address %s is already in use; is another server "
+					   "listening there?",
 					   where);
 			else
-				errmsg_set(e, "cannot listen on TCP %s: %s", where, strerror(errno));
+				errmsg_set(e, "cannot listen on TCP %s: %s", where,
+					   strerror(errno));
 			close(fd);
 			goto fail;
 		}

@@ -45,57 +45,62 @@ enum long_only {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: natterd [options]\n"
-		"Serve natter chat on a UNIX socket (and loopback TCP with --tcp).\n"
-		"\n"
-		"  -s, --socket PATH       UNIX socket path (default: $XDG_RUNTIME_DIR/natter/natter.sock,\n"
-		"                          or /tmp/natter-UID/natter.sock)\n"
-		"  -m, --mode OCTAL        socket file permissions (default 0600; 0666 lets everyone in)\n"
-		"      --no-unix           do not listen on a UNIX socket (needs --tcp)\n"
-		"      --control PATH      control socket for natterctl (default: the socket path\n"
-		"                          plus .ctl; with --no-unix, the default socket path plus\n"
-		"                          .ctl); mode 0600, answering only this user and root\n"
-		"      --no-control        no control socket\n"
-		"  -t, --tcp [HOST:]PORT   also listen on TCP; HOST defaults to 127.0.0.1, [::1]:PORT\n"
-		"                          for IPv6; may be given up to %d times\n"
-		"      --allow-remote      allow a non-loopback TCP address (no encryption, no passwords!)\n"
-		"  -n, --name NAME         server name shown to clients (default natterd)\n"
-		"      --max-clients N     connection limit (default: from the descriptor limit)\n"
-		"      --max-queue BYTES   per-client unread output before it is dropped (default %d)\n"
-		"      --soft-queue BYTES  ... or this much for --soft-queue-time seconds (default %d)\n"
-		"      --soft-queue-time S (default %d)\n"
-		"      --max-per-uid N     connections from one local user (default %d)\n"
-		"      --rate N            messages a second per client, 0 for no limit (default %d)\n"
-		"      --burst N           messages at once before --rate applies (default %d)\n"
-		"      --max-text BYTES    longest message accepted (default and most %d)\n"
-		"      --frame-timeout S   seconds a frame may stay unfinished (default %d)\n"
-		"      --hello-timeout S   seconds a new connection has to send HELLO (default %d)\n"
-		"      --ping-interval S   seconds of silence before a PING (default %d)\n"
-		"      --ping-timeout S    seconds to answer a PING (default %d)\n"
-		"      --history N         messages kept per room for late joiners (default %d)\n"
-		"      --log DIR           append room transcripts to DIR/ROOM.log and reload them\n"
-		"                          at start, so history and ids survive a restart\n"
-		"      --identity MODE     'strict': a UNIX client's nick must be its login name\n"
-		"                          (or login/suffix); 'open' (default): any free nick\n"
-		"      --teachers GROUP    a classroom: UNIX clients in this Unix group (or gid) are\n"
-		"                          teachers (/announce, /slow, /mute, /kick, raised hands)\n"
-		"      --log-level LEVEL   error, warning, info (default) or debug (each connection)\n"
-		"      --trace[=FILE]      print every frame in and out (type, fields, hex bytes) and\n"
-		"                          line-mode text, on stderr or appended to FILE; for labs\n"
-		"  -q, --quiet             log only warnings and errors (--log-level warning)\n"
-		"  -h, --help              show this help\n"
-		"  -V, --version           show the version\n"
-		"\n"
-		"exit status: 0 after a clean shutdown (SIGINT, SIGTERM or SIGHUP), 1 on a runtime\n"
-		"error, 2 on a usage error, 3 if a server is already running on the socket path.\n"
-		"\n"
-		"Started by a service manager with LISTEN_PID and LISTEN_FDS set (systemd socket\n"
-		"activation), natterd listens on the sockets passed instead of binding its own.\n",
-		MAX_LISTENERS, DEFAULT_MAX_QUEUE_BYTES, DEFAULT_SOFT_QUEUE_BYTES, DEFAULT_SOFT_QUEUE_S,
-		DEFAULT_MAX_PER_UID, DEFAULT_RATE, DEFAULT_BURST, MAX_TEXT_BYTES,
-		DEFAULT_FRAME_TIMEOUT_S, DEFAULT_HELLO_TIMEOUT_S,
-		DEFAULT_PING_INTERVAL_S, DEFAULT_PING_TIMEOUT_S, DEFAULT_HISTORY);
+	fprintf(
+	    out,
+	    "usage: natterd [options]\n"
+	    "Serve natter chat on a UNIX socket (and loopback TCP with --tcp).\n"
+	    "\n"
+	    "  -s, --socket PATH       UNIX socket path (default: "
+	    "$XDG_RUNTIME_DIR/natter/natter.sock,\n"
+	    "                          or /tmp/natter-UID/natter.sock)\n"
+	    "  -m, --mode OCTAL        socket file permissions (default 0600; 0666 lets everyone "
+	    "in)\n"
+	    "      --no-unix           do not listen on a UNIX socket (needs --tcp)\n"
+	    "      --control PATH      control socket for natterctl (default: the socket path\n"
+	    "                          plus .ctl; with --no-unix, the default socket path plus\n"
+	    "                          .ctl); mode 0600, answering only this user and root\n"
+	    "      --no-control        no control socket\n"
+	    "  -t, --tcp [HOST:]PORT   also listen on TCP; HOST defaults to 127.0.0.1, [::1]:PORT\n"
+	    "                          for IPv6; may be given up to %d times\n"
+	    "      --allow-remote      allow a non-loopback TCP address (no encryption, no "
+	    "passwords!)\n"
+	    "  -n, --name NAME         server name shown to clients (default natterd)\n"
+	    "      --max-clients N     connection limit (default: from the descriptor limit)\n"
+	    "      --max-queue BYTES   per-client unread output before it is dropped (default %d)\n"
+	    "      --soft-queue BYTES  ... or this much for --soft-queue-time seconds (default "
+	    "%d)\n"
+	    "      --soft-queue-time S (default %d)\n"
+	    "      --max-per-uid N     connections from one local user (default %d)\n"
+	    "      --rate N            messages a second per client, 0 for no limit (default %d)\n"
+	    "      --burst N           messages at once before --rate applies (default %d)\n"
+	    "      --max-text BYTES    longest message accepted (default and most %d)\n"
+	    "      --frame-timeout S   seconds a frame may stay unfinished (default %d)\n"
+	    "      --hello-timeout S   seconds a new connection has to send HELLO (default %d)\n"
+	    "      --ping-interval S   seconds of silence before a PING (default %d)\n"
+	    "      --ping-timeout S    seconds to answer a PING (default %d)\n"
+	    "      --history N         messages kept per room for late joiners (default %d)\n"
+	    "      --log DIR           append room transcripts to DIR/ROOM.log and reload them\n"
+	    "                          at start, so history and ids survive a restart\n"
+	    "      --identity MODE     'strict': a UNIX client's nick must be its login name\n"
+	    "                          (or login/suffix); 'open' (default): any free nick\n"
+	    "      --teachers GROUP    a classroom: UNIX clients in this Unix group (or gid) are\n"
+	    "                          teachers (/announce, /slow, /mute, /kick, raised hands)\n"
+	    "      --log-level LEVEL   error, warning, info (default) or debug (each connection)\n"
+	    "      --trace[=FILE]      print every frame in and out (type, fields, hex bytes) and\n"
+	    "                          line-mode text, on stderr or appended to FILE; for labs\n"
+	    "  -q, --quiet             log only warnings and errors (--log-level warning)\n"
+	    "  -h, --help              show this help\n"
+	    "  -V, --version           show the version\n"
+	    "\n"
+	    "exit status: 0 after a clean shutdown (SIGINT, SIGTERM or SIGHUP), 1 on a runtime\n"
+	    "error, 2 on a usage error, 3 if a server is already running on the socket path.\n"
+	    "\n"
+	    "Started by a service manager with LISTEN_PID and LISTEN_FDS set (systemd socket\n"
+	    "activation), natterd listens on the sockets passed instead of binding its own.\n",
+	    MAX_LISTENERS, DEFAULT_MAX_QUEUE_BYTES, DEFAULT_SOFT_QUEUE_BYTES, DEFAULT_SOFT_QUEUE_S,
+	    DEFAULT_MAX_PER_UID, DEFAULT_RATE, DEFAULT_BURST, MAX_TEXT_BYTES,
+	    DEFAULT_FRAME_TIMEOUT_S, DEFAULT_HELLO_TIMEOUT_S, DEFAULT_PING_INTERVAL_S,
+	    DEFAULT_PING_TIMEOUT_S, DEFAULT_HISTORY);
 }
 
 static const char *option_name(const struct option *opts, int val)
@@ -134,36 +139,36 @@ static int control_path_choose(struct config *cfg, struct errmsg *e)
 static int parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const struct option opts[] = {
-		{"socket", required_argument, NULL, 's'},
-		{"mode", required_argument, NULL, 'm'},
-		{"no-unix", no_argument, NULL, OPT_NO_UNIX},
-		{"control", required_argument, NULL, OPT_CONTROL},
-		{"no-control", no_argument, NULL, OPT_NO_CONTROL},
-		{"tcp", required_argument, NULL, 't'},
-		{"allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE},
-		{"name", required_argument, NULL, 'n'},
-		{"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
-		{"max-queue", required_argument, NULL, OPT_MAX_QUEUE},
-		{"hello-timeout", required_argument, NULL, OPT_HELLO_TIMEOUT},
-		{"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
-		{"ping-timeout", required_argument, NULL, OPT_PING_TIMEOUT},
-		{"history", required_argument, NULL, OPT_HISTORY},
-		{"log", required_argument, NULL, OPT_LOG},
-		{"identity", required_argument, NULL, OPT_IDENTITY},
-		{"rate", required_argument, NULL, OPT_RATE},
-		{"burst", required_argument, NULL, OPT_BURST},
-		{"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
-		{"soft-queue", required_argument, NULL, OPT_SOFT_QUEUE},
-		{"soft-queue-time", required_argument, NULL, OPT_SOFT_QUEUE_TIME},
-		{"max-per-uid", required_argument, NULL, OPT_MAX_PER_UID},
-		{"max-text", required_argument, NULL, OPT_MAX_TEXT},
-		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-		{"trace", optional_argument, NULL, OPT_TRACE},
-		{"teachers", required_argument, NULL, OPT_TEACHERS},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"socket", required_argument, NULL, 's'},
+	    {"mode", required_argument, NULL, 'm'},
+	    {"no-unix", no_argument, NULL, OPT_NO_UNIX},
+	    {"control", required_argument, NULL, OPT_CONTROL},
+	    {"no-control", no_argument, NULL, OPT_NO_CONTROL},
+	    {"tcp", required_argument, NULL, 't'},
+	    {"allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE},
+	    {"name", required_argument, NULL, 'n'},
+	    {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
+	    {"max-queue", required_argument, NULL, OPT_MAX_QUEUE},
+	    {"hello-timeout", required_argument, NULL, OPT_HELLO_TIMEOUT},
+	    {"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
+	    {"ping-timeout", required_argument, NULL, OPT_PING_TIMEOUT},
+	    {"history", required_argument, NULL, OPT_HISTORY},
+	    {"log", required_argument, NULL, OPT_LOG},
+	    {"identity", required_argument, NULL, OPT_IDENTITY},
+	    {"rate", required_argument, NULL, OPT_RATE},
+	    {"burst", required_argument, NULL, OPT_BURST},
+	    {"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
+	    {"soft-queue", required_argument, NULL, OPT_SOFT_QUEUE},
+	    {"soft-queue-time", required_argument, NULL, OPT_SOFT_QUEUE_TIME},
+	    {"max-per-uid", required_argument, NULL, OPT_MAX_PER_UID},
+	    {"max-text", required_argument, NULL, OPT_MAX_TEXT},
+	    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+	    {"trace", optional_argument, NULL, OPT_TRACE},
+	    {"teachers", required_argument, NULL, OPT_TEACHERS},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *socket_path = NULL, *control_path = NULL;
 	struct errmsg e;
@@ -182,8 +187,10 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			errno = 0;
 			v = strtoul(optarg, &end, 8);
 			if (errno != 0 || *end != '\0' || optarg[0] == '\0' || v > 0777) {
-				fprintf(stderr, "natterd: --mode '%s' is not an octal mode from 0 to 0777\n",
-					optarg);
+				fprintf(
+				    stderr,
+				    "natterd: --mode '%s' is not an octal mode from 0 to 0777\n",
+				    optarg);
 				return -1;
 			}
 			cfg->socket_mode = (mode_t)v;
@@ -198,7 +205,8 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		case OPT_NO_CONTROL: cfg->control_enabled = false; break;
 		case 't':
 			if (cfg->ntcp == MAX_LISTENERS) {
-				fprintf(stderr, "natterd: at most %d --tcp addresses\n", MAX_LISTENERS);
+				fprintf(stderr, "natterd: at most %d --tcp addresses\n",
+					MAX_LISTENERS);
 				return -1;
 			}
 			if (addr_parse_tcp(optarg, "127.0.0.1", &cfg->tcp[cfg->ntcp], &e) < 0) {
@@ -223,8 +231,8 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		case OPT_PING_INTERVAL:
 		case OPT_PING_TIMEOUT:
 			if (!parse_u64(optarg, 1, ch == OPT_MAX_QUEUE ? 1UL << 30 : 1000000, &v)) {
-				fprintf(stderr, "natterd: '%s' is not a valid number for --%s\n", optarg,
-					option_name(opts, ch));
+				fprintf(stderr, "natterd: '%s' is not a valid number for --%s\n",
+					optarg, option_name(opts, ch));
 				return -1;
 			}
 			if (ch == OPT_MAX_CLIENTS)
@@ -240,7 +248,8 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_HISTORY:
 			if (!parse_u64(optarg, 0, MAX_HISTORY, &v)) {
-				fprintf(stderr, "natterd: --history must be a number from 0 to %d\n",
+				fprintf(stderr,
+					"natterd: --history must be a number from 0 to %d\n",
 					MAX_HISTORY);
 				return -1;
 			}
@@ -255,7 +264,8 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_IDENTITY:
 			if (strcmp(optarg, "strict") != 0 && strcmp(optarg, "open") != 0) {
-				fprintf(stderr, "natterd: --identity is 'strict' or 'open', not '%s'\n",
+				fprintf(stderr,
+					"natterd: --identity is 'strict' or 'open', not '%s'\n",
 					optarg);
 				return -1;
 			}
@@ -269,7 +279,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		case OPT_MAX_PER_UID:
 		case OPT_MAX_TEXT: {
 			unsigned long lo = ch == OPT_RATE ? 0 : 1;
-			unsigned long hi = ch == OPT_MAX_TEXT	 ? MAX_TEXT_BYTES
+			unsigned long hi = ch == OPT_MAX_TEXT	  ? MAX_TEXT_BYTES
 					   : ch == OPT_SOFT_QUEUE ? 1UL << 30
 								  : 1000000;
 
@@ -298,7 +308,9 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			int level = log_level_parse(optarg);
 
 			if (level < 0) {
-				fprintf(stderr, "natterd: --log-level is error, warning, info or debug, not '%s'\n",
+				fprintf(stderr,
+					"natterd: --log-level is error, warning, info or debug, "
+					"not '%s'\n",
 					optarg);
 				return -1;
 			}
@@ -307,7 +319,8 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		}
 		case OPT_TRACE:
 			if (optarg != NULL && optarg[0] == '\0') {
-				fprintf(stderr, "natterd: --trace= needs a file name, e.g. --trace=/tmp/natterd.trace\n");
+				fprintf(stderr, "natterd: --trace= needs a file name, e.g. "
+						"--trace=/tmp/natterd.trace\n");
 				return -1;
 			}
 			cfg->trace = true;
@@ -315,19 +328,23 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_TEACHERS:
 			if (optarg[0] == '\0') {
-				fprintf(stderr, "natterd: --teachers needs a Unix group name or number\n");
+				fprintf(stderr,
+					"natterd: --teachers needs a Unix group name or number\n");
 				return -1;
 			}
 			cfg->teachers_group = optarg;
 			break;
 		case 'q': log_set_level(LOG_WARN); break;
 		case 'h': usage(stdout); exit(EXIT_OK);
-		case 'V': printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION); exit(EXIT_OK);
+		case 'V':
+			printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION);
+			exit(EXIT_OK);
 		default: fprintf(stderr, "natterd: try 'natterd --help'\n"); return -1;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "natterd: unexpected argument '%s'; try 'natterd --help'\n", argv[optind]);
+		fprintf(stderr, "natterd: unexpected argument '%s'; try 'natterd --help'\n",
+			argv[optind]);
 		return -1;
 	}
 	if (!cfg->unix_enabled && cfg->ntcp == 0) {
@@ -374,13 +391,15 @@ static void size_limits(struct config *cfg)
 				rl.rlim_cur = old;
 		}
 		if (rl.rlim_cur != RLIM_INFINITY)
-			cap = rl.rlim_cur > FD_RESERVE * 2 ? (size_t)rl.rlim_cur - FD_RESERVE : FD_RESERVE;
+			cap = rl.rlim_cur > FD_RESERVE * 2 ? (size_t)rl.rlim_cur - FD_RESERVE
+							   : FD_RESERVE;
 		else
 			cap = 1u << 20;
 	}
 	if (cfg->max_clients == 0 || cfg->max_clients > cap) {
 		if (cfg->max_clients > cap)
-			log_warn("--max-clients %zu is above what the descriptor limit allows; using %zu",
+			log_warn("--max-clients %zu is above what the descriptor limit allows; "
+				 "using %zu",
 				 cfg->max_clients, cap);
 		cfg->max_clients = cap;
 	}
@@ -405,9 +424,11 @@ static int open_listeners(struct server *s, struct errmsg *e)
 		return listeners_open(s, e);
 	}
 	if (s->cfg.listen_given)
-		log_warn("--socket, --mode, --tcp and --no-unix are ignored: natterd listens on the sockets the service manager passed");
+		log_warn("--socket, --mode, --tcp and --no-unix are ignored: natterd listens on "
+			 "the sockets the service manager passed");
 	if (s->cfg.control_enabled && s->ctl_fd_passed < 0) {
-		log_info("no control socket: the service manager passed none (see contrib/README.md)");
+		log_info(
+		    "no control socket: the service manager passed none (see contrib/README.md)");
 		s->cfg.control_enabled = false;
 	}
 	return 0;
@@ -468,29 +489,30 @@ static void server_cleanup(struct server *s)
 int main(int argc, char **argv)
 {
 	struct server s = {
-		.cfg = {
-			.unix_enabled = true,
-			.control_enabled = true,
-			.socket_mode = 0600,
-			.name = "natterd",
-			.max_queue_bytes = DEFAULT_MAX_QUEUE_BYTES,
-			.hello_timeout_s = DEFAULT_HELLO_TIMEOUT_S,
-			.ping_interval_s = DEFAULT_PING_INTERVAL_S,
-			.ping_timeout_s = DEFAULT_PING_TIMEOUT_S,
-			.history = DEFAULT_HISTORY,
-			.rate = DEFAULT_RATE,
-			.burst = DEFAULT_BURST,
-			.frame_timeout_s = DEFAULT_FRAME_TIMEOUT_S,
-			.soft_queue_bytes = DEFAULT_SOFT_QUEUE_BYTES,
-			.soft_queue_s = DEFAULT_SOFT_QUEUE_S,
-			.max_per_uid = DEFAULT_MAX_PER_UID,
-			.max_text = MAX_TEXT_BYTES,
+	    .cfg =
+		{
+		    .unix_enabled = true,
+		    .control_enabled = true,
+		    .socket_mode = 0600,
+		    .name = "natterd",
+		    .max_queue_bytes = DEFAULT_MAX_QUEUE_BYTES,
+		    .hello_timeout_s = DEFAULT_HELLO_TIMEOUT_S,
+		    .ping_interval_s = DEFAULT_PING_INTERVAL_S,
+		    .ping_timeout_s = DEFAULT_PING_TIMEOUT_S,
+		    .history = DEFAULT_HISTORY,
+		    .rate = DEFAULT_RATE,
+		    .burst = DEFAULT_BURST,
+		    .frame_timeout_s = DEFAULT_FRAME_TIMEOUT_S,
+		    .soft_queue_bytes = DEFAULT_SOFT_QUEUE_BYTES,
+		    .soft_queue_s = DEFAULT_SOFT_QUEUE_S,
+		    .max_per_uid = DEFAULT_MAX_PER_UID,
+		    .max_text = MAX_TEXT_BYTES,
 		},
-		.sig = {.rd = -1},
-		.reserve_fd = -1,
-		.id_fd = -1,
-		.ctl_fd = -1,
-		.ctl_fd_passed = -1,
+	    .sig = {.rd = -1},
+	    .reserve_fd = -1,
+	    .id_fd = -1,
+	    .ctl_fd = -1,
+	    .ctl_fd_passed = -1,
 	};
 	struct errmsg e;
 	int rc;

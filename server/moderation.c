@@ -48,8 +48,8 @@ void mod_kick(struct server *s, struct client *target, const char *by, const cha
 	bye[utf8_truncate(bye, strlen(bye), MAX_REASON_BYTES)] = '\0';
 	leave[utf8_truncate(leave, strlen(leave), MAX_REASON_BYTES)] = '\0';
 	log_info("moderation: %s kicked client %llu %s%s%s", who,
-	         (unsigned long long)target->serial,
-	         target->nick[0] ? target->nick : "(unregistered)", why[0] ? ": " : "", why);
+		 (unsigned long long)target->serial,
+		 target->nick[0] ? target->nick : "(unregistered)", why[0] ? ": " : "", why);
 	chat_bye(s, target, bye, leave);
 }
 
@@ -76,19 +76,19 @@ void mod_mute(struct server *s, struct client *target, bool muted, const char *b
 		snprintf(who, sizeof who, "the operator");
 	if (target->muted == muted) {
 		log_info("moderation: %s %smuted client %llu %s, which it already was", who,
-		         muted ? "" : "un", (unsigned long long)target->serial, target->nick);
+			 muted ? "" : "un", (unsigned long long)target->serial, target->nick);
 		return;
 	}
 	target->muted = muted;
 	if (muted)
 		snprintf(text, sizeof text,
-		         "you were muted by %s: your messages are not sent until you are unmuted",
-		         who);
+			 "you were muted by %s: your messages are not sent until you are unmuted",
+			 who);
 	else
 		snprintf(text, sizeof text, "you were unmuted by %s: you may speak again", who);
 	notice_to(s, target, text);
 	log_info("moderation: %s %smuted client %llu %s", who, muted ? "" : "un",
-	         (unsigned long long)target->serial, target->nick);
+		 (unsigned long long)target->serial, target->nick);
 }
 
 /* One NOTICE to every registered client, encoded once and shared by all the queues. */

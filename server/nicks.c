@@ -46,7 +46,8 @@ void nicks_add(struct nick_index *ix, struct client *c)
 
 	if ((ix->count + 1) * 2 > ix->cap)
 		grow(ix);
-	for (i = home_of(ix, c->nick, strlen(c->nick)); ix->slots[i] != NULL; i = (i + 1) & (ix->cap - 1))
+	for (i = home_of(ix, c->nick, strlen(c->nick)); ix->slots[i] != NULL;
+	     i = (i + 1) & (ix->cap - 1))
 		;
 	ix->slots[i] = c;
 	ix->count++;

@@ -22,7 +22,8 @@ enum {
 	 */
 	LARGE_ROOM_MEMBERS = 1000,
 	LARGE_ROOM_WHO = 100,
-	/* Kept in #announcements (--teachers) whatever --history says, so chatter cannot push them out. */
+	/* Kept in #announcements (--teachers) whatever --history says, so chatter cannot push them
+	   out. */
 	ANNOUNCE_HISTORY = 1000,
 	MAX_SLOW_S = 3600, /* the longest /slow interval */
 };
@@ -55,7 +56,7 @@ struct room {
 	uint32_t gone_count;
 	uint64_t gone_total; /* every message ever forgotten */
 	uint32_t slow_s;     /* /slow: a student may speak once per this many seconds; 0 = off */
-	int log_fd;          /* transcript, or -1 */
+	int log_fd;	     /* transcript, or -1 */
 	bool log_failing;    /* the last write failed and was reported */
 };
 

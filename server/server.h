@@ -19,25 +19,25 @@
 enum {
 	MAX_LISTENERS = 8,
 	MAX_PASSED_FDS = MAX_LISTENERS + 1, /* LISTEN_FDS: the listeners and one control socket */
-	CTL_DGRAMS_PER_PASS = 32,    /* control requests read per loop pass */
-	CTL_RETRY_MS = 10,           /* a reply the requester's queue refused is retried this often */
-	CTL_SEND_GIVEUP_MS = 2000,   /* ... and given up after this long */
+	CTL_DGRAMS_PER_PASS = 32,	    /* control requests read per loop pass */
+	CTL_RETRY_MS = 10,	   /* a reply the requester's queue refused is retried this often */
+	CTL_SEND_GIVEUP_MS = 2000, /* ... and given up after this long */
 	CTL_QUEUE_MAX_BYTES = 8 * 1024 * 1024, /* replies waiting to be sent, all requesters */
 	MAX_LOGIN_BYTES = 32,
-	PRE_HELLO_MAX_BYTES = 512,   /* largest frame accepted before HELLO */
-	ACCEPTS_PER_LOOP = 64,       /* so a connect storm cannot starve traffic */
+	PRE_HELLO_MAX_BYTES = 512, /* largest frame accepted before HELLO */
+	ACCEPTS_PER_LOOP = 64,	   /* so a connect storm cannot starve traffic */
 	READ_CHUNK_BYTES = 65536,
-	TICK_MS = 1000,              /* housekeeping period (timeouts, pings) */
-	CLOSE_GRACE_MS = 5000,       /* how long a closing client may take to drain */
-	SHUTDOWN_GRACE_MS = 2000,    /* how long shutdown waits for clients to drain */
+	TICK_MS = 1000,		  /* housekeeping period (timeouts, pings) */
+	CLOSE_GRACE_MS = 5000,	  /* how long a closing client may take to drain */
+	SHUTDOWN_GRACE_MS = 2000, /* how long shutdown waits for clients to drain */
 	DEFAULT_MAX_QUEUE_BYTES = 1024 * 1024,
 	DEFAULT_HELLO_TIMEOUT_S = 10,
 	DEFAULT_PING_INTERVAL_S = 30,
 	DEFAULT_PING_TIMEOUT_S = 30,
-	FD_RESERVE = 16,             /* descriptors kept back from --max-clients */
-	DEFAULT_RATE = 5,            /* messages a second per client (--rate) */
-	DEFAULT_BURST = 10,          /* messages sent at once before the rate applies (--burst) */
-	FLOOD_DROP_S = 60,           /* held back by the rate limit this long: dropped */
+	FD_RESERVE = 16,	      /* descriptors kept back from --max-clients */
+	DEFAULT_RATE = 5,	      /* messages a second per client (--rate) */
+	DEFAULT_BURST = 10,	      /* messages sent at once before the rate applies (--burst) */
+	FLOOD_DROP_S = 60,	      /* held back by the rate limit this long: dropped */
 	DEFAULT_FRAME_TIMEOUT_S = 10, /* a frame left unfinished this long: dropped (slowloris) */
 	DEFAULT_SOFT_QUEUE_BYTES = 256 * 1024,
 	DEFAULT_SOFT_QUEUE_S = 10,   /* above the soft queue cap this long: dropped */
@@ -72,32 +72,33 @@ struct client {
 	bool got_bytes;
 	struct outq out;
 	bool pending_write; /* listed in server.pending */
-	bool line_mode;     /* a plain-text client (PROTOCOL.md 3.8) */
+	bool line_mode;	    /* a plain-text client (PROTOCOL.md 3.8) */
 	bool line_skipping; /* dropping the rest of an overlong line */
-	uint64_t mark;      /* server.mark_epoch when already visited in a walk */
+	uint64_t mark;	    /* server.mark_epoch when already visited in a walk */
 	struct room *rooms[MAX_ROOMS_PER_CLIENT];
 	uint32_t nrooms;
 	struct room *current; /* line mode: where plain lines go */
-	char *away;           /* NULL when not away */
-	bool slow;          /* over --max-queue during a broadcast */
-	bool muted;         /* SAY refused with ERR_MUTED (moderation.c) */
-	unsigned version;   /* the HELLO version it speaks (1 or 2) */
-	bool teacher;       /* in the --teachers group (classroom.c) */
-	uint64_t said_ms[MAX_ROOMS_PER_CLIENT]; /* beside rooms[]: its last message there, for /slow */
-	uint64_t hand_seq;  /* its place in the raised-hand queue; 0 when its hand is down */
-	uint64_t hand_ms;   /* when it raised its hand */
+	char *away;	      /* NULL when not away */
+	bool slow;	      /* over --max-queue during a broadcast */
+	bool muted;	      /* SAY refused with ERR_MUTED (moderation.c) */
+	unsigned version;     /* the HELLO version it speaks (1 or 2) */
+	bool teacher;	      /* in the --teachers group (classroom.c) */
+	uint64_t
+	    said_ms[MAX_ROOMS_PER_CLIENT]; /* beside rooms[]: its last message there, for /slow */
+	uint64_t hand_seq; /* its place in the raised-hand queue; 0 when its hand is down */
+	uint64_t hand_ms;  /* when it raised its hand */
 	uint64_t connected_ms;
 	uint64_t last_rx_ms;
 	uint64_t last_msg_ms;
 	uint64_t ping_sent_ms; /* 0 when no PING is outstanding */
 	uint64_t close_deadline_ms;
-	uint64_t partial_since_ms;    /* a frame has been unfinished since then */
-	uint64_t tokens_milli;        /* token bucket, in thousandths of a message */
+	uint64_t partial_since_ms; /* a frame has been unfinished since then */
+	uint64_t tokens_milli;	   /* token bucket, in thousandths of a message */
 	uint64_t refill_ms;
-	bool throttled;               /* out of tokens: input held back, not read */
+	bool throttled; /* out of tokens: input held back, not read */
 	bool flood_warned;
 	uint64_t throttled_since_ms;
-	uint64_t over_soft_since_ms;  /* queue above the soft cap since then */
+	uint64_t over_soft_since_ms; /* queue above the soft cap since then */
 };
 
 struct listener {
@@ -122,7 +123,7 @@ struct config {
 	unsigned ping_interval_s;
 	unsigned ping_timeout_s;
 	uint32_t history;
-	unsigned rate;  /* messages a second, 0 = no limit */
+	unsigned rate; /* messages a second, 0 = no limit */
 	unsigned burst;
 	unsigned frame_timeout_s;
 	size_t soft_queue_bytes;
@@ -132,11 +133,11 @@ struct config {
 	bool listen_given;   /* --socket, --mode, --tcp or --no-unix on the command line */
 	const char *log_dir; /* NULL: no transcripts */
 	bool identity_strict;
-	bool trace;             /* --trace: every frame in and out */
-	const char *trace_path; /* --trace=FILE; NULL: stderr */
+	bool trace;		    /* --trace: every frame in and out */
+	const char *trace_path;	    /* --trace=FILE; NULL: stderr */
 	const char *teachers_group; /* --teachers GROUP, NULL: no classroom (classroom.c) */
-	gid_t teachers_gid;         /* resolved at startup */
-	char teachers_name[64];     /* the group's name, for sentences */
+	gid_t teachers_gid;	    /* resolved at startup */
+	char teachers_name[64];	    /* the group's name, for sentences */
 };
 
 /* Messages to one room collected during a pass (batch.c). */
@@ -162,18 +163,18 @@ struct server {
 	struct listener listeners[MAX_LISTENERS];
 	int nlisteners;
 	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP into the loop */
-	int reserve_fd; /* spare descriptor, given up to shed accepts on EMFILE */
-	bool unix_bound; /* we created socket_path and must remove it */
+	int reserve_fd;	    /* spare descriptor, given up to shed accepts on EMFILE */
+	bool unix_bound;    /* we created socket_path and must remove it */
 	/* The datagram control socket (control.c), a fixed slot after the listeners. */
-	int ctl_fd;             /* -1 when there is none */
+	int ctl_fd; /* -1 when there is none */
 	/*
 	 * A UNIX datagram socket passed by the service manager (LISTEN_FDS), or
 	 * -1. control_setup takes it over instead of binding, and sets this
 	 * back to -1 so that activation_close does not close it twice.
 	 */
 	int ctl_fd_passed;
-	bool ctl_bound;         /* we created cfg.control_path and must remove it */
-	struct control *ctl;    /* its pending replies */
+	bool ctl_bound;	     /* we created cfg.control_path and must remove it */
+	struct control *ctl; /* its pending replies */
 	/* Counters for natterctl stats: cheap increments, never per recipient. */
 	uint64_t started_ms;
 	uint64_t msgs_in;  /* SAYs accepted */
@@ -191,21 +192,21 @@ struct server {
 	uint64_t shutdown_deadline_ms;
 	struct rooms rooms;
 	struct room *lobby;
-	struct room *announce;   /* #announcements with --teachers, else NULL */
-	uint64_t next_hand_seq;  /* raised hands are served in this order */
+	struct room *announce;	 /* #announcements with --teachers, else NULL */
+	uint64_t next_hand_seq;	 /* raised hands are served in this order */
 	struct nick_index nicks; /* registered clients */
 	uint64_t mark_epoch;
-	size_t nslow;        /* clients flagged slow, waiting to be dropped */
+	size_t nslow; /* clients flagged slow, waiting to be dropped */
 	bool dropping_slow;
-	int id_fd;           /* --log DIR/msgid: the newest id, for private ids */
+	int id_fd; /* --log DIR/msgid: the newest id, for private ids */
 	bool id_fd_failing;
 	unsigned char *rscratch; /* READ_CHUNK_BYTES, shared by all clients */
-	struct buf enc;          /* scratch for encoding outgoing frames */
-	struct buf line_out;     /* scratch for rendering frames as text lines */
+	struct buf enc;		 /* scratch for encoding outgoing frames */
+	struct buf line_out;	 /* scratch for rendering frames as text lines */
 	struct batch batch;
 	struct trace_sink *trace; /* NULL unless --trace: each hook costs one branch */
 	struct trace_sink trace_sink;
-	struct buf trace_enc;     /* scratch: a line-mode request encoded for the trace */
+	struct buf trace_enc; /* scratch: a line-mode request encoded for the trace */
 };
 
 /* activation.c */
@@ -271,7 +272,7 @@ void classroom_welcome(struct server *s, struct client *c);
 bool classroom_may_say(struct server *s, struct client *c, struct room *r);
 void classroom_handle(struct server *s, struct client *c, const struct frame *f);
 bool classroom_line_command(struct server *s, struct client *c, struct str cmd, struct str rest,
-                            struct frame *f);
+			    struct frame *f);
 
 /* control.c */
 int control_setup(struct server *s, struct errmsg *e);

@@ -11,8 +11,8 @@
 static void label(const struct client *c, const char *extra, char *dst, size_t cap)
 {
 	snprintf(dst, cap, "#%llu%s%s (%s%s%s)", (unsigned long long)c->serial,
-	         c->nick[0] ? " " : "", c->nick, c->transport == TR_TCP ? "tcp" : "unix",
-	         c->line_mode ? ", line mode" : "", extra);
+		 c->nick[0] ? " " : "", c->nick, c->transport == TR_TCP ? "tcp" : "unix",
+		 c->line_mode ? ", line mode" : "", extra);
 }
 
 /* Write what was formatted; a trace that cannot be written is given up, once, with a warning. */
@@ -21,7 +21,7 @@ static void flush(struct server *s)
 	if (trace_write(s->trace) == 0)
 		return;
 	log_warn("cannot write the trace to %s: %s; tracing stops", s->trace->name,
-	         strerror(errno));
+		 strerror(errno));
 	trace_sink_close(s->trace);
 	s->trace = NULL;
 }
@@ -72,7 +72,7 @@ void wiretrace_line_in(struct server *s, struct client *c, struct str line)
 	buf_append(&s->trace_enc, line.p, line.len);
 	buf_append(&s->trace_enc, "\n", 1); /* it ended with one: show the line as it came */
 	trace_text(&s->trace->buf, trace_sink_stamp(s->trace), TRACE_IN, peer, s->trace_enc.data,
-	           s->trace_enc.len);
+		   s->trace_enc.len);
 	flush(s);
 }
 
@@ -86,6 +86,6 @@ void wiretrace_request(struct server *s, struct client *c, const struct frame *f
 	if (proto_encode(&s->trace_enc, f) < 0)
 		return; /* too long to encode: chat_handle refuses it and says why */
 	trace_frame(&s->trace->buf, trace_sink_stamp(s->trace), TRACE_IN, peer, s->trace_enc.data,
-	            s->trace_enc.len);
+		    s->trace_enc.len);
 	flush(s);
 }

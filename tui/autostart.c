@@ -14,7 +14,7 @@
 #include "sys.h"
 
 #define SERVER_EXE_NAME "natterd"
-#define FALLBACK_PATH   "/usr/local/bin:/usr/bin:/bin"
+#define FALLBACK_PATH	"/usr/local/bin:/usr/bin:/bin"
 
 static bool no_server(int err)
 {
@@ -58,9 +58,9 @@ static int find_server(char *out, size_t cap, struct errmsg *e)
 			return 0;
 	}
 	errmsg_set(e,
-	           "no server is running and natterd is neither beside %s nor in PATH; install "
-	           "natterd or start a server yourself",
-	           self);
+		   "no server is running and natterd is neither beside %s nor in PATH; install "
+		   "natterd or start a server yourself",
+		   self);
 	return -1;
 }
 
@@ -147,7 +147,7 @@ static void sleep_ms(unsigned ms)
 }
 
 int autostart_connect(struct core *c, const struct addr *a, const char *nick, bool allowed,
-                      struct errmsg *note, struct errmsg *e)
+		      struct errmsg *note, struct errmsg *e)
 {
 	char log[ADDR_PATH_BYTES];
 	uint64_t deadline;
@@ -169,6 +169,6 @@ int autostart_connect(struct core *c, const struct addr *a, const char *nick, bo
 			return -1;
 	} while (mono_ms() < deadline);
 	errmsg_set(e, "started natterd, but it did not answer on %s within %d s; see %s", a->path,
-	           AUTOSTART_WAIT_MS / 1000, log);
+		   AUTOSTART_WAIT_MS / 1000, log);
 	return -1;
 }

@@ -20,6 +20,6 @@ enum { AUTOSTART_RETRY_MS = 50, AUTOSTART_WAIT_MS = 3000 };
  * so ("started natterd on ... (log: ...)"), otherwise note is empty.
  */
 int autostart_connect(struct core *c, const struct addr *a, const char *nick, bool allowed,
-                      struct errmsg *note, struct errmsg *e);
+		      struct errmsg *note, struct errmsg *e);
 
 #endif

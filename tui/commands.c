@@ -122,8 +122,11 @@ int command_hand_op(struct str arg)
 	static const struct {
 		const char *word;
 		enum hand_op op;
-	} ops[] = {{"", HAND_RAISE}, {"up", HAND_RAISE}, {"down", HAND_LOWER},
-	           {"next", HAND_NEXT}, {"list", HAND_LIST}};
+	} ops[] = {{"", HAND_RAISE},
+		   {"up", HAND_RAISE},
+		   {"down", HAND_LOWER},
+		   {"next", HAND_NEXT},
+		   {"list", HAND_LIST}};
 
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
 		if (strlen(ops[i].word) == arg.len && strncasecmp(ops[i].word, arg.p, arg.len) == 0)

@@ -8,27 +8,27 @@
 #include "proto.h"
 
 enum command_kind {
-	CMD_EMPTY,       /* nothing to do */
-	CMD_SAY,         /* arg: text to send as is */
-	CMD_ME,          /* arg: action text */
-	CMD_NICK,        /* arg: wanted nick */
-	CMD_WHO,         /* arg: room, empty for the current one, "*" for everyone */
-	CMD_QUIT,        /* arg: reason, may be empty */
-	CMD_JOIN,        /* arg: room */
-	CMD_PART,        /* target: room, or empty for the current one; arg: reason, may be empty */
-	CMD_ROOMS,       /* no argument */
-	CMD_MSG,         /* target: nick; arg: text */
-	CMD_TOPIC,       /* arg: new topic, or empty to ask for it */
-	CMD_AWAY,        /* arg: away message, or empty when back */
-	CMD_ANNOUNCE,    /* arg: text for #announcements (teachers) */
-	CMD_SLOW,        /* arg: "N [#ROOM]" (see command_slow_args) */
-	CMD_MUTE,        /* arg: nick */
-	CMD_UNMUTE,      /* arg: nick */
-	CMD_KICK,        /* target: nick; arg: reason, may be empty */
-	CMD_HAND,        /* arg: empty, "up", "down", "next" or "list" (see command_hand_op) */
-	CMD_HANDS,       /* no argument: list the raised hands (teachers) */
-	CMD_HELP,        /* no argument */
-	CMD_UNKNOWN,     /* arg: the command word as typed, e.g. "/frob" */
+	CMD_EMPTY,	 /* nothing to do */
+	CMD_SAY,	 /* arg: text to send as is */
+	CMD_ME,		 /* arg: action text */
+	CMD_NICK,	 /* arg: wanted nick */
+	CMD_WHO,	 /* arg: room, empty for the current one, "*" for everyone */
+	CMD_QUIT,	 /* arg: reason, may be empty */
+	CMD_JOIN,	 /* arg: room */
+	CMD_PART,	 /* target: room, or empty for the current one; arg: reason, may be empty */
+	CMD_ROOMS,	 /* no argument */
+	CMD_MSG,	 /* target: nick; arg: text */
+	CMD_TOPIC,	 /* arg: new topic, or empty to ask for it */
+	CMD_AWAY,	 /* arg: away message, or empty when back */
+	CMD_ANNOUNCE,	 /* arg: text for #announcements (teachers) */
+	CMD_SLOW,	 /* arg: "N [#ROOM]" (see command_slow_args) */
+	CMD_MUTE,	 /* arg: nick */
+	CMD_UNMUTE,	 /* arg: nick */
+	CMD_KICK,	 /* target: nick; arg: reason, may be empty */
+	CMD_HAND,	 /* arg: empty, "up", "down", "next" or "list" (see command_hand_op) */
+	CMD_HANDS,	 /* no argument: list the raised hands (teachers) */
+	CMD_HELP,	 /* no argument */
+	CMD_UNKNOWN,	 /* arg: the command word as typed, e.g. "/frob" */
 	CMD_MISSING_ARG, /* arg: the command word; usage: how to call it */
 };
 

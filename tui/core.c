@@ -94,7 +94,8 @@ static void reset(struct core *c)
 	session_close(&c->sess);
 	c->quit_requested = false;
 	c->nick[0] = '\0';
-	/* WELCOME's room, and #announcements, the server enters us into itself (PROTOCOL.md 3.10). */
+	/* WELCOME's room, and #announcements, the server enters us into itself (PROTOCOL.md 3.10).
+	 */
 	for (size_t i = 0; i < c->joined.n; i++)
 		if (!same_room(c->home, str_c(c->joined.name[i])) &&
 		    !same_room(ANNOUNCE_ROOM, str_c(c->joined.name[i])))
@@ -215,7 +216,7 @@ int core_switch(struct core *c, struct str room, struct errmsg *e)
 
 	if (i < 0) {
 		errmsg_set(e, "you are not in %.*s; /join it first",
-		           (int)utf8_truncate(room.p, room.len, MAX_ROOM_BYTES), room.p);
+			   (int)utf8_truncate(room.p, room.len, MAX_ROOM_BYTES), room.p);
 		return -1;
 	}
 	snprintf(c->room, sizeof c->room, "%s", c->joined.name[i]);
@@ -231,8 +232,8 @@ int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e)
 	/* Checked here too, so that the lines after a mistyped /join stay where they are. */
 	if (!room_valid(room.p, room.len)) {
 		errmsg_set(e,
-		           "'%.*s' is not a room name: use # and 1 to %d letters, digits, _ - or .",
-		           (int)utf8_truncate(room.p, room.len, 64), room.p, MAX_ROOM_BYTES - 1);
+			   "'%.*s' is not a room name: use # and 1 to %d letters, digits, _ - or .",
+			   (int)utf8_truncate(room.p, room.len, 64), room.p, MAX_ROOM_BYTES - 1);
 		return -1;
 	}
 	/* Entering again would replay the room's history: just switch to it. */
@@ -419,7 +420,7 @@ void core_tick(struct core *c, uint64_t now_ms)
 		return;
 	if (c->state == CORE_HANDSHAKE)
 		core_abort(c, EXIT_NO_SERVER, "the server at %s did not answer HELLO within %d s",
-		           c->sess.where, HANDSHAKE_TIMEOUT_MS / 1000);
+			   c->sess.where, HANDSHAKE_TIMEOUT_MS / 1000);
 	else if (c->state == CORE_QUITTING)
 		core_abort(
 		    c, EXIT_LOST,
@@ -438,7 +439,7 @@ static void ended(struct core *c, const char *what)
 		core_abort(c, EXIT_LOST, "%s during the handshake", what);
 	else if (c->state == CORE_QUITTING)
 		core_abort(c, EXIT_LOST, "%s before confirming QUIT; the last messages may be lost",
-		           what);
+			   what);
 	else
 		core_abort(c, EXIT_LOST, "%s", what);
 }
@@ -647,7 +648,7 @@ static int deliver_leave(struct core *c, struct event *ev)
 		fell_back = same_room(c->room, ev->room);
 		if (fell_back)
 			snprintf(c->room, sizeof c->room, "%s",
-			         c->home[0] != '\0' ? c->home : DEFAULT_ROOM);
+				 c->home[0] != '\0' ? c->home : DEFAULT_ROOM);
 	}
 	if (emit(c, ev))
 		return 1;
@@ -660,7 +661,7 @@ static int on_welcome(struct core *c, const struct frame *f)
 
 	if (c->state != CORE_HANDSHAKE) {
 		core_abort(c, EXIT_ERROR, "the server at %s sent a second WELCOME; disconnecting",
-		           c->sess.where);
+			   c->sess.where);
 		return 1;
 	}
 	copy_str(c->nick, sizeof c->nick, f->f[WELCOME_NICK].s);
@@ -707,12 +708,12 @@ static int on_error(struct core *c, const struct frame *f)
 	sanitized(text, sizeof text, ev.text);
 	if (c->state == CORE_HANDSHAKE) {
 		core_abort(c, EXIT_REFUSED, "the server refused the connection: %s (%s)", text,
-		           error_code_name(ev.code));
+			   error_code_name(ev.code));
 		return 1;
 	}
 	if (error_is_fatal(ev.code)) {
 		core_abort(c, EXIT_LOST, "the server closed the connection: %s (%s)", text,
-		           error_code_name(ev.code));
+			   error_code_name(ev.code));
 		return 1;
 	}
 	return stop;
@@ -730,7 +731,7 @@ static int on_bye(struct core *c, const struct frame *f)
 		core_abort(c, EXIT_CLEAN, "quit");
 	else
 		core_abort(c, EXIT_LOST, "disconnected by the server at %s: %s", c->sess.where,
-		           reason);
+			   reason);
 	return 1;
 }
 
@@ -967,7 +968,7 @@ static int on_frame(void *ctx, const struct frame *f)
 	}
 	if (c->state == CORE_HANDSHAKE) {
 		core_abort(c, EXIT_ERROR, "the server at %s sent %s before WELCOME; disconnecting",
-		           c->sess.where, frame_type_name(f->type));
+			   c->sess.where, frame_type_name(f->type));
 		return 1;
 	}
 	/* Only a TOPICIS may come between our JOIN and the room's listing. */

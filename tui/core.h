@@ -15,19 +15,19 @@
 
 /* natter's exit statuses (documented in --help). */
 enum natter_exit {
-	EXIT_CLEAN = 0,     /* we quit and the server confirmed with BYE */
-	EXIT_ERROR = 1,     /* any other runtime failure */
-	EXIT_USAGE = 2,     /* bad command line */
+	EXIT_CLEAN = 0,	    /* we quit and the server confirmed with BYE */
+	EXIT_ERROR = 1,	    /* any other runtime failure */
+	EXIT_USAGE = 2,	    /* bad command line */
 	EXIT_NO_SERVER = 3, /* cannot connect */
 	EXIT_REFUSED = 4,   /* ERROR instead of WELCOME */
-	EXIT_LOST = 5,      /* the server ended the connection without our asking */
+	EXIT_LOST = 5,	    /* the server ended the connection without our asking */
 };
 
 enum {
-	HANDSHAKE_TIMEOUT_MS = 10000,   /* connect to WELCOME */
-	QUIT_TIMEOUT_MS = 10000,        /* silence from the server while waiting for BYE */
+	HANDSHAKE_TIMEOUT_MS = 10000,	/* connect to WELCOME */
+	QUIT_TIMEOUT_MS = 10000,	/* silence from the server while waiting for BYE */
 	MAX_BACKLOG_BYTES = 256 * 1024, /* stop taking input while this much is unsent */
-	MAX_WHO_BYTES = 1024 * 1024,    /* a longer room listing is shown in parts */
+	MAX_WHO_BYTES = 1024 * 1024,	/* a longer room listing is shown in parts */
 	ROOM_NAME_BYTES = 256,
 	CORE_MAX_ROOMS = 32, /* MAX_ROOMS_PER_CLIENT in PROTOCOL.md: the server's limit */
 	CORE_ROOM_BYTES = MAX_ROOM_BYTES + 1,
@@ -40,11 +40,11 @@ struct core_rooms {
 };
 
 enum core_state {
-	CORE_IDLE,      /* never connected */
+	CORE_IDLE,	/* never connected */
 	CORE_HANDSHAKE, /* HELLO sent, waiting for WELCOME */
-	CORE_READY,     /* in a room */
-	CORE_QUITTING,  /* QUIT sent, waiting for BYE */
-	CORE_DONE,      /* finished: see core_status() and core_why() */
+	CORE_READY,	/* in a room */
+	CORE_QUITTING,	/* QUIT sent, waiting for BYE */
+	CORE_DONE,	/* finished: see core_status() and core_why() */
 };
 
 /* What a front end supplies: where events go. */
@@ -61,8 +61,8 @@ struct core {
 	bool quit_requested;
 	char nick[MAX_NICK_BYTES + 1];
 	char room[ROOM_NAME_BYTES];
-	struct buf held;        /* requests made before WELCOME, sent after it */
-	struct buf who_room;    /* the room of the WHOREPLY run being gathered */
+	struct buf held;	/* requests made before WELCOME, sent after it */
+	struct buf who_room;	/* the room of the WHOREPLY run being gathered */
 	struct buf who_entries; /* its raw entries so far */
 	size_t who_count;
 	bool who_open;
@@ -70,17 +70,17 @@ struct core {
 	int status;
 	struct errmsg why;
 	/* Rooms and resuming (PROTOCOL.md 3.4, 3.6). */
-	char home[CORE_ROOM_BYTES];      /* WELCOME's room: where parting the current room leads */
-	struct core_rooms joined;        /* the rooms we are in on this connection */
-	struct core_rooms rejoin;        /* rooms to enter again after the next WELCOME */
+	char home[CORE_ROOM_BYTES];	 /* WELCOME's room: where parting the current room leads */
+	struct core_rooms joined;	 /* the rooms we are in on this connection */
+	struct core_rooms rejoin;	 /* rooms to enter again after the next WELCOME */
 	char want_room[CORE_ROOM_BYTES]; /* a /join that becomes current when its JOIN arrives */
-	uint64_t want_token;             /* the PING sent after that ENTER (see on_pong) */
-	uint64_t ping_seq;               /* the token of our last PING */
-	uint64_t last_id;                /* the highest MSG id seen, on any connection */
-	uint64_t resume_id;              /* last_id when this connection opened: ENTER's `after` */
-	bool expect_auto_who;            /* our JOIN just came: the next WHOREPLY belongs to it */
-	bool who_requested;              /* the WHOREPLY run being gathered answers our WHO */
-	struct buf list_entries;         /* raw ROOMLIST entries gathered so far */
+	uint64_t want_token;		 /* the PING sent after that ENTER (see on_pong) */
+	uint64_t ping_seq;		 /* the token of our last PING */
+	uint64_t last_id;		 /* the highest MSG id seen, on any connection */
+	uint64_t resume_id;		 /* last_id when this connection opened: ENTER's `after` */
+	bool expect_auto_who;		 /* our JOIN just came: the next WHOREPLY belongs to it */
+	bool who_requested;		 /* the WHOREPLY run being gathered answers our WHO */
+	struct buf list_entries;	 /* raw ROOMLIST entries gathered so far */
 	size_t list_count;
 };
 

@@ -10,14 +10,14 @@
 
 enum event_kind {
 	EV_WELCOME,  /* we are in: nick, server, room, users, where */
-	EV_WHO,      /* a whole room listing: room, who[0..who_len) */
-	EV_MSG,      /* id, time, room (the MSG target), nick (sender), text, action, history */
+	EV_WHO,	     /* a whole room listing: room, who[0..who_len) */
+	EV_MSG,	     /* id, time, room (the MSG target), nick (sender), text, action, history */
 	EV_JOIN,     /* time, room, nick, login */
 	EV_LEAVE,    /* time, room, nick, reason */
 	EV_RENAME,   /* time, nick (old), new_nick */
 	EV_NOTICE,   /* time, text */
 	EV_ERROR,    /* code, text */
-	EV_BYE,      /* reason */
+	EV_BYE,	     /* reason */
 	EV_TOPIC,    /* time, room, nick (who set it), text (empty: no topic) */
 	EV_ROOMLIST, /* every room on the server: rooms[0..rooms_len) */
 	EV_MISSED,   /* room, count, first, exact: messages no longer kept while resuming */
@@ -46,7 +46,7 @@ struct event {
 	unsigned code;
 	uint32_t users;
 	bool action;
-	bool history;      /* EV_MSG: replayed from the room's history, sent before we came in */
+	bool history;	   /* EV_MSG: replayed from the room's history, sent before we came in */
 	const char *where; /* EV_WELCOME: the address we connected to */
 	struct str room;
 	struct str nick;
@@ -59,8 +59,8 @@ struct event {
 	size_t who_len;
 	/* Added with rooms; zero in events that do not use them. */
 	bool private_msg; /* EV_MSG: a private message; room is then the recipient's nick */
-	bool own;         /* EV_MSG: we sent it */
-	bool self;        /* EV_JOIN, EV_LEAVE: we entered or left the room */
+	bool own;	  /* EV_MSG: we sent it */
+	bool self;	  /* EV_JOIN, EV_LEAVE: we entered or left the room */
 	bool
 	    requested; /* EV_WHO: the answer to our WHO, not the listing that comes with entering */
 	bool exact;    /* EV_MISSED: count is exact, not an upper bound */

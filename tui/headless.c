@@ -31,7 +31,7 @@ static void on_event(void *ctx, const struct event *ev)
 	buf_append(&h->out, "\n", 1);
 	if (fwrite(h->out.data, 1, h->out.len, stdout) != h->out.len || fflush(stdout) != 0)
 		core_abort(h->c, EXIT_ERROR, "cannot write to standard output: %s",
-		           strerror(errno));
+			   strerror(errno));
 }
 
 static const struct core_ops headless_ops = {.event = on_event};
@@ -127,8 +127,8 @@ static void handle_signals(struct headless *h)
 		for (int i = 0; i < n; i++) {
 			if (h->interrupted || !core_accepting(h->c)) {
 				core_abort(h->c, EXIT_ERROR,
-				           "interrupted (%s) before the server confirmed QUIT",
-				           strsignal(signo[i]));
+					   "interrupted (%s) before the server confirmed QUIT",
+					   strsignal(signo[i]));
 				return;
 			}
 			h->interrupted = true;

@@ -15,7 +15,7 @@ struct headless {
 	bool stdin_open;
 	bool interrupted;
 	struct lines lines;
-	struct buf out; /* one formatted event */
+	struct buf out;	    /* one formatted event */
 	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP into the loop; sig.rd -1 when not set up */
 };
 

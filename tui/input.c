@@ -40,9 +40,9 @@ static struct input_state {
 
 /* Every command for completion: commands.c's and the TUI's own (/clear, /search). */
 static const char *const local_commands[] = {
-    "/announce", "/away", "/clear",  "/hand",  "/hands",  "/help", "/join",
-    "/kick",     "/me",   "/msg",    "/mute",  "/nick",   "/part", "/quit",
-    "/rooms",    "/search", "/slow", "/topic", "/unmute", "/who",  NULL};
+    "/announce", "/away",   "/clear", "/hand",	"/hands",  "/help", "/join",
+    "/kick",	 "/me",	    "/msg",   "/mute",	"/nick",   "/part", "/quit",
+    "/rooms",	 "/search", "/slow",  "/topic", "/unmute", "/who",  NULL};
 
 int input_history_path(char *out, size_t cap)
 {
@@ -281,7 +281,7 @@ static void input_show_matches(char **matches, int num, int max_len)
 	text[0] = '\0';
 	for (int i = 1; i <= num && used + 1 < sizeof text; i++) {
 		int n = snprintf(text + used, sizeof text - used, "%s%s", i > 1 ? "  " : "",
-		                 matches[i]);
+				 matches[i]);
 
 		if (n < 0 || (size_t)n >= sizeof text - used)
 			break;

@@ -12,15 +12,15 @@
 enum input_key {
 	IK_PAGE_UP,
 	IK_PAGE_DOWN,
-	IK_SB_TOP,        /* Alt-Home, Ctrl-Home */
-	IK_SB_BOTTOM,     /* Alt-End, Ctrl-End */
+	IK_SB_TOP,	  /* Alt-Home, Ctrl-Home */
+	IK_SB_BOTTOM,	  /* Alt-End, Ctrl-End */
 	IK_SEARCH_OLDER,  /* Alt-p: previous match of the last /search */
 	IK_SEARCH_NEWER,  /* Alt-n */
 	IK_MENTION_OLDER, /* Alt-m: previous line that mentions my nick */
 	IK_MENTION_NEWER, /* Alt-M */
-	IK_REDRAW,        /* Ctrl-L */
-	IK_ROOM_NEXT,     /* Alt-Right: talk in the next room we are in */
-	IK_ROOM_PREV,     /* Alt-Left */
+	IK_REDRAW,	  /* Ctrl-L */
+	IK_ROOM_NEXT,	  /* Alt-Right: talk in the next room we are in */
+	IK_ROOM_PREV,	  /* Alt-Left */
 };
 
 /* What the front end supplies. */

@@ -14,13 +14,13 @@ enum { LAB_SPEC_MAX_BYTES = 256 };
 
 /* Parse "key=NUMBER" in [min, max]; false (with e) if the number is not one. */
 static bool parse_value(const char *key, const char *value, uint64_t min, uint64_t max,
-                        const char *unit, unsigned *out, struct errmsg *e)
+			const char *unit, unsigned *out, struct errmsg *e)
 {
 	uint64_t v;
 
 	if (!parse_u64(value, min, max, &v)) {
 		errmsg_set(e, "--lab-faults: %s= needs a number of %s from %llu to %llu, not '%s'",
-		           key, unit, (unsigned long long)min, (unsigned long long)max, value);
+			   key, unit, (unsigned long long)min, (unsigned long long)max, value);
 		return false;
 	}
 	*out = (unsigned)v;
@@ -43,14 +43,14 @@ static bool parse_one(char *tok, struct lab_faults *f, struct errmsg *e)
 		return parse_value("merge", value, 2, LAB_MAX_MERGE_FRAMES, "frames", &f->merge, e);
 	if (strcmp(tok, "delay") == 0 && value != NULL)
 		return parse_value("delay", value, 1, LAB_MAX_DELAY_MS, "milliseconds",
-		                   &f->delay_ms, e);
+				   &f->delay_ms, e);
 	if (strcmp(tok, "drop") == 0 && value != NULL) {
 		f->drop = true;
 		return parse_value("drop", value, 0, LAB_MAX_DROP_FRAMES, "frames", &f->drop_after,
-		                   e);
+				   e);
 	}
 	errmsg_set(e, "--lab-faults: '%s%s%s' is not a fault; use " LAB_FAULT_LIST, tok,
-	           value != NULL ? "=" : "", value != NULL ? value : "");
+		   value != NULL ? "=" : "", value != NULL ? value : "");
 	return false;
 }
 
@@ -63,7 +63,7 @@ int lab_faults_parse(const char *spec, struct lab_faults *out, struct errmsg *e)
 	memset(out, 0, sizeof *out);
 	if (len == 0 || len >= sizeof copy) {
 		errmsg_set(e, "--lab-faults needs a list of %s (at most %d bytes)", LAB_FAULT_LIST,
-		           LAB_SPEC_MAX_BYTES - 1);
+			   LAB_SPEC_MAX_BYTES - 1);
 		return -1;
 	}
 	memcpy(copy, spec, len + 1);
@@ -73,7 +73,7 @@ int lab_faults_parse(const char *spec, struct lab_faults *out, struct errmsg *e)
 			*at++ = '\0';
 		if (tok[0] == '\0') {
 			errmsg_set(e, "--lab-faults: an empty fault in '%s'; use " LAB_FAULT_LIST,
-			           spec);
+				   spec);
 			return -1;
 		}
 		if (!parse_one(tok, out, e))
@@ -111,7 +111,7 @@ static size_t head_frame(const unsigned char *out, size_t n)
 /* Begin a chunk at a frame boundary; false, with *wake_ms, while merge holds out for more frames.
  */
 static bool start_chunk(const struct lab_faults *f, struct lab_state *st, const unsigned char *out,
-                        size_t n, uint64_t now, uint64_t *wake_ms)
+			size_t n, uint64_t now, uint64_t *wake_ms)
 {
 	unsigned frames = 1;
 
@@ -149,7 +149,7 @@ static bool start_chunk(const struct lab_faults *f, struct lab_state *st, const 
 }
 
 enum lab_action lab_next(const struct lab_faults *f, struct lab_state *st, const unsigned char *out,
-                         size_t n, uint64_t now, size_t *len, uint64_t *wake_ms)
+			 size_t n, uint64_t now, size_t *len, uint64_t *wake_ms)
 {
 	*len = 0;
 	*wake_ms = 0;
@@ -175,7 +175,7 @@ enum lab_action lab_next(const struct lab_faults *f, struct lab_state *st, const
 }
 
 void lab_wrote(const struct lab_faults *f, struct lab_state *st, const unsigned char *out, size_t n,
-               size_t w, uint64_t now)
+	       size_t w, uint64_t now)
 {
 	size_t at = 0;
 

@@ -46,12 +46,12 @@ void lab_faults_describe(const struct lab_faults *f, char *dst, size_t cap);
  * merged frames, or the half frame before a drop.
  */
 struct lab_state {
-	size_t frame_left;      /* bytes of the frame at the head of the output not yet written */
-	size_t chunk_left;      /* bytes of the current chunk not yet written */
-	uint64_t frames_done;   /* whole frames written on this connection */
+	size_t frame_left;	/* bytes of the frame at the head of the output not yet written */
+	size_t chunk_left;	/* bytes of the current chunk not yet written */
+	uint64_t frames_done;	/* whole frames written on this connection */
 	uint64_t next_write_ms; /* delay: no write before then */
 	uint64_t hold_since_ms; /* merge: when holding fewer than N frames began; 0 if not */
-	bool dropping;          /* the current chunk is the half frame before closing */
+	bool dropping;		/* the current chunk is the half frame before closing */
 	/* Set by lab_next when a chunk starts, for the trace: */
 	bool chunk_started;
 	unsigned chunk_frames;
@@ -70,10 +70,10 @@ enum lab_action {
  * partly written first one, at monotonic time now.
  */
 enum lab_action lab_next(const struct lab_faults *f, struct lab_state *st, const unsigned char *out,
-                         size_t n, uint64_t now, size_t *len, uint64_t *wake_ms);
+			 size_t n, uint64_t now, size_t *len, uint64_t *wake_ms);
 
 /* Account for w bytes written from the head of out[0..n) (before they are dropped from it). */
 void lab_wrote(const struct lab_faults *f, struct lab_state *st, const unsigned char *out, size_t n,
-               size_t w, uint64_t now);
+	       size_t w, uint64_t now);
 
 #endif

@@ -11,7 +11,7 @@
  * number counts lines from 1.
  */
 typedef void (*line_fn)(void *ctx, const char *line, size_t len, unsigned long number,
-                        bool too_long);
+			bool too_long);
 
 struct lines {
 	char *buf;

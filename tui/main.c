@@ -21,7 +21,7 @@
 #include "version.h"
 
 #define DEFAULT_TCP_HOST "127.0.0.1"
-#define DEFAULT_NICK     "guest"
+#define DEFAULT_NICK	 "guest"
 
 enum {
 	AUTOSTART_BY_TTY = -1,
@@ -43,12 +43,12 @@ struct options {
 	bool headless;
 	bool json;
 	bool no_bell;
-	size_t scrollback;        /* lines the full-screen UI keeps */
-	int autostart;            /* 0, 1, or AUTOSTART_BY_TTY */
-	uint64_t resume;          /* --resume: the last message id seen earlier, 0 for none */
-	long server_uid;          /* --server-uid, or -1 */
-	bool trace;               /* --trace */
-	const char *trace_path;   /* --trace=FILE; NULL: stderr (headless only) */
+	size_t scrollback;	  /* lines the full-screen UI keeps */
+	int autostart;		  /* 0, 1, or AUTOSTART_BY_TTY */
+	uint64_t resume;	  /* --resume: the last message id seen earlier, 0 for none */
+	long server_uid;	  /* --server-uid, or -1 */
+	bool trace;		  /* --trace */
+	const char *trace_path;	  /* --trace=FILE; NULL: stderr (headless only) */
 	struct lab_faults faults; /* --lab-faults */
 };
 
@@ -292,7 +292,7 @@ static int choose_address(const struct options *o, struct addr *a, bool *is_defa
 		return EXIT_USAGE;
 	}
 	if ((o->socket_path != NULL ? addr_set_unix(a, o->socket_path, &e)
-	                            : default_socket(a, &e)) == 0)
+				    : default_socket(a, &e)) == 0)
 		return -1;
 	diag("%s", e.text);
 	return EXIT_NO_SERVER;
@@ -346,8 +346,8 @@ static void lab_faults_note(const struct options *o, char *dst, size_t cap)
 
 	lab_faults_describe(&o->faults, list, sizeof list);
 	snprintf(dst, cap,
-	         "lab faults on (%s): this client's writes to the server misbehave on purpose",
-	         list);
+		 "lab faults on (%s): this client's writes to the server misbehave on purpose",
+		 list);
 }
 
 /* Connect (starting a server if allowed) and run the front end to the end. */

@@ -134,7 +134,7 @@ static void set_view(struct scrollback *sb, size_t index, size_t skip)
 
 /* The view whose top row is the oldest line's first row; following if everything fits. */
 static void top_view(const struct scrollback *sb, size_t width, size_t height, size_t *index,
-                     size_t *skip)
+		     size_t *skip)
 {
 	size_t total = 0;
 
@@ -152,7 +152,7 @@ static void top_view(const struct scrollback *sb, size_t width, size_t height, s
 
 /* Whether the rows down to the view's bottom fill a pane height rows high (stops early). */
 static bool fills(const struct scrollback *sb, size_t index, size_t skip, size_t width,
-                  size_t height)
+		  size_t height)
 {
 	size_t total = 0;
 
@@ -166,7 +166,7 @@ static bool fills(const struct scrollback *sb, size_t index, size_t skip, size_t
 
 /* Keep the pane full: never scroll so far up that blank rows show above the oldest line. */
 static void clamp_top(struct scrollback *sb, size_t *index, size_t *skip, size_t width,
-                      size_t height)
+		      size_t height)
 {
 	if (!fills(sb, *index, *skip, width, height))
 		top_view(sb, width, height, index, skip);

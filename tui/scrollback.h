@@ -11,8 +11,8 @@ enum { SCROLLBACK_DEFAULT_LINES = 10000 };
 
 /* How a line is drawn. */
 enum sb_kind {
-	SB_MSG,    /* someone's message */
-	SB_OWN,    /* a message of mine */
+	SB_MSG,	   /* someone's message */
+	SB_OWN,	   /* a message of mine */
 	SB_ACTION, /* a /me action (anyone's) */
 	SB_NOTICE, /* join, leave, rename, server notices: dimmed */
 	SB_ERROR,  /* errors and connection trouble */

@@ -163,7 +163,7 @@ int session_timeout_ms(const struct session *s, uint64_t now_ms)
 {
 	if (s->lab_dropped)
 		return now_ms >= s->lab_drop_deadline_ms ? 0
-		                                         : (int)(s->lab_drop_deadline_ms - now_ms);
+							 : (int)(s->lab_drop_deadline_ms - now_ms);
 	if (s->out.len == 0 || s->lab_wake_ms == 0)
 		return -1;
 	if (now_ms >= s->lab_wake_ms)
@@ -182,7 +182,7 @@ int session_send(struct session *s, const struct frame *f, struct errmsg *e)
 
 	if (proto_encode(&s->out, f) < 0) {
 		errmsg_set(e, "cannot send a %s frame: a field is longer than the protocol allows",
-		           frame_type_name(f->type) ? frame_type_name(f->type) : "unknown");
+			   frame_type_name(f->type) ? frame_type_name(f->type) : "unknown");
 		return -1;
 	}
 	trace_queued(s, from);
@@ -231,7 +231,7 @@ static enum session_result bad_frame(struct session *s, int code, uint8_t type, 
 		    s->where, type);
 	else
 		errmsg_set(e, "the server at %s sent a malformed %s frame", s->where,
-		           frame_type_name(type));
+			   frame_type_name(type));
 	return SESSION_PROTO_ERROR;
 }
 
@@ -243,7 +243,7 @@ static int screen_frame(struct session *s, const struct frame *f, struct errmsg 
 
 	if (!(frame_type_dir(f->type) & DIR_S2C)) {
 		errmsg_set(e, "the server at %s sent a %s frame, which only clients may send",
-		           s->where, frame_type_name(f->type));
+			   s->where, frame_type_name(f->type));
 		return -1;
 	}
 	if (f->type != T_PING)
@@ -273,9 +273,9 @@ static enum session_result deliver_frames(struct session *s, struct errmsg *e)
 			trace_received(s, p, size > 0 ? (size_t)size : FRAME_HEADER_BYTES);
 		if (size < 0) {
 			errmsg_set(e,
-			           "the server at %s announced a frame of %lu bytes, outside the 1 "
-			           "to %d the protocol allows",
-			           s->where, (unsigned long)frame_body_len(p), MAX_BODY_BYTES);
+				   "the server at %s announced a frame of %lu bytes, outside the 1 "
+				   "to %d the protocol allows",
+				   s->where, (unsigned long)frame_body_len(p), MAX_BODY_BYTES);
 			return SESSION_PROTO_ERROR;
 		}
 		code = proto_decode(p + FRAME_HEADER_BYTES, (size_t)size - FRAME_HEADER_BYTES, &f);
@@ -330,16 +330,16 @@ static void note_chunk(struct session *s)
 static enum session_result drop_now(struct session *s, struct errmsg *e)
 {
 	errmsg_set(&s->lab_why,
-	           "lab fault drop=%u: wrote %zu of the %zu bytes of frame %llu to %s and closed "
-	           "the connection on purpose",
-	           s->faults->drop_after, s->lab.chunk_bytes, s->lab.drop_frame_bytes,
-	           (unsigned long long)s->lab.frames_done + 1, s->where);
+		   "lab fault drop=%u: wrote %zu of the %zu bytes of frame %llu to %s and closed "
+		   "the connection on purpose",
+		   s->faults->drop_after, s->lab.chunk_bytes, s->lab.drop_frame_bytes,
+		   (unsigned long long)s->lab.frames_done + 1, s->where);
 	if (shutdown(s->fd, SHUT_WR) < 0) {
 		*e = s->lab_why;
 		return SESSION_IO_ERROR;
 	}
 	trace_fault(s, "lab fault drop: our side of the connection is closed (shutdown); the "
-	               "server reads end of file in the middle of a frame");
+		       "server reads end of file in the middle of a frame");
 	s->lab_dropped = true;
 	s->lab_drop_deadline_ms = mono_ms() + LAB_DROP_LINGER_MS;
 	buf_clear(&s->out);

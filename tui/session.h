@@ -24,9 +24,9 @@ enum { SESSION_WHERE_BYTES = ADDR_PATH_BYTES + 16 };
 typedef int (*session_frame_fn)(void *ctx, const struct frame *f);
 
 enum session_result {
-	SESSION_OK,          /* keep going */
+	SESSION_OK,	     /* keep going */
 	SESSION_STOPPED,     /* the frame callback asked to stop */
-	SESSION_EOF,         /* the server closed the connection */
+	SESSION_EOF,	     /* the server closed the connection */
 	SESSION_IO_ERROR,    /* read or write failed (reset, broken pipe) */
 	SESSION_PROTO_ERROR, /* the server broke the protocol */
 };
@@ -34,19 +34,19 @@ enum session_result {
 struct session {
 	int fd; /* -1 while closed */
 	char where[SESSION_WHERE_BYTES];
-	struct buf in;  /* bytes read but not yet decoded: at most one frame plus a read */
+	struct buf in;	/* bytes read but not yet decoded: at most one frame plus a read */
 	struct buf out; /* encoded frames not yet written */
 	session_frame_fn on_frame;
 	void *ctx;
 	uint64_t resume; /* HELLO's resume id for the next open/attach: 0 for a fresh start */
 	long server_uid; /* the uid the server must run as; -1: the socket directory's owner */
-	struct trace_sink *trace;        /* --trace: every frame in and out; NULL when off */
+	struct trace_sink *trace;	 /* --trace: every frame in and out; NULL when off */
 	const struct lab_faults *faults; /* --lab-faults; NULL when off */
-	struct lab_state lab;            /* the faults' progress on this connection */
-	uint64_t lab_wake_ms;            /* a fault holds writes back until then (0: none) */
+	struct lab_state lab;		 /* the faults' progress on this connection */
+	uint64_t lab_wake_ms;		 /* a fault holds writes back until then (0: none) */
 	bool lab_dropped; /* drop=N: our side is shut; waiting for the server's close */
 	uint64_t lab_drop_deadline_ms; /* ... until then at most */
-	struct errmsg lab_why;         /* the sentence to end with */
+	struct errmsg lab_why;	       /* the sentence to end with */
 };
 
 /* Set up a closed session that will deliver frames to on_frame(ctx, ...). */
@@ -60,7 +60,7 @@ int session_open(struct session *s, const struct addr *a, const char *nick, stru
 
 /* Adopt a connected stream fd (closed on failure) and queue HELLO; where names the peer. */
 int session_attach(struct session *s, int fd, const char *where, const char *nick,
-                   struct errmsg *e);
+		   struct errmsg *e);
 
 /* Close the connection and drop buffered bytes; the session can be opened again. */
 void session_close(struct session *s);

@@ -47,7 +47,7 @@ int teach_exec(struct core *c, const struct command *cmd, struct errmsg *e)
 		op = cmd->kind == CMD_HANDS ? HAND_LIST : command_hand_op(cmd->arg);
 		if (op < 0) {
 			errmsg_set(e, "use /hand to raise your hand, /hand down to lower it, or "
-			              "(teachers) /hand next");
+				      "(teachers) /hand next");
 			return -1;
 		}
 		f.type = T_HAND;

@@ -133,8 +133,8 @@ static void handle_signals(struct tui *t)
 			}
 			if (t->quitting) {
 				snprintf(t->why, sizeof t->why,
-				         "interrupted (%s) before the server confirmed QUIT",
-				         strsignal(signo[i]));
+					 "interrupted (%s) before the server confirmed QUIT",
+					 strsignal(signo[i]));
 				t->status = EXIT_ERROR;
 				t->finished = true;
 				return;

@@ -19,7 +19,7 @@ enum {
 };
 
 struct tui_options {
-	bool bell;         /* ring the bell when a line mentions my nick */
+	bool bell;	   /* ring the bell when a line mentions my nick */
 	size_t scrollback; /* lines kept */
 };
 
@@ -37,23 +37,23 @@ struct tui {
 	struct tui_options opt;
 	const struct addr *addr;
 	char nick[MAX_NICK_BYTES + 1]; /* the nick to ask for when reconnecting */
-	bool up;                       /* connecting or connected (else waiting to retry) */
-	bool ready_once;               /* a WELCOME has been seen since the last loss */
-	bool quitting;                 /* /quit, Ctrl-D or a signal: end when the server confirms */
+	bool up;		       /* connecting or connected (else waiting to retry) */
+	bool ready_once;	       /* a WELCOME has been seen since the last loss */
+	bool quitting;		       /* /quit, Ctrl-D or a signal: end when the server confirms */
 	bool finished;
 	int status;
 	unsigned retry_ms;
 	uint64_t retry_at; /* mono_ms of the next connection attempt, while !up */
 	unsigned attempts;
 	uint64_t last_id; /* id of the last message shown: history replays up to it are skipped */
-	char **nicks;     /* who is in the room, for completion and the user count */
+	char **nicks;	  /* who is in the room, for completion and the user count */
 	size_t nicks_len, nicks_cap;
 	bool have_who;
 	unsigned quiet_who; /* WHO answers to take in without showing them */
 	struct tui_pending pending;
-	char *search;    /* the last /search text */
+	char *search;	 /* the last /search text */
 	char *give_back; /* a line to put back in the input once readline is done with it */
-	bool ring;       /* ring the bell at the end of this pass */
+	bool ring;	 /* ring the bell at the end of this pass */
 	/* Messages in rooms other than the current one since it was last current. */
 	struct tui_unread {
 		char room[MAX_ROOM_BYTES + 1];

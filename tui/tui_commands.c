@@ -118,7 +118,7 @@ static void send_line(struct tui *t, const char *line)
 	}
 	if (!t->up || !core_accepting(t->c)) {
 		tui_push_string(&t->pending.lines, &t->pending.len, &t->pending.cap, line,
-		                strlen(line));
+				strlen(line));
 		ui_say(&t->ui, SB_INFO, "not connected: will send when the server is back: %s",
 		       line);
 		return;

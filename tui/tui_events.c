@@ -111,7 +111,7 @@ void tui_status_update(struct tui *t)
 	status_set(s->room, sizeof s->room, core_room(t->c), strlen(core_room(t->c)));
 	unread_summary(t, s->unread, sizeof s->unread);
 	snprintf(s->where, sizeof s->where, "%s (%s)", core_where(t->c),
-	         t->addr != NULL && t->addr->kind == ADDR_TCP ? "tcp" : "unix");
+		 t->addr != NULL && t->addr->kind == ADDR_TCP ? "tcp" : "unix");
 	if (t->quitting)
 		snprintf(s->state, sizeof s->state, "quitting");
 	else if (!t->up) {
@@ -212,7 +212,7 @@ static void on_msg(struct tui *t, const struct event *ev)
 {
 	bool mine = ev->own || is_me(t, ev->nick);
 	bool mention = !mine && (ev->private_msg ||
-	                         sb_mentions(ev->text.p, ev->text.len, core_nick_now(t->c)));
+				 sb_mentions(ev->text.p, ev->text.len, core_nick_now(t->c)));
 	enum sb_kind kind = ev->action ? SB_ACTION : mine ? SB_OWN : SB_MSG;
 	struct buf text = {0};
 
@@ -254,7 +254,7 @@ static void on_msg(struct tui *t, const struct event *ev)
 
 /* A notice line built from our words and untrusted strings: s1 mid s2 end. */
 static void notice3(struct tui *t, enum sb_kind kind, uint64_t time, struct str s1, const char *mid,
-                    struct str s2, const char *end)
+		    struct str s2, const char *end)
 {
 	struct buf b = {0};
 
@@ -313,7 +313,7 @@ static void on_topic(struct tui *t, const struct event *ev)
 		buf_append(&b, ")", 1);
 	}
 	notice3(t, SB_NOTICE, ev->time, ev->room, " topic: ", str_n((const char *)b.data, b.len),
-	        "");
+		"");
 	buf_free(&b);
 }
 
@@ -327,7 +327,7 @@ static void on_roomlist(struct tui *t, const struct event *ev)
 		const struct room_entry *r = &ev->rooms[i];
 
 		snprintf(members, sizeof members, " (%u)%s", (unsigned)r->members,
-		         r->topic.len > 0 ? " " : "");
+			 r->topic.len > 0 ? " " : "");
 		notice3(t, SB_NOTICE, ev->time, r->name, members, r->topic, "");
 	}
 }
@@ -337,8 +337,8 @@ static void on_missed(struct tui *t, const struct event *ev)
 	char what[128];
 
 	snprintf(what, sizeof what, ": %s%llu message%s sent while you were away %s no longer kept",
-	         ev->exact ? "" : "up to ", (unsigned long long)ev->count,
-	         ev->count == 1 ? "" : "s", ev->count == 1 ? "is" : "are");
+		 ev->exact ? "" : "up to ", (unsigned long long)ev->count,
+		 ev->count == 1 ? "" : "s", ev->count == 1 ? "is" : "are");
 	notice3(t, SB_ERROR, ev->time, ev->room, what, str_c(""), "");
 }
 
@@ -389,7 +389,7 @@ void tui_on_event(void *ctx, const struct event *ev)
 		break;
 	case EV_BYE:
 		notice3(t, SB_NOTICE, ev->time, str_c("the server says goodbye: "), "", ev->reason,
-		        "");
+			"");
 		break;
 	case EV_TOPIC: on_topic(t, ev); break;
 	case EV_ROOMLIST: on_roomlist(t, ev); break;

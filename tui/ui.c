@@ -66,8 +66,8 @@ static void term_write(const char *s)
 /* Colour pairs: the status bar, notices, errors, mentions, and a nick palette. */
 static void setup_colors(struct ui *u)
 {
-	static const short base[] = {COLOR_RED,  COLOR_GREEN,   COLOR_YELLOW,
-	                             COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
+	static const short base[] = {COLOR_RED,	 COLOR_GREEN,	COLOR_YELLOW,
+				     COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
 	short bg = -1;
 
 	if (start_color() == ERR)
@@ -98,9 +98,9 @@ int ui_start(struct ui *u, struct errmsg *e)
 
 	if (screen == NULL) {
 		errmsg_set(e,
-		           "cannot drive this terminal full-screen (TERM=%s); set TERM (e.g. "
-		           "xterm-256color) or use --headless",
-		           getenv("TERM") != NULL ? getenv("TERM") : "");
+			   "cannot drive this terminal full-screen (TERM=%s); set TERM (e.g. "
+			   "xterm-256color) or use --headless",
+			   getenv("TERM") != NULL ? getenv("TERM") : "");
 		return -1;
 	}
 	set_term(screen);
@@ -189,7 +189,7 @@ static struct line_attrs line_attrs(const struct ui *u, const struct sb_line *l,
 	}
 	if (l->nick_len > 0 && u->color && l->kind != SB_NOTICE && l->kind != SB_INFO)
 		a.nick_pair = (short)(PAIR_NICK0 + nick_color(l->text + l->nick_off, l->nick_len,
-		                                              u->nick_colors));
+							      u->nick_colors));
 	if (l->mention) {
 		a.body = A_BOLD;
 		a.body_pair = u->color ? PAIR_MENTION : 0;
@@ -214,13 +214,13 @@ static void put_span(const char *s, size_t from, size_t to, attr_t attr, short p
 
 /* Draw one wrapped row of a line at screen row y, splitting it into prefix, nick and body. */
 static void draw_row(const struct ui *u, const struct sb_line *l, struct wrap_row r, size_t x,
-                     int y, bool hit)
+		     int y, bool hit)
 {
 	struct line_attrs a = line_attrs(u, l, hit);
 	size_t from = r.off, to = r.off + r.len;
 	size_t nick_end = l->nick_off + l->nick_len;
 	size_t cuts[3] = {l->nick_len > 0 ? l->nick_off : l->body_off,
-	                  l->nick_len > 0 ? nick_end : l->body_off, l->body_off};
+			  l->nick_len > 0 ? nick_end : l->body_off, l->body_off};
 
 	move(y, (int)x);
 	for (int part = 0; part < 4 && from < to; part++) {
@@ -285,7 +285,7 @@ static void draw_status(const struct ui *u, int y)
 	status_part(&left, u->status.state);
 	if (u->status.users >= 0) {
 		snprintf(users, sizeof users, "%ld user%s", u->status.users,
-		         u->status.users == 1 ? "" : "s");
+			 u->status.users == 1 ? "" : "s");
 		status_part(&left, users);
 	}
 	/* The address goes last: the longest part, and the first to be cut in a narrow terminal. */
@@ -305,7 +305,7 @@ static void draw_status(const struct ui *u, int y)
 	mvaddnstr(y, 0, (const char *)left.data, (int)lw);
 	if (mw > 0) {
 		attr_set((u->color ? A_BOLD : A_REVERSE) | A_BOLD, u->color ? PAIR_STATUS : 0,
-		         NULL);
+			 NULL);
 		mvaddnstr(y, (int)(cols - mw), marker, (int)mw);
 	}
 	attr_set(A_NORMAL, 0, NULL);
@@ -406,7 +406,7 @@ static void draw_too_small(const struct ui *u)
 	struct wrap_row rows[16];
 	char msg[96];
 	int n = snprintf(msg, sizeof msg, "terminal too small (%dx%d): natter needs %dx%d", u->cols,
-	                 u->rows, UI_MIN_COLS, UI_MIN_ROWS);
+			 u->rows, UI_MIN_COLS, UI_MIN_ROWS);
 	size_t count;
 
 	if (n < 0 || u->cols < 1)
@@ -439,7 +439,7 @@ void ui_draw(struct ui *u, const struct input_view *in)
 }
 
 void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
-            const char *text, size_t text_len, bool mention)
+	    const char *text, size_t text_len, bool mention)
 {
 	struct sb_line l = {.kind = kind, .mention = mention};
 	struct buf b = {0};

@@ -16,9 +16,9 @@ struct ui_status {
 	char nick[UI_STATUS_BYTES];
 	char room[UI_STATUS_BYTES];
 	char unread[UI_STATUS_BYTES]; /* other rooms with new messages: "#dev 3, #ops 1" */
-	char where[UI_STATUS_BYTES]; /* address and transport */
-	char state[UI_STATUS_BYTES]; /* "connected", "reconnecting in 2 s", ... */
-	long users;                  /* -1 when unknown */
+	char where[UI_STATUS_BYTES];  /* address and transport */
+	char state[UI_STATUS_BYTES];  /* "connected", "reconnecting in 2 s", ... */
+	long users;		      /* -1 when unknown */
 };
 
 struct ui {
@@ -28,9 +28,9 @@ struct ui {
 	bool started; /* curses is on: endwin still owed */
 	int rows, cols;
 	size_t hscroll; /* first column of the input line shown (horizontal scrolling) */
-	bool dirty;     /* something changed: draw at the end of this poll pass */
+	bool dirty;	/* something changed: draw at the end of this poll pass */
 	bool full_redraw;
-	void *screen;         /* curses' SCREEN, opaque here so that only ui.c includes curses */
+	void *screen;	      /* curses' SCREEN, opaque here so that only ui.c includes curses */
 	unsigned nick_colors; /* size of the nick palette in use; 0 without colour */
 };
 
@@ -66,7 +66,7 @@ void ui_bell(struct ui *u);
  * sanitized here; ms is the time (ms since the epoch).
  */
 void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
-            const char *text, size_t text_len, bool mention);
+	    const char *text, size_t text_len, bool mention);
 
 /* ui_add for the client's own sentences (SB_INFO / SB_ERROR), printf-style. */
 void ui_say(struct ui *u, enum sb_kind kind, const char *fmt, ...)

@@ -40,7 +40,7 @@ size_t wrap_fit(const char *s, size_t n, size_t cols, size_t *used);
  * rows the whole text needs (at least 1).
  */
 size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wrap_row *rows,
-                 size_t max);
+		 size_t max);
 
 /*
  * Append untrusted s[0..n) to out made safe to draw: text_sanitize (controls

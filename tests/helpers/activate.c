@@ -18,7 +18,7 @@ enum {
 	EXIT_USAGE = 2,
 	MAX_FDS = 16,
 	BACKLOG = 64,
-	FIRST_FD = 3,     /* SD_LISTEN_FDS_START */
+	FIRST_FD = 3,	  /* SD_LISTEN_FDS_START */
 	PARK_FD_MIN = 64, /* where descriptors wait while 3, 4, ... are filled */
 };
 

@@ -1,4 +1,5 @@
-/* rawclient.c - test tool: speak raw natter frames (well-formed or hostile) and print each reply. */
+/* rawclient.c - test tool: speak raw natter frames (well-formed or hostile) and print each reply.
+ */
 #define _GNU_SOURCE /* POLLRDHUP */
 
 #include <errno.h>
@@ -26,36 +27,36 @@ enum { EXIT_CLOSED = 0, EXIT_TIMEOUT = 1, EXIT_USAGE = 2, EXIT_CONNECT = 3, EXIT
 enum { DEFAULT_TIMEOUT_MS = 10000, NO_READ_RCVBUF_BYTES = 1024, READ_CHUNK_BYTES = 65536 };
 
 static const char usage_text[] =
-	"usage: rawclient (-s PATH | -t [HOST:]PORT) [--timeout MS] [--trickle] [--no-read] ACTION...\n"
-	"actions, carried out in order while replies are printed one per line:\n"
-	"  --hello NICK          HELLO with the current version, 2 (client \"rawclient\")\n"
-	"  --hello-v N NICK      HELLO with protocol version N\n"
-	"  --say TEXT            SAY TEXT to the current room\n"
-	"  --say-hex HEX         SAY whose text is the given bytes\n"
-	"  --say-to TARGET TEXT  SAY TEXT to a room or nick\n"
-	"  --enter ROOM          ENTER a room (after 0: all history)\n"
-	"  --nick NICK | --who | --quit REASON | --ping TOKEN\n"
-	"  --raw HEX             send bytes as they are (\"00 01 00 01\" or \"00010001\")\n"
-	"  --text STRING         send a string's bytes; \\r \\n \\t \\\\ \\xHH are escapes\n"
-	"  --wait TYPE           wait until a frame of TYPE (WELCOME, ERROR, MSG, ...) arrives\n"
-	"  --sleep MS            keep reading for MS milliseconds\n"
-	"  --shut-wr             half-close: the server reads end of file\n"
-	"  --reset               close at once with RST (SO_LINGER 0) and exit\n"
-	"options:\n"
-	"  --timeout MS          give up after MS milliseconds in all (default 10000)\n"
-	"  --trickle             write every byte in its own write() call\n"
-	"  --probe               only connect, then close at once (is the server up?)\n"
-	"  --no-read             never read (a slow reader): shrink SO_RCVBUF and exit\n"
-	"                        when the server hangs up, printing HANGUP\n"
-	"exit: 0 server closed, 1 timeout, 2 usage, 3 cannot connect, 4 garbage received\n";
+    "usage: rawclient (-s PATH | -t [HOST:]PORT) [--timeout MS] [--trickle] [--no-read] ACTION...\n"
+    "actions, carried out in order while replies are printed one per line:\n"
+    "  --hello NICK          HELLO with the current version, 2 (client \"rawclient\")\n"
+    "  --hello-v N NICK      HELLO with protocol version N\n"
+    "  --say TEXT            SAY TEXT to the current room\n"
+    "  --say-hex HEX         SAY whose text is the given bytes\n"
+    "  --say-to TARGET TEXT  SAY TEXT to a room or nick\n"
+    "  --enter ROOM          ENTER a room (after 0: all history)\n"
+    "  --nick NICK | --who | --quit REASON | --ping TOKEN\n"
+    "  --raw HEX             send bytes as they are (\"00 01 00 01\" or \"00010001\")\n"
+    "  --text STRING         send a string's bytes; \\r \\n \\t \\\\ \\xHH are escapes\n"
+    "  --wait TYPE           wait until a frame of TYPE (WELCOME, ERROR, MSG, ...) arrives\n"
+    "  --sleep MS            keep reading for MS milliseconds\n"
+    "  --shut-wr             half-close: the server reads end of file\n"
+    "  --reset               close at once with RST (SO_LINGER 0) and exit\n"
+    "options:\n"
+    "  --timeout MS          give up after MS milliseconds in all (default 10000)\n"
+    "  --trickle             write every byte in its own write() call\n"
+    "  --probe               only connect, then close at once (is the server up?)\n"
+    "  --no-read             never read (a slow reader): shrink SO_RCVBUF and exit\n"
+    "                        when the server hangs up, printing HANGUP\n"
+    "exit: 0 server closed, 1 timeout, 2 usage, 3 cannot connect, 4 garbage received\n";
 
 struct conn {
 	int fd;
 	bool no_read;
 	bool trickle;
-	bool probe;	  /* connect and exit */
-	bool text_mode;	  /* the first byte received was not 0x00 */
-	bool got_any;	  /* any byte received yet */
+	bool probe;	   /* connect and exit */
+	bool text_mode;	   /* the first byte received was not 0x00 */
+	bool got_any;	   /* any byte received yet */
 	uint64_t deadline; /* mono_ms */
 	struct buf in;
 	/* Frame types received, in order; --wait consumes them from seen_at. */
@@ -203,11 +204,13 @@ static void print_frame(const struct frame *f)
 		printf("MISSED ");
 		put_str(v[MISSED_ROOM].s);
 		printf(" count=%llu first=%llu exact=%llu", (unsigned long long)v[MISSED_COUNT].n,
-		       (unsigned long long)v[MISSED_FIRST].n, (unsigned long long)v[MISSED_EXACT].n);
+		       (unsigned long long)v[MISSED_FIRST].n,
+		       (unsigned long long)v[MISSED_EXACT].n);
 		break;
 	default:
 		if (frame_type_dir(f->type) == DIR_C2S)
-			printf("%s (a client-to-server type, from the server)", frame_type_name(f->type));
+			printf("%s (a client-to-server type, from the server)",
+			       frame_type_name(f->type));
 		else
 			printf("%s (not decoded by rawclient)", frame_type_name(f->type));
 		break;
@@ -253,8 +256,8 @@ static enum rd consume_input(struct conn *c)
 			       (unsigned long)frame_body_len(c->in.data));
 			return RD_GARBAGE;
 		}
-		rc = proto_decode(c->in.data + FRAME_HEADER_BYTES, (size_t)whole - FRAME_HEADER_BYTES,
-				  &f);
+		rc = proto_decode(c->in.data + FRAME_HEADER_BYTES,
+				  (size_t)whole - FRAME_HEADER_BYTES, &f);
 		if (rc != 0) {
 			printf("GARBAGE type 0x%02x: %s\n", c->in.data[FRAME_HEADER_BYTES],
 			       error_code_name((unsigned)rc));

@@ -85,11 +85,11 @@ static void read_hello(int fd, char *out, size_t cap)
 			die("bad frame from the client");
 		if (size > 0) {
 			if (proto_decode(in.data + FRAME_HEADER_BYTES,
-			                 (size_t)size - FRAME_HEADER_BYTES, &f) != 0)
+					 (size_t)size - FRAME_HEADER_BYTES, &f) != 0)
 				die("malformed frame from the client");
 			if (f.type == T_HELLO) {
 				snprintf(out, cap, "%.*s", (int)f.f[HELLO_NICK].s.len,
-				         f.f[HELLO_NICK].s.p);
+					 f.f[HELLO_NICK].s.p);
 				buf_free(&in);
 				return;
 			}
@@ -165,7 +165,7 @@ static void drain(int fd)
 		in.len += (size_t)n;
 		while ((size = frame_complete(in.data, in.len)) > 0) {
 			if (proto_decode(in.data + FRAME_HEADER_BYTES,
-			                 (size_t)size - FRAME_HEADER_BYTES, &f) == 0 &&
+					 (size_t)size - FRAME_HEADER_BYTES, &f) == 0 &&
 			    f.type == T_QUIT) {
 				f = (struct frame){.type = T_BYE};
 				f.f[BYE_REASON].s = str_c("quit");

@@ -241,9 +241,9 @@ static void test_classroom(void **state)
 static void test_help_lists_everything(void **state)
 {
 	static const char *const words[] = {
-	    "/join", "/part",     "/rooms", "/msg",  "/me",   "/topic", "/away",
-	    "/nick", "/who",      "/quit",  "/help", "//",    "/announce", "/slow",
-	    "/mute", "/unmute",   "/kick",  "/hand", "/hands", "/hand down", "/hand next"};
+	    "/join", "/part",	"/rooms", "/msg",  "/me",    "/topic",	   "/away",
+	    "/nick", "/who",	"/quit",  "/help", "//",     "/announce",  "/slow",
+	    "/mute", "/unmute", "/kick",  "/hand", "/hands", "/hand down", "/hand next"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)

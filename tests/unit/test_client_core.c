@@ -22,7 +22,7 @@ struct world {
 	struct core c;
 	int server;
 	struct buf events; /* every event as a JSON line */
-	struct buf rx;     /* bytes the server end has read */
+	struct buf rx;	   /* bytes the server end has read */
 	struct buf last;   /* the frame server_recv returned last (its strings point here) */
 };
 
@@ -210,9 +210,9 @@ static void test_requests_held_until_welcome(void **state)
 	assert_true(core_done(&w->c));
 	assert_int_equal(core_status(&w->c), EXIT_CLEAN);
 	assert_string_equal(events(w),
-	                    "{\"type\":\"welcome\",\"nick\":\"alice2\",\"server\":\"natterd\","
-	                    "\"room\":\"#lobby\",\"users\":2}\n"
-	                    "{\"type\":\"bye\",\"reason\":\"quit\"}\n");
+			    "{\"type\":\"welcome\",\"nick\":\"alice2\",\"server\":\"natterd\","
+			    "\"room\":\"#lobby\",\"users\":2}\n"
+			    "{\"type\":\"bye\",\"reason\":\"quit\"}\n");
 }
 
 static void test_commands_become_frames(void **state)
@@ -305,8 +305,8 @@ static void test_refused(void **state)
 	assert_int_equal(core_status(&w->c), EXIT_REFUSED);
 	assert_non_null(strstr(core_why(&w->c), "nick 'x y' is not valid"));
 	assert_string_equal(events(w),
-	                    "{\"type\":\"error\",\"code\":200,\"name\":\"ERR_NICK_INVALID\","
-	                    "\"text\":\"nick 'x y' is not valid\"}\n");
+			    "{\"type\":\"error\",\"code\":200,\"name\":\"ERR_NICK_INVALID\","
+			    "\"text\":\"nick 'x y' is not valid\"}\n");
 }
 
 static void test_unrequested_bye(void **state)
@@ -379,11 +379,11 @@ static void test_byte_by_byte(void **state)
 	}
 	buf_free(&b);
 	assert_string_equal(events(w), "{\"type\":\"msg\",\"id\":7,\"time\":1700000000000,"
-	                               "\"room\":\"#lobby\",\"from\":\"bob\",\"text\":\"hi\","
-	                               "\"action\":false,\"history\":false,\"private\":false}\n"
-	                               "{\"type\":\"msg\",\"id\":7,\"time\":1700000000000,"
-	                               "\"room\":\"#lobby\",\"from\":\"bob\",\"text\":\"hi\","
-	                               "\"action\":false,\"history\":false,\"private\":false}\n");
+				       "\"room\":\"#lobby\",\"from\":\"bob\",\"text\":\"hi\","
+				       "\"action\":false,\"history\":false,\"private\":false}\n"
+				       "{\"type\":\"msg\",\"id\":7,\"time\":1700000000000,"
+				       "\"room\":\"#lobby\",\"from\":\"bob\",\"text\":\"hi\","
+				       "\"action\":false,\"history\":false,\"private\":false}\n");
 }
 
 /* A header announcing 65537 bytes ends the connection at once, with no body read. */
@@ -458,13 +458,13 @@ static void test_whoreply_gathered(void **state)
 	buf_free(&out);
 	/* No JOIN of ours came just before: this answers a WHO of ours. */
 	assert_string_equal(events(w),
-	                    "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":["
-	                    "{\"nick\":\"a\",\"login\":\"la\",\"idle\":1,\"flags\":0,\"away\":\"\","
-	                    "\"rooms\":\"\",\"tcp\":false},"
-	                    "{\"nick\":\"b\",\"login\":\"\",\"idle\":2,\"flags\":0,\"away\":\"\","
-	                    "\"rooms\":\"\",\"tcp\":false},"
-	                    "{\"nick\":\"a\",\"login\":\"la\",\"idle\":1,\"flags\":0,\"away\":\"\","
-	                    "\"rooms\":\"\",\"tcp\":false}],\"requested\":true}\n");
+			    "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":["
+			    "{\"nick\":\"a\",\"login\":\"la\",\"idle\":1,\"flags\":0,\"away\":\"\","
+			    "\"rooms\":\"\",\"tcp\":false},"
+			    "{\"nick\":\"b\",\"login\":\"\",\"idle\":2,\"flags\":0,\"away\":\"\","
+			    "\"rooms\":\"\",\"tcp\":false},"
+			    "{\"nick\":\"a\",\"login\":\"la\",\"idle\":1,\"flags\":0,\"away\":\"\","
+			    "\"rooms\":\"\",\"tcp\":false}],\"requested\":true}\n");
 }
 
 static void test_rename_tracks_own_nick(void **state)
@@ -504,7 +504,7 @@ static void leave_frame(struct world *w, const char *room, const char *nick)
 }
 
 static void msg_frame(struct world *w, uint64_t id, const char *target, const char *from,
-                      unsigned flags)
+		      unsigned flags)
 {
 	struct frame f = {.type = T_MSG};
 
@@ -587,7 +587,7 @@ static void test_join_and_part(void **state)
 	assert_true(core_in_room(&w->c, str_c("#dev")));
 	assert_string_equal(core_room_at(&w->c, 1), "#Dev");
 	assert_non_null(strstr(events(w), "\"nick\":\"ALICE\",\"login\":\"root\"}\n"
-	                                  "{\"type\":\"current\",\"room\":\"#Dev\"}\n"));
+					  "{\"type\":\"current\",\"room\":\"#Dev\"}\n"));
 	whoreply(w, "#Dev");
 	assert_true(has_event(w, "\"requested\":false}"));
 	/* Someone else's JOIN: no switch, and a WHOREPLY after it answers our WHO. */
@@ -701,11 +701,11 @@ static void test_private_and_history_flags(void **state)
 	msg_frame(w, 5, "bob", "alice", MSGF_ACTION);
 	assert_true(has_event(w, "\"id\":3,"));
 	assert_true(has_event(w,
-	                      "\"from\":\"bob\",\"text\":\"x\",\"action\":false,\"history\":true,"
-	                      "\"private\":false}\n"));
+			      "\"from\":\"bob\",\"text\":\"x\",\"action\":false,\"history\":true,"
+			      "\"private\":false}\n"));
 	assert_true(has_event(w,
-	                      "\"room\":\"alice\",\"from\":\"bob\",\"text\":\"x\",\"action\":false,"
-	                      "\"history\":false,\"private\":true}\n"));
+			      "\"room\":\"alice\",\"from\":\"bob\",\"text\":\"x\",\"action\":false,"
+			      "\"history\":false,\"private\":true}\n"));
 	assert_true(has_event(w, "\"action\":true,\"history\":false,\"private\":true}\n"));
 	assert_int_equal(core_last_id(&w->c), 5);
 }
@@ -734,8 +734,8 @@ static void test_roomlist_gathered(void **state)
 	pump(w);
 	buf_free(&out);
 	assert_string_equal(events(w), "{\"type\":\"rooms\",\"rooms\":["
-	                               "{\"room\":\"#lobby\",\"members\":3,\"topic\":\"\"},"
-	                               "{\"room\":\"#dev\",\"members\":2,\"topic\":\"C\"}]}\n");
+				       "{\"room\":\"#lobby\",\"members\":3,\"topic\":\"\"},"
+				       "{\"room\":\"#dev\",\"members\":2,\"topic\":\"C\"}]}\n");
 }
 
 /*
@@ -830,7 +830,7 @@ static void test_resume_missed(void **state)
 	f.f[MISSED_EXACT].n = 1;
 	server_send(w, &f);
 	assert_string_equal(events(w), "{\"type\":\"missed\",\"room\":\"#lobby\",\"count\":12,"
-	                               "\"first\":345,\"exact\":true}\n");
+				       "\"first\":345,\"exact\":true}\n");
 }
 
 /* natter --resume ID: the first HELLO carries it. */

@@ -152,7 +152,7 @@ static void test_line_error_bye(void **state)
 	(void)state;
 	ev.text = str_c("nick bob is taken");
 	assert_string_equal(line(&ev),
-	                    "[22:13:20] -!- error 201 (ERR_NICK_TAKEN): nick bob is taken");
+			    "[22:13:20] -!- error 201 (ERR_NICK_TAKEN): nick bob is taken");
 	ev.code = 999;
 	assert_string_equal(line(&ev), "[22:13:20] -!- error 999 (ERR_UNKNOWN): nick bob is taken");
 	ev.kind = EV_BYE;
@@ -164,8 +164,8 @@ static void test_line_error_bye(void **state)
 static void test_line_sanitizes(void **state)
 {
 	static const char evil[] = "\x1b]0;pwned\x07\x1b[2Jhi\r\nthere\x7f\xc2\x9b"
-	                           "31m\xe2\x80\xae"
-	                           "txt.exe\xff";
+				   "31m\xe2\x80\xae"
+				   "txt.exe\xff";
 	struct event ev = {.kind = EV_MSG, .time = T0};
 	const char *s;
 
@@ -180,7 +180,7 @@ static void test_line_sanitizes(void **state)
 	assert_null(strstr(s, "\xc2\x9b"));
 	assert_null(strstr(s, "\xe2\x80\xae"));
 	assert_string_equal(s, "[22:13:20] <m^[[1mallory> ^[]0;pwned^G^[[2Jhi^M^Jthere^?<U+009B>31m"
-	                       "<U+202E>txt.exe<FF>");
+			       "<U+202E>txt.exe<FF>");
 	/* Network strings in every other event go through the same filter. */
 	ev.kind = EV_JOIN;
 	ev.room = str_c("#a\nb");
@@ -189,7 +189,7 @@ static void test_line_sanitizes(void **state)
 	ev.kind = EV_TOPIC;
 	ev.text = str_c("t\x1b[5m");
 	assert_string_equal(line(&ev),
-	                    "[22:13:20] -!- topic of #a^Jb: t^[[5m (set by m^[[1mallory)");
+			    "[22:13:20] -!- topic of #a^Jb: t^[[5m (set by m^[[1mallory)");
 	ev.kind = EV_MSG;
 	ev.private_msg = true;
 	assert_string_equal(line(&ev), "[22:13:20] [private] <m^[[1mallory> t^[[5m");
@@ -253,8 +253,8 @@ static void test_line_rooms_notices(void **state)
 	    "[22:13:20] -!- missed: 12 message(s) in #dev are no longer kept (first kept id 345)");
 	ev.exact = false;
 	assert_string_equal(line(&ev),
-	                    "[22:13:20] -!- missed: up to 12 message(s) in #dev are no longer kept "
-	                    "(first kept id 345)");
+			    "[22:13:20] -!- missed: up to 12 message(s) in #dev are no longer kept "
+			    "(first kept id 345)");
 	ev = (struct event){.kind = EV_CURRENT, .time = T0, .room = str_c("#dev")};
 	assert_string_equal(line(&ev), "[22:13:20] -!- now talking in #dev");
 }
@@ -280,14 +280,14 @@ static void test_line_who_details(void **state)
 	ev.requested = true;
 	assert_string_equal(
 	    line(&ev), "[22:13:20] -!- users in #dev: alice tcpbob carol\n"
-	               "[22:13:20] -!- alice (login alice, idle 3s, in #lobby #dev, away: lunch)\n"
-	               "[22:13:20] -!- tcpbob (tcp, no OS identity, idle 2m, in #dev)\n"
-	               "[22:13:20] -!- carol (login c, idle 2h, in #dev)");
+		       "[22:13:20] -!- alice (login alice, idle 3s, in #lobby #dev, away: lunch)\n"
+		       "[22:13:20] -!- tcpbob (tcp, no OS identity, idle 2m, in #dev)\n"
+		       "[22:13:20] -!- carol (login c, idle 2h, in #dev)");
 	ev.room = str_c("");
 	ev.who_len = 1;
 	assert_string_equal(
 	    line(&ev), "[22:13:20] -!- users on the server: alice\n"
-	               "[22:13:20] -!- alice (login alice, idle 3s, in #lobby #dev, away: lunch)");
+		       "[22:13:20] -!- alice (login alice, idle 3s, in #lobby #dev, away: lunch)");
 }
 
 static void test_json_events(void **state)
@@ -312,60 +312,60 @@ static void test_json_events(void **state)
 	ev.server = str_c("natterd");
 	ev.room = str_c("#lobby");
 	assert_string_equal(json(&ev),
-	                    "{\"type\":\"welcome\",\"nick\":\"alice\",\"server\":\"natterd\","
-	                    "\"room\":\"#lobby\",\"users\":3}");
+			    "{\"type\":\"welcome\",\"nick\":\"alice\",\"server\":\"natterd\","
+			    "\"room\":\"#lobby\",\"users\":3}");
 	ev = (struct event){.kind = EV_WHO, .room = str_c("#lobby"), .who = who, .who_len = 2};
 	assert_string_equal(json(&ev),
-	                    "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":["
-	                    "{\"nick\":\"a\",\"login\":\"root\",\"idle\":0,\"flags\":2,"
-	                    "\"away\":\"out\",\"rooms\":\"#lobby #dev\",\"tcp\":false},"
-	                    "{\"nick\":\"b\",\"login\":\"\",\"idle\":42,\"flags\":1,\"away\":\"\","
-	                    "\"rooms\":\"#lobby\",\"tcp\":true}],\"requested\":false}");
+			    "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":["
+			    "{\"nick\":\"a\",\"login\":\"root\",\"idle\":0,\"flags\":2,"
+			    "\"away\":\"out\",\"rooms\":\"#lobby #dev\",\"tcp\":false},"
+			    "{\"nick\":\"b\",\"login\":\"\",\"idle\":42,\"flags\":1,\"away\":\"\","
+			    "\"rooms\":\"#lobby\",\"tcp\":true}],\"requested\":false}");
 	ev.who_len = 0;
 	ev.requested = true;
 	assert_string_equal(
 	    json(&ev), "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":[],\"requested\":true}");
 	ev = (struct event){.kind = EV_MSG,
-	                    .id = 7,
-	                    .time = T0,
-	                    .room = str_c("#lobby"),
-	                    .nick = str_c("bob"),
-	                    .text = str_c("hi")};
+			    .id = 7,
+			    .time = T0,
+			    .room = str_c("#lobby"),
+			    .nick = str_c("bob"),
+			    .text = str_c("hi")};
 	assert_string_equal(json(&ev), "{\"type\":\"msg\",\"id\":7,\"time\":1700000000000,"
-	                               "\"room\":\"#lobby\",\"from\":\"bob\",\"text\":\"hi\","
-	                               "\"action\":false,\"history\":false,\"private\":false}");
+				       "\"room\":\"#lobby\",\"from\":\"bob\",\"text\":\"hi\","
+				       "\"action\":false,\"history\":false,\"private\":false}");
 	ev.action = true;
 	assert_non_null(strstr(json(&ev), "\"action\":true,"));
 	ev.history = true;
 	ev.private_msg = true;
 	assert_non_null(strstr(json(&ev), ",\"history\":true,\"private\":true}"));
 	ev = (struct event){.kind = EV_JOIN,
-	                    .time = T0,
-	                    .room = str_c("#lobby"),
-	                    .nick = str_c("c"),
-	                    .login = str_c("carol")};
+			    .time = T0,
+			    .room = str_c("#lobby"),
+			    .nick = str_c("c"),
+			    .login = str_c("carol")};
 	assert_string_equal(json(&ev),
-	                    "{\"type\":\"join\",\"time\":1700000000000,\"room\":\"#lobby\","
-	                    "\"nick\":\"c\",\"login\":\"carol\"}");
+			    "{\"type\":\"join\",\"time\":1700000000000,\"room\":\"#lobby\","
+			    "\"nick\":\"c\",\"login\":\"carol\"}");
 	ev = (struct event){.kind = EV_LEAVE,
-	                    .time = T0,
-	                    .room = str_c("#lobby"),
-	                    .nick = str_c("c"),
-	                    .reason = str_c("")};
+			    .time = T0,
+			    .room = str_c("#lobby"),
+			    .nick = str_c("c"),
+			    .reason = str_c("")};
 	assert_string_equal(json(&ev),
-	                    "{\"type\":\"leave\",\"time\":1700000000000,\"room\":\"#lobby\","
-	                    "\"nick\":\"c\",\"reason\":\"\"}");
+			    "{\"type\":\"leave\",\"time\":1700000000000,\"room\":\"#lobby\","
+			    "\"nick\":\"c\",\"reason\":\"\"}");
 	ev = (struct event){
 	    .kind = EV_RENAME, .time = T0, .nick = str_c("b"), .new_nick = str_c("bb")};
 	assert_string_equal(
 	    json(&ev), "{\"type\":\"rename\",\"time\":1700000000000,\"old\":\"b\",\"new\":\"bb\"}");
 	ev = (struct event){.kind = EV_NOTICE, .time = T0, .text = str_c("note")};
 	assert_string_equal(json(&ev),
-	                    "{\"type\":\"notice\",\"time\":1700000000000,\"text\":\"note\"}");
+			    "{\"type\":\"notice\",\"time\":1700000000000,\"text\":\"note\"}");
 	ev = (struct event){.kind = EV_ERROR, .code = 201, .text = str_c("taken")};
 	assert_string_equal(json(&ev),
-	                    "{\"type\":\"error\",\"code\":201,\"name\":\"ERR_NICK_TAKEN\","
-	                    "\"text\":\"taken\"}");
+			    "{\"type\":\"error\",\"code\":201,\"name\":\"ERR_NICK_TAKEN\","
+			    "\"text\":\"taken\"}");
 	ev = (struct event){.kind = EV_BYE, .reason = str_c("quit")};
 	assert_string_equal(json(&ev), "{\"type\":\"bye\",\"reason\":\"quit\"}");
 }
@@ -383,18 +383,18 @@ static void test_json_rooms_events(void **state)
 	ev.nick = str_c("bob");
 	ev.text = str_c("t\x1b");
 	assert_string_equal(json(&ev),
-	                    "{\"type\":\"topic\",\"time\":1700000000000,\"room\":\"#dev\","
-	                    "\"nick\":\"bob\",\"text\":\"t\\u001b\"}");
+			    "{\"type\":\"topic\",\"time\":1700000000000,\"room\":\"#dev\","
+			    "\"nick\":\"bob\",\"text\":\"t\\u001b\"}");
 	ev = (struct event){.kind = EV_ROOMLIST, .rooms = rooms, .rooms_len = 2};
 	assert_string_equal(json(&ev),
-	                    "{\"type\":\"rooms\",\"rooms\":["
-	                    "{\"room\":\"#lobby\",\"members\":3,\"topic\":\"\"},"
-	                    "{\"room\":\"#dev\",\"members\":2,\"topic\":\"say \\\"hi\\\"\"}]}");
+			    "{\"type\":\"rooms\",\"rooms\":["
+			    "{\"room\":\"#lobby\",\"members\":3,\"topic\":\"\"},"
+			    "{\"room\":\"#dev\",\"members\":2,\"topic\":\"say \\\"hi\\\"\"}]}");
 	ev.rooms_len = 0;
 	assert_string_equal(json(&ev), "{\"type\":\"rooms\",\"rooms\":[]}");
 	ev = (struct event){.kind = EV_MISSED, .room = str_c("#dev"), .count = 12, .first = 345};
 	assert_string_equal(json(&ev), "{\"type\":\"missed\",\"room\":\"#dev\",\"count\":12,"
-	                               "\"first\":345,\"exact\":false}");
+				       "\"first\":345,\"exact\":false}");
 	ev.exact = true;
 	assert_non_null(strstr(json(&ev), "\"exact\":true}"));
 	ev = (struct event){.kind = EV_CURRENT, .room = str_c("#dev")};
@@ -419,13 +419,13 @@ static void test_json_invalid_utf8(void **state)
 	(void)state;
 	/* Each invalid byte becomes one U+FFFD. */
 	assert_string_equal(escaped("a\xff"
-	                            "b",
-	                            3),
-	                    "\"a\xef\xbf\xbd"
-	                    "b\"");
+				    "b",
+				    3),
+			    "\"a\xef\xbf\xbd"
+			    "b\"");
 	assert_string_equal(escaped("\xc0\xaf", 2), "\"\xef\xbf\xbd\xef\xbf\xbd\""); /* overlong */
 	assert_string_equal(escaped("\xed\xa0\x80", 3),
-	                    "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");             /* surrogate */
+			    "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");	     /* surrogate */
 	assert_string_equal(escaped("\xe2\x82", 2), "\"\xef\xbf\xbd\xef\xbf\xbd\""); /* cut short */
 	assert_string_equal(
 	    escaped("\xf4\x90\x80\x80", 4),
@@ -438,7 +438,7 @@ static void test_json_passthrough(void **state)
 
 	(void)state;
 	assert_string_equal(escaped(cjk_emoji, sizeof cjk_emoji - 1),
-	                    "\"\xe4\xbd\xa0\xe5\xa5\xbd \xf0\x9f\x98\x80 caf\xc3\xa9\"");
+			    "\"\xe4\xbd\xa0\xe5\xa5\xbd \xf0\x9f\x98\x80 caf\xc3\xa9\"");
 }
 
 int main(void)

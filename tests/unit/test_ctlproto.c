@@ -48,14 +48,14 @@ static void test_request_roundtrip(void **state)
 static void test_request_malformed(void **state)
 {
 	static const char *const bad[] = {
-	    "stats",            /* no id */
-	    "0 stats",          /* id 0 is not an id */
+	    "stats",		/* no id */
+	    "0 stats",		/* id 0 is not an id */
 	    "4294967296 stats", /* above 32 bits */
 	    "12345678901 stats",
 	    "1  stats", /* empty verb */
-	    "1 STATS",  /* verbs are lower case */
+	    "1 STATS",	/* verbs are lower case */
 	    "1 frobnicate",
-	    "1 kick",      /* kick needs a nick */
+	    "1 kick",	   /* kick needs a nick */
 	    "1 mute a b",  /* mute takes exactly one */
 	    "1 stats now", /* stats takes none */
 	    "-1 stats",
@@ -90,7 +90,7 @@ static void test_request_malformed(void **state)
 
 /* Split text into parts as the server does and check every datagram's size. */
 static size_t split_all(uint32_t id, enum ctl_status st, const char *text, size_t len,
-                        char parts[][CTL_DGRAM_MAX_BYTES], size_t *lens, size_t max)
+			char parts[][CTL_DGRAM_MAX_BYTES], size_t *lens, size_t max)
 {
 	struct ctl_splitter sp;
 	size_t n = 0, l;
@@ -148,7 +148,7 @@ static void test_large_reply_split_and_reassembled(void **state)
 		if (i + 1 < np)
 			assert_int_equal(pt.text[pt.len - 1], '\n');
 		assert_int_equal(ctl_assembly_take(&a, parts[i], lens[i], &e),
-		                 i + 1 < np ? CTL_TAKE_MORE : CTL_TAKE_DONE);
+				 i + 1 < np ? CTL_TAKE_MORE : CTL_TAKE_DONE);
 	}
 	assert_int_equal(a.text.len, text.len);
 	assert_memory_equal(a.text.data, text.data, text.len);

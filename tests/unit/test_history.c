@@ -168,16 +168,21 @@ static void test_translog_round_trip(void **state)
 		buf_clear(&line);
 		translog_format(&m, &line);
 		assert_null(memchr(line.data, '\n', line.len));
-		assert_int_equal(translog_parse((const char *)line.data, line.len, &back, &scratch), 0);
+		assert_int_equal(translog_parse((const char *)line.data, line.len, &back, &scratch),
+				 0);
 		assert_int_equal(back.id, m.id);
 		assert_int_equal(back.time_ms, m.time_ms);
 		assert_int_equal(back.flags, m.flags);
-		assert_true(back.nick.len == m.nick.len && memcmp(back.nick.p, m.nick.p, m.nick.len) == 0);
-		assert_true(back.text.len == m.text.len && memcmp(back.text.p, m.text.p, m.text.len) == 0);
+		assert_true(back.nick.len == m.nick.len &&
+			    memcmp(back.nick.p, m.nick.p, m.nick.len) == 0);
+		assert_true(back.text.len == m.text.len &&
+			    memcmp(back.text.p, m.text.p, m.text.len) == 0);
 	}
 	buf_clear(&line);
 	{
-		struct logged_msg m = {.id = 7, .time_ms = 1700000000000ull, .nick = str_c("bob"),
+		struct logged_msg m = {.id = 7,
+				       .time_ms = 1700000000000ull,
+				       .nick = str_c("bob"),
 				       .text = str_c("hi")};
 
 		translog_format(&m, &line);
@@ -240,7 +245,9 @@ static void test_translog_append_and_load(void **state)
 	fd = translog_open(dir, "#Dev", &e);
 	assert_true(fd >= 0);
 	for (uint64_t id = 1; id <= 3; id++) {
-		struct logged_msg m = {.id = id, .time_ms = 1700000000000ull, .nick = str_c("bob"),
+		struct logged_msg m = {.id = id,
+				       .time_ms = 1700000000000ull,
+				       .nick = str_c("bob"),
 				       .text = str_c("hi")};
 
 		assert_int_equal(translog_append(fd, &m), 0);

@@ -1,4 +1,5 @@
-/* test_nicks.c - the server's nick index agrees with a plain search through many adds, renames and removes. */
+/* test_nicks.c - the server's nick index agrees with a plain search through many adds, renames and
+ * removes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -58,7 +59,8 @@ static void test_index_matches_linear_search(void **state)
 			present[i] = true;
 		}
 		snprintf(probe, sizeof probe, "USER%d", (int)((seed >> 4) % N));
-		assert_ptr_equal(nicks_find(&ix, probe, strlen(probe)), brute_find(cs, present, probe));
+		assert_ptr_equal(nicks_find(&ix, probe, strlen(probe)),
+				 brute_find(cs, present, probe));
 		assert_ptr_equal(nicks_find(&ix, cs[i].nick, strlen(cs[i].nick)),
 				 present[i] ? &cs[i] : brute_find(cs, present, cs[i].nick));
 	}

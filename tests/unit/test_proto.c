@@ -89,10 +89,10 @@ static void fill_frame(struct frame *f, uint8_t type, unsigned variant)
 	for (size_t i = 0; l->fields[i] != '\0'; i++) {
 		static const uint64_t max[] = {0xff, 0xffff, 0xffffffff, UINT64_MAX};
 		static const uint64_t mid[] = {0x5a, 0x1234, 0x89abcdef, 0x0123456789abcdefULL};
-		size_t w = l->fields[i] == 'b'   ? 0
-		           : l->fields[i] == 'h' ? 1
-		           : l->fields[i] == 'w' ? 2
-		                                 : 3;
+		size_t w = l->fields[i] == 'b'	 ? 0
+			   : l->fields[i] == 'h' ? 1
+			   : l->fields[i] == 'w' ? 2
+						 : 3;
 
 		if (l->fields[i] == 's')
 			f->f[i].s =
@@ -146,7 +146,7 @@ static void put_entry(struct buf *b, const char *nick, const char *login, uint32
 {
 	unsigned char n[2], l[2],
 	    i[4] = {(unsigned char)(idle >> 24), (unsigned char)(idle >> 16),
-	            (unsigned char)(idle >> 8), (unsigned char)idle};
+		    (unsigned char)(idle >> 8), (unsigned char)idle};
 
 	n[0] = (unsigned char)(strlen(nick) >> 8);
 	n[1] = (unsigned char)strlen(nick);
@@ -209,8 +209,8 @@ static void stream_build(struct stream *s)
 	who_begin(&w, &s->bytes, s->want[s->n].f[WHOREPLY_ROOM].s);
 	for (size_t i = 0; i < N_WHO_SAMPLE; i++) {
 		struct who_entry e = {.nick = str_c(who_sample[i].nick),
-		                      .login = str_c(who_sample[i].login),
-		                      .idle = who_sample[i].idle};
+				      .login = str_c(who_sample[i].login),
+				      .idle = who_sample[i].idle};
 
 		assert_true(who_add(&w, &e));
 	}
@@ -237,7 +237,7 @@ static void stream_free(struct stream *s)
 
 /* Append bytes to a receive buffer and decode every complete frame, checking each. */
 static void feed(struct buf *in, const unsigned char *p, size_t n, const struct stream *s,
-                 size_t *got)
+		 size_t *got)
 {
 	buf_append(in, p, n);
 	for (size_t guard = 0; guard <= s->n; guard++) {
@@ -331,7 +331,7 @@ static void test_roundtrip_every_type(void **state)
 			assert_int_equal(out.data[3], 0x00);
 			assert_int_equal(frame_body_len(out.data + 3), body);
 			assert_int_equal(frame_complete(out.data + 3, out.len - 3),
-			                 (long)(out.len - 3));
+					 (long)(out.len - 3));
 			assert_int_equal(out.data[3 + FRAME_HEADER_BYTES], layouts[i].type);
 			assert_int_equal(
 			    proto_decode(out.data + 3 + FRAME_HEADER_BYTES, body, &got), 0);
@@ -341,8 +341,8 @@ static void test_roundtrip_every_type(void **state)
 			/* A peer of a later minor version appends fields: they are ignored. */
 			buf_append(&out, ext, sizeof ext);
 			assert_int_equal(proto_decode(out.data + 3 + FRAME_HEADER_BYTES,
-			                              body + sizeof ext, &got),
-			                 0);
+						      body + sizeof ext, &got),
+					 0);
 			want.rest = ext;
 			want.rest_len = sizeof ext;
 			frame_check(&got, &want);
@@ -353,8 +353,8 @@ static void test_roundtrip_every_type(void **state)
 			assert_int_equal(frame_body_len(out.data), body + sizeof ext);
 			assert_memory_equal(out.data + out.len - sizeof ext, ext, sizeof ext);
 			assert_int_equal(proto_decode(out.data + FRAME_HEADER_BYTES,
-			                              out.len - FRAME_HEADER_BYTES, &got),
-			                 0);
+						      out.len - FRAME_HEADER_BYTES, &got),
+					 0);
 			frame_check(&got, &want);
 			buf_free(&out);
 		}
@@ -388,8 +388,9 @@ static void test_type_table(void **state)
 	for (unsigned t = 0; t < 256; t++) {
 		bool v2 = t >= T_ANNOUNCE && t <= T_HAND;
 
-		assert_int_equal(frame_type_since((uint8_t)t),
-		                 layout_of((uint8_t)t) == NULL ? 0 : v2 ? 2 : 1);
+		assert_int_equal(frame_type_since((uint8_t)t), layout_of((uint8_t)t) == NULL ? 0
+							       : v2			     ? 2
+											     : 1);
 	}
 	assert_true(error_is_fatal(ERR_VERSION));
 	assert_true(error_is_fatal(ERR_TIMEOUT));
@@ -428,9 +429,9 @@ static void test_frame_complete_limits(void **state)
 		if (frame_complete(p, FRAME_HEADER_BYTES) != 0 ||
 		    frame_complete(p, FRAME_HEADER_BYTES + len - 1) != 0 ||
 		    frame_complete(p, FRAME_HEADER_BYTES + len) !=
-		        (long)(FRAME_HEADER_BYTES + len) ||
+			(long)(FRAME_HEADER_BYTES + len) ||
 		    frame_complete(p, FRAME_HEADER_BYTES + len + 1) !=
-		        (long)(FRAME_HEADER_BYTES + len))
+			(long)(FRAME_HEADER_BYTES + len))
 			fail_msg("frame_complete wrong for body length %u", (unsigned)len);
 	}
 	p[0] = 0x00, p[1] = 0x01, p[2] = 0x00, p[3] = 0x00;
@@ -557,7 +558,7 @@ static void test_decode_every_truncation(void **state)
 				memcpy(p, body, cut);
 				if (proto_decode(p, cut, &got) != ERR_MALFORMED)
 					fail_msg("%s variant %u cut at %zu/%zu not ERR_MALFORMED",
-					         layouts[i].name, variant, cut, len);
+						 layouts[i].name, variant, cut, len);
 				free(p);
 			}
 			assert_int_equal(proto_decode(body, len, &got), 0);
@@ -597,28 +598,28 @@ static void check_hex(const struct frame *f, const unsigned char *hex, size_t n)
 static void test_protocol_md_hex(void **state)
 {
 	static const unsigned char hello[] = {0x00, 0x00, 0x00, 0x16, 0x01, 0x00, 0x01, 0x00, 0x05,
-	                                      0x61, 0x6c, 0x69, 0x63, 0x65, 0x00, 0x0a, 0x6e, 0x61,
-	                                      0x74, 0x74, 0x65, 0x72, 0x2f, 0x30, 0x2e, 0x31};
+					      0x61, 0x6c, 0x69, 0x63, 0x65, 0x00, 0x0a, 0x6e, 0x61,
+					      0x74, 0x74, 0x65, 0x72, 0x2f, 0x30, 0x2e, 0x31};
 	static const unsigned char welcome[] = {
 	    0x00, 0x00, 0x00, 0x1f, 0x02, 0x00, 0x01, 0x00, 0x05, 0x61, 0x6c, 0x69,
 	    0x63, 0x65, 0x00, 0x07, 0x6e, 0x61, 0x74, 0x74, 0x65, 0x72, 0x64, 0x00,
 	    0x06, 0x23, 0x6c, 0x6f, 0x62, 0x62, 0x79, 0x00, 0x00, 0x00, 0x03};
 	static const unsigned char say[] = {0x00, 0x00, 0x00, 0x08, 0x10, 0x00,
-	                                    0x00, 0x00, 0x00, 0x02, 0x68, 0x69};
+					    0x00, 0x00, 0x00, 0x02, 0x68, 0x69};
 	static const unsigned char msg[] = {
 	    0x00, 0x00, 0x00, 0x23, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07,
 	    0x00, 0x00, 0x01, 0x8b, 0xcf, 0xe5, 0x68, 0x00, 0x00, 0x06, 0x23, 0x6c, 0x6f,
 	    0x62, 0x62, 0x79, 0x00, 0x03, 0x62, 0x6f, 0x62, 0x00, 0x00, 0x02, 0x68, 0x69};
 	static const unsigned char error[] = {0x00, 0x00, 0x00, 0x16, 0x03, 0x00, 0xc9, 0x00, 0x11,
-	                                      0x6e, 0x69, 0x63, 0x6b, 0x20, 0x62, 0x6f, 0x62, 0x20,
-	                                      0x69, 0x73, 0x20, 0x74, 0x61, 0x6b, 0x65, 0x6e};
+					      0x6e, 0x69, 0x63, 0x6b, 0x20, 0x62, 0x6f, 0x62, 0x20,
+					      0x69, 0x73, 0x20, 0x74, 0x61, 0x6b, 0x65, 0x6e};
 	static const unsigned char ping[] = {0x00, 0x00, 0x00, 0x09, 0x05, 0x00, 0x00,
-	                                     0x00, 0x00, 0x00, 0x00, 0x00, 0x2a};
+					     0x00, 0x00, 0x00, 0x00, 0x00, 0x2a};
 	static const unsigned char bye[] = {0x00, 0x00, 0x00, 0x07, 0x04, 0x00,
-	                                    0x04, 0x71, 0x75, 0x69, 0x74};
+					    0x04, 0x71, 0x75, 0x69, 0x74};
 	/* SLOW #lab, 30 s (PROTOCOL.md section 6, a version 2 request). */
 	static const unsigned char slow[] = {0x00, 0x00, 0x00, 0x0b, 0x1a, 0x00, 0x04, 0x23,
-	                                     0x6c, 0x61, 0x62, 0x00, 0x00, 0x00, 0x1e};
+					     0x6c, 0x61, 0x62, 0x00, 0x00, 0x00, 0x1e};
 	static const unsigned char len0[] = {0x00, 0x00, 0x00, 0x00};
 	static const unsigned char len65537[] = {0x00, 0x01, 0x00, 0x01};
 	struct frame f;
@@ -755,7 +756,7 @@ static void test_who_builder_splits(void **state)
 		/* A frame is only cut when the next entry would not have fit. */
 		if (fr + 1 < frames)
 			assert_true(body + 13 + ent[idx].nick.len + ent[idx].login.len >
-			            MAX_BODY_BYTES);
+				    MAX_BODY_BYTES);
 		pos += (size_t)r;
 	}
 	assert_int_equal(pos, out.len);

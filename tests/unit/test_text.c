@@ -24,7 +24,7 @@ static size_t ref_decode(const unsigned char *s, size_t n, unsigned *cp)
 		unsigned char lead_lo, lead_hi, second_lo, second_hi;
 		size_t len;
 	} rows[] = {
-	    {0x00, 0x7f, 0, 0, 1},       {0xc2, 0xdf, 0x80, 0xbf, 2}, {0xe0, 0xe0, 0xa0, 0xbf, 3},
+	    {0x00, 0x7f, 0, 0, 1},	 {0xc2, 0xdf, 0x80, 0xbf, 2}, {0xe0, 0xe0, 0xa0, 0xbf, 3},
 	    {0xe1, 0xec, 0x80, 0xbf, 3}, {0xed, 0xed, 0x80, 0x9f, 3}, {0xee, 0xef, 0x80, 0xbf, 3},
 	    {0xf0, 0xf0, 0x90, 0xbf, 4}, {0xf1, 0xf3, 0x80, 0xbf, 4}, {0xf4, 0xf4, 0x80, 0x8f, 4},
 	};
@@ -87,8 +87,8 @@ static void check_decode_matches(const unsigned char *s, size_t n)
 
 	if (got != want || (want > 0 && cp != ref_cp))
 		fail_msg("utf8_decode(%02x %02x %02x %02x, n=%zu) = %zu U+%04X, want %zu U+%04X",
-		         s[0], n > 1 ? s[1] : 0, n > 2 ? s[2] : 0, n > 3 ? s[3] : 0, n, got, cp,
-		         want, ref_cp);
+			 s[0], n > 1 ? s[1] : 0, n > 2 ? s[2] : 0, n > 3 ? s[3] : 0, n, got, cp,
+			 want, ref_cp);
 }
 
 static void test_utf8_decode_examples(void **state)
@@ -280,7 +280,7 @@ static void test_text_check(void **state)
 	assert_int_equal(text_check("\xc2\xa0", 2, MAX_TEXT_BYTES), TEXT_OK);
 	assert_int_equal(text_check("\xe4\xb8\x96\xe7\x95\x8c", 6, MAX_TEXT_BYTES), TEXT_OK);
 	assert_int_equal(text_check("\xf0\x9f\x98\x80\xf0\x9f\x91\x8d", 8, MAX_TEXT_BYTES),
-	                 TEXT_OK);
+			 TEXT_OK);
 	assert_int_equal(text_check("\xed\xa0\x80", 3, MAX_TEXT_BYTES), TEXT_BAD_UTF8);
 	assert_int_equal(text_check("ok\xc3", 3, MAX_TEXT_BYTES), TEXT_BAD_UTF8);
 	assert_int_equal(text_check("\xc0\xaf", 2, MAX_TEXT_BYTES), TEXT_BAD_UTF8);
@@ -289,7 +289,7 @@ static void test_text_check(void **state)
 		assert_non_null(text_verdict_str((enum text_verdict)v));
 		for (int w = TEXT_OK; w < v; w++)
 			assert_string_not_equal(text_verdict_str((enum text_verdict)v),
-			                        text_verdict_str((enum text_verdict)w));
+						text_verdict_str((enum text_verdict)w));
 	}
 	free(s);
 }
@@ -297,19 +297,20 @@ static void test_text_check(void **state)
 static void test_nick_valid(void **state)
 {
 	static const char *const good[] = {
-	    "a",      "alice", "Bob_2",   "x-y.z",    "9lives",
-	    "_under", "serve", "servers", "natterd2", "ABCDEFGHIJKLMNOPQRSTUVWX", "alice/laptop"};
-	static const char *const bad[] = {"",           "-dash",
-	                                  ".dot",       "a b",
-	                                  " a",         "a ",
-	                                  "al\xc3\xa9", "\xc3\xa9",
-	                                  "alice!",     "a@b",
-	                                  "/ab",        "a\tb",
-	                                  "server",     "Server",
-	                                  "SERVER",     "natter",
-	                                  "NATTERD",    "NaTtErD",
-	                                  "system",     "nobody",
-	                                  "NoBody",     "ABCDEFGHIJKLMNOPQRSTUVWXY"};
+	    "a",	   "alice", "Bob_2",   "x-y.z",	   "9lives",
+	    "_under",	   "serve", "servers", "natterd2", "ABCDEFGHIJKLMNOPQRSTUVWX",
+	    "alice/laptop"};
+	static const char *const bad[] = {"",		"-dash",
+					  ".dot",	"a b",
+					  " a",		"a ",
+					  "al\xc3\xa9", "\xc3\xa9",
+					  "alice!",	"a@b",
+					  "/ab",	"a\tb",
+					  "server",	"Server",
+					  "SERVER",	"natter",
+					  "NATTERD",	"NaTtErD",
+					  "system",	"nobody",
+					  "NoBody",	"ABCDEFGHIJKLMNOPQRSTUVWXY"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
@@ -329,7 +330,7 @@ static void test_nick_valid(void **state)
 
 		assert_int_equal(nick_valid(one, 1), alnum || c == '_');
 		assert_int_equal(nick_valid(two, 2),
-		                 alnum || c == '_' || c == '-' || c == '.' || c == '/');
+				 alnum || c == '_' || c == '-' || c == '.' || c == '/');
 	}
 }
 
@@ -405,12 +406,12 @@ static void test_sanitize_examples(void **state)
 	expect_sanitized(LIT("\x1b]0;pwned\x07rest"), 0, "^[]0;pwned^Grest");
 	expect_sanitized(LIT("\x1b]2;t\x1b\\"), 0, "^[]2;t^[\\");
 	expect_sanitized(LIT("a\xc2\x9b"
-	                     "31mb"),
-	                 0, "a<U+009B>31mb");
+			     "31mb"),
+			 0, "a<U+009B>31mb");
 	expect_sanitized(LIT("\xc2\x80\xc2\x9f"), 0, "<U+0080><U+009F>");
 	expect_sanitized(LIT("abc\xe2\x80\xae"
-	                     "fdp.exe"),
-	                 0, "abc<U+202E>fdp.exe");
+			     "fdp.exe"),
+			 0, "abc<U+202E>fdp.exe");
 	expect_sanitized(LIT("\xe2\x81\xa6x\xe2\x81\xa9"), 0, "<U+2066>x<U+2069>");
 	expect_sanitized(LIT("\xe2\x80\x8b\xef\xbb\xbf"), 0, "<U+200B><U+FEFF>");
 	expect_sanitized(LIT("\xff"), 0, "<FF>");
@@ -425,7 +426,7 @@ static void test_sanitize_examples(void **state)
 	expect_sanitized(LIT("\x00\x01\x1f"), 0, "^@^A^_");
 	expect_sanitized(LIT("\x08\x08\x08ok"), 0, "^H^H^Hok");
 	expect_sanitized(LIT("h\xc3\xa9 \xe4\xb8\x96 \xf0\x9f\x98\x80 \xc2\xa0"), 0,
-	                 "h\xc3\xa9 \xe4\xb8\x96 \xf0\x9f\x98\x80 \xc2\xa0");
+			 "h\xc3\xa9 \xe4\xb8\x96 \xf0\x9f\x98\x80 \xc2\xa0");
 	expect_sanitized("", 0, 0, "");
 
 	/* Appends to what is already there. */
@@ -481,19 +482,19 @@ static void test_sanitize_exhaustive(void **state)
 		}
 		if (out.len != strlen(want) || memcmp(out.data, want, out.len) != 0)
 			fail_msg("U+%04X sanitized to %.*s, want %s", cp, (int)out.len,
-			         (const char *)out.data, want);
+				 (const char *)out.data, want);
 	}
 	buf_free(&out);
 }
 
 static void test_codepoint_unsafe(void **state)
 {
-	static const unsigned unsafe[] = {0x00,   0x1b,   0x7f,   0x80,   0x85,   0x9b,   0x9f,
-	                                  0x061c, 0x200b, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c,
-	                                  0x202d, 0x202e, 0x2060, 0x2066, 0x2067, 0x2068, 0x2069,
-	                                  0x206a, 0x206f, 0xfeff, 0xfff9, 0xfffb};
-	static const unsigned safe[] = {' ',    0x41,   0x7e,   0xa0,   0xe9,    0x4e16,
-	                                0x20ac, 0x2010, 0x2070, 0xfffd, 0x1f600, 0x10ffff};
+	static const unsigned unsafe[] = {0x00,	  0x1b,	  0x7f,	  0x80,	  0x85,	  0x9b,	  0x9f,
+					  0x061c, 0x200b, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c,
+					  0x202d, 0x202e, 0x2060, 0x2066, 0x2067, 0x2068, 0x2069,
+					  0x206a, 0x206f, 0xfeff, 0xfff9, 0xfffb};
+	static const unsigned safe[] = {' ',	0x41,	0x7e,	0xa0,	0xe9,	 0x4e16,
+					0x20ac, 0x2010, 0x2070, 0xfffd, 0x1f600, 0x10ffff};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++)

@@ -64,12 +64,12 @@ static size_t count_lines(const char *s)
 static void test_say_layout(void **state)
 {
 	static const unsigned char say[] = {0x00, 0x00, 0x00, 0x08, 0x10, 0x00,
-	                                    0x00, 0x00, 0x00, 0x02, 0x68, 0x69};
+					    0x00, 0x00, 0x00, 0x02, 0x68, 0x69};
 	static const char want[] =
 	    STAMP " in  #3 alice (unix)  SAY target=\"\" flags=0 text=\"hi\"  (12 bytes)\n"
-	          "    0000  00 00 00 08                                      "
-	          "length prefix = 8: the body is the next 8 bytes\n"
-	          "    0004  10 00 00 00 00 02 68 69                          |......hi|\n";
+		  "    0000  00 00 00 08                                      "
+		  "length prefix = 8: the body is the next 8 bytes\n"
+		  "    0004  10 00 00 00 00 02 68 69                          |......hi|\n";
 	char *s = traced(TRACE_IN, say, sizeof say);
 
 	(void)state;
@@ -112,7 +112,7 @@ static void test_fields_named(void **state)
 	m.f[MSG_TEXT].s = str_c("hi");
 	s = traced_frame(&m);
 	assert_non_null(strstr(s, "  MSG id=7 time=1700000000000 target=\"#lobby\" from=\"bob\" "
-	                          "flags=0 text=\"hi\"  (39 bytes)\n"));
+				  "flags=0 text=\"hi\"  (39 bytes)\n"));
 	free(s);
 
 	e.f[ERROR_CODE].n = ERR_NICK_TAKEN;
@@ -148,7 +148,7 @@ static void test_list_entries(void **state)
 	s = traced(TRACE_OUT, enc.data, enc.len);
 	assert_non_null(
 	    strstr(s, "WHOREPLY room=\"#lobby\" more=0 count=11 {nick=\"ann\" login=\"ann\" "
-	              "idle=0 flags=0 away=\"\" rooms=\"#lobby\"}"));
+		      "idle=0 flags=0 away=\"\" rooms=\"#lobby\"}"));
 	assert_non_null(strstr(s, "} ...and 3 more"));
 	assert_non_null(strstr(s, " out #3 alice"));
 	free(s);
@@ -230,8 +230,8 @@ static void test_sanitized(void **state)
 	(void)state;
 	f.f[SAY_TARGET].s = str_c("#lobby");
 	f.f[SAY_TEXT].s = str_c("a\x1b[2Jb\xc2\x9b"
-	                        "c\xe2\x80\xae"
-	                        "d\xff\"q\"\\\r\n");
+				"c\xe2\x80\xae"
+				"d\xff\"q\"\\\r\n");
 	s = traced_frame(&f);
 	assert_false(has_control(s));
 	assert_non_null(strstr(s, "text=\"a^[[2Jb"));
@@ -239,7 +239,7 @@ static void test_sanitized(void **state)
 	free(s);
 
 	trace_text(&out, STAMP, TRACE_OUT, "#4 \x1b]0;evil\x07 (unix, line mode)",
-	           (const unsigned char *)"one\x1b[31m\ntwo", 12);
+		   (const unsigned char *)"one\x1b[31m\ntwo", 12);
 	buf_append(&out, "", 1);
 	s = (char *)out.data;
 	assert_false(has_control(s));
@@ -296,10 +296,10 @@ static void test_stamp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_say_layout),   cmocka_unit_test(test_rows_and_offsets),
+	    cmocka_unit_test(test_say_layout),	 cmocka_unit_test(test_rows_and_offsets),
 	    cmocka_unit_test(test_fields_named), cmocka_unit_test(test_list_entries),
-	    cmocka_unit_test(test_malformed),    cmocka_unit_test(test_every_prefix),
-	    cmocka_unit_test(test_sanitized),    cmocka_unit_test(test_truncation),
+	    cmocka_unit_test(test_malformed),	 cmocka_unit_test(test_every_prefix),
+	    cmocka_unit_test(test_sanitized),	 cmocka_unit_test(test_truncation),
 	    cmocka_unit_test(test_stamp),
 	};
 

@@ -47,9 +47,9 @@ static void test_parse_each(void **state)
 static void test_parse_errors(void **state)
 {
 	static const char *const bad[] = {
-	    "",          "bytes",        "bytewise=1", "merge",     "merge=",
-	    "merge=1",   "merge=65",     "merge=x",    "delay=0",   "delay=10001",
-	    "drop=-1",   "drop=1000001", "bytewise,",  ",bytewise", "bytewise,,merge=2",
+	    "",		 "bytes",	 "bytewise=1", "merge",	    "merge=",
+	    "merge=1",	 "merge=65",	 "merge=x",    "delay=0",   "delay=10001",
+	    "drop=-1",	 "drop=1000001", "bytewise,",  ",bytewise", "bytewise,,merge=2",
 	    "delay=5ms", " bytewise",
 	};
 	struct lab_faults f;
@@ -64,10 +64,10 @@ static void test_parse_errors(void **state)
 	}
 	assert_int_equal(lab_faults_parse("frobnicate", &f, &e), -1);
 	assert_string_equal(e.text, "--lab-faults: 'frobnicate' is not a fault; use bytewise, "
-	                            "merge=N, delay=MS or drop=N, separated by commas");
+				    "merge=N, delay=MS or drop=N, separated by commas");
 	assert_int_equal(lab_faults_parse("merge=1", &f, &e), -1);
 	assert_string_equal(e.text,
-	                    "--lab-faults: merge= needs a number of frames from 2 to 64, not '1'");
+			    "--lab-faults: merge= needs a number of frames from 2 to 64, not '1'");
 }
 
 /* An output buffer of k PING frames (13 bytes each). */
@@ -84,7 +84,7 @@ static void pings(struct buf *out, int k)
 
 /* Carry out one planned write of len bytes (as session.c does after send()). */
 static void wrote(const struct lab_faults *f, struct lab_state *st, struct buf *out, size_t len,
-                  uint64_t now)
+		  uint64_t now)
 {
 	lab_wrote(f, st, out->data, out->len, len, now);
 	buf_consume(out, len);
@@ -309,9 +309,9 @@ static void test_session_drop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_each),    cmocka_unit_test(test_parse_errors),
-	    cmocka_unit_test(test_bytewise),      cmocka_unit_test(test_merge_holds_then_writes),
-	    cmocka_unit_test(test_delay),         cmocka_unit_test(test_drop),
+	    cmocka_unit_test(test_parse_each),	  cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_bytewise),	  cmocka_unit_test(test_merge_holds_then_writes),
+	    cmocka_unit_test(test_delay),	  cmocka_unit_test(test_drop),
 	    cmocka_unit_test(test_session_delay), cmocka_unit_test(test_session_drop),
 	};
 

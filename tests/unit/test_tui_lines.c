@@ -55,7 +55,7 @@ static void test_hostile_strings(void **state)
 {
 	static const char nick[] = "m\x1b[5mal";
 	static const char text[] = "\x1b]0;pwned\x07 \xc2\x9b"
-	                           "2J over\rwrite\nsecond row";
+				   "2J over\rwrite\nsecond row";
 	struct ui u;
 	const struct sb_line *l;
 	unsigned cp;

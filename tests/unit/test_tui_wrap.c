@@ -75,7 +75,7 @@ static void test_hanging_indent(void **state)
 	(void)state;
 	/* "[12:00] <bob> " is 14 columns; later rows are 20-14 = 6 wide. */
 	assert_string_equal(layout("[12:00] <bob> one two three", 20, 14),
-	                    "[12:00] <bob> one|two|three");
+			    "[12:00] <bob> one|two|three");
 	check_rows("[12:00] <bob> one two three four five six", 20, 14);
 	/* An indent as wide as the pane still leaves one column. */
 	assert_string_equal(layout("abcdef", 3, 5), "abc|d|e|f");
@@ -110,24 +110,24 @@ static void test_emoji(void **state)
 	assert_int_equal(wrap_str_width("\xf0\x9f\x98\x80", 4), 2);
 	assert_string_equal(layout(s, 7, 0), "ok \xf0\x9f\x98\x80\xf0\x9f\x98\x80|yes");
 	assert_string_equal(layout("\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 5, 0),
-	                    "\xf0\x9f\x98\x80\xf0\x9f\x98\x80|\xf0\x9f\x98\x80");
+			    "\xf0\x9f\x98\x80\xf0\x9f\x98\x80|\xf0\x9f\x98\x80");
 }
 
 static void test_combining_marks(void **state)
 {
 	/* "e" + U+0301 (combining acute), four times: 4 columns. */
 	const char *s = "e\xcc\x81"
-	                "e\xcc\x81"
-	                "e\xcc\x81"
-	                "e\xcc\x81";
+			"e\xcc\x81"
+			"e\xcc\x81"
+			"e\xcc\x81";
 	size_t used;
 
 	(void)state;
 	assert_int_equal(wrap_str_width(s, strlen(s)), 4);
 	/* The mark stays with its base letter on the same row. */
 	assert_string_equal(layout(s, 3, 0), "e\xcc\x81"
-	                                     "e\xcc\x81"
-	                                     "e\xcc\x81|e\xcc\x81");
+					     "e\xcc\x81"
+					     "e\xcc\x81|e\xcc\x81");
 	assert_int_equal(wrap_fit(s, strlen(s), 1, &used), 3);
 	assert_int_equal(used, 1);
 	assert_string_equal(layout("caf\xc3\xa9 au lait", 5, 0), "caf\xc3\xa9|au|lait");
@@ -176,16 +176,16 @@ static void test_sanitize(void **state)
 	check_sanitize("\x1b[2J", false, "^[[2J");
 	check_sanitize("\x1b]0;pwned\x07", false, "^[]0;pwned^G");
 	check_sanitize("a\xc2\x9b"
-	               "31mb",
-	               false, "a<U+009B>31mb");
+		       "31mb",
+		       false, "a<U+009B>31mb");
 	check_sanitize("over\rwrite", false, "over^Mwrite");
 	check_sanitize("bad\xff", false, "bad<FF>");
 	check_sanitize("two\nlines", true, "two\nlines");
 	check_sanitize("two\nlines", false, "two^Jlines");
 	/* Right-to-left override would reorder the rest of the screen line. */
 	check_sanitize("\xe2\x80\xae"
-	               "abc",
-	               false, "<U+202E>abc");
+		       "abc",
+		       false, "<U+202E>abc");
 	/* An unassigned code point (U+0378) has no width: shown as its number. */
 	check_sanitize("\xcd\xb8", false, "<U+0378>");
 }
@@ -217,10 +217,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ascii_word_wrap), cmocka_unit_test(test_hanging_indent),
-	    cmocka_unit_test(test_long_word),       cmocka_unit_test(test_cjk_double_width),
-	    cmocka_unit_test(test_emoji),           cmocka_unit_test(test_combining_marks),
-	    cmocka_unit_test(test_newlines),        cmocka_unit_test(test_fit),
-	    cmocka_unit_test(test_sanitize),        cmocka_unit_test(test_sanitize_no_controls),
+	    cmocka_unit_test(test_long_word),	    cmocka_unit_test(test_cjk_double_width),
+	    cmocka_unit_test(test_emoji),	    cmocka_unit_test(test_combining_marks),
+	    cmocka_unit_test(test_newlines),	    cmocka_unit_test(test_fit),
+	    cmocka_unit_test(test_sanitize),	    cmocka_unit_test(test_sanitize_no_controls),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

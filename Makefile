@@ -50,7 +50,7 @@ CLIENT_LIB_OBJ = $(filter-out $(BUILD)/tui/main.o,$(CLIENT_OBJ))
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BIN)/%)
 
-.PHONY: all deps test unit fuzz run clean format install uninstall bench
+.PHONY: all deps test unit fuzz run clean format format-check install uninstall bench
 # Keep intermediate objects (test helpers) so a second make does nothing.
 .SECONDARY:
 
@@ -143,8 +143,15 @@ run: all
 bench: all
 	bench/matrix.sh $(BIN)/natter-bench BENCHMARKS.md
 
+FORMAT_SRC = common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c \
+	bench/*.[ch] ctl/*.c examples/*.c tests/fuzz/*.c
+
 format:
-	clang-format -i common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c bench/*.[ch] ctl/*.c examples/*.c
+	clang-format -i $(FORMAT_SRC)
+
+# Fails, naming the files, if any C file is not as .clang-format says.
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf build bin

@@ -1,4 +1,5 @@
-/* fuzz_frames.c - libFuzzer target: a byte stream split anywhere decodes as it does in one piece; its trace is safe. */
+/* fuzz_frames.c - libFuzzer target: a byte stream split anywhere decodes as it does in one piece;
+ * its trace is safe. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -66,7 +67,8 @@ static void run(const uint8_t *data, size_t size, size_t cut, struct trace *t)
 	buf_free(&in);
 }
 
-/* --trace shows any bytes, frame or not, without a raw control character (newlines end its lines). */
+/* --trace shows any bytes, frame or not, without a raw control character (newlines end its lines).
+ */
 static void check_trace(const uint8_t *data, size_t size)
 {
 	struct buf out = {0};

@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (n == 0)
 				__builtin_trap();
-			/* Nothing a terminal would act on: no C0 (but a kept newline), DEL, C1, bidi. */
+			/* Nothing a terminal would act on: no C0 (but a kept newline), DEL, C1,
+			 * bidi. */
 			if (codepoint_unsafe(cp) && !(cp == '\n' && flags == SAN_KEEP_NEWLINE))
 				__builtin_trap();
 			i += n;

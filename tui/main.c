@@ -263,19 +263,10 @@ static int parse_options(int argc, char *argv[], struct options *o)
  */
 static int default_socket(struct addr *a, struct errmsg *e)
 {
-	char path[ADDR_PATH_BYTES], dir[ADDR_PATH_BYTES];
-	struct stat st;
+	char path[ADDR_PATH_BYTES];
 
-	if (sockpath_default(path, sizeof path, false, e) < 0) {
-		if (sockdir_default(dir, sizeof dir, e) < 0 || lstat(dir, &st) == 0 ||
-		    errno != ENOENT)
-			return -1;
-		if (snprintf(path, sizeof path, "%s/%s", dir, SOCKET_FILE_NAME) >=
-		    (int)sizeof path) {
-			errmsg_set(e, "the socket path in %s is too long; use --socket", dir);
-			return -1;
-		}
-	}
+	if (sockpath_client(NULL, path, sizeof path, e) < 0)
+		return -1;
 	return addr_set_unix(a, path, e);
 }
 

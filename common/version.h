@@ -2,6 +2,6 @@
 #ifndef NATTER_VERSION_H
 #define NATTER_VERSION_H
 
-#define NATTER_VERSION "0.1.0"
+#define NATTER_VERSION "0.2.0"
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "version.h"
 #include "core.h"
 #include "format.h"
 #include "sys.h"
@@ -180,7 +181,7 @@ static void test_hello(void **state)
 	expect_frame(w, T_HELLO, &f);
 	assert_int_equal(f.f[HELLO_VERSION].n, 2); /* our client speaks version 2 */
 	assert_true(str_eq(f.f[HELLO_NICK].s, "alice"));
-	assert_true(str_eq(f.f[HELLO_CLIENT].s, "natter/0.1.0"));
+	assert_true(str_eq(f.f[HELLO_CLIENT].s, "natter/" NATTER_VERSION));
 	assert_false(server_recv(w, &f));
 	assert_int_equal(core_state(&w->c), CORE_HANDSHAKE);
 }

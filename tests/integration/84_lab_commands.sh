@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# 84_lab_commands.sh - LAB.md's core student path works as printed: a 0660 class server in a setgid directory, line mode over socat, a SAY traced with LAB.md's hex row, natter-mini built with LAB.md's cc line, natterctl stats, a stale socket replaced, cleanup on SIGTERM.
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+LAB_MD="$NT_ROOT/LAB.md"
+[ -r "$LAB_MD" ] || fail "LAB.md is missing"
+NATTERCTL=$(nt_bin "${NATTERCTL:-$(dirname "$NATTERD")/natterctl}")
+[ -x "$NATTERCTL" ] || skip "$NATTERCTL is not built (run make)"
+
+
+# lab_line ERE: the first line of LAB.md matching ERE, or fail (so the doc and
+# this test cannot drift). Called in $(...), so callers add "|| exit 1".
+lab_line() {
+	local line
+	line=$(grep -m 1 -E -- "$1" "$LAB_MD") || fail "LAB.md has no line matching '$1'"
+	printf '%s\n' "$line"
+}
+
+step "teacher's setup: a setgid class directory, natterd --mode 0660"
+CLASS_DIR="$T/srv"
+mkdir "$CLASS_DIR" || fail "cannot make $CLASS_DIR"
+chmod 2750 "$CLASS_DIR" || fail "cannot chmod $CLASS_DIR"
+CLASS="$CLASS_DIR/natter.sock"
+start_server --socket "$CLASS" --mode 0660 --name sockets-101 --trace
+[ "$(stat -c %a "$CLASS")" = 660 ] || fail "the class socket's mode is $(stat -c %a "$CLASS"), want 660"
+[ "$(stat -c %g "$CLASS")" = "$(stat -c %g "$CLASS_DIR")" ] || fail "the class socket did not take the setgid directory's group"
+[ "$(stat -c %a "$CLASS.ctl")" = 600 ] || fail "the control socket's mode is $(stat -c %a "$CLASS.ctl"), want 600"
+wait_for "$SERVER_ERR" "info: listening on $(re_escape "$CLASS")\$" || fail_with "$SERVER_ERR" "no 'listening on' line"
+
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$NATTER" 2>/dev/null; then
+	step "as uid 65534: refused outside the class group, served inside it"
+	chmod 0755 "$T"
+	gid=$(stat -c %g "$CLASS_DIR")
+	timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups "$NATTER" --no-autostart --socket "$CLASS" --nick outsider \
+		</dev/null >"$T/outsider.out" 2>"$T/outsider.err"
+	rc=$?
+	[ "$rc" = 3 ] || fail_with "$T/outsider.err" "a user outside the group exited $rc, want 3"
+	grep -q "^natter: permission denied connecting to $(re_escape "$CLASS"); " "$T/outsider.err" ||
+		fail_with "$T/outsider.err" "no permission-denied sentence for a user outside the group"
+	timeout 20 setpriv --reuid=65534 --regid=65534 --groups="$gid" "$NATTER" --no-autostart --socket "$CLASS" --nick student \
+		</dev/null >"$T/student.out" 2>"$T/student.err"
+	rc=$?
+	[ "$rc" = 0 ] || fail_with "$T/student.err" "a student in the group exited $rc, want 0"
+	grep -Eq "^$TS -!- connected to $(re_escape "$CLASS") as student in #lobby" "$T/student.out" ||
+		fail_with "$T/student.out" "the student in the group did not connect"
+else
+	step "not root (or no setpriv): the second-user part is left out"
+fi
+
+if command -v socat >/dev/null 2>&1; then
+	step "exercise 2: line mode with socat"
+	{
+		printf 'NICK ada-socat\nhello from a line client\n'
+		sleep 1
+		printf '/quit bye\n'
+		sleep 1
+	} | timeout 20 socat - "UNIX-CONNECT:$CLASS" >"$T/socat.out" 2>"$T/socat.err"
+	grep -q '^-- welcome to sockets-101, you are ada-socat (' "$T/socat.out" || fail_with "$T/socat.out" "no line-mode welcome"
+	grep -Eq '^[0-9:]{8} #lobby <ada-socat> hello from a line client$' "$T/socat.out" ||
+		fail_with "$T/socat.out" "the line client's message did not come back as a line"
+	grep -q '^bye: quit$' "$T/socat.out" || fail_with "$T/socat.out" "no 'bye: quit' line"
+
+	step "exercise 2: a PING frame by hand gets a PONG with the same token"
+	printf '\x00\x00\x00\x09\x05\x00\x00\x00\x00\x00\x00\x00\x2a' | timeout 20 socat - "UNIX-CONNECT:$CLASS" | od -An -tx1 |
+		tr -s ' \n' ' ' >"$T/pong.hex"
+	grep -q '^ 00 00 00 09 06 00 00 00 00 00 00 00 2a $' "$T/pong.hex" || fail "the PONG is not as LAB.md shows: $(cat "$T/pong.hex")"
+else
+	step "socat is not installed: exercise 2 is left out"
+fi
+
+step "exercise 3: ada says hi after WELCOME; the server's trace shows LAB.md's rows"
+start_client ada --socket "$CLASS" --nick ada
+wait_for "$T/ada.out" "^$TS -!- connected to .* as ada " || fail_with "$T/ada.out" "ada did not connect"
+send ada "hi"
+wait_for "$T/ada.out" "^$TS <ada> hi\$" || fail_with "$T/ada.out" "ada's hi did not come back"
+row0=$(lab_line '^    0000  00 00 00 0e  +length prefix = 14: ') || exit 1
+row4=$(lab_line '^    0004  10 00 06 23 6c 6f 62 62  79 00 00 02 68 69 ') || exit 1
+for want in "$row0" "$row4"; do
+	grep -qxF -- "$want" "$SERVER_ERR" || fail_with "$SERVER_ERR" "the server's trace has no line '$want' (from LAB.md)"
+done
+wait_for "$SERVER_ERR" ' in  #[0-9]+ ada \(unix\)  SAY target="#lobby" flags=0 text="hi"  \(18 bytes\)$' ||
+	fail_with "$SERVER_ERR" "no 'in ... SAY ... (18 bytes)' trace header"
+
+step "exercise 5: natter-mini built with LAB.md's one cc line, then a chat"
+command -v cc >/dev/null 2>&1 || skip "cc is not installed"
+ccline=$(lab_line '^cc .*examples/natter-mini\.c$') || exit 1
+mkdir "$T/clone" || fail "cannot make $T/clone"
+ln -s "$NT_ROOT/examples" "$T/clone/examples" || fail "cannot link $T/clone/examples"
+(cd "$T/clone" && bash -c "$ccline") >"$T/cc.out" 2>&1 || fail_with "$T/cc.out" "LAB.md's line failed: $ccline"
+[ -s "$T/cc.out" ] && fail_with "$T/cc.out" "LAB.md says the cc line prints nothing, but it did: $ccline"
+[ -x "$T/clone/natter-mini" ] || fail "LAB.md's cc line made no ./natter-mini"
+mkfifo "$T/mini.in" || fail "mkfifo failed"
+exec {mini_fd}<>"$T/mini.in"
+NT_OPEN_FDS+=("$mini_fd")
+CLIENT_FD[mini]=$mini_fd
+nt_spawn "$T/mini.in" "$T/mini.out" "$T/mini.err" "$T/clone/natter-mini" "$CLASS" mini
+CLIENT_TPID[mini]=$NT_LAST_TPID
+wait_for "$T/mini.out" '^-- connected as mini$' || fail_with "$T/mini.out" "natter-mini printed no '-- connected as mini'"
+wait_for "$T/mini.out" '^<ada> hi$' || fail_with "$T/mini.out" "natter-mini did not show the history"
+send mini "hello from mini"
+wait_for "$T/ada.out" "^$TS <mini> hello from mini\$" || fail_with "$T/ada.out" "ada did not get mini's line"
+close_client mini
+rc=$?
+[ "$rc" = 0 ] || fail_with "$T/mini.err" "natter-mini exited $rc, want 0"
+wait_for "$T/ada.out" "^$TS -!- mini left #lobby" || fail_with "$T/ada.out" "ada did not see mini leave"
+
+step "exercise 8: natterctl stats and who"
+timeout 20 "$NATTERCTL" -s "$CLASS" stats >"$T/stats.out" 2>"$T/stats.err" || fail_with "$T/stats.err" "natterctl stats failed"
+grep -Eq '^natterd [0-9.]+, pid [0-9]+, up ' "$T/stats.out" || fail_with "$T/stats.out" "no natterd/pid/up line"
+grep -q '^clients: 1 (unix 1, tcp 0; line mode 0)$' "$T/stats.out" || fail_with "$T/stats.out" "stats does not count ada alone"
+timeout 20 "$NATTERCTL" -s "$CLASS" who >"$T/who.out" 2>"$T/who.err" || fail_with "$T/who.err" "natterctl who failed"
+grep -Eq '^ada +[^ ]+ +[0-9]+ +unix ' "$T/who.out" || fail_with "$T/who.out" "who does not list ada on unix"
+grep -q '^1 registered client(s)$' "$T/who.out" || fail_with "$T/who.out" "who does not end with '1 registered client(s)'"
+close_client ada || fail_with "$T/ada.err" "ada did not exit cleanly"
+
+step "exercise 7a: kill -9 leaves the socket; a client is told nobody runs; a new server replaces it"
+stop_server KILL
+[ "$SERVER_RC" = 137 ] || fail "natterd did not die of SIGKILL (exit $SERVER_RC)"
+[ -S "$CLASS" ] || fail "after kill -9 the socket file is gone; LAB.md says it stays"
+timeout 20 "$NATTER" --no-autostart --socket "$CLASS" </dev/null >"$T/stale.out" 2>"$T/stale.err"
+rc=$?
+[ "$rc" = 3 ] || fail_with "$T/stale.err" "natter on a stale socket exited $rc, want 3"
+grep -q "^natter: no natter server is running at $(re_escape "$CLASS")" "$T/stale.err" ||
+	fail_with "$T/stale.err" "no 'no natter server is running' sentence"
+start_server --socket "$CLASS" --mode 0660 --name sockets-101
+wait_for "$SERVER_ERR" "info: removing stale socket $(re_escape "$CLASS") left by a server that is gone\$" ||
+	fail_with "$SERVER_ERR" "the new server did not say it removed the stale socket"
+
+step "exercise 7b: a second server on the same path exits 3 naming the first"
+timeout 20 "$NATTERD" --socket "$CLASS" </dev/null >"$T/second.out" 2>"$T/second.err"
+rc=$?
+[ "$rc" = 3 ] || fail_with "$T/second.err" "a second natterd exited $rc, want 3"
+grep -q "^natterd: a natter server (pid $SERVER_PID) is already running at $(re_escape "$CLASS"); " "$T/second.err" ||
+	fail_with "$T/second.err" "the second server did not name the running one's pid"
+
+step "exercise 10: SIGTERM removes both socket files"
+stop_server TERM
+[ "$SERVER_RC" = 0 ] || fail_with "$SERVER_ERR" "natterd exited $SERVER_RC after SIGTERM, want 0"
+wait_for "$SERVER_ERR" 'info: stopped$' || fail_with "$SERVER_ERR" "no 'stopped' line"
+[ -e "$CLASS" ] && fail "the socket file is still there after SIGTERM"
+[ -e "$CLASS.ctl" ] && fail "the control socket file is still there after SIGTERM"
+pass

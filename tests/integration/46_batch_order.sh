@@ -40,6 +40,10 @@ for ((i = 1; i <= ROUNDS; i++)); do
 	printf 'a%d\nA%d\nb%d\np%d\n' "$i" "$i" "$i" "$i"
 done >"$T/want"
 cut -d ' ' -f 2 "$T/got" | diff -u "$T/want" - >"$T/diff" || fail_with "$T/diff" "texts not in the order sent"
+step "a message and QUIT read in one pass: the sender still gets its own copy before BYE"
+printf 'last words\n' | timeout 20 "$NATTER" -s "$S" -n fay >"$T/fay.out" 2>"$T/fay.err" ||
+	fail_with "$T/fay.err" "fay exited $?, want 0"
+grep -Eq "^$TS <fay> last words\$" "$T/fay.out" || fail_with "$T/fay.out" "fay did not see her own message before BYE"
 close_client recv
 stop_server TERM || fail_with "$SERVER_ERR" "natterd exited $SERVER_RC on SIGTERM, want 0"
 pass

@@ -260,13 +260,18 @@ static int connect_unix(const char *path, struct errmsg *e)
 			continue;
 		saved = errno;
 		if (saved == ENOENT || saved == ECONNREFUSED)
-			errmsg_set(e, "no natter server is running at %s; start one with 'natterd'",
-				   path);
-		else if (saved == EACCES)
 			errmsg_set(e,
-				   "permission denied connecting to %s; ask the server's owner for "
-				   "access (natterd --mode)",
-				   path);
+				   "no natter server is running at %s; start one with 'natterd "
+				   "--socket %s'",
+				   path, path);
+		else if (saved == EACCES)
+			errmsg_set(
+			    e,
+			    "permission denied connecting to %s: the socket's mode and group, "
+			    "or a directory on the way, keep you out; ask the server's owner "
+			    "(natterd --mode 0660, a group you are in, and a directory you "
+			    "may enter)",
+			    path);
 		else
 			errmsg_set(e, "cannot connect to %s: %s", path, strerror(saved));
 		close(fd);

@@ -129,8 +129,9 @@ static void render(const struct client *c, const struct frame *f, struct buf *ou
 		put_safe(out, f->f[WELCOME_SERVER].s);
 		put_str(out, ", you are ");
 		put_safe(out, f->f[WELCOME_NICK].s);
-		buf_printf(out, " (%llu users here); type /help for commands",
-			   (unsigned long long)f->f[WELCOME_USERS].n);
+		buf_printf(out, " (%llu %s here); type /help for commands",
+			   (unsigned long long)f->f[WELCOME_USERS].n,
+			   f->f[WELCOME_USERS].n == 1 ? "user" : "users");
 		break;
 	case T_ERROR:
 		buf_printf(out, "error %u: ", (unsigned)f->f[ERROR_CODE].n);

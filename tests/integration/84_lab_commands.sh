@@ -37,7 +37,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
 		</dev/null >"$T/outsider.out" 2>"$T/outsider.err"
 	rc=$?
 	[ "$rc" = 3 ] || fail_with "$T/outsider.err" "a user outside the group exited $rc, want 3"
-	grep -q "^natter: permission denied connecting to $(re_escape "$CLASS"); " "$T/outsider.err" ||
+	grep -q "^natter: permission denied connecting to $(re_escape "$CLASS"): " "$T/outsider.err" ||
 		fail_with "$T/outsider.err" "no permission-denied sentence for a user outside the group"
 	timeout 20 setpriv --reuid=65534 --regid=65534 --groups="$gid" "$NATTER" --no-autostart --socket "$CLASS" --nick student \
 		</dev/null >"$T/student.out" 2>"$T/student.err"

@@ -242,6 +242,15 @@ server_alive() {
 # with stdin from a FIFO that stays open until close_client, stdout in
 # $T/NAME.out and stderr in $T/NAME.err.
 start_client() {
+	local name=$1
+	shift
+	start_program "$name" "$NATTER" --no-autostart "$@"
+}
+
+# start_program NAME CMD...: any client program (socat, natter as another
+# user, a student's own client) on a FIFO stdin kept open until
+# close_client, output in $T/NAME.out and $T/NAME.err, as start_client.
+start_program() {
 	local name=$1 fifo fd
 	shift
 	fifo="$T/$name.in"
@@ -252,8 +261,17 @@ start_client() {
 	exec {fd}<>"$fifo"
 	NT_OPEN_FDS+=("$fd")
 	CLIENT_FD[$name]=$fd
-	nt_spawn "$fifo" "$T/$name.out" "$T/$name.err" "$NATTER" --no-autostart "$@"
+	nt_spawn "$fifo" "$T/$name.out" "$T/$name.err" "$@"
 	CLIENT_TPID[$name]=$NT_LAST_TPID
+}
+
+# start_client_as_nobody NAME ARGS...: start_client, but natter runs as
+# uid/gid 65534 with no other groups (setpriv; the caller checks for root).
+start_client_as_nobody() {
+	local name=$1
+	shift
+	start_program "$name" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$NATTER" --no-autostart "$@"
 }
 
 # send NAME LINE: one line to the client's stdin.

@@ -7,19 +7,6 @@ command -v socat >/dev/null 2>&1 || skip "socat is not installed"
 
 S="$T/s.sock"
 
-# start_line_client NAME SOCKET: socat in line mode, stdin from a FIFO kept
-# open until close_client (as start_client does for natter), output in $T/NAME.out.
-start_line_client() {
-	local name=$1 fifo="$T/$1.in" fd
-	rm -f "$fifo" "$T/$name.out" "$T/$name.err"
-	mkfifo "$fifo" || fail "mkfifo $fifo failed"
-	exec {fd}<>"$fifo"
-	NT_OPEN_FDS+=("$fd")
-	CLIENT_FD[$name]=$fd
-	nt_spawn "$fifo" "$T/$name.out" "$T/$name.err" socat - "UNIX-CONNECT:$2"
-	CLIENT_TPID[$name]=$NT_LAST_TPID
-}
-
 # send_raw NAME BYTES: bytes to a client's stdin as they are (no newline added).
 send_raw() {
 	printf '%s' "$2" >&"${CLIENT_FD[$1]}"
@@ -29,7 +16,7 @@ step "start natterd, alice (natter) and sam (socat, line mode)"
 start_server -s "$S"
 start_client alice -s "$S" -n alice
 wait_for "$T/alice.out" "^$TS -!- connected to .* as alice " || fail_with "$T/alice.out" "alice did not connect"
-start_line_client sam "$S"
+start_program sam socat - "UNIX-CONNECT:$S"
 send sam "NICK sam"
 wait_for "$T/sam.out" "^-- welcome to natterd, you are sam " || fail_with "$T/sam.out" "sam got no welcome line"
 wait_for "$T/alice.out" "^$TS -!- sam joined #lobby \\(login [^)]+\\)\$" || fail_with "$T/alice.out" "alice did not see sam join with a login"

@@ -13,20 +13,6 @@ port=$(free_port) || fail "no free TCP port"
 chmod 0711 "$T" || fail "chmod $T failed"
 mkdir -m 0755 "$PUB" || fail "mkdir $PUB failed"
 
-# start_client_as NAME ARGS...: start_client, but natter runs as uid/gid 65534.
-start_client_as() {
-	local name=$1 fifo="$T/$1.in" fd
-	shift
-	rm -f "$fifo" "$T/$name.out" "$T/$name.err"
-	mkfifo "$fifo" || fail "mkfifo $fifo failed"
-	exec {fd}<>"$fifo"
-	NT_OPEN_FDS+=("$fd")
-	CLIENT_FD[$name]=$fd
-	nt_spawn "$fifo" "$T/$name.out" "$T/$name.err" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$NATTER" --no-autostart "$@"
-	CLIENT_TPID[$name]=$NT_LAST_TPID
-}
-
 step "natterd --identity strict (socket 0666, and TCP on $port)"
 start_server -s "$S" -m 0666 --tcp "127.0.0.1:$port" --identity strict
 
@@ -72,10 +58,10 @@ else
 	other=$(getent passwd 65534 | cut -d: -f1)
 	[ -n "$other" ] || fail "uid 65534 has no name"
 	# "nobody" itself is a reserved nick, so the suffix form is the way in.
-	start_client_as nob -s "$S" -n "$other/test"
+	start_client_as_nobody nob -s "$S" -n "$other/test"
 	wait_for "$T/main.out" "^$TS -!- $other/test joined #lobby \\(login $other\\)\$" ||
 		fail_with "$T/nob.err" "the other user's JOIN does not show '(login $other)'"
-	start_client_as nob2 -s "$S" -n "$me"
+	start_client_as_nobody nob2 -s "$S" -n "$me"
 	wait_client nob2 10
 	rc=$?
 	[ "$rc" = 4 ] || fail_with "$T/nob2.err" "user $other taking the nick $me exited $rc, want 4"

@@ -66,21 +66,10 @@ ctl stats1 -s "$S" stats
 [ "$(stat_of stats1 'messages out')" = 6 ] || fail_with "$T/stats1.out" "messages out is not 6 (3 messages to 2 members)"
 grep -q '^clients: 2 (unix 2, tcp 0; line mode 0)' "$T/stats1.out" || fail_with "$T/stats1.out" "clients line wrong"
 
-# start_line_client NAME: socat in line mode, stdin from a FIFO kept open (as in 23_line_mode.sh).
-start_line_client() {
-	local name=$1 fifo="$T/$1.in" fd
-	mkfifo "$fifo" || fail "mkfifo $fifo failed"
-	exec {fd}<>"$fifo"
-	NT_OPEN_FDS+=("$fd")
-	CLIENT_FD[$name]=$fd
-	nt_spawn "$fifo" "$T/$name.out" "$T/$name.err" socat - "UNIX-CONNECT:$S"
-	CLIENT_TPID[$name]=$NT_LAST_TPID
-}
-
 step "$LINE_CLIENTS line-mode clients in $ROOMS_EACH long-named rooms each"
 for ((i = 0; i < LINE_CLIENTS; i++)); do
 	n=$(printf 'line_client_number_%03d' "$i")
-	start_line_client "$n"
+	start_program "$n" socat - "UNIX-CONNECT:$S"
 	send "$n" "NICK $n"
 	for ((r = 0; r < ROOMS_EACH; r++)); do
 		send "$n" "$(printf '/join #a-room-with-a-long-name-%02d' "$r")"

@@ -17,20 +17,6 @@ chmod 0711 "$T" || fail "chmod $T failed"
 mkdir -m 0755 "$PUB" || fail "mkdir $PUB failed"
 E="^$TS -!- error"
 
-# start_student NAME ARGS...: start_client, but natter runs as uid/gid 65534 with no other groups.
-start_student() {
-	local name=$1 fifo="$T/$1.in" fd
-	shift
-	rm -f "$fifo" "$T/$name.out" "$T/$name.err"
-	mkfifo "$fifo" || fail "mkfifo $fifo failed"
-	exec {fd}<>"$fifo"
-	NT_OPEN_FDS+=("$fd")
-	CLIENT_FD[$name]=$fd
-	nt_spawn "$fifo" "$T/$name.out" "$T/$name.err" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$NATTER" --no-autostart "$@"
-	CLIENT_TPID[$name]=$NT_LAST_TPID
-}
-
 step "an unknown --teachers group: natterd refuses to start, in one sentence"
 nt_spawn /dev/null "$T/nogroup.out" "$T/nogroup.err" "$NATTERD" -s "$T/x.sock" --teachers no-such-group-62
 nt_wait_exit "$NT_LAST_TPID" 10 || fail "natterd with an unknown group did not exit"
@@ -48,7 +34,7 @@ wait_for "$T/prof.out" "^$TS -!- notice: you are a teacher here \\(group root\\)
 grep -q "root/prof joined #announcements" "$T/prof.out" || fail_with "$T/prof.out" "the teacher is not in #announcements"
 
 step "a student (uid 65534) with the teacher's nick pattern cannot /announce, /slow or /kick"
-start_student stu -s "$S" -n root
+start_client_as_nobody stu -s "$S" -n root
 wait_for "$T/stu.out" "^$TS -!- root joined #announcements" || fail_with "$T/stu.out" "the student is not in #announcements"
 grep -q "you are a teacher" "$T/stu.out" && fail_with "$T/stu.out" "the student was told it is a teacher"
 send stu "/announce no school today"
@@ -76,7 +62,7 @@ step "a teacher's announcement reaches everyone, and a student who joins later g
 send prof "/announce homework is due on friday"
 wait_for "$T/stu.out" "^$TS #announcements <root/prof> homework is due on friday\$" ||
 	fail_with "$T/stu.out" "the student did not get the announcement"
-start_student late -s "$S" -n late
+start_client_as_nobody late -s "$S" -n late
 wait_for "$T/late.out" "^$TS #announcements \\(history\\) <root/prof> homework is due on friday\$" ||
 	fail_with "$T/late.out" "the late student did not get the announcement replayed"
 grep -q "teacher root/prof (login root) announces in #announcements" "$SERVER_ERR" ||
@@ -173,7 +159,7 @@ close_client prof
 close_client ta
 stop_server || fail "natterd exited $SERVER_RC on SIGTERM"
 start_server -s "$S" -m 0666 --teachers root --log "$LOG"
-start_student after -s "$S" -n after
+start_client_as_nobody after -s "$S" -n after
 wait_for "$T/after.out" "^$TS #announcements \\(history\\) <root/prof> homework is due on friday\$" ||
 	fail_with "$T/after.out" "the announcement was not replayed after a restart"
 close_client after

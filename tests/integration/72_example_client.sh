@@ -11,17 +11,6 @@ step "the one line of examples/README.md, with -Werror"
 "$CC" -std=c11 -Wall -Wextra -Werror -o "$T/natter-mini" "$NT_ROOT/examples/natter-mini.c" 2>"$T/cc.err" ||
 	fail_with "$T/cc.err" "examples/natter-mini.c does not compile warning-free"
 
-# start_mini NAME: natter-mini on $S as NAME, stdin from a FIFO kept open until close_client.
-start_mini() {
-	local name=$1 fifo="$T/$1.in" fd
-	mkfifo "$fifo" || fail "mkfifo $fifo failed"
-	exec {fd}<>"$fifo"
-	NT_OPEN_FDS+=("$fd")
-	CLIENT_FD[$name]=$fd
-	nt_spawn "$fifo" "$T/$name.out" "$T/$name.err" "$T/natter-mini" "$S" "$name"
-	CLIENT_TPID[$name]=$NT_LAST_TPID
-}
-
 step "natterd and alice (natter); alice talks first, so mini's first read holds several frames"
 start_server -s "$S"
 start_client alice -s "$S" -n alice
@@ -32,7 +21,7 @@ done
 wait_for "$T/alice.out" "^$TS <alice> before mini 3\$" || fail_with "$T/alice.out" "alice's lines did not come back"
 
 step "mini connects: WELCOME, then the history, in order"
-start_mini mini
+start_program mini "$T/natter-mini" "$S" mini
 wait_for "$T/mini.out" '^-- connected as mini$' || fail_with "$T/mini.out" "natter-mini printed no '-- connected as mini'"
 wait_for "$T/mini.out" '^<alice> before mini 3$' || fail_with "$T/mini.out" "natter-mini did not show #lobby's history"
 printf '<alice> before mini %s\n' 1 2 3 >"$T/history.want"

@@ -114,10 +114,15 @@ bool nick_valid(const char *s, size_t n)
 		return false;
 	if (!name_chars_ok(s, n, "/"))
 		return false;
+	return !nick_reserved(s, n);
+}
+
+bool nick_reserved(const char *s, size_t n)
+{
 	for (size_t i = 0; i < sizeof reserved_nicks / sizeof reserved_nicks[0]; i++)
 		if (nick_equal(s, n, reserved_nicks[i], strlen(reserved_nicks[i])))
-			return false;
-	return true;
+			return true;
+	return false;
 }
 
 /* ASCII-only folding over all n bytes: strncasecmp stops at a NUL and follows the locale. */
@@ -191,5 +196,20 @@ size_t utf8_truncate(const char *s, size_t n, size_t max)
 	/* Step back over continuation bytes to a character start. */
 	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;
+	return n;
+}
+
+size_t text_copy_reason(const char *s, size_t n, char *out, size_t max)
+{
+	const char *nl = n > 0 ? memchr(s, '\n', n) : NULL;
+
+	if (nl != NULL)
+		n = (size_t)(nl - s); /* a reason is shown on one line: the rest is dropped */
+	if (n == 0 || text_check(s, n, SIZE_MAX) != TEXT_OK)
+		n = 0;
+	else
+		n = utf8_truncate(s, n, max);
+	memcpy(out, n ? s : "", n);
+	out[n] = '\0';
 	return n;
 }

@@ -37,6 +37,9 @@ const char *text_verdict_str(enum text_verdict v);
 /* Whether a nick follows the rules (charset, length, not reserved). */
 bool nick_valid(const char *s, size_t n);
 
+/* Whether a nick is one of the reserved names (server, nobody, ...), in any case. */
+bool nick_reserved(const char *s, size_t n);
+
 /* Whether a room name follows the rules: '#' and 1 to 31 name characters. */
 bool room_valid(const char *s, size_t n);
 
@@ -54,6 +57,13 @@ void text_sanitize(struct buf *out, const char *s, size_t n, int flags);
 
 /* Whether a code point must never be shown raw (controls, bidi, format). */
 bool codepoint_unsafe(unsigned cp);
+
+/*
+ * Copy a reason-like field (QUIT/PART/KICK reasons, away messages) into out
+ * (max bytes + NUL): its first line, cut at max bytes on a character
+ * boundary; "" if it breaks the text rules. Returns the length copied.
+ */
+size_t text_copy_reason(const char *s, size_t n, char *out, size_t max);
 
 /*
  * Cut s to at most max bytes without splitting a UTF-8 character;

@@ -218,6 +218,22 @@ static struct client *find_nick(struct server *s, const char *nick, size_t len,
 	return c == self ? NULL : c;
 }
 
+/* Whether nick follows the rules of PROTOCOL.md 4; false after an ERROR saying why not. */
+static bool nick_usable(struct server *s, struct client *c, struct str nick)
+{
+	if (nick_reserved(nick.p, nick.len)) {
+		client_send_error(s, c, ERR_NICK_INVALID, "nick '%.*s' is reserved; choose another",
+				  (int)nick.len, nick.p);
+		return false;
+	}
+	if (!nick_valid(nick.p, nick.len)) {
+		client_send_error(s, c, ERR_NICK_INVALID, "nick '%.*s' is not valid: " NICK_RULES,
+				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
+		return false;
+	}
+	return true;
+}
+
 /* Under --identity strict, a UNIX client's nick is its login or login/suffix. */
 static bool identity_allows(struct server *s, const struct client *c, struct str nick)
 {
@@ -230,15 +246,23 @@ static bool identity_allows(struct server *s, const struct client *c, struct str
 	return nick.len > ll + 1 && nick_equal(nick.p, ll, c->login, ll) && nick.p[ll] == '/';
 }
 
-/* A free nick from wanted: itself, or itself with the smallest free number. */
+/*
+ * A free nick from wanted: itself, or itself with the smallest free number.
+ * Under --identity strict a bare login takes "/2", "/3" (root/2), so the
+ * granted nick still obeys the rule that let the wanted one in.
+ */
 static bool free_nick(struct server *s, struct client *c, struct str wanted)
 {
 	char cand[MAX_NICK_BYTES + 1];
+	const char *sep = s->cfg.identity_strict && c->has_cred &&
+				  nick_equal(wanted.p, wanted.len, c->login, strlen(c->login))
+			      ? "/"
+			      : "";
 
 	snprintf(cand, sizeof cand, "%.*s", (int)wanted.len, wanted.p);
 	for (unsigned n = 2; find_nick(s, cand, strlen(cand), c) != NULL; n++) {
 		char num[16];
-		size_t nl = (size_t)snprintf(num, sizeof num, "%u", n);
+		size_t nl = (size_t)snprintf(num, sizeof num, "%s%u", sep, n);
 		size_t keep = wanted.len + nl > MAX_NICK_BYTES ? MAX_NICK_BYTES - nl : wanted.len;
 
 		if (n > 100000)
@@ -247,17 +271,6 @@ static bool free_nick(struct server *s, struct client *c, struct str wanted)
 	}
 	memcpy(c->nick, cand, strlen(cand) + 1);
 	return true;
-}
-
-/* The text of a reason-like field that follows the text rules, cut to max bytes. */
-static void copy_reason(struct str in, char *out, size_t max)
-{
-	size_t n = 0;
-
-	if (text_check(in.p, in.len, SIZE_MAX) == TEXT_OK)
-		n = utf8_truncate(in.p, in.len, max);
-	memcpy(out, in.p, n);
-	out[n] = '\0';
 }
 
 /* Space-separated names of c's rooms, for WHO. */
@@ -413,11 +426,8 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 		    (unsigned)f->f[HELLO_VERSION].n, PROTO_MIN_VERSION, PROTO_VERSION);
 		return;
 	}
-	if (!nick_valid(nick.p, nick.len)) {
-		client_send_error(s, c, ERR_NICK_INVALID, "nick '%.*s' is not valid: " NICK_RULES,
-				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
+	if (!nick_usable(s, c, nick))
 		return;
-	}
 	if (!identity_allows(s, c, nick)) {
 		client_send_error(
 		    s, c, ERR_NICK_INVALID,
@@ -671,7 +681,7 @@ static void on_part(struct server *s, struct client *c, const struct frame *f)
 				  "everyone stays in %s; /quit to leave the server", r->name);
 		return;
 	}
-	copy_reason(f->f[PART_REASON].s, reason, MAX_REASON_BYTES);
+	text_copy_reason(f->f[PART_REASON].s.p, f->f[PART_REASON].s.len, reason, MAX_REASON_BYTES);
 	l.f[LEAVE_TIME].n = wall_ms();
 	l.f[LEAVE_ROOM].s = str_c(r->name);
 	l.f[LEAVE_NICK].s = str_c(c->nick);
@@ -764,7 +774,12 @@ static void on_away(struct server *s, struct client *c, const struct frame *f)
 	}
 	if (!text_ok(s, c, text, SIZE_MAX))
 		return;
-	copy_reason(text, msg, MAX_REASON_BYTES);
+	if (memchr(text.p, '\n', text.len) != NULL) {
+		client_send_error(s, c, ERR_BAD_TEXT,
+				  "an away message is one line; it was not set");
+		return;
+	}
+	text_copy_reason(text.p, text.len, msg, MAX_REASON_BYTES);
 	c->away = xstrdup(msg);
 	snprintf(notice, sizeof notice, "you are marked as away: %s", msg);
 	send_notice(s, c, notice);
@@ -776,11 +791,8 @@ static void on_nick(struct server *s, struct client *c, const struct frame *f)
 	struct frame r = {.type = T_RENAME};
 	char old[MAX_NICK_BYTES + 1];
 
-	if (!nick_valid(nick.p, nick.len)) {
-		client_send_error(s, c, ERR_NICK_INVALID, "nick '%.*s' is not valid: " NICK_RULES,
-				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
+	if (!nick_usable(s, c, nick))
 		return;
-	}
 	if (!identity_allows(s, c, nick)) {
 		client_send_error(
 		    s, c, ERR_NOT_ALLOWED,
@@ -826,7 +838,7 @@ static void on_quit(struct server *s, struct client *c, const struct frame *f)
 	char reason[MAX_REASON_BYTES + 1];
 
 	/* A reason that breaks the text rules is dropped, not relayed. */
-	copy_reason(f->f[QUIT_REASON].s, reason, MAX_REASON_BYTES);
+	text_copy_reason(f->f[QUIT_REASON].s.p, f->f[QUIT_REASON].s.len, reason, MAX_REASON_BYTES);
 	log_info("client %llu: %s quit (%s)", (unsigned long long)c->serial, c->nick, reason);
 	chat_bye(s, c, "quit", reason);
 }

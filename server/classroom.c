@@ -297,14 +297,10 @@ static void on_kick(struct server *s, struct client *c, const struct frame *f)
 	struct client *t = student_named(s, c, f->f[KICK_NICK].s, "kick");
 	char reason[MAX_REASON_BYTES + 1], text[128];
 	struct str why = f->f[KICK_REASON].s;
-	size_t n = 0;
 
 	if (t == NULL)
 		return;
-	if (text_check(why.p, why.len, SIZE_MAX) == TEXT_OK)
-		n = utf8_truncate(why.p, why.len, MAX_REASON_BYTES);
-	memcpy(reason, why.p, n);
-	reason[n] = '\0';
+	text_copy_reason(why.p, why.len, reason, MAX_REASON_BYTES);
 	log_action(c, "kicks", t->nick);
 	snprintf(text, sizeof text, "%s was kicked", t->nick);
 	mod_kick(s, t, c->nick, reason);

@@ -14,6 +14,7 @@
 #include "peercred.h"
 #include "server.h"
 #include "sys.h"
+#include "text.h"
 
 /* Shed one pending connection when out of descriptors, so poll does not spin. */
 static void shed_one(struct server *s, struct listener *l)
@@ -224,20 +225,29 @@ void client_send_error(struct server *s, struct client *c, unsigned code, const 
 {
 	struct frame f = {.type = T_ERROR};
 	char text[512];
+	struct buf safe = {0};
 	struct shbuf *b;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	/* Sentences quote what the peer sent (nicks, rooms); its bytes may be anything, but
+	 * every str on the wire is valid UTF-8 (PROTOCOL.md 2): show them, as <FF>, ^[. */
+	text_sanitize(&safe, text, strlen(text), 0);
 	f.f[ERROR_CODE].n = code;
-	f.f[ERROR_TEXT].s = str_c(text);
+	f.f[ERROR_TEXT].s = str_n((const char *)safe.data, safe.len);
 	b = chat_encode(s, &f);
-	if (b == NULL)
+	if (b == NULL) {
+		buf_free(&safe);
 		return;
-	if (error_is_fatal(code)) {
-		log_info("client %llu%s%s: error %u: %s", (unsigned long long)c->serial,
-			 c->nick[0] ? " " : "", c->nick, code, text);
+	}
+	/* Before WELCOME every refusal ends the connection (PROTOCOL.md 3.1): a client
+	 * must not be left half-registered, nor try again on the same connection. */
+	if (error_is_fatal(code) || c->state == CS_HELLO) {
+		log_info("client %llu%s%s: error %u: %.*s", (unsigned long long)c->serial,
+			 c->nick[0] ? " " : "", c->nick, code, (int)safe.len,
+			 (const char *)safe.data);
 		if (c->state == CS_READY)
 			chat_leave(s, c, code == ERR_TIMEOUT ? "timed out" : "protocol error");
 		client_close_after(s, c, b);
@@ -245,6 +255,7 @@ void client_send_error(struct server *s, struct client *c, unsigned code, const 
 		server_queue(s, c, b);
 	}
 	shbuf_unref(b);
+	buf_free(&safe);
 }
 
 /* Whether a first byte can begin typed text: printable ASCII, whitespace, a UTF-8 lead. */
@@ -305,7 +316,8 @@ static void handle_frame(struct server *s, struct client *c, const unsigned char
 
 	if (s->trace)
 		wiretrace_in(s, c, p, n);
-	if (rc == ERR_UNKNOWN_TYPE || (rc == 0 && !(frame_type_dir(f.type) & DIR_C2S))) {
+	/* The type byte is judged before the body: 103 wins over 101 (PROTOCOL.md 5). */
+	if (rc == ERR_UNKNOWN_TYPE || !(frame_type_dir(p[FRAME_HEADER_BYTES]) & DIR_C2S)) {
 		client_send_error(s, c, ERR_UNKNOWN_TYPE,
 				  "frame type 0x%02x is not one a client may send",
 				  p[FRAME_HEADER_BYTES]);
@@ -477,6 +489,14 @@ void client_tick(struct server *s, struct client *c, uint64_t now)
 	/* Rings are kept between passes while busy; a second of quiet gives them back. */
 	if (c->state != CS_DEAD && !c->pending_write)
 		outq_trim(&c->out);
+	/* A slowloris's half frame is bounded the same before and after HELLO (LIMITS.md). */
+	if ((c->state == CS_HELLO || c->state == CS_READY) && c->partial_since_ms != 0 &&
+	    now - c->partial_since_ms >= (uint64_t)s->cfg.frame_timeout_s * 1000) {
+		client_send_error(s, c, ERR_TIMEOUT,
+				  "a frame was left unfinished for %u s; closing",
+				  s->cfg.frame_timeout_s);
+		return;
+	}
 	switch (c->state) {
 	case CS_HELLO:
 		if (now - c->connected_ms >= (uint64_t)s->cfg.hello_timeout_s * 1000)
@@ -484,13 +504,6 @@ void client_tick(struct server *s, struct client *c, uint64_t now)
 					  s->cfg.hello_timeout_s);
 		break;
 	case CS_READY:
-		if (c->partial_since_ms != 0 &&
-		    now - c->partial_since_ms >= (uint64_t)s->cfg.frame_timeout_s * 1000) {
-			client_send_error(s, c, ERR_TIMEOUT,
-					  "a frame was left unfinished for %u s; closing",
-					  s->cfg.frame_timeout_s);
-			break;
-		}
 		if (flood_tick(s, c, now))
 			break;
 		if (c->ping_sent_ms != 0 &&

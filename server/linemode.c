@@ -315,9 +315,12 @@ static bool register_line_client(struct server *s, struct client *c, struct str 
 {
 	struct frame hello = {.type = T_HELLO};
 	bool used = false;
+	/* A login that is no valid nick (reserved "nobody", too long) would cost the
+	 * client its first line and its connection: such a client is a guest too. */
+	bool login_ok = c->transport == TR_UNIX && nick_valid(c->login, strlen(c->login));
 
 	hello.f[HELLO_VERSION].n = PROTO_VERSION;
-	hello.f[HELLO_NICK].s = str_c(c->login[0] && c->transport == TR_UNIX ? c->login : "guest");
+	hello.f[HELLO_NICK].s = str_c(login_ok ? c->login : "guest");
 	if (line.len > 5 && memcmp(line.p, "NICK ", 5) == 0) {
 		struct str rest = str_n(line.p + 5, line.len - 5);
 

@@ -8,19 +8,6 @@
 #include "sys.h"
 #include "text.h"
 
-/* Copy text into out (max bytes + NUL) if it follows the text rules; "" if it does not. */
-static void copy_checked(const char *text, char *out, size_t max)
-{
-	size_t n = text ? strlen(text) : 0;
-
-	if (n == 0 || text_check(text, n, SIZE_MAX) != TEXT_OK)
-		n = 0;
-	else
-		n = utf8_truncate(text, n, max);
-	memcpy(out, n ? text : "", n);
-	out[n] = '\0';
-}
-
 struct client *mod_find(struct server *s, const char *nick)
 {
 	return nicks_find(&s->nicks, nick, strlen(nick));
@@ -38,8 +25,8 @@ void mod_kick(struct server *s, struct client *target, const char *by, const cha
 
 	if (target->state == CS_CLOSING || target->state == CS_DEAD)
 		return;
-	copy_checked(reason, why, MAX_REASON_BYTES);
-	copy_checked(by, who, sizeof who - 1);
+	text_copy_reason(reason, reason ? strlen(reason) : 0, why, MAX_REASON_BYTES);
+	text_copy_reason(by, by ? strlen(by) : 0, who, sizeof who - 1);
 	if (who[0] == '\0')
 		snprintf(who, sizeof who, "the operator");
 	/* Both reasons are cut to MAX_REASON_BYTES at a character boundary, never mid-UTF-8. */
@@ -71,7 +58,7 @@ void mod_mute(struct server *s, struct client *target, bool muted, const char *b
 
 	if (target->state != CS_READY)
 		return;
-	copy_checked(by, who, sizeof who - 1);
+	text_copy_reason(by, by ? strlen(by) : 0, who, sizeof who - 1);
 	if (who[0] == '\0')
 		snprintf(who, sizeof who, "the operator");
 	if (target->muted == muted) {

@@ -50,6 +50,9 @@ struct options {
 	bool trace;		  /* --trace */
 	const char *trace_path;	  /* --trace=FILE; NULL: stderr (headless only) */
 	struct lab_faults faults; /* --lab-faults */
+	/* The default nick's own copy: getpwuid's static result is overwritten by the
+	 * next lookup (the server's login, when its socket is checked). */
+	char login_nick[MAX_NICK_BYTES + 1];
 };
 
 static const char usage_text[] =
@@ -127,8 +130,8 @@ static void bad_option(char *const argv[], int code)
 		diag("unknown option %s; try 'natter --help'", arg);
 }
 
-/* $NATTER_NICK, else the login name if it is a valid nick, else "guest". */
-static const char *default_nick(void)
+/* $NATTER_NICK, else the login name if it is a valid nick (copied into o), else "guest". */
+static const char *default_nick(struct options *o)
 {
 	const char *env = getenv("NATTER_NICK");
 	const struct passwd *pw;
@@ -136,9 +139,10 @@ static const char *default_nick(void)
 	if (env != NULL && env[0] != '\0')
 		return env;
 	pw = getpwuid(geteuid());
-	if (pw != NULL && pw->pw_name != NULL && nick_valid(pw->pw_name, strlen(pw->pw_name)))
-		return pw->pw_name;
-	return DEFAULT_NICK;
+	if (pw == NULL || pw->pw_name == NULL || !nick_valid(pw->pw_name, strlen(pw->pw_name)))
+		return DEFAULT_NICK;
+	snprintf(o->login_nick, sizeof o->login_nick, "%s", pw->pw_name);
+	return o->login_nick;
 }
 
 /* A line count for --scrollback: 1 to MAX_SCROLLBACK_LINES. */
@@ -251,7 +255,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 	if (!socket_given && o->tcp == NULL && env != NULL && env[0] != '\0')
 		o->socket_path = env;
 	if (o->nick == NULL)
-		o->nick = default_nick();
+		o->nick = default_nick(o);
 	if (o->autostart == AUTOSTART_BY_TTY)
 		o->autostart = isatty(STDIN_FILENO);
 	return -1;

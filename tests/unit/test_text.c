@@ -531,6 +531,38 @@ static void test_utf8_truncate(void **state)
 	}
 }
 
+/* A reason keeps its first line, cut on a character boundary; invalid text is dropped. */
+static void test_copy_reason(void **state)
+{
+	char out[8];
+
+	(void)state;
+	assert_int_equal(text_copy_reason("first\nsecond", 12, out, 7), 5);
+	assert_string_equal(out, "first");
+	assert_int_equal(text_copy_reason("caf\xc3\xa9"
+					  "s!",
+					  7, out, 4),
+			 3);
+	assert_string_equal(out, "caf");
+	assert_int_equal(text_copy_reason("a\xff"
+					  "b",
+					  3, out, 7),
+			 0);
+	assert_string_equal(out, "");
+	assert_int_equal(text_copy_reason("a\x1b", 2, out, 7), 0);
+	assert_int_equal(text_copy_reason(NULL, 0, out, 7), 0);
+	assert_string_equal(out, "");
+}
+
+static void test_nick_reserved(void **state)
+{
+	(void)state;
+	assert_true(nick_reserved("Nobody", 6));
+	assert_true(nick_reserved("SERVER", 6));
+	assert_false(nick_reserved("nobody2", 7));
+	assert_false(nick_valid("nobody", 6));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,6 +576,8 @@ int main(void)
 	    cmocka_unit_test(test_sanitize_exhaustive),
 	    cmocka_unit_test(test_codepoint_unsafe),
 	    cmocka_unit_test(test_utf8_truncate),
+	    cmocka_unit_test(test_copy_reason),
+	    cmocka_unit_test(test_nick_reserved),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,8 +28,10 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 COMMON_SRC = $(wildcard common/*.c)
 SERVER_SRC = $(wildcard server/*.c)
-CLIENT_SRC = $(wildcard tui/*.c)
-UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+CLIENT_SRC = $(wildcard client/*.c)
+TUI_SRC    = $(wildcard tui/*.c)
+# Unit tests mirror the folders: tests/unit/server/test_outq.c tests server/outq.c.
+UNIT_SRC   = $(wildcard tests/unit/*/test_*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
 BENCH_SRC  = $(wildcard bench/*.c)
 CTL_SRC    = $(wildcard ctl/*.c)
@@ -41,12 +43,13 @@ MAN_PAGES  = $(wildcard man/*.1)
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
 CLIENT_OBJ = $(CLIENT_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ    = $(TUI_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ  = $(BENCH_SRC:%.c=$(BUILD)/%.o)
 CTL_OBJ    = $(CTL_SRC:%.c=$(BUILD)/%.o)
 # Unit tests link the programs' modules from archives (no main), so each
 # test pulls in only what it uses.
 SERVER_LIB_OBJ = $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJ))
-CLIENT_LIB_OBJ = $(filter-out $(BUILD)/tui/main.o,$(CLIENT_OBJ))
+TUI_LIB_OBJ = $(filter-out $(BUILD)/tui/main.o,$(TUI_OBJ))
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BIN)/%)
 
@@ -68,14 +71,17 @@ $(BUILD)/libcommon.a: $(COMMON_OBJ)
 $(BUILD)/libserver.a: $(SERVER_LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(BUILD)/libclient.a: $(CLIENT_LIB_OBJ)
+$(BUILD)/libclient.a: $(CLIENT_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/libtui.a: $(TUI_LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BIN)/natterd: $(SERVER_OBJ) $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
 
-$(BIN)/natter: $(CLIENT_OBJ) $(BUILD)/libcommon.a
+$(BIN)/natter: $(TUI_OBJ) $(BUILD)/libclient.a $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS)
 
@@ -94,17 +100,17 @@ $(BIN)/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libcommon.a
 
 $(BUILD)/tui/%.o: tui/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(TUI_CFLAGS) -Iclient -c -o $@ $<
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) $(TUI_CFLAGS) -Itui -Iserver -c -o $@ $<
+	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) $(TUI_CFLAGS) -Iclient -Itui -Iserver -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libserver.a $(BUILD)/libclient.a $(BUILD)/libcommon.a
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libserver.a $(BUILD)/libtui.a $(BUILD)/libclient.a $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(TUI_LIBS)
 
@@ -119,12 +125,12 @@ test: all unit
 # libFuzzer targets (clang): each runs FUZZ_SECONDS from the seed corpus.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Icommon -Itui \
+FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Icommon -Iclient \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS = frames text command ctl
-FUZZ_EXTRA_command = tui/commands.c
+FUZZ_EXTRA_command = client/commands.c
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(wildcard common/*.h tui/commands.*)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(wildcard common/*.h client/commands.*)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(FUZZ_EXTRA_$*)
 
@@ -143,7 +149,7 @@ run: all
 bench: all
 	bench/matrix.sh $(BIN)/natter-bench BENCHMARKS.md
 
-FORMAT_SRC = common/*.[ch] server/*.[ch] tui/*.[ch] tests/unit/*.c tests/helpers/*.c \
+FORMAT_SRC = common/*.[ch] server/*.[ch] client/*.[ch] tui/*.[ch] tests/unit/*/*.c tests/helpers/*.c \
 	bench/*.[ch] ctl/*.c examples/*.c tests/fuzz/*.c
 
 format:

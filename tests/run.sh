@@ -79,14 +79,14 @@ report() {
 	esac
 }
 
-# Unit tests: each build/tests/test_* binary; cmocka prints its own summary.
+# Unit tests: each build/tests/FOLDER/test_* binary; cmocka prints its own summary.
 run_units() {
 	local t name start rc logdir
-	for t in build/tests/test_*; do
+	for t in build/tests/*/test_*; do
 		if [ ! -f "$t" ] || [ ! -x "$t" ]; then
 			continue
 		fi
-		name="unit/${t##*/}"
+		name="unit/${t#build/tests/}"
 		wanted "$name" || continue
 		logdir="$LOGROOT/$name"
 		mkdir -p "$logdir"

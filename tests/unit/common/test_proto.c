@@ -1,4 +1,4 @@
-/* test_proto.c - unit tests for the frame codec (common/proto.h) against PROTOCOL.md. */
+/* common/test_proto.c - unit tests for the frame codec (common/proto.h) against PROTOCOL.md. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

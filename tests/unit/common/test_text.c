@@ -1,4 +1,5 @@
-/* test_text.c - unit tests for UTF-8, text and nick rules and display sanitizing (common/text.h).
+/* common/test_text.c - unit tests for UTF-8, text and nick rules and display sanitizing
+ * (common/text.h).
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_tui_nickcolor.c - unit tests for stable per-nick colours (tui/nickcolor.h). */
+/* tui/test_nickcolor.c - unit tests for stable per-nick colours (tui/nickcolor.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* test_client_commands.c - input line parsing and stdin line splitting for the client. */
+/* client/test_commands.c - input line parsing and stdin line splitting for the client. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

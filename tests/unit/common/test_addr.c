@@ -1,4 +1,5 @@
-/* test_addr.c - unit tests for addresses, the socket dir and loopback checks (common/addr.h). */
+/* common/test_addr.c - unit tests for addresses, the socket dir and loopback checks
+ * (common/addr.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

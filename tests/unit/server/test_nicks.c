@@ -1,5 +1,5 @@
-/* test_nicks.c - the server's nick index agrees with a plain search through many adds, renames and
- * removes. */
+/* server/test_nicks.c - the server's nick index agrees with a plain search through many adds,
+ * renames and removes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* test_client_core.c - the client core and session against a scripted server on a socketpair. */
+/* client/test_core.c - the client core and session against a scripted server on a socketpair. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_buf.c - unit tests for growable and shared byte buffers (common/buf.h). */
+/* common/test_buf.c - unit tests for growable and shared byte buffers (common/buf.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
-/* test_tui_labfaults.c - natter --lab-faults: the parser, and the write planner driven by hand. */
+/* client/test_labfaults.c - natter --lab-faults: the parser, and the write planner driven by hand.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

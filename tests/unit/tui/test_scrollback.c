@@ -1,4 +1,4 @@
-/* test_tui_scrollback.c - unit tests for the scrollback model (tui/scrollback.h). */
+/* tui/test_scrollback.c - unit tests for the scrollback model (tui/scrollback.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
-/* test_ctlproto.c - unit tests for the control socket's datagrams (common/ctlproto.h, PROTOCOL.md
- * 8). */
+/* common/test_ctlproto.c - unit tests for the control socket's datagrams (common/ctlproto.h,
+ * PROTOCOL.md 8). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

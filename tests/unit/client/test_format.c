@@ -1,4 +1,4 @@
-/* test_client_format.c - the client's event lines, JSON output and escaping. */
+/* client/test_format.c - the client's event lines, JSON output and escaping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
-/* test_trace.c - the --trace formatter (common/trace.h): hex layout, fields, bad input, sanitizing,
- * bounds. */
+/* common/test_trace.c - the --trace formatter (common/trace.h): hex layout, fields, bad input,
+ * sanitizing, bounds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_tui_lines.c - unit tests for composing display lines from untrusted events (tui/ui.h
+/* tui/test_ui.c - unit tests for composing display lines from untrusted events (tui/ui.h
  * ui_add). */
 #include <stdarg.h>
 #include <stddef.h>

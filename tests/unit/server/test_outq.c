@@ -1,4 +1,4 @@
-/* test_outq.c - the server's output queue: sharing, partial writes, dropping, bounds. */
+/* server/test_outq.c - the server's output queue: sharing, partial writes, dropping, bounds. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

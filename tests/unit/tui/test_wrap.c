@@ -1,4 +1,4 @@
-/* test_tui_wrap.c - unit tests for width-aware wrapping and display sanitizing (tui/wrap.h). */
+/* tui/test_wrap.c - unit tests for width-aware wrapping and display sanitizing (tui/wrap.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

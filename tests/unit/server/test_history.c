@@ -1,4 +1,5 @@
-/* test_history.c - rooms' kept history and resume arithmetic, and the transcript line format. */
+/* server/test_history.c - rooms' kept history and resume arithmetic, and the transcript line
+ * format. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "sys.h"
-#include "teach.h"
 #include "text.h"
 
 static int on_frame(void *ctx, const struct frame *f);
@@ -192,14 +191,6 @@ int core_say(struct core *c, struct str text, unsigned flags, struct errmsg *e)
 	return request(c, &f, e);
 }
 
-int core_nick(struct core *c, struct str nick, struct errmsg *e)
-{
-	struct frame f = {.type = T_NICK};
-
-	f.f[NICK_NICK].s = nick;
-	return request(c, &f, e);
-}
-
 int core_who(struct core *c, struct str room, struct errmsg *e)
 {
 	struct frame f = {.type = T_WHO};
@@ -277,42 +268,6 @@ int core_part(struct core *c, struct str room, struct str reason, struct errmsg 
 	return 0;
 }
 
-int core_list(struct core *c, struct errmsg *e)
-{
-	struct frame f = {.type = T_LIST};
-
-	return request(c, &f, e);
-}
-
-int core_topic(struct core *c, struct str room, bool set, struct str text, struct errmsg *e)
-{
-	struct frame f = {.type = T_TOPIC};
-
-	f.f[TOPIC_ROOM].s = or_current(c, room);
-	f.f[TOPIC_SET].n = set;
-	f.f[TOPIC_TEXT].s = text;
-	return request(c, &f, e);
-}
-
-int core_away(struct core *c, struct str text, struct errmsg *e)
-{
-	struct frame f = {.type = T_AWAY};
-
-	text.len = utf8_truncate(text.p, text.len, MAX_REASON_BYTES);
-	f.f[AWAY_TEXT].s = text;
-	return request(c, &f, e);
-}
-
-int core_msg(struct core *c, struct str nick, struct str text, unsigned flags, struct errmsg *e)
-{
-	struct frame f = {.type = T_SAY};
-
-	f.f[SAY_TARGET].s = nick;
-	f.f[SAY_FLAGS].n = flags;
-	f.f[SAY_TEXT].s = text;
-	return request(c, &f, e);
-}
-
 int core_quit(struct core *c, struct str reason, struct errmsg *e)
 {
 	struct frame f = {.type = T_QUIT};
@@ -330,14 +285,6 @@ int core_quit(struct core *c, struct str reason, struct errmsg *e)
 		c->deadline_ms = mono_ms() + QUIT_TIMEOUT_MS;
 	}
 	return 0;
-}
-
-/* /who: no room means the current one, "*" everyone. */
-static int exec_who(struct core *c, struct str arg, struct errmsg *e)
-{
-	if (arg.len == 1 && arg.p[0] == '*')
-		return core_who(c, str_c(""), e);
-	return core_who(c, or_current(c, arg), e);
 }
 
 /* /join: "dev" means "#dev", as in other chat clients. */
@@ -358,31 +305,23 @@ static int exec_join(struct core *c, struct str arg, struct errmsg *e)
 
 int core_exec(struct core *c, const struct command *cmd, struct errmsg *e)
 {
+	struct frame f;
+	const char *why = "";
+	int rc;
+
+	/* What the core keeps track of; every other command is just its request. */
 	switch (cmd->kind) {
 	case CMD_SAY: return core_say(c, cmd->arg, 0, e);
 	case CMD_ME: return core_say(c, cmd->arg, MSGF_ACTION, e);
-	case CMD_NICK: return core_nick(c, cmd->arg, e);
-	case CMD_WHO: return exec_who(c, cmd->arg, e);
 	case CMD_QUIT: return core_quit(c, cmd->arg, e);
 	case CMD_JOIN: return exec_join(c, cmd->arg, e);
 	case CMD_PART: return core_part(c, cmd->target, cmd->arg, e);
-	case CMD_ROOMS: return core_list(c, e);
-	case CMD_MSG: return core_msg(c, cmd->target, cmd->arg, 0, e);
-	case CMD_TOPIC: return core_topic(c, str_c(""), cmd->arg.len > 0, cmd->arg, e);
-	case CMD_AWAY: return core_away(c, cmd->arg, e);
-	case CMD_ANNOUNCE:
-	case CMD_SLOW:
-	case CMD_MUTE:
-	case CMD_UNMUTE:
-	case CMD_KICK:
-	case CMD_HAND:
-	case CMD_HANDS: return teach_exec(c, cmd, e);
-	case CMD_EMPTY:
-	case CMD_HELP:
-	case CMD_UNKNOWN:
-	case CMD_MISSING_ARG: break;
+	default: break;
 	}
-	return 1;
+	rc = command_request(cmd, or_current(c, str_c("")), &f, &why);
+	if (rc < 0)
+		errmsg_set(e, "%s", why);
+	return rc <= 0 ? (rc < 0 ? -1 : 1) : request(c, &f, e);
 }
 
 int core_fd(const struct core *c)

@@ -8,7 +8,7 @@
 
 #include "addr.h"
 #include "buf.h"
-#include "commands.h"
+#include "command.h"
 #include "errmsg.h"
 #include "event.h"
 #include "session.h"
@@ -103,7 +103,6 @@ int core_attach(struct core *c, int fd, const char *where, const char *nick, str
  */
 /* Say text in the current room. */
 int core_say(struct core *c, struct str text, unsigned flags, struct errmsg *e);
-int core_nick(struct core *c, struct str nick, struct errmsg *e);
 /* List a room's members, or everyone on the server for an empty room. */
 int core_who(struct core *c, struct str room, struct errmsg *e);
 /*
@@ -114,15 +113,7 @@ int core_who(struct core *c, struct str room, struct errmsg *e);
 int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e);
 /* Leave room (empty: the current one); leaving the current room makes #lobby current. */
 int core_part(struct core *c, struct str room, struct str reason, struct errmsg *e);
-/* Ask for every room: answered by one EV_ROOMLIST. */
-int core_list(struct core *c, struct errmsg *e);
-/* Set (set=true) or ask for (EV_TOPIC answers) the topic of room (empty: the current one). */
-int core_topic(struct core *c, struct str room, bool set, struct str text, struct errmsg *e);
-/* Set our away message; empty text means we are back. */
-int core_away(struct core *c, struct str text, struct errmsg *e);
-/* A private message to nick (flags: MSGF_ACTION for an action). */
-int core_msg(struct core *c, struct str nick, struct str text, unsigned flags, struct errmsg *e);
-/* Send any request frame (held until WELCOME, like the others); for teach.c. */
+/* Send any request frame (held until WELCOME, like the others). */
 int core_request(struct core *c, const struct frame *f, struct errmsg *e);
 /* Send QUIT once and wait (bounded) for BYE; later calls do nothing. */
 int core_quit(struct core *c, struct str reason, struct errmsg *e);

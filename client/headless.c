@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "command.h"
 #include "diag.h"
 #include "format.h"
 #include "sys.h"
@@ -60,7 +60,19 @@ static void local_command(const struct command *cmd)
 
 	text_sanitize(&name, cmd->arg.p, cmd->arg.len, 0);
 	switch (cmd->kind) {
-	case CMD_HELP: diag("%s", command_help()); break;
+	case CMD_HELP: {
+		struct buf help = {0};
+
+		command_help(&help, SCOPE_CLASSROOM | SCOPE_TEACHER, "");
+		fwrite(help.data, 1, help.len, stderr);
+		buf_free(&help);
+		break;
+	}
+	case CMD_CLEAR:
+	case CMD_SEARCH:
+		diag("%.*s is a command of the full-screen client", (int)name.len,
+		     (const char *)name.data);
+		break;
 	case CMD_UNKNOWN:
 		diag("unknown command %.*s; try /help", (int)name.len, (const char *)name.data);
 		break;

@@ -4,17 +4,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "command.h"
 #include "server.h"
 #include "sys.h"
 #include "text.h"
-
-static const char help_text[] =
-    "-- commands: /join #room, /part [reason], /rooms, /msg NICK text, /me action,\n"
-    "-- /topic [text], /away [text], /nick NEW, /who [#room], /quit [reason], /help.\n"
-    "-- In a classroom (natterd --teachers): /hand raises your hand, /hand down lowers it;\n"
-    "-- teachers: /announce text, /slow N [#room], /mute NICK, /unmute NICK,\n"
-    "-- /kick NICK [reason], /hands lists raised hands, /hand next calls on the first.\n"
-    "-- Any other line is a message to your current room; start it with // to send a /.\n";
 
 /* Append "HH:MM:SS " for a wall-clock time in ms. */
 static void put_time(struct buf *out, uint64_t ms)
@@ -253,54 +246,6 @@ static struct str current_room(struct server *s, struct client *c)
 	return str_c(c->current ? c->current->name : s->lobby->name);
 }
 
-/* Turn a command line into the request frame it means; false if it is not one. */
-static bool command_frame(struct server *s, struct client *c, struct str line, struct frame *f)
-{
-	struct str cmd = split_word(&line);
-
-	if (str_eq(cmd, "/join")) {
-		f->type = T_ENTER;
-		f->f[ENTER_ROOM].s = split_word(&line);
-	} else if (str_eq(cmd, "/part")) {
-		f->type = T_PART;
-		f->f[PART_ROOM].s = current_room(s, c);
-		f->f[PART_REASON].s = line;
-	} else if (str_eq(cmd, "/rooms") || str_eq(cmd, "/list")) {
-		f->type = T_LIST;
-	} else if (str_eq(cmd, "/msg")) {
-		f->type = T_SAY;
-		f->f[SAY_TARGET].s = split_word(&line);
-		f->f[SAY_TEXT].s = line;
-	} else if (str_eq(cmd, "/me")) {
-		f->type = T_SAY;
-		f->f[SAY_TARGET].s = current_room(s, c);
-		f->f[SAY_FLAGS].n = MSGF_ACTION;
-		f->f[SAY_TEXT].s = line;
-	} else if (str_eq(cmd, "/topic")) {
-		f->type = T_TOPIC;
-		f->f[TOPIC_ROOM].s = current_room(s, c);
-		f->f[TOPIC_SET].n = line.len > 0;
-		f->f[TOPIC_TEXT].s = line;
-	} else if (str_eq(cmd, "/away")) {
-		f->type = T_AWAY;
-		f->f[AWAY_TEXT].s = line;
-	} else if (str_eq(cmd, "/nick")) {
-		f->type = T_NICK;
-		f->f[NICK_NICK].s = split_word(&line);
-	} else if (str_eq(cmd, "/who")) {
-		struct str room = split_word(&line);
-
-		f->type = T_WHO;
-		f->f[WHO_TARGET].s = room.len ? room : current_room(s, c);
-	} else if (str_eq(cmd, "/quit")) {
-		f->type = T_QUIT;
-		f->f[QUIT_REASON].s = line;
-	} else if (!classroom_line_command(s, c, cmd, line, f)) {
-		return false;
-	}
-	return true;
-}
-
 /* Queue plain text (already safe) to a line client. */
 static void send_text(struct server *s, struct client *c, const char *text)
 {
@@ -308,6 +253,53 @@ static void send_text(struct server *s, struct client *c, const char *text)
 
 	server_queue(s, c, b);
 	shbuf_unref(b);
+}
+
+/* /help for this client: the classroom's commands only on a classroom, a teacher's for teachers. */
+static void send_help(struct server *s, struct client *c)
+{
+	struct buf help = {0};
+	unsigned allowed = s->announce == NULL ? 0
+			   : c->teacher	       ? SCOPE_CLASSROOM | SCOPE_TEACHER
+					       : SCOPE_CLASSROOM;
+
+	command_help(&help, allowed, "-- ");
+	buf_append(&help, "", 1);
+	send_text(s, c, (const char *)help.data);
+	buf_free(&help);
+}
+
+/* A typed line that is no request: help, or a mistake answered with one error line. */
+static void local_command(struct server *s, struct client *c, const struct command *cmd,
+			  const char *why)
+{
+	struct buf out = {0};
+
+	if (cmd->kind == CMD_HELP) {
+		send_help(s, c);
+		return;
+	}
+	if (cmd->kind == CMD_MISSING_ARG) {
+		buf_printf(&out, "error: use %s\n", cmd->usage);
+	} else if (why != NULL) {
+		buf_printf(&out, "error: %s\n", why);
+	} else if (cmd->kind != CMD_EMPTY) {
+		/* The command word is the client's bytes: quoted made safe, and short. */
+		struct str word = cmd->arg;
+
+		if (cmd->kind != CMD_UNKNOWN)
+			word = str_n(word.p, 0);
+		buf_printf(&out, "error: %s", cmd->kind == CMD_UNKNOWN ? "unknown command " : "");
+		text_sanitize(&out, word.p, utf8_truncate(word.p, word.len, 32), 0);
+		buf_printf(&out, "%s\n",
+			   cmd->kind == CMD_UNKNOWN
+			       ? "; try /help"
+			       : "that is a command of the full-screen client");
+	}
+	buf_append(&out, "", 1);
+	if (out.len > 1)
+		send_text(s, c, (const char *)out.data);
+	buf_free(&out);
 }
 
 /* Register a line client: the first line may name the nick. Returns true if line was used. */
@@ -352,7 +344,9 @@ static bool looks_like_http(struct str line)
 /* Handle one complete line (without its newline). */
 static void handle_line(struct server *s, struct client *c, struct str line)
 {
-	struct frame f = {.type = T_SAY};
+	struct frame f;
+	struct command cmd;
+	const char *why = NULL;
 
 	if (s->trace)
 		wiretrace_line_in(s, c, line);
@@ -372,8 +366,8 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 		return;
 	if (c->state != CS_READY || line.len == 0)
 		return;
-	if (!(str_eq(line, "/quit") || (line.len > 6 && memcmp(line.p, "/quit ", 6) == 0)) &&
-	    !flood_take(s, c)) {
+	command_parse(line.p, line.len, &cmd);
+	if (cmd.kind != CMD_QUIT && !flood_take(s, c)) {
 		/* A typed line cannot be held back without holding all that follows: refuse it. */
 		char text[160];
 
@@ -384,28 +378,9 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 		send_text(s, c, text);
 		return;
 	}
-	if (line.p[0] == '/' && !(line.len > 1 && line.p[1] == '/')) {
-		if (str_eq(line, "/help")) {
-			send_text(s, c, help_text);
-			return;
-		}
-		if (!command_frame(s, c, line, &f)) {
-			struct str cmd = split_word(&line);
-			char text[128];
-			struct buf safe = {0};
-
-			text_sanitize(&safe, cmd.p, utf8_truncate(cmd.p, cmd.len, 32), 0);
-			snprintf(text, sizeof text, "error: unknown command %.*s; try /help\n",
-				 (int)safe.len, (const char *)safe.data);
-			buf_free(&safe);
-			send_text(s, c, text);
-			return;
-		}
-	} else {
-		if (line.p[0] == '/')
-			line = str_n(line.p + 1, line.len - 1); /* "//x" sends "/x" */
-		f.f[SAY_TARGET].s = current_room(s, c);
-		f.f[SAY_TEXT].s = line;
+	if (command_request(&cmd, current_room(s, c), &f, &why) <= 0) {
+		local_command(s, c, &cmd, why);
+		return;
 	}
 	if (s->trace)
 		wiretrace_request(s, c, &f);

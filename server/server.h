@@ -271,8 +271,6 @@ void classroom_register(struct server *s, struct client *c);
 void classroom_welcome(struct server *s, struct client *c);
 bool classroom_may_say(struct server *s, struct client *c, struct room *r);
 void classroom_handle(struct server *s, struct client *c, const struct frame *f);
-bool classroom_line_command(struct server *s, struct client *c, struct str cmd, struct str rest,
-			    struct frame *f);
 
 /* control.c */
 int control_setup(struct server *s, struct errmsg *e);

@@ -13,7 +13,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "commands.h"
+#include "command.h"
 
 enum {
 	HISTORY_LINES = 1000,
@@ -37,12 +37,6 @@ static struct input_state {
 	bool have_history;
 	bool active;
 } in;
-
-/* Every command for completion: commands.c's and the TUI's own (/clear, /search). */
-static const char *const local_commands[] = {
-    "/announce", "/away",   "/clear", "/hand",	"/hands",  "/help", "/join",
-    "/kick",	 "/me",	    "/msg",   "/mute",	"/nick",   "/part", "/quit",
-    "/rooms",	 "/search", "/slow",  "/topic", "/unmute", "/who",  NULL};
 
 int input_history_path(char *out, size_t cap)
 {
@@ -217,16 +211,17 @@ static int rl_newline_in_text(int count, int key)
 	return 0;
 }
 
-/* Completion generator over the command names. */
+/* Completion generator over the command names of common/command.c's table. */
 static char *complete_command(const char *text, int state)
 {
 	static size_t i;
 	size_t n = strlen(text);
+	const char *c;
 
 	if (state == 0)
 		i = 0;
-	while (local_commands[i] != NULL) {
-		const char *c = local_commands[i++];
+	while ((c = command_complete(i, SCOPE_SCREEN | SCOPE_CLASSROOM | SCOPE_TEACHER)) != NULL) {
+		i++;
 
 		if (strncasecmp(c, text, n) == 0)
 			return strdup(c);

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "command.h"
 #include "diag.h"
 #include "input.h"
 #include "sys.h"

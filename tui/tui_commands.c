@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "commands.h"
+#include "command.h"
 #include "sys.h"
 #include "text.h"
 #include "tui_int.h"
@@ -17,9 +17,17 @@
 
 static void show_help(struct tui *t)
 {
-	ui_say(&t->ui, SB_INFO, "%s", command_help());
-	ui_say(&t->ui, SB_INFO,
-	       "here also: /clear empties this window, /search TEXT finds TEXT in it");
+	struct buf help = {0};
+	size_t start = 0;
+
+	command_help(&help, SCOPE_SCREEN | SCOPE_CLASSROOM | SCOPE_TEACHER, "");
+	for (size_t i = 0; i < help.len; i++) {
+		if (help.data[i] != '\n')
+			continue;
+		ui_say(&t->ui, SB_INFO, "%.*s", (int)(i - start), (const char *)help.data + start);
+		start = i + 1;
+	}
+	buf_free(&help);
 	ui_say(&t->ui, SB_INFO,
 	       "scrolling: PageUp/PageDown; Alt-Home or Ctrl-Home top, Alt-End or Ctrl-End "
 	       "bottom; Alt-p/Alt-n older/newer match of /search; Alt-m/Alt-M older/newer "
@@ -66,19 +74,6 @@ static void do_search(struct tui *t, const char *text, bool older)
 	t->ui.dirty = true;
 }
 
-/* Whether line is "/word" or "/word ..." (case-insensitive); *arg is what follows. */
-static bool is_command(const char *line, const char *word, const char **arg)
-{
-	size_t n = strlen(word);
-
-	if (strncasecmp(line, word, n) != 0 || (line[n] != '\0' && line[n] != ' '))
-		return false;
-	*arg = line + n;
-	while (**arg == ' ')
-		(*arg)++;
-	return true;
-}
-
 /* Commands for the server, or text: sent now, or kept until the server is back. */
 static void send_line(struct tui *t, const char *line)
 {
@@ -90,6 +85,14 @@ static void send_line(struct tui *t, const char *line)
 	switch (cmd.kind) {
 	case CMD_EMPTY: return;
 	case CMD_HELP: show_help(t); return;
+	case CMD_CLEAR: sb_clear(&t->ui.sb); return;
+	case CMD_SEARCH:
+		free(t->search);
+		t->search = cmd.arg.len > 0 ? xstrndup(cmd.arg.p, cmd.arg.len) : NULL;
+		if (t->search != NULL)
+			t->ui.sb.hit = 0;
+		do_search(t, t->search, true);
+		return;
 	case CMD_QUIT: tui_quit(t, cmd.arg); return;
 	case CMD_UNKNOWN:
 	case CMD_MISSING_ARG:
@@ -131,7 +134,6 @@ static void send_line(struct tui *t, const char *line)
 static void on_line(void *ctx, const char *line)
 {
 	struct tui *t = ctx;
-	const char *arg;
 	char *copy;
 	size_t n = 0;
 
@@ -146,17 +148,7 @@ static void on_line(void *ctx, const char *line)
 		copy[n++] = copy[i] == '\r' ? '\n' : copy[i];
 	}
 	copy[n] = '\0';
-	if (is_command(copy, "/clear", &arg)) {
-		sb_clear(&t->ui.sb);
-	} else if (is_command(copy, "/search", &arg)) {
-		free(t->search);
-		t->search = arg[0] != '\0' ? xstrdup(arg) : NULL;
-		if (t->search != NULL)
-			t->ui.sb.hit = 0;
-		do_search(t, t->search, true);
-	} else {
-		send_line(t, copy);
-	}
+	send_line(t, copy);
 	free(copy);
 	t->ui.hscroll = 0;
 	t->ui.dirty = true;

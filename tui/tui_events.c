@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "commands.h"
+#include "command.h"
 #include "sys.h"
 #include "text.h"
 #include "tui_int.h"

@@ -56,10 +56,22 @@ send_raw sam "in "
 send_raw sam "pieces"$'\r\n'
 wait_for "$T/alice.out" "^$TS #dev <sam> in pieces\$" || fail_with "$T/alice.out" "a line written in two pieces was not one message"
 
+step "the one command table: /help lists what applies here, mistakes get one error line"
+send sam "/help"
+wait_for "$T/sam.out" "^-- /join #ROOM +enter a room" || fail_with "$T/sam.out" "line mode's /help does not list /join with its usage"
+wait_for "$T/sam.out" "^-- start it with // " || fail_with "$T/sam.out" "line mode's /help is cut short"
+grep -Eq '^-- /(kick|hand|clear)' "$T/sam.out" && fail_with "$T/sam.out" "/help lists classroom or full-screen commands on a plain server"
+send sam "/join"
+wait_for "$T/sam.out" "^error: use /join #ROOM\$" || fail_with "$T/sam.out" "/join without a room did not say how to use it"
+send sam "/clear"
+wait_for "$T/sam.out" "^error: that is a command of the full-screen client\$" || fail_with "$T/sam.out" "/clear in line mode was not explained"
+send sam "/part #dev gone for tea"
+wait_for "$T/alice.out" "^$TS -!- sam left #dev \\(gone for tea\\)\$" || fail_with "$T/alice.out" "/part #dev REASON did not leave #dev with that reason"
+
 step "sam quits; alice sees it; both end cleanly"
 send sam "/quit done"
 wait_for "$T/sam.out" "^bye: quit" || fail_with "$T/sam.out" "sam got no 'bye: quit' line"
-wait_for "$T/alice.out" "^$TS -!- sam left #dev \\(done\\)\$" || fail_with "$T/alice.out" "alice did not see sam leave"
+wait_for "$T/alice.out" "^$TS -!- sam left #lobby \\(done\\)\$" || fail_with "$T/alice.out" "alice did not see sam leave"
 close_client sam
 rc=$?
 [ "$rc" = 0 ] || fail_with "$T/sam.err" "socat exited $rc, want 0"

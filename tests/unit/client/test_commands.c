@@ -8,8 +8,21 @@
 
 #include <cmocka.h>
 
-#include "commands.h"
+#include "command.h"
 #include "lines.h"
+
+/* Whether /help for the allowed scopes contains needle. */
+static bool help_has(unsigned allowed, const char *needle)
+{
+	struct buf help = {0};
+	bool found;
+
+	command_help(&help, allowed, "-- ");
+	buf_append(&help, "", 1);
+	found = strstr((const char *)help.data, needle) != NULL;
+	buf_free(&help);
+	return found;
+}
 
 static struct command parse(const char *line)
 {
@@ -100,7 +113,7 @@ static void test_nick_who_help(void **state)
 	assert_arg(cmd, "#lobby");
 	assert_int_equal(parse("/help").kind, CMD_HELP);
 	assert_int_equal(parse("/help me").kind, CMD_HELP);
-	assert_non_null(strstr(command_help(), "/quit"));
+	assert_true(help_has(SCOPE_ANYONE, "/quit [REASON]"));
 }
 
 static void test_quit(void **state)
@@ -241,13 +254,87 @@ static void test_classroom(void **state)
 static void test_help_lists_everything(void **state)
 {
 	static const char *const words[] = {
-	    "/join", "/part",	"/rooms", "/msg",  "/me",    "/topic",	   "/away",
-	    "/nick", "/who",	"/quit",  "/help", "//",     "/announce",  "/slow",
-	    "/mute", "/unmute", "/kick",  "/hand", "/hands", "/hand down", "/hand next"};
+	    "/join", "/part",	"/rooms", "/msg",  "/me",    "/topic",	  "/away", "/nick",
+	    "/who",  "/quit",	"/help",  "//",	   "/clear", "/search",	  "/slow", "/announce",
+	    "/mute", "/unmute", "/kick",  "/hand", "/hands", "down|next", "/list"};
+	unsigned all = SCOPE_CLASSROOM | SCOPE_TEACHER | SCOPE_SCREEN | SCOPE_HIDDEN;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		assert_non_null(strstr(command_help(), words[i]));
+		assert_true(help_has(all, words[i]));
+}
+
+/* /help and completion offer only what applies where they are asked. */
+static void test_help_and_completion_by_scope(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	assert_false(help_has(SCOPE_ANYONE, "/hand"));
+	assert_false(help_has(SCOPE_ANYONE, "/clear"));
+	assert_false(help_has(SCOPE_ANYONE, "/list"));
+	assert_true(help_has(SCOPE_CLASSROOM, "/hand [down|next]"));
+	assert_false(help_has(SCOPE_CLASSROOM, "/kick"));
+	assert_true(help_has(SCOPE_CLASSROOM | SCOPE_TEACHER, "/kick NICK [REASON]"));
+	while (command_complete(n, SCOPE_ANYONE) != NULL)
+		assert_string_not_equal(command_complete(n++, SCOPE_ANYONE), "/kick");
+	assert_int_equal(n, 11);
+	assert_string_equal(command_complete(0, SCOPE_ANYONE), "/join");
+}
+
+/* One parse, one request: what every front end and line mode send for a line. */
+static void test_requests(void **state)
+{
+	struct command cmd;
+	struct frame f;
+	const char *why = NULL;
+	struct str room = str_c("#dev");
+
+	(void)state;
+	cmd = parse("hello");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 1);
+	assert_int_equal(f.type, T_SAY);
+	assert_true(str_eq(f.f[SAY_TARGET].s, "#dev"));
+	cmd = parse("/me waves");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 1);
+	assert_int_equal(f.f[SAY_FLAGS].n, MSGF_ACTION);
+	cmd = parse("/msg bob psst");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 1);
+	assert_true(str_eq(f.f[SAY_TARGET].s, "bob"));
+	assert_true(str_eq(f.f[SAY_TEXT].s, "psst"));
+	cmd = parse("/who *");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 1);
+	assert_int_equal(f.f[WHO_TARGET].s.len, 0);
+	cmd = parse("/who");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 1);
+	assert_true(str_eq(f.f[WHO_TARGET].s, "#dev"));
+	cmd = parse("/part #x bye now");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 1);
+	assert_true(str_eq(f.f[PART_ROOM].s, "#x"));
+	assert_true(str_eq(f.f[PART_REASON].s, "bye now"));
+	cmd = parse("/topic");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 1);
+	assert_int_equal(f.f[TOPIC_SET].n, 0);
+	cmd = parse("/slow 30");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 1);
+	assert_true(str_eq(f.f[SLOW_ROOM].s, "#dev"));
+	assert_int_equal(f.f[SLOW_SECONDS].n, 30);
+	cmd = parse("/slow soon");
+	assert_int_equal(command_request(&cmd, room, &f, &why), -1);
+	assert_non_null(strstr(why, "/slow N"));
+	cmd = parse("/hand sideways");
+	assert_int_equal(command_request(&cmd, room, &f, &why), -1);
+	cmd = parse("/unmute eve");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 1);
+	assert_int_equal(f.f[MUTE_ON].n, 0);
+	cmd = parse("/list");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 1);
+	assert_int_equal(f.type, T_LIST);
+	cmd = parse("/search foo");
+	assert_int_equal(cmd.kind, CMD_SEARCH);
+	assert_int_equal(command_request(&cmd, room, &f, &why), 0);
+	cmd = parse("/help");
+	assert_int_equal(command_request(&cmd, room, &f, &why), 0);
 }
 
 static void test_unknown(void **state)
@@ -342,6 +429,8 @@ int main(void)
 	    cmocka_unit_test(test_msg),
 	    cmocka_unit_test(test_classroom),
 	    cmocka_unit_test(test_help_lists_everything),
+	    cmocka_unit_test(test_help_and_completion_by_scope),
+	    cmocka_unit_test(test_requests),
 	    cmocka_unit_test(test_unknown),
 	    cmocka_unit_test(test_lines_partial),
 	    cmocka_unit_test(test_lines_too_long),

@@ -22,7 +22,7 @@ static const struct frame_spec specs[] = {
     {T_HELLO, DIR_C2S, "HELLO", "hss", "version nick client"}, /* + optional q resume */
     {T_WELCOME, DIR_S2C, "WELCOME", "hsssw", "version nick server room users"},
     {T_ERROR, DIR_S2C, "ERROR", "hs", "code text"},
-    {T_BYE, DIR_S2C, "BYE", "s", "reason"},
+    {T_BYE, DIR_S2C, "BYE", "s", "reason"}, /* + optional h code (version 3) */
     {T_PING, DIR_BOTH, "PING", "q", "token"},
     {T_PONG, DIR_BOTH, "PONG", "q", "token"},
     {T_SAY, DIR_C2S, "SAY", "sbs", "target flags text"},
@@ -48,6 +48,7 @@ static const struct frame_spec specs[] = {
     {T_TOPICIS, DIR_S2C, "TOPICIS", "qsss", "time room nick text"},
     {T_ROOMLIST, DIR_S2C, "ROOMLIST", "bh", "more count"},
     {T_MISSED, DIR_S2C, "MISSED", "sqqb", "room count first exact"},
+    {T_DONE, DIR_S2C, "DONE", "wq", "tag id"},
 };
 
 /* The repeated entries that follow a list frame's fixed fields. */
@@ -75,6 +76,8 @@ unsigned frame_type_since(uint8_t type)
 {
 	if (spec_of(type) == NULL)
 		return 0;
+	if (type == T_DONE)
+		return 3;
 	return type >= T_ANNOUNCE && type <= T_HAND ? 2 : 1;
 }
 
@@ -207,6 +210,43 @@ static long decode_fields(const char *spec, const unsigned char *p, size_t n, st
 	return (long)at;
 }
 
+/*
+ * Version 3's tag: the u32 after the last field, which for a list frame is
+ * its count-th entry. A list's rest keeps its entries; another frame's rest
+ * keeps what follows the tag (later extensions).
+ */
+static void decode_tag(struct frame *f)
+{
+	const char *entry = list_entry_spec(f->type);
+	size_t entries = 0;
+
+	if (entry == NULL) {
+		if (f->rest_len >= 4) {
+			f->tag = (uint32_t)get_be(f->rest, 4);
+			f->rest += 4;
+			f->rest_len -= 4;
+		}
+		return;
+	}
+	{
+		uint64_t count = f->f[f->type == T_WHOREPLY ? WHOREPLY_COUNT : ROOMLIST_COUNT].n;
+		struct field tmp[MAX_FIELDS];
+
+		for (uint64_t i = 0; i < count; i++) {
+			long used =
+			    decode_fields(entry, f->rest + entries, f->rest_len - entries, tmp);
+
+			if (used < 0)
+				return; /* malformed: list_next reports it */
+			entries += (size_t)used;
+		}
+	}
+	if (f->rest_len - entries >= 4) {
+		f->tag = (uint32_t)get_be(f->rest + entries, 4);
+		f->rest_len = entries;
+	}
+}
+
 int proto_decode(const unsigned char *body, size_t len, struct frame *f)
 {
 	const struct frame_spec *s;
@@ -224,12 +264,17 @@ int proto_decode(const unsigned char *body, size_t len, struct frame *f)
 		return ERR_MALFORMED;
 	f->rest = body + 1 + used;
 	f->rest_len = len - 1 - (size_t)used;
-	/* HELLO's resume id is optional: older clients end before it. */
+	/* HELLO's resume id and BYE's code are optional: older peers end before them. */
 	if (f->type == T_HELLO && f->rest_len >= 8) {
 		f->f[HELLO_RESUME].n = get_be(f->rest, 8);
 		f->rest += 8;
 		f->rest_len -= 8;
+	} else if (f->type == T_BYE && f->rest_len >= 2) {
+		f->f[BYE_CODE].n = get_be(f->rest, 2);
+		f->rest += 2;
+		f->rest_len -= 2;
 	}
+	decode_tag(f);
 	return 0;
 }
 
@@ -249,6 +294,17 @@ static int encode_field(struct buf *out, char kind, const struct field *fl)
 	put_be(tmp, fl->n, width_of(kind));
 	buf_append(out, tmp, width_of(kind));
 	return 0;
+}
+
+/* Append version 3's tag; 0 (none) only when extensions follow, which must not be read as one. */
+static void encode_tag(struct buf *out, uint32_t tag, bool always)
+{
+	unsigned char t[4];
+
+	if (tag == 0 && !always)
+		return;
+	put_be(t, tag, 4);
+	buf_append(out, t, 4);
 }
 
 /* Write the 4-byte header for a body that runs from start+4 to the end of out. */
@@ -277,13 +333,42 @@ int proto_encode(struct buf *out, const struct frame *f)
 	}
 	if (f->type == T_HELLO && f->f[HELLO_RESUME].n != 0)
 		encode_field(out, 'q', &f->f[HELLO_RESUME]);
-	buf_append(out, f->rest, f->rest_len);
+	if (f->type == T_BYE && f->f[BYE_CODE].n != 0)
+		encode_field(out, 'h', &f->f[BYE_CODE]);
+	if (list_entry_spec(f->type) != NULL) {
+		buf_append(out, f->rest, f->rest_len); /* the entries come before the tag */
+		encode_tag(out, f->tag, false);
+	} else if (f->tag != 0 || f->rest_len > 0) {
+		encode_tag(out, f->tag, true); /* extensions follow the tag */
+		buf_append(out, f->rest, f->rest_len);
+	}
 	if (patch_length(out, start) < 0)
 		goto fail;
 	return 0;
 fail:
 	out->len = start;
 	return -1;
+}
+
+int proto_tag_frames(struct buf *out, const unsigned char *p, size_t n, uint32_t tag)
+{
+	unsigned char t[4];
+	long whole;
+
+	put_be(t, tag, 4);
+	while ((whole = frame_complete(p, n)) > 0) {
+		size_t start = out->len;
+
+		buf_append(out, p, (size_t)whole);
+		buf_append(out, t, 4);
+		if (patch_length(out, start) < 0) {
+			out->len = start;
+			return -1;
+		}
+		p += whole;
+		n -= (size_t)whole;
+	}
+	return 0;
 }
 
 struct str str_c(const char *s)

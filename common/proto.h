@@ -9,7 +9,7 @@
 #include "buf.h"
 
 enum {
-	PROTO_VERSION = 2,     /* what we speak and our client sends */
+	PROTO_VERSION = 3,     /* what we speak and our client sends */
 	PROTO_MIN_VERSION = 1, /* the oldest HELLO version natterd still accepts */
 	FRAME_HEADER_BYTES = 4,
 	MAX_BODY_BYTES = 65536,
@@ -57,6 +57,7 @@ enum frame_type {
 	T_TOPICIS = 0x26,
 	T_ROOMLIST = 0x27,
 	T_MISSED = 0x28,
+	T_DONE = 0x29, /* version 3 on: a tagged request is complete */
 };
 
 /* Who may send a frame type. */
@@ -67,6 +68,25 @@ enum { MSGF_ACTION = 0x01, MSGF_HISTORY = 0x02 };
 
 /* HAND ops: a student raises or lowers a hand, a teacher lists the queue or calls on its first. */
 enum hand_op { HAND_RAISE = 0, HAND_LOWER = 1, HAND_LIST = 2, HAND_NEXT = 3 };
+
+/*
+ * Why the server closed a version 3 connection (BYE's code). A client does
+ * not reconnect by itself after BYE_QUIT or BYE_KICKED.
+ */
+enum bye_code {
+	BYE_UNSAID = 0,	  /* versions 1 and 2: no code */
+	BYE_QUIT = 1,	  /* the client's own QUIT */
+	BYE_SHUTDOWN = 2, /* the server is stopping; reconnect later */
+	BYE_KICKED = 3,	  /* an operator or a teacher sent the client off */
+	BYE_TOO_SLOW = 4, /* it left too much unread */
+	BYE_FLOODING = 5, /* it sent too much for too long */
+};
+
+/* Whether a client may reconnect by itself after a BYE with this code. */
+static inline bool bye_may_reconnect(unsigned code)
+{
+	return code != BYE_QUIT && code != BYE_KICKED;
+}
 
 /* WHOREPLY entry flags. */
 enum { WHOF_NOID = 0x01, WHOF_AWAY = 0x02 };
@@ -120,16 +140,22 @@ struct field {
 struct frame {
 	uint8_t type;
 	struct field f[MAX_FIELDS];
-	/* Bytes after the fixed fields: WHOREPLY entries, or ignored extensions. */
+	/* Bytes after the fixed fields: a list frame's entries, or ignored extensions. */
 	const unsigned char *rest;
 	size_t rest_len;
+	/*
+	 * Version 3's request tag, a u32 after the last field (after a list
+	 * frame's count entries): set by a client on a request, echoed by the
+	 * server on every frame that answers it alone. 0: none.
+	 */
+	uint32_t tag;
 };
 
 /* Field indexes, one enum per frame type (see PROTOCOL.md section 3). */
 enum { HELLO_VERSION, HELLO_NICK, HELLO_CLIENT, HELLO_RESUME };
 enum { WELCOME_VERSION, WELCOME_NICK, WELCOME_SERVER, WELCOME_ROOM, WELCOME_USERS };
 enum { ERROR_CODE, ERROR_TEXT };
-enum { BYE_REASON };
+enum { BYE_REASON, BYE_CODE };
 enum { PING_TOKEN };
 enum { SAY_TARGET, SAY_FLAGS, SAY_TEXT };
 enum { NICK_NICK };
@@ -153,6 +179,7 @@ enum { NOTICE_TIME, NOTICE_TEXT };
 enum { TOPICIS_TIME, TOPICIS_ROOM, TOPICIS_NICK, TOPICIS_TEXT };
 enum { ROOMLIST_MORE, ROOMLIST_COUNT };
 enum { MISSED_ROOM, MISSED_COUNT, MISSED_FIRST, MISSED_EXACT };
+enum { DONE_TAG, DONE_ID };
 /* Entry fields of WHOREPLY and ROOMLIST lists. */
 enum { WHOE_NICK, WHOE_LOGIN, WHOE_IDLE, WHOE_FLAGS, WHOE_AWAY, WHOE_ROOMS };
 enum { ROOME_NAME, ROOME_MEMBERS, ROOME_TOPIC };
@@ -167,7 +194,7 @@ struct who_entry {
 	struct str rooms;
 };
 
-/* The wire version that first defined a frame type (1 or 2); 0 if unknown. */
+/* The wire version that first defined a frame type (1, 2 or 3); 0 if unknown. */
 unsigned frame_type_since(uint8_t type);
 /* Name of a frame type ("HELLO"), or NULL if the type is unknown. */
 const char *frame_type_name(uint8_t type);
@@ -177,8 +204,9 @@ enum frame_dir frame_type_dir(uint8_t type);
  * A type's wire layout, for programs that show frames (the tracer): one
  * letter per field in wire order (b u8, h u16, w u32, q u64, s str) and the
  * fields' names, space-separated; list types (WHOREPLY, ROOMLIST) also give
- * their entries' layout, others NULL. HELLO's optional trailing u64 resume
- * is not listed. False if the type is unknown.
+ * their entries' layout, others NULL. HELLO's optional trailing u64 resume,
+ * BYE's optional u16 code and version 3's tag are not listed. False if the
+ * type is unknown.
  */
 struct frame_layout {
 	const char *fields;
@@ -210,10 +238,16 @@ int proto_decode(const unsigned char *body, size_t len, struct frame *f);
 
 /*
  * Append a whole frame (header and body) to out, encoding f's fields by its
- * type. Returns 0, or -1 if the type is unknown or the body would exceed
- * MAX_BODY_BYTES (out is then left as it was).
+ * type, then f->tag if it is not 0. Returns 0, or -1 if the type is unknown
+ * or the body would exceed MAX_BODY_BYTES (out is then left as it was).
  */
 int proto_encode(struct buf *out, const struct frame *f);
+
+/*
+ * Append the whole frames in p[0..n) to out, each with tag appended (version
+ * 3's answer to a tagged request). -1 if a frame would grow too large.
+ */
+int proto_tag_frames(struct buf *out, const unsigned char *p, size_t n, uint32_t tag);
 
 /* Build helpers for struct frame. */
 struct str str_c(const char *s);

@@ -136,10 +136,14 @@ static void put_decoded(struct buf *out, const unsigned char *body, size_t len)
 		buf_printf(out, " (%s)", error_code_name((unsigned)f.f[ERROR_CODE].n));
 	if (f.type == T_HELLO && f.f[HELLO_RESUME].n != 0)
 		buf_printf(out, " resume=%" PRIu64, f.f[HELLO_RESUME].n);
+	if (f.type == T_BYE && f.f[BYE_CODE].n != 0)
+		buf_printf(out, " code=%" PRIu64, f.f[BYE_CODE].n);
 	if (l.entry_fields != NULL)
 		put_entries(out, f.type, &l, &f);
 	else if (f.rest_len > 0)
 		buf_printf(out, "  (+%zu bytes after the last field, ignored)", f.rest_len);
+	if (f.tag != 0)
+		buf_printf(out, "  tag=%" PRIu32, f.tag);
 }
 
 /*

@@ -66,7 +66,7 @@ static void drop_slow(struct server *s)
 			log_info("client %llu %s: %s; disconnected", (unsigned long long)c->serial,
 				 c->nick, why);
 			outq_drop_unstarted(&c->out);
-			chat_bye(s, c, why, "too slow");
+			chat_bye(s, c, BYE_TOO_SLOW, why, "too slow");
 		}
 	}
 	s->dropping_slow = false;
@@ -174,12 +174,14 @@ static void leave_all_rooms(struct server *s, struct client *c, const char *reas
 	}
 }
 
-void chat_bye(struct server *s, struct client *c, const char *bye_reason, const char *leave_reason)
+void chat_bye(struct server *s, struct client *c, enum bye_code code, const char *bye_reason,
+	      const char *leave_reason)
 {
 	struct frame f = {.type = T_BYE};
 	struct shbuf *b;
 
 	f.f[BYE_REASON].s = str_c(bye_reason);
+	f.f[BYE_CODE].n = c->version >= 3 ? code : BYE_UNSAID; /* older clients: byte for byte */
 	b = chat_encode(s, &f);
 	client_close_after(s, c, b);
 	if (b != NULL)
@@ -305,7 +307,6 @@ static void send_who(struct server *s, struct client *c, struct room *r, size_t 
 	uint64_t now = mono_ms();
 	struct str name = str_c(r ? r->name : "");
 	size_t n = r ? r->nmembers : s->nslots, listed = 0;
-	struct shbuf *b;
 
 	who_begin(&w, &out, name);
 	for (size_t i = r ? 0 : s->nfixed; i < n && listed < max; i++) {
@@ -323,9 +324,7 @@ static void send_who(struct server *s, struct client *c, struct room *r, size_t 
 		listed++;
 	}
 	who_finish(&w, false);
-	b = shbuf_new(out.data, out.len);
-	server_queue(s, c, b);
-	shbuf_unref(b);
+	client_send_frames(s, c, &out);
 	buf_free(&out);
 	buf_free(&rooms);
 }
@@ -358,12 +357,7 @@ static void send_history(struct server *s, struct client *c, struct room *r, uin
 		m.f[MISSED_EXACT].n = exact;
 		client_send_frame(s, c, &m);
 	}
-	if (out.len > 0) {
-		struct shbuf *b = shbuf_new(out.data, out.len);
-
-		server_queue(s, c, b);
-		shbuf_unref(b);
-	}
+	client_send_frames(s, c, &out);
 	buf_free(&out);
 }
 
@@ -422,7 +416,7 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 	if (f->f[HELLO_VERSION].n < PROTO_MIN_VERSION || f->f[HELLO_VERSION].n > PROTO_VERSION) {
 		client_send_error(
 		    s, c, ERR_VERSION,
-		    "protocol version %u is not supported; this server speaks versions %d and %d",
+		    "protocol version %u is not supported; this server speaks versions %d to %d",
 		    (unsigned)f->f[HELLO_VERSION].n, PROTO_MIN_VERSION, PROTO_VERSION);
 		return;
 	}
@@ -564,6 +558,7 @@ static void say_private(struct server *s, struct client *c, struct str target, s
 		return;
 	}
 	m->f[MSG_ID].n = ++s->next_msg_id;
+	c->req.id = s->next_msg_id; /* DONE names it (version 3) */
 	m->f[MSG_TARGET].s = str_c(to->nick);
 	save_id_watermark(s, s->next_msg_id);
 	b = chat_encode(s, m);
@@ -613,6 +608,7 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 	if (r == NULL || !classroom_may_say(s, c, r))
 		return;
 	m.f[MSG_ID].n = ++s->next_msg_id;
+	c->req.id = s->next_msg_id; /* DONE names it (version 3) */
 	m.f[MSG_TARGET].s = str_c(r->name);
 	/* Written down before anyone is told: what was acknowledged survives a restart. */
 	log_message(s, r, &m);
@@ -700,7 +696,6 @@ static void on_list(struct server *s, struct client *c)
 	struct frame head = {.type = T_ROOMLIST};
 	struct list_builder l;
 	struct buf out = {0};
-	struct shbuf *b;
 
 	list_begin(&l, &out, &head);
 	for (uint32_t i = 0; i < s->rooms.count; i++) {
@@ -718,9 +713,7 @@ static void on_list(struct server *s, struct client *c)
 		}
 	}
 	list_finish(&l, false);
-	b = shbuf_new(out.data, out.len);
-	server_queue(s, c, b);
-	shbuf_unref(b);
+	client_send_frames(s, c, &out);
 	buf_free(&out);
 }
 
@@ -840,7 +833,7 @@ static void on_quit(struct server *s, struct client *c, const struct frame *f)
 	/* A reason that breaks the text rules is dropped, not relayed. */
 	text_copy_reason(f->f[QUIT_REASON].s.p, f->f[QUIT_REASON].s.len, reason, MAX_REASON_BYTES);
 	log_info("client %llu: %s quit (%s)", (unsigned long long)c->serial, c->nick, reason);
-	chat_bye(s, c, "quit", reason);
+	chat_bye(s, c, BYE_QUIT, "quit", reason);
 }
 
 void chat_handle(struct server *s, struct client *c, const struct frame *f)

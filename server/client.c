@@ -213,12 +213,46 @@ void client_close_after(struct server *s, struct client *c, struct shbuf *last)
 
 void client_send_frame(struct server *s, struct client *c, const struct frame *f)
 {
-	struct shbuf *b = chat_encode(s, f);
+	struct frame tagged = *f;
+	struct shbuf *b;
 
+	tagged.tag = c->req.tag;
+	b = chat_encode(s, &tagged);
 	if (b == NULL)
 		return;
 	server_queue(s, c, b);
 	shbuf_unref(b);
+}
+
+void client_send_frames(struct server *s, struct client *c, const struct buf *frames)
+{
+	struct buf tagged = {0};
+	struct shbuf *b;
+
+	if (frames->len == 0)
+		return;
+	if (c->req.tag != 0 &&
+	    proto_tag_frames(&tagged, frames->data, frames->len, c->req.tag) == 0)
+		b = shbuf_new(tagged.data, tagged.len);
+	else
+		b = shbuf_new(frames->data, frames->len);
+	server_queue(s, c, b);
+	shbuf_unref(b);
+	buf_free(&tagged);
+}
+
+/* Version 3: a tagged request that no ERROR answered is answered by DONE. */
+static void request_done(struct server *s, struct client *c)
+{
+	if (c->req.tag != 0 && !c->req.answered && c->state == CS_READY) {
+		struct frame d = {.type = T_DONE};
+
+		d.f[DONE_TAG].n = c->req.tag;
+		d.f[DONE_ID].n = c->req.id;
+		c->req.tag = 0; /* DONE itself carries the tag as a field */
+		client_send_frame(s, c, &d);
+	}
+	c->req.tag = 0;
 }
 
 void client_send_error(struct server *s, struct client *c, unsigned code, const char *fmt, ...)
@@ -237,6 +271,8 @@ void client_send_error(struct server *s, struct client *c, unsigned code, const 
 	text_sanitize(&safe, text, strlen(text), 0);
 	f.f[ERROR_CODE].n = code;
 	f.f[ERROR_TEXT].s = str_n((const char *)safe.data, safe.len);
+	f.tag = c->req.tag;
+	c->req.answered = true;
 	b = chat_encode(s, &f);
 	if (b == NULL) {
 		buf_free(&safe);
@@ -329,7 +365,11 @@ static void handle_frame(struct server *s, struct client *c, const unsigned char
 				  frame_type_name(p[FRAME_HEADER_BYTES]));
 		return;
 	}
+	c->req.tag = c->version >= 3 ? f.tag : 0;
+	c->req.answered = false;
+	c->req.id = 0;
 	chat_handle(s, c, &f);
+	request_done(s, c);
 }
 
 /* Whether a request costs a token under --rate: all but keepalive, HELLO and QUIT. */

@@ -71,7 +71,7 @@ bool flood_tick(struct server *s, struct client *c, uint64_t now)
 		log_info("client %llu %s: %s; disconnected", (unsigned long long)c->serial, c->nick,
 			 why);
 		outq_drop_unstarted(&c->out);
-		chat_bye(s, c, why, "too slow");
+		chat_bye(s, c, BYE_TOO_SLOW, why, "too slow");
 		return true;
 	}
 	if (!c->throttled)
@@ -84,7 +84,7 @@ bool flood_tick(struct server *s, struct client *c, uint64_t now)
 			 FLOOD_DROP_S);
 		log_info("client %llu %s: %s; disconnected", (unsigned long long)c->serial, c->nick,
 			 why);
-		chat_bye(s, c, why, "flooding");
+		chat_bye(s, c, BYE_FLOODING, why, "flooding");
 		return true;
 	}
 	c->throttled = false;

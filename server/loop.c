@@ -151,7 +151,7 @@ void server_shutdown(struct server *s, const char *why, const char *bye_reason)
 		struct client *c = s->clients[i];
 
 		if (c->state == CS_HELLO || c->state == CS_READY) {
-			chat_bye(s, c, bye_reason, NULL);
+			chat_bye(s, c, BYE_SHUTDOWN, bye_reason, NULL);
 			c->close_deadline_ms = s->shutdown_deadline_ms;
 		}
 	}

@@ -37,7 +37,7 @@ void mod_kick(struct server *s, struct client *target, const char *by, const cha
 	log_info("moderation: %s kicked client %llu %s%s%s", who,
 		 (unsigned long long)target->serial,
 		 target->nick[0] ? target->nick : "(unregistered)", why[0] ? ": " : "", why);
-	chat_bye(s, target, bye, leave);
+	chat_bye(s, target, BYE_KICKED, bye, leave);
 }
 
 /* Tell a client something from the server (one NOTICE). */

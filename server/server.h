@@ -81,8 +81,15 @@ struct client {
 	char *away;	      /* NULL when not away */
 	bool slow;	      /* over --max-queue during a broadcast */
 	bool muted;	      /* SAY refused with ERR_MUTED (moderation.c) */
-	unsigned version;     /* the HELLO version it speaks (1 or 2) */
-	bool teacher;	      /* in the --teachers group (classroom.c) */
+	unsigned version;     /* the HELLO version it speaks (1 to 3) */
+	/* The request being handled (version 3): its tag, whether an ERROR answered
+	 * it, and the id its SAY was given; DONE follows it unless an ERROR did. */
+	struct {
+		uint32_t tag;
+		bool answered;
+		uint64_t id;
+	} req;
+	bool teacher; /* in the --teachers group (classroom.c) */
 	uint64_t
 	    said_ms[MAX_ROOMS_PER_CLIENT]; /* beside rooms[]: its last message there, for /slow */
 	uint64_t hand_seq; /* its place in the raised-hand queue; 0 when its hand is down */
@@ -235,7 +242,9 @@ void client_accept(struct server *s, struct listener *l);
 void client_readable(struct server *s, struct client *c);
 void client_kill(struct server *s, struct client *c);
 void client_close_after(struct server *s, struct client *c, struct shbuf *last);
+/* A frame (or encoded frames) for c alone: tagged with c's request, if any (version 3). */
 void client_send_frame(struct server *s, struct client *c, const struct frame *f);
+void client_send_frames(struct server *s, struct client *c, const struct buf *frames);
 void client_send_error(struct server *s, struct client *c, unsigned code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void client_tick(struct server *s, struct client *c, uint64_t now);
@@ -253,7 +262,8 @@ void flood_queue_drained(struct server *s, struct client *c);
 void chat_handle(struct server *s, struct client *c, const struct frame *f);
 void chat_leave(struct server *s, struct client *c, const char *reason);
 struct shbuf *chat_encode(struct server *s, const struct frame *f);
-void chat_bye(struct server *s, struct client *c, const char *bye_reason, const char *leave_reason);
+void chat_bye(struct server *s, struct client *c, enum bye_code code, const char *bye_reason,
+	      const char *leave_reason);
 void chat_free_client(struct server *s, struct client *c);
 void chat_unregister(struct server *s, struct client *c);
 size_t chat_broadcast(struct server *s, struct shbuf *b);

@@ -29,13 +29,14 @@ enum { DEFAULT_TIMEOUT_MS = 10000, NO_READ_RCVBUF_BYTES = 1024, READ_CHUNK_BYTES
 static const char usage_text[] =
     "usage: rawclient (-s PATH | -t [HOST:]PORT) [--timeout MS] [--trickle] [--no-read] ACTION...\n"
     "actions, carried out in order while replies are printed one per line:\n"
-    "  --hello NICK          HELLO with the current version, 2 (client \"rawclient\")\n"
+    "  --hello NICK          HELLO with the current version, 3 (client \"rawclient\")\n"
     "  --hello-v N NICK      HELLO with protocol version N\n"
     "  --say TEXT            SAY TEXT to the current room\n"
     "  --say-hex HEX         SAY whose text is the given bytes\n"
     "  --say-to TARGET TEXT  SAY TEXT to a room or nick\n"
     "  --enter ROOM          ENTER a room (after 0: all history)\n"
-    "  --nick NICK | --who | --quit REASON | --ping TOKEN\n"
+    "  --nick NICK | --who | --list | --away TEXT | --part ROOM | --quit REASON | --ping TOKEN\n"
+    "  --tag N               give the requests that follow version 3's tag N (0: none)\n"
     "  --raw HEX             send bytes as they are (\"00 01 00 01\" or \"00010001\")\n"
     "  --text STRING         send a string's bytes; \\r \\n \\t \\\\ \\xHH are escapes\n"
     "  --wait TYPE           wait until a frame of TYPE (WELCOME, ERROR, MSG, ...) arrives\n"
@@ -58,6 +59,7 @@ struct conn {
 	bool text_mode;	   /* the first byte received was not 0x00 */
 	bool got_any;	   /* any byte received yet */
 	uint64_t deadline; /* mono_ms */
+	uint32_t tag;	   /* --tag: carried by every request after it but HELLO */
 	struct buf in;
 	/* Frame types received, in order; --wait consumes them from seen_at. */
 	unsigned char *seen;
@@ -118,6 +120,12 @@ static void print_frame(const struct frame *f)
 	case T_BYE:
 		printf("BYE ");
 		put_str(v[BYE_REASON].s);
+		if (v[BYE_CODE].n != 0)
+			printf(" code=%llu", (unsigned long long)v[BYE_CODE].n);
+		break;
+	case T_DONE:
+		printf("DONE tag=%llu id=%llu", (unsigned long long)v[DONE_TAG].n,
+		       (unsigned long long)v[DONE_ID].n);
 		break;
 	case T_PING:
 	case T_PONG:
@@ -215,6 +223,8 @@ static void print_frame(const struct frame *f)
 			printf("%s (not decoded by rawclient)", frame_type_name(f->type));
 		break;
 	}
+	if (f->tag != 0)
+		printf(" tag=%lu", (unsigned long)f->tag);
 	putchar('\n');
 }
 
@@ -565,6 +575,17 @@ static enum rd do_action(struct conn *c, int argc, char **argv, int *i)
 	} else if (strcmp(a, "--who") == 0) {
 		f.type = T_WHO;
 		f.f[WHO_TARGET].s = str_c("");
+	} else if (strcmp(a, "--list") == 0) {
+		f.type = T_LIST;
+	} else if (strcmp(a, "--away") == 0) {
+		f.type = T_AWAY;
+		f.f[AWAY_TEXT].s = str_c(arg(argc, argv, i));
+	} else if (strcmp(a, "--part") == 0) {
+		f.type = T_PART;
+		f.f[PART_ROOM].s = str_c(arg(argc, argv, i));
+	} else if (strcmp(a, "--tag") == 0) {
+		c->tag = (uint32_t)parse_num(arg(argc, argv, i), "--tag");
+		return RD_OK;
 	} else if (strcmp(a, "--quit") == 0) {
 		f.type = T_QUIT;
 		f.f[QUIT_REASON].s = str_c(arg(argc, argv, i));
@@ -605,6 +626,8 @@ static enum rd do_action(struct conn *c, int argc, char **argv, int *i)
 		snprintf(why, sizeof why, "unknown action '%s'", a);
 		usage_exit(why);
 	}
+	if (f.type != T_HELLO)
+		f.tag = c->tag;
 	r = send_frame(c, &f);
 	buf_free(&bytes);
 	return r;

@@ -29,8 +29,8 @@ for sig in TERM INT; do
 	done
 	nt_wait_exit "$raw_tpid" 10 || fail "rawclient still connected after natterd exited"
 	[ "$NT_RC" = 0 ] || fail_with "$T/raw$sig.out" "rawclient exited $NT_RC, want 0 (server closed)"
-	tail -n 2 "$T/raw$sig.out" | head -n 1 | grep -qx 'BYE server shutting down' ||
-		fail_with "$T/raw$sig.out" "the last frame before the close was not 'BYE server shutting down'"
+	tail -n 2 "$T/raw$sig.out" | head -n 1 | grep -qx 'BYE server shutting down code=2' ||
+		fail_with "$T/raw$sig.out" "the last frame before the close was not 'BYE server shutting down code=2'"
 	[ -e "$S" ] && fail "socket file $S left behind after SIG$sig"
 	[ -e "$S.lock" ] && fail "lock file $S.lock left behind after SIG$sig"
 done

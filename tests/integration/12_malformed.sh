@@ -80,16 +80,16 @@ step "requests before HELLO: ERR_NOT_REGISTERED (104)"
 fatal early-say 104 "SAY before HELLO" --say hi
 fatal early-nick 104 "NICK before HELLO" --nick bob
 
-step "malformed HELLOs: truncated (101), version 3 (100), second HELLO (101)"
+step "malformed HELLOs: truncated (101), version 4 (100), second HELLO (101)"
 fatal short-hello 101 "HELLO with only a version" --raw '00 00 00 03 01 00 01'
-fatal v3 100 "HELLO version 3" --hello-v 3 vic
-grep -q 'versions 1 and 2' "$T/raw.v3.out" || fail_with "$T/raw.v3.out" "the ERR_VERSION text does not name versions 1 and 2"
+fatal v4 100 "HELLO version 4" --hello-v 4 vic
+grep -q 'versions 1 to 3' "$T/raw.v4.out" || fail_with "$T/raw.v4.out" "the ERR_VERSION text does not name versions 1 to 3"
 fatal_after_hello twice 101 "a second HELLO" --hello again
 
 step "PING before HELLO is answered"
 raw pinger --ping 42 --wait PONG --hello pinger --wait WELCOME --quit bye --wait BYE
 grep -qx 'PONG 42' "$T/raw.pinger.out" || fail_with "$T/raw.pinger.out" "PING 42 before HELLO got no 'PONG 42'"
-grep -qx 'BYE quit' "$T/raw.pinger.out" || fail_with "$T/raw.pinger.out" "QUIT got no 'BYE quit'"
+grep -qx 'BYE quit code=1' "$T/raw.pinger.out" || fail_with "$T/raw.pinger.out" "QUIT got no 'BYE quit'"
 
 step "bad text is ERR_BAD_TEXT (202) / ERR_TEXT_TOO_LONG (203) / ERR_NO_SUCH_TARGET (204), and the connection stays open"
 a4096=$(printf 'a%.0s' {1..4096})
@@ -115,13 +115,13 @@ cmp -s "$T/mal.msgs" "$T/mal.want" ||
 	fail_with "$T/mal.msgs" "bad-text session: accepted messages were not exactly: 4096 bytes, 'a<LF>b<TAB>c', 'hi' (trailing bytes ignored), 'ok'"
 grep -Eq '^WHOREPLY #lobby more=0 count=2( |$)' "$T/raw.mal.out" || fail_with "$T/raw.mal.out" "WHO got no 'WHOREPLY #lobby more=0 count=2 ...'"
 tail -n 2 "$T/raw.mal.out" >"$T/mal.tail"
-lines_are "$T/mal.tail" 'BYE quit' 'CLOSED.*' || fail_with "$T/raw.mal.out" "bad-text session did not end with 'BYE quit' and the close"
+lines_are "$T/mal.tail" 'BYE quit code=1' 'CLOSED.*' || fail_with "$T/raw.mal.out" "bad-text session did not end with 'BYE quit' and the close"
 wait_for "$T/watch.out" "^$TS <mal> ok\$" || fail_with "$T/watch.out" "the normal client did not show mal's 'ok'"
 
 step "frames split into single bytes, and several frames in one write"
 raw trickle --trickle --hello trick --wait WELCOME --say slowly --wait MSG --quit bye --wait BYE
 grep -Eq '^MSG [0-9]+ #lobby trick 0 slowly$' "$T/raw.trickle.out" || fail_with "$T/raw.trickle.out" "byte-by-byte SAY was not echoed"
-grep -qx 'BYE quit' "$T/raw.trickle.out" || fail_with "$T/raw.trickle.out" "byte-by-byte QUIT got no 'BYE quit'"
+grep -qx 'BYE quit code=1' "$T/raw.trickle.out" || fail_with "$T/raw.trickle.out" "byte-by-byte QUIT got no 'BYE quit'"
 raw pipe --raw '0000000b 01 0001 0004 70697065 0000  00000008 10 0000 00 0002 7031  00000003 13 0000'
 grep -Eq '^MSG [0-9]+ #lobby pipe 0 p1$' "$T/raw.pipe.out" || fail_with "$T/raw.pipe.out" "pipelined HELLO+SAY+QUIT: the SAY was not echoed"
 tail -n 2 "$T/raw.pipe.out" >"$T/pipe.tail"

@@ -90,16 +90,16 @@ step "alice quits: QUIT in, BYE out; no trace holds a raw control character"
 close_client alice
 rc=$?
 [ "$rc" = 0 ] || fail_with "$T/alice.err" "alice exited $rc, want 0"
-wait_for "$SERVER_ERR" ' out #[0-9]+ alice \(unix\)  BYE reason="quit"  \(11 bytes\)$' || fail_with "$SERVER_ERR" "no BYE on the server's trace"
-check_rows "$SERVER_ERR" ' out #[0-9]+ alice \(unix\)  BYE ' '0000 00 00 00 07 length prefix = 7: the body is the next 7 bytes
-0004 04 00 04 71 75 69 74 |...quit|'
+wait_for "$SERVER_ERR" ' out #[0-9]+ alice \(unix\)  BYE reason="quit" code=1  \(13 bytes\)$' || fail_with "$SERVER_ERR" "no BYE (with version 3's code 1) on the server's trace"
+check_rows "$SERVER_ERR" ' out #[0-9]+ alice \(unix\)  BYE ' '0000 00 00 00 09 length prefix = 9: the body is the next 9 bytes
+0004 04 00 04 71 75 69 74 00 01 |...quit..|'
 no_raw_controls "$SERVER_ERR"
 no_raw_controls "$T/alice.err"
 
 step "--trace=FILE appends to a file; the full-screen client insists on one"
 start_client bob -s "$S" -n bob --trace="$T/bob.trace"
 wait_for "$T/bob.out" "^$TS -!- connected to .* as bob " || fail_with "$T/bob.out" "bob did not connect"
-wait_for "$T/bob.trace" ' in  natterd at .*  WELCOME version=2 nick="bob" ' || fail_with "$T/bob.trace" "bob's trace file has no WELCOME"
+wait_for "$T/bob.trace" ' in  natterd at .*  WELCOME version=3 nick="bob" ' || fail_with "$T/bob.trace" "bob's trace file has no WELCOME"
 close_client bob || fail_with "$T/bob.err" "bob did not exit cleanly"
 grep -q 'WELCOME' "$T/bob.err" && fail_with "$T/bob.err" "with --trace=FILE the trace still went to stderr"
 if command -v script >/dev/null 2>&1; then

@@ -179,7 +179,7 @@ static void test_hello(void **state)
 	struct frame f;
 
 	expect_frame(w, T_HELLO, &f);
-	assert_int_equal(f.f[HELLO_VERSION].n, 2); /* our client speaks version 2 */
+	assert_int_equal(f.f[HELLO_VERSION].n, 3); /* our client speaks version 3 */
 	assert_true(str_eq(f.f[HELLO_NICK].s, "alice"));
 	assert_true(str_eq(f.f[HELLO_CLIENT].s, "natter/" NATTER_VERSION));
 	assert_false(server_recv(w, &f));

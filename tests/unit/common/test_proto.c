@@ -49,6 +49,7 @@ static const struct layout layouts[] = {
     {T_TOPICIS, "TOPICIS", DIR_S2C, "qsss"},
     {T_ROOMLIST, "ROOMLIST", DIR_S2C, "bh"},
     {T_MISSED, "MISSED", DIR_S2C, "sqqb"},
+    {T_DONE, "DONE", DIR_S2C, "wq"},
 };
 
 enum { N_LAYOUTS = sizeof layouts / sizeof layouts[0] };
@@ -121,6 +122,7 @@ static void frame_check(const struct frame *got, const struct frame *want)
 		if (want->f[i].s.len > 0)
 			assert_memory_equal(got->f[i].s.p, want->f[i].s.p, want->f[i].s.len);
 	}
+	assert_int_equal(got->tag, want->tag);
 	assert_int_equal(got->rest_len, want->rest_len);
 	if (want->rest_len > 0)
 		assert_memory_equal(got->rest, want->rest, want->rest_len);
@@ -338,13 +340,23 @@ static void test_roundtrip_every_type(void **state)
 			frame_check(&got, &want);
 			assert_int_equal(got.rest_len, 0);
 
-			/* A peer of a later minor version appends fields: they are ignored. */
+			/* Version 3 reads the first 4 bytes after the fields as the tag
+			 * (a list frame's after its entries: test_tagged_list_frames); a
+			 * peer of a later minor version appends fields after that, and
+			 * they are ignored. HELLO and BYE have optional fields of their own
+			 * there (test_v3_hex, test_protocol_md_hex). */
+			if (layouts[i].type == T_WHOREPLY || layouts[i].type == T_ROOMLIST ||
+			    layouts[i].type == T_HELLO || layouts[i].type == T_BYE) {
+				buf_free(&out);
+				continue;
+			}
 			buf_append(&out, ext, sizeof ext);
 			assert_int_equal(proto_decode(out.data + 3 + FRAME_HEADER_BYTES,
 						      body + sizeof ext, &got),
 					 0);
-			want.rest = ext;
-			want.rest_len = sizeof ext;
+			want.tag = 0x01020300;
+			want.rest = ext + 4;
+			want.rest_len = sizeof ext - 4;
 			frame_check(&got, &want);
 
 			/* proto_encode sends rest after the fields. */
@@ -382,15 +394,15 @@ static void test_type_table(void **state)
 	assert_string_equal(error_code_name(ERR_READ_ONLY), "ERR_READ_ONLY");
 	assert_string_equal(error_code_name(ERR_SLOW_MODE), "ERR_SLOW_MODE");
 	assert_false(error_is_fatal(ERR_SLOW_MODE));
-	/* Version 2 added the classroom requests; everything else is version 1. */
-	assert_int_equal(PROTO_VERSION, 2);
+	/* Version 2 added the classroom requests, version 3 DONE; everything else is version 1. */
+	assert_int_equal(PROTO_VERSION, 3);
 	assert_int_equal(PROTO_MIN_VERSION, 1);
 	for (unsigned t = 0; t < 256; t++) {
 		bool v2 = t >= T_ANNOUNCE && t <= T_HAND;
 
-		assert_int_equal(frame_type_since((uint8_t)t), layout_of((uint8_t)t) == NULL ? 0
-							       : v2			     ? 2
-											     : 1);
+		unsigned want = layout_of((uint8_t)t) == NULL ? 0 : t == T_DONE ? 3 : v2 ? 2 : 1;
+
+		assert_int_equal(frame_type_since((uint8_t)t), want);
 	}
 	assert_true(error_is_fatal(ERR_VERSION));
 	assert_true(error_is_fatal(ERR_TIMEOUT));
@@ -488,11 +500,11 @@ static void test_encode_limits(void **state)
 		assert_memory_equal(out.data, "keep", 4);
 	}
 
-	/* Trailing bytes count towards the limit too. */
+	/* Trailing bytes (after version 3's 4 tag bytes) count towards the limit too. */
 	f.type = T_PING;
 	f.f[PING_TOKEN].n = 7;
 	f.rest = (const unsigned char *)text;
-	f.rest_len = MAX_BODY_BYTES - 9;
+	f.rest_len = MAX_BODY_BYTES - 9 - 4;
 	assert_int_equal(proto_encode(&out, &f), 0);
 	assert_int_equal(out.len, 4 + MAX_FRAME_BYTES);
 	assert_int_equal(out.data[4], 0x00);
@@ -682,6 +694,75 @@ static void test_protocol_md_hex(void **state)
 
 	assert_int_equal(frame_complete(len0, sizeof len0), -1);
 	assert_int_equal(frame_complete(len65537, sizeof len65537), -1);
+}
+
+/* Version 3 (PROTOCOL.md 3.7, 3.11 and section 6): tags, DONE and BYE's code, byte for byte. */
+static void test_v3_hex(void **state)
+{
+	static const unsigned char who[] = {0x00, 0x00, 0x00, 0x0b, 0x12, 0x00, 0x04, 0x23,
+					    0x64, 0x65, 0x76, 0x00, 0x00, 0x00, 0x07};
+	static const unsigned char done[] = {0x00, 0x00, 0x00, 0x0d, 0x29, 0x00, 0x00, 0x00, 0x07,
+					     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+	static const unsigned char bye[] = {0x00, 0x00, 0x00, 0x09, 0x04, 0x00, 0x04,
+					    0x71, 0x75, 0x69, 0x74, 0x00, 0x01};
+	struct frame f;
+
+	(void)state;
+	memset(&f, 0, sizeof f);
+	f.type = T_WHO;
+	f.f[WHO_TARGET].s = str_c("#dev");
+	f.tag = 7;
+	check_hex(&f, who, sizeof who);
+
+	memset(&f, 0, sizeof f);
+	f.type = T_DONE;
+	f.f[DONE_TAG].n = 7;
+	check_hex(&f, done, sizeof done);
+
+	memset(&f, 0, sizeof f);
+	f.type = T_BYE;
+	f.f[BYE_REASON].s = str_c("quit");
+	f.f[BYE_CODE].n = BYE_QUIT;
+	check_hex(&f, bye, sizeof bye);
+	assert_false(bye_may_reconnect(BYE_KICKED));
+	assert_true(bye_may_reconnect(BYE_SHUTDOWN));
+}
+
+/* A list frame's tag follows its count-th entry; tagging encoded frames keeps them whole. */
+static void test_tagged_list_frames(void **state)
+{
+	struct list_builder w;
+	struct buf out = {0}, tagged = {0};
+	struct who_entry e = {.nick = {"ann", 3}, .login = {"ann", 3}, .rooms = {"#a", 2}};
+	struct who_entry got;
+	const unsigned char *p;
+	size_t n, frames = 0;
+	struct frame f;
+	long whole;
+
+	(void)state;
+	who_begin(&w, &out, str_c("#a"));
+	assert_true(who_add(&w, &e));
+	assert_true(who_add(&w, &e));
+	who_finish(&w, false);
+	assert_int_equal(proto_tag_frames(&tagged, out.data, out.len, 0xdeadbeef), 0);
+	assert_int_equal(tagged.len, out.len + 4);
+	whole = frame_complete(tagged.data, tagged.len);
+	assert_int_equal(whole, (long)tagged.len);
+	assert_int_equal(proto_decode(tagged.data + 4, tagged.len - 4, &f), 0);
+	assert_int_equal(f.tag, 0xdeadbeef);
+	p = f.rest, n = f.rest_len;
+	while (who_next(&p, &n, &got) == 1) {
+		assert_true(str_eq(got.nick, "ann"));
+		frames++;
+	}
+	assert_int_equal(frames, 2);
+	assert_int_equal(n, 0);
+	/* Untagged (versions 1 and 2): no tag, and the entries are all of rest. */
+	assert_int_equal(proto_decode(out.data + 4, out.len - 4, &f), 0);
+	assert_int_equal(f.tag, 0);
+	buf_free(&out);
+	buf_free(&tagged);
 }
 
 enum { MANY_WHO = 12000 };
@@ -874,6 +955,8 @@ int main(void)
 	    cmocka_unit_test(test_decode_every_truncation),
 	    cmocka_unit_test(test_decode_string_overrun),
 	    cmocka_unit_test(test_protocol_md_hex),
+	    cmocka_unit_test(test_v3_hex),
+	    cmocka_unit_test(test_tagged_list_frames),
 	    cmocka_unit_test(test_who_builder_splits),
 	    cmocka_unit_test(test_who_builder_exact_fit),
 	    cmocka_unit_test(test_who_next_malformed),

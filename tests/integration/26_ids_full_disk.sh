@@ -81,8 +81,8 @@ done
 said_ok p q5
 wait_for "$SERVER_ERR" "[0-9]+ message\\(s\\) of #lobby are waiting in memory" || fail_with "$SERVER_ERR" "the restarted natterd did not report waiting messages"
 prlimit --pid "$SERVER_PID" --fsize=unlimited: || fail "prlimit --pid $SERVER_PID failed"
-wait_for "$SERVER_ERR" "$LOG/lobby.log is written again: the 6 waiting message\\(s\\) reached it" ||
-	fail_with "$SERVER_ERR" "natterd did not write the 6 waiting messages once the limit was lifted"
+wait_for "$SERVER_ERR" "$LOG/lobby.log is written again: the [0-9]+ waiting message\\(s\\) reached it" ||
+	fail_with "$SERVER_ERR" "natterd did not write the waiting messages once the limit was lifted"
 close_client p || fail "p exited $?, want 0"
 
 step "after another restart, --resume $last replays exactly what was acknowledged since"

@@ -11,6 +11,7 @@ mkdir -p "$MNT" || fail "mkdir $MNT"
 mount -t tmpfs -o size=64k,mode=0700 natter-test "$MNT" 2>"$T/mount.err" ||
 	skip "mount -t tmpfs is not permitted here: $(oneline "$T/mount.err")"
 # Unmounted on every exit, before lib.sh removes $T.
+# shellcheck disable=SC2154 # nt_rc is set inside the trap
 trap 'nt_rc=$?; umount -l "$MNT" 2>/dev/null; nt_cleanup $nt_rc' EXIT
 
 # texts FILE: the texts of the msg events of a --json client, in order.

@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Capacity of the waiting-lines buffer kept once it is empty again (a few long lines). */
+enum { PENDING_KEEP_BYTES = 64 * 1024 };
+
 int translog_init(struct translog *tl, const char *dir, const char *room, struct errmsg *e)
 {
 	char path[4096];
@@ -127,8 +130,12 @@ size_t translog_flush(struct translog *tl)
 		tl->pending_lines -= lines;
 		buf_consume(&tl->pending, (size_t)w);
 	}
-	if (tl->pending.len == 0)
+	if (tl->pending.len == 0) {
 		set_why(tl, NULL);
+		/* A spell of waiting may have grown it to the bound: give that back. */
+		if (tl->pending.cap > PENDING_KEEP_BYTES)
+			buf_free(&tl->pending);
+	}
 	return tl->pending_lines;
 }
 

@@ -325,13 +325,16 @@ static void test_translog_writer_starts_a_fresh_line(void **state)
 	rmdir(dir);
 }
 
-/* Set the soft file size limit (bytes); SIGXFSZ is ignored, so writes past it fail with EFBIG. */
+/*
+ * Set the soft file size limit (bytes; RLIM_INFINITY: back to the hard
+ * limit). SIGXFSZ is ignored, so writes past it fail with EFBIG.
+ */
 static void fsize_limit(rlim_t bytes)
 {
 	struct rlimit rl;
 
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &rl), 0);
-	rl.rlim_cur = bytes;
+	rl.rlim_cur = bytes == RLIM_INFINITY ? rl.rlim_max : bytes;
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
 }
 

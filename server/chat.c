@@ -12,7 +12,6 @@
 #include "server.h"
 #include "sys.h"
 #include "text.h"
-#include "translog.h"
 
 #define NICK_RULES "use 1 to 24 letters, digits, _ - . or /, not starting with - . or /"
 

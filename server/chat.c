@@ -12,7 +12,6 @@
 #include "server.h"
 #include "sys.h"
 #include "text.h"
-#include "translog.h"
 
 #define NICK_RULES "use 1 to 24 letters, digits, _ - . or /, not starting with - . or /"
 
@@ -494,43 +493,6 @@ static bool text_ok(struct server *s, struct client *c, struct str text, size_t 
 	return true;
 }
 
-/* Append a room message to the room's transcript, reporting failures once. */
-static void log_message(struct server *s, struct room *r, const struct frame *m)
-{
-	struct logged_msg lm = {
-	    .id = m->f[MSG_ID].n,
-	    .time_ms = m->f[MSG_TIME].n,
-	    .flags = (uint8_t)m->f[MSG_FLAGS].n,
-	    .nick = m->f[MSG_FROM].s,
-	    .text = m->f[MSG_TEXT].s,
-	};
-	struct errmsg e;
-
-	if (s->cfg.log_dir == NULL)
-		return;
-	if (r->log_fd < 0) {
-		r->log_fd = translog_open(s->cfg.log_dir, r->name, &e);
-		if (r->log_fd < 0) {
-			if (!r->log_failing)
-				log_error("%s; messages in %s will not survive a restart until "
-					  "this is fixed",
-					  e.text, r->name);
-			r->log_failing = true;
-			return;
-		}
-	}
-	if (translog_append(r->log_fd, &lm) < 0) {
-		if (!r->log_failing)
-			log_error("cannot write the transcript of %s in %s: %s; the chat goes on, "
-				  "but these messages will not survive a restart",
-				  r->name, s->cfg.log_dir, strerror(errno));
-		r->log_failing = true;
-	} else if (r->log_failing) {
-		log_info("the transcript of %s is being written again", r->name);
-		r->log_failing = false;
-	}
-}
-
 /* Record the newest id beside the transcripts, so private ids survive a restart too. */
 static void save_id_watermark(struct server *s, uint64_t id)
 {
@@ -611,7 +573,7 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 	c->req.id = s->next_msg_id; /* DONE names it (version 3) */
 	m.f[MSG_TARGET].s = str_c(r->name);
 	/* Written down before anyone is told: what was acknowledged survives a restart. */
-	log_message(s, r, &m);
+	history_log(s, r, &m);
 	/* Encoded straight into the room's batch: sealing another batch may reuse s->enc. */
 	out = batch_for(s, r);
 	start = out->len;

@@ -205,6 +205,8 @@ static void tick(struct server *s, uint64_t now)
 {
 	for (size_t i = s->nfixed; i < s->nslots; i++)
 		client_tick(s, s->clients[i], now);
+	if (s->cfg.log_dir != NULL)
+		history_retry(s); /* transcript lines a full disk refused */
 }
 
 int server_run(struct server *s)

@@ -434,11 +434,25 @@ static int open_listeners(struct server *s, struct errmsg *e)
 	return 0;
 }
 
+/*
+ * Ignore SIGXFSZ: a transcript past the file size limit (ulimit -f) is then
+ * a write failing with EFBIG, handled like a full disk, not death.
+ */
+static int ignore_sigxfsz(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGXFSZ, &sa, NULL);
+}
+
 static int server_setup(struct server *s, struct errmsg *e)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 
-	if (ignore_sigpipe() < 0 || sigpipe_open(&s->sig, sigs, 3) < 0) {
+	if (ignore_sigpipe() < 0 || ignore_sigxfsz() < 0) {
 		errmsg_set(e, "cannot set up signal handling: %s", strerror(errno));
 		return -1;
 	}
@@ -452,6 +466,15 @@ static int server_setup(struct server *s, struct errmsg *e)
 	}
 	if (classroom_setup(s, e) < 0 || history_init(s, e) < 0)
 		return -1;
+	/*
+	 * Signals are caught only from here on: until the loop runs nobody would
+	 * read the pipe, and before the listeners exist SIGTERM may simply end
+	 * natterd, whatever reading the transcripts takes.
+	 */
+	if (sigpipe_open(&s->sig, sigs, 3) < 0) {
+		errmsg_set(e, "cannot set up signal handling: %s", strerror(errno));
+		return -1;
+	}
 	if (open_listeners(s, e) < 0 || control_setup(s, e) < 0)
 		return -1;
 	s->started_ms = mono_ms();

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "errmsg.h"
 #include "text.h"
@@ -23,7 +22,7 @@ struct room *room_create(struct rooms *rs, const char *name, size_t len)
 
 	memcpy(r->name, name, len);
 	r->name[len] = '\0';
-	r->log_fd = -1;
+	r->log.fd = -1;
 	r->hist_cap = rs->history_cap;
 	rs->list = xrealloc(rs->list, (rs->count + 1) * sizeof *rs->list);
 	rs->list[rs->count++] = r;
@@ -141,8 +140,7 @@ void rooms_free(struct rooms *rs)
 
 		for (uint32_t j = 0; j < r->hist_count; j++)
 			shbuf_unref(r->hist[(r->hist_head + j) % r->hist_cap].frame);
-		if (r->log_fd >= 0)
-			close(r->log_fd);
+		translog_close(&r->log);
 		free(r->hist);
 		free(r->gone);
 		free(r->members);

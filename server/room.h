@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "proto.h"
+#include "translog.h"
 
 struct client;
 
@@ -56,8 +57,7 @@ struct room {
 	uint32_t gone_count;
 	uint64_t gone_total; /* every message ever forgotten */
 	uint32_t slow_s;     /* /slow: a student may speak once per this many seconds; 0 = off */
-	int log_fd;	     /* transcript, or -1 */
-	bool log_failing;    /* the last write failed and was reported */
+	struct translog log; /* with --log: its transcript and the lines waiting for it */
 };
 
 /* All rooms of a server. */

@@ -298,6 +298,12 @@ void batch_seal(struct server *s);
 
 /* history.c */
 int history_init(struct server *s, struct errmsg *e);
+/* The last id used before this start: never below any id logged or recorded, nor the clock. */
+uint64_t history_last_id(uint64_t logged, uint64_t recorded, uint64_t now_us);
+/* Append a room message to r's transcript (--log), or keep it waiting; reports failures. */
+void history_log(struct server *s, struct room *r, const struct frame *m);
+/* Write the transcript lines still waiting (a timer: space may have come back). */
+void history_retry(struct server *s);
 void history_cleanup(struct server *s);
 
 /* wiretrace.c (called only when s->trace is set) */

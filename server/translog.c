@@ -1,4 +1,5 @@
-/* translog.c - room transcripts: one human-readable line per message, with its id. */
+/* translog.c - room transcripts: the line format (one readable line per message, with its id), and
+ * reading them back. */
 #include "translog.h"
 
 #include <dirent.h>
@@ -20,26 +21,6 @@
  * "ID TIME * nick text". Backslash, newline and tab in the text are written
  * as \\, \n and \t, so a message is always one line.
  */
-
-int translog_open(const char *dir, const char *room, struct errmsg *e)
-{
-	char path[4096];
-	int fd, n;
-
-	/* Room names are '#' and [A-Za-z0-9_.-]: safe as a file name, lowercased. */
-	n = snprintf(path, sizeof path, "%s/", dir);
-	for (const char *p = room + 1; *p != '\0' && n > 0 && (size_t)n < sizeof path - 5; p++)
-		path[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
-	if (n < 0 || (size_t)n >= sizeof path - 5) {
-		errmsg_set(e, "log directory name %s is too long", dir);
-		return -1;
-	}
-	memcpy(path + n, ".log", 5);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		errmsg_set(e, "cannot open transcript %s: %s", path, strerror(errno));
-	return fd;
-}
 
 void translog_format(const struct logged_msg *m, struct buf *out)
 {
@@ -75,32 +56,6 @@ void translog_format(const struct logged_msg *m, struct buf *out)
 		else
 			buf_append(out, &c, 1);
 	}
-}
-
-int translog_append(int fd, const struct logged_msg *m)
-{
-	struct buf line = {0};
-	size_t off = 0;
-	int rc = 0;
-
-	translog_format(m, &line);
-	buf_append(&line, "\n", 1);
-	/* One write per line: O_APPEND keeps lines whole unless the disk fills. */
-	while (off < line.len) {
-		ssize_t w = write(fd, line.data + off, line.len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			rc = -1;
-			break;
-		}
-		off += (size_t)w;
-	}
-	buf_free(&line);
-	return rc;
 }
 
 /* Parse "YYYY-MM-DDTHH:MM:SS.mmmZ" into milliseconds since the epoch. */
@@ -184,11 +139,106 @@ int translog_parse(const char *line, size_t len, struct logged_msg *m, struct bu
 }
 
 /*
- * Feed every line of one transcript file to found. Only a regular file is
- * read (a device such as /dev/full would never end), a line at a time into a
- * fixed buffer: an overlong line is skipped and counted, never grown into.
+ * Open a transcript for reading without blocking (a FIFO would wait for a
+ * writer, a device never ends) or following a link, and only if it is a
+ * regular file. The fd, or -1 with a sentence in e.
  */
-static long load_file(const char *path, const char *room, translog_found_fn found, void *ctx)
+static int open_transcript(const char *path, struct stat *st, struct errmsg *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+
+	if (fd < 0) {
+		if (errno == ELOOP)
+			errmsg_set(
+			    e,
+			    "transcript %s is a symbolic link; natterd does not follow links "
+			    "in its log directory: put the file itself in its place",
+			    path);
+		else
+			errmsg_set(e, "cannot read transcript %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) < 0) {
+		errmsg_set(e, "cannot read transcript %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		errmsg_set(e,
+			   "transcript %s is %s, not a regular file; natterd keeps transcripts "
+			   "only in regular files: move it out of the log directory",
+			   path,
+			   S_ISFIFO(st->st_mode)   ? "a FIFO"
+			   : S_ISDIR(st->st_mode)  ? "a directory"
+			   : S_ISSOCK(st->st_mode) ? "a socket"
+						   : "a device");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Offset just past the last newline of a file of size bytes (0 if none); -1 on a read error. */
+static off_t whole_lines_end(int fd, off_t size)
+{
+	char block[4096];
+	off_t at = size;
+
+	while (at > 0) {
+		size_t n = at < (off_t)sizeof block ? (size_t)at : sizeof block;
+		ssize_t got = pread(fd, block, n, at - (off_t)n);
+
+		if (got != (ssize_t)n)
+			return -1;
+		for (size_t i = n; i > 0; i--)
+			if (block[i - 1] == '\n')
+				return at - (off_t)n + (off_t)i;
+		at -= (off_t)n;
+	}
+	return 0;
+}
+
+/*
+ * A last line without its newline was being written when natterd stopped
+ * (a crash, a full disk): cut it off the file, so the next line starts on a
+ * line of its own, and say so. If it cannot be cut, the reader skips it and
+ * the writer starts a fresh line before the next message.
+ */
+static void cut_unfinished_line(int fd, const char *path, const struct stat *st)
+{
+	off_t keep = whole_lines_end(fd, st->st_size);
+	const char *why = NULL;
+	struct stat wst;
+	int wfd;
+
+	if (keep < 0 || keep == st->st_size)
+		return;
+	wfd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	if (wfd < 0 || fstat(wfd, &wst) < 0)
+		why = strerror(errno);
+	else if (wst.st_ino != st->st_ino || wst.st_dev != st->st_dev)
+		why = "it was replaced meanwhile";
+	else if (ftruncate(wfd, keep) < 0)
+		why = strerror(errno);
+	if (why != NULL)
+		log_error("cannot cut the unfinished last line (%lld bytes) off %s: %s; it is "
+			  "skipped, and the next message starts on a new line",
+			  (long long)(st->st_size - keep), path, why);
+	else
+		log_warn("cut %lld bytes off the end of %s: a last line left unfinished when "
+			 "natterd stopped while writing it (a crash or a full disk)",
+			 (long long)(st->st_size - keep), path);
+	if (wfd >= 0)
+		close(wfd);
+}
+
+/*
+ * Feed every line of one transcript file to found, a line at a time into a
+ * fixed buffer: an overlong line is skipped and counted, never grown into.
+ * The number of lines skipped, or -1 with a sentence in e.
+ */
+static long load_file(const char *path, const char *room, translog_found_fn found, void *ctx,
+		      struct errmsg *e)
 {
 	enum { LINE_BYTES = 16384 }; /* a 4096-byte text escaped, with its head */
 	static char line[LINE_BYTES];
@@ -197,19 +247,16 @@ static long load_file(const char *path, const char *room, translog_found_fn foun
 	long bad = 0;
 	bool skipping = false;
 	FILE *f;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_transcript(path, &st, e);
 
 	if (fd < 0)
-		return 1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		log_warn("transcript %s is not a regular file; it is not read back", path);
-		close(fd);
-		return 0;
-	}
+		return -1;
+	cut_unfinished_line(fd, path, &st);
 	f = fdopen(fd, "r");
 	if (f == NULL) {
+		errmsg_set(e, "cannot read transcript %s: %s", path, strerror(errno));
 		close(fd);
-		return 1;
+		return -1;
 	}
 	while (fgets(line, sizeof line, f) != NULL) {
 		size_t n = strlen(line);
@@ -246,6 +293,7 @@ long translog_load(const char *dir, translog_found_fn found, void *ctx, struct e
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 		char room[MAX_ROOM_BYTES + 1], path[4096];
+		long n;
 
 		if (len <= 4 || strcmp(de->d_name + len - 4, ".log") != 0 ||
 		    len - 4 + 1 > MAX_ROOM_BYTES)
@@ -257,7 +305,12 @@ long translog_load(const char *dir, translog_found_fn found, void *ctx, struct e
 			continue;
 		if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path)
 			continue;
-		bad += load_file(path, room, found, ctx);
+		n = load_file(path, room, found, ctx, e);
+		if (n < 0) {
+			bad = -1;
+			break;
+		}
+		bad += n;
 	}
 	closedir(d);
 	return bad;

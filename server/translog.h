@@ -2,10 +2,22 @@
 #ifndef NATTER_TRANSLOG_H
 #define NATTER_TRANSLOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "errmsg.h"
 #include "proto.h"
+
+enum {
+	/*
+	 * Lines a transcript refused (full disk, I/O error, a FIFO in the way)
+	 * wait in memory, in order, up to this many bytes per room; past it a
+	 * message is not written to the transcript at all (it is still
+	 * delivered and kept in memory history).
+	 */
+	MAX_LOG_PENDING_BYTES = 256 * 1024,
+};
 
 /* One message as the transcript records it. */
 struct logged_msg {
@@ -16,19 +28,43 @@ struct logged_msg {
 	struct str text; /* unescaped */
 };
 
-/* Open (creating) DIR/NAME.log for appending; -1 with a sentence in e. */
-int translog_open(const char *dir, const char *room, struct errmsg *e);
+/* One room's transcript file and the lines it has not taken yet. */
+struct translog {
+	int fd;		      /* -1 until opened (or after a failed open) */
+	char *path;	      /* DIR/room.log, set by translog_init */
+	struct buf pending;   /* lines still to write, oldest first; the first may be
+				 the rest of a line the file took only part of */
+	size_t pending_lines; /* messages in pending (a torn one counts) */
+	uint64_t delayed;     /* messages that had to wait, since the last report */
+	uint64_t dropped;     /* messages not kept past the bound, since the last report */
+	char *why;	      /* the last failure as a sentence, NULL when writing works */
+	bool reported;	      /* the failure was logged; the recovery will be too */
+};
+
+/* Name the transcript of room in dir (no file is touched); -1 with a sentence in e. */
+int translog_init(struct translog *tl, const char *dir, const char *room, struct errmsg *e);
 
 /*
- * Append one line for a message. Returns 0, or -1 with errno (ENOSPC, EIO,
- * ...) if the whole line could not be written.
+ * Append one line for a message after any waiting ones, opening the file if
+ * needed. The line is written, or left waiting in memory (TL_WAITING) when
+ * the file refused it, or dropped (TL_DROPPED) when MAX_LOG_PENDING_BYTES
+ * are already waiting. tl->why says why it is not written.
  */
-int translog_append(int fd, const struct logged_msg *m);
+enum translog_result { TL_WRITTEN, TL_WAITING, TL_DROPPED };
+enum translog_result translog_append(struct translog *tl, const struct logged_msg *m);
+
+/* Try again to write the waiting lines, in order; returns how many still wait. */
+size_t translog_flush(struct translog *tl);
+
+/* Close the file and forget waiting lines (the caller reports them first). */
+void translog_close(struct translog *tl);
 
 /*
  * Read every transcript in dir, calling found(room, msg, ctx) for each valid
- * line in file order. Returns the number of unreadable lines skipped, or -1
- * with a sentence in e if dir cannot be read at all.
+ * line in file order. A last line without its newline (a crash or a full
+ * disk while it was written) is cut off the file and reported. Returns the
+ * number of unreadable lines skipped, or -1 with a sentence in e if dir or
+ * a transcript in it cannot be read, or a transcript is not a regular file.
  */
 typedef void (*translog_found_fn)(const char *room, const struct logged_msg *m, void *ctx);
 long translog_load(const char *dir, translog_found_fn found, void *ctx, struct errmsg *e);

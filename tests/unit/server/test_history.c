@@ -9,9 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "room.h"
+#include "server.h"
 #include "translog.h"
 
 /* An encoded MSG frame with this id in room r. */
@@ -233,53 +237,203 @@ static void collect(const char *room, const struct logged_msg *m, void *ctx)
 	}
 }
 
+/* Append message id (text "m<id>") to tl. */
+static enum translog_result append_id(struct translog *tl, uint64_t id)
+{
+	char text[32];
+	struct logged_msg m = {.id = id, .time_ms = 1700000000000ull, .nick = str_c("bob")};
+
+	snprintf(text, sizeof text, "m%llu", (unsigned long long)id);
+	m.text = str_c(text);
+	return translog_append(tl, &m);
+}
+
+/* The whole of a small file as a string (static buffer). */
+static const char *slurp(const char *path)
+{
+	static char data[1 << 20];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(data, 1, sizeof data - 1, f);
+	data[n] = '\0';
+	fclose(f);
+	return data;
+}
+
 static void test_translog_append_and_load(void **state)
 {
 	char dir[] = "/tmp/natter-translog-XXXXXX", path[256];
+	struct translog tl = {.fd = -1};
 	struct collected got = {0};
 	struct errmsg e;
 	FILE *f;
-	int fd;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	fd = translog_open(dir, "#Dev", &e);
-	assert_true(fd >= 0);
-	for (uint64_t id = 1; id <= 3; id++) {
-		struct logged_msg m = {.id = id,
-				       .time_ms = 1700000000000ull,
-				       .nick = str_c("bob"),
-				       .text = str_c("hi")};
-
-		assert_int_equal(translog_append(fd, &m), 0);
-	}
-	close(fd);
-	/* A torn last line, as a full disk leaves, is skipped and counted. */
+	assert_int_equal(translog_init(&tl, dir, "#Dev", &e), 0);
+	for (uint64_t id = 1; id <= 3; id++)
+		assert_int_equal(append_id(&tl, id), TL_WRITTEN);
+	translog_close(&tl);
+	/* A torn last line, as a crash leaves, is cut off the file, not counted. */
 	snprintf(path, sizeof path, "%s/dev.log", dir);
 	f = fopen(path, "a");
 	assert_non_null(f);
 	fputs("4 2023-11-14T22:13", f);
 	fclose(f);
-	assert_int_equal(translog_load(dir, collect, &got, &e), 1);
+	assert_int_equal(translog_load(dir, collect, &got, &e), 0);
 	assert_int_equal(got.n, 3);
 	assert_string_equal(got.rooms[0], "#dev");
 	assert_int_equal(got.ids[2], 3);
+	assert_null(strstr(slurp(path), "4 2023"));
+	/* The next line starts on a line of its own and is read back. */
+	tl.fd = -1;
+	assert_int_equal(translog_init(&tl, dir, "#dev", &e), 0);
+	assert_int_equal(append_id(&tl, 5), TL_WRITTEN);
+	translog_close(&tl);
+	got.n = 0;
+	assert_int_equal(translog_load(dir, collect, &got, &e), 0);
+	assert_int_equal(got.n, 4);
+	assert_int_equal(got.ids[3], 5);
 	unlink(path);
 	rmdir(dir);
 	assert_int_equal(translog_load(dir, collect, &got, &e), -1);
 	assert_non_null(strstr(e.text, dir));
 }
 
-static void test_translog_full_disk_reports(void **state)
+static void test_translog_writer_starts_a_fresh_line(void **state)
 {
-	struct logged_msg m = {.id = 1, .time_ms = 1, .nick = str_c("bob"), .text = str_c("hi")};
-	int fd = open("/dev/full", O_WRONLY);
+	char dir[] = "/tmp/natter-translog-XXXXXX", path[256];
+	struct translog tl = {.fd = -1};
+	struct errmsg e;
+	FILE *f;
 
 	(void)state;
-	if (fd < 0)
-		skip();
-	assert_int_equal(translog_append(fd, &m), -1);
-	close(fd);
+	/* If the loader could not cut a torn line, the writer never glues onto it. */
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/dev.log", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("3 2026-12-05T12:39:51.561Z <alice>", f);
+	fclose(f);
+	assert_int_equal(translog_init(&tl, dir, "#dev", &e), 0);
+	assert_int_equal(append_id(&tl, 4), TL_WRITTEN);
+	translog_close(&tl);
+	assert_string_equal(slurp(path), "3 2026-12-05T12:39:51.561Z <alice>\n"
+					 "4 2023-11-14T22:13:20.000Z <bob> m4\n");
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * Set the soft file size limit (bytes; RLIM_INFINITY: back to the hard
+ * limit). SIGXFSZ is ignored, so writes past it fail with EFBIG.
+ */
+static void fsize_limit(rlim_t bytes)
+{
+	struct rlimit rl;
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	rl.rlim_cur = bytes == RLIM_INFINITY ? rl.rlim_max : bytes;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+static void test_translog_full_disk_waits_in_order(void **state)
+{
+	char dir[] = "/tmp/natter-translog-XXXXXX", path[256], want[64];
+	struct translog tl = {.fd = -1};
+	struct collected got = {0};
+	struct errmsg e;
+	uint64_t id, waiting = 0;
+	const char *text;
+
+	(void)state;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/dev.log", dir);
+	assert_int_equal(translog_init(&tl, dir, "#dev", &e), 0);
+	/* 50 bytes: the first line (36) fits, the second is torn after 14, the rest wait. */
+	fsize_limit(50);
+	assert_int_equal(append_id(&tl, 1), TL_WRITTEN);
+	for (id = 2; id <= 6; id++)
+		assert_int_equal(append_id(&tl, id), TL_WAITING);
+	assert_int_equal(tl.pending_lines, 5);
+	assert_non_null(tl.why);
+	assert_non_null(strstr(tl.why, path));
+	assert_non_null(strstr(tl.why, "File too large"));
+	assert_int_equal(translog_flush(&tl), 5);
+	/* Past the bound a message is dropped; what waits stays bounded. */
+	for (id = 7; id < 100000; id++) {
+		enum translog_result r = append_id(&tl, id);
+
+		if (r == TL_DROPPED)
+			break;
+		assert_int_equal(r, TL_WAITING);
+	}
+	assert_true(id < 100000);
+	assert_true(tl.pending.len <= MAX_LOG_PENDING_BYTES);
+	assert_int_equal(tl.dropped, 1);
+	waiting = tl.pending_lines;
+	/* Space returns: everything waiting reaches the file, in order, the torn line whole. */
+	fsize_limit(RLIM_INFINITY);
+	assert_int_equal(translog_flush(&tl), 0);
+	assert_null(tl.why);
+	assert_int_equal(append_id(&tl, id + 1), TL_WRITTEN);
+	translog_close(&tl);
+	text = slurp(path);
+	snprintf(want, sizeof want, "%llu 2023-11-14T22:13:20.000Z <bob> m%llu\n",
+		 (unsigned long long)(id + 1), (unsigned long long)(id + 1));
+	assert_non_null(strstr(text, want));
+	assert_true(strncmp(text, "1 2023-11-14T22:13:20.000Z <bob> m1\n2 2023", 41) == 0);
+	assert_int_equal(translog_load(dir, collect, &got, &e), 0);
+	assert_int_equal(got.n, 8); /* collect keeps the first 8: 1..8 in order */
+	for (uint64_t i = 0; i < 8; i++)
+		assert_int_equal(got.ids[i], i + 1);
+	assert_int_equal(waiting + 1, id - 1); /* 1 written, 2..id-1 waited, id dropped */
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_translog_refuses_fifo_and_link(void **state)
+{
+	char dir[] = "/tmp/natter-translog-XXXXXX", path[256], link[256];
+	struct translog tl = {.fd = -1};
+	struct collected got = {0};
+	struct errmsg e;
+
+	(void)state;
+	/* Neither read nor written, and nothing blocks (no reader, no writer). */
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/pipe.log", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(translog_load(dir, collect, &got, &e), -1);
+	assert_non_null(strstr(e.text, path));
+	assert_non_null(strstr(e.text, "a FIFO, not a regular file"));
+	assert_int_equal(translog_init(&tl, dir, "#pipe", &e), 0);
+	assert_int_equal(append_id(&tl, 1), TL_WAITING);
+	assert_non_null(strstr(tl.why, "not a regular file"));
+	translog_close(&tl);
+	unlink(path);
+	snprintf(link, sizeof link, "%s/link.log", dir);
+	assert_int_equal(symlink("/dev/null", link), 0);
+	assert_int_equal(translog_load(dir, collect, &got, &e), -1);
+	assert_non_null(strstr(e.text, "symbolic link"));
+	unlink(link);
+	rmdir(dir);
+}
+
+static void test_ids_never_go_back(void **state)
+{
+	(void)state;
+	/* A log that lost lines, or none at all: the clock in microseconds. */
+	assert_int_equal(history_last_id(22, 0, 1796471042594000ull), 1796471042594000ull);
+	assert_int_equal(history_last_id(0, 0, 1796471042594000ull), 1796471042594000ull);
+	/* Ids ran ahead of the clock (or the clock went back): above them. */
+	assert_int_equal(history_last_id(1796471042594999ull, 0, 1796471042594000ull),
+			 1796471042594999ull);
+	assert_int_equal(history_last_id(5, 1796471042595000ull, 1796471042594000ull),
+			 1796471042595000ull);
 }
 
 int main(void)
@@ -292,7 +446,10 @@ int main(void)
 	    cmocka_unit_test(test_translog_round_trip),
 	    cmocka_unit_test(test_translog_rejects_damaged_lines),
 	    cmocka_unit_test(test_translog_append_and_load),
-	    cmocka_unit_test(test_translog_full_disk_reports),
+	    cmocka_unit_test(test_translog_writer_starts_a_fresh_line),
+	    cmocka_unit_test(test_translog_full_disk_waits_in_order),
+	    cmocka_unit_test(test_translog_refuses_fifo_and_link),
+	    cmocka_unit_test(test_ids_never_go_back),
 	};
 
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);

@@ -5,6 +5,7 @@
 # Prints PASS/FAIL/SKIP per test with its duration, the end of a failing
 # test's logs, and finally one line "N passed, N failed, N skipped".
 # Exits 1 if anything failed (or nothing ran), else 0.
+# NATTER_QUICK=1 ('make check'): no sanitizer pass and no valgrind-only tests.
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -120,6 +121,11 @@ run_integration() {
 			report "$name" SKIP "$start" "$logdir"
 			continue
 		fi
+		if [ -n "${NATTER_QUICK:-}" ] && grep -q "$VALGRIND_ONLY_MARK" "$script"; then
+			echo "SKIP: valgrind-only test, not run by the quick tests (NATTER_QUICK)" >"$logdir/test.log"
+			report "$name" SKIP "$start" "$logdir"
+			continue
+		fi
 		if [ ! -x "$bindir/natterd" ] || [ ! -x "$bindir/natter" ]; then
 			echo "SKIP: $bindir/natterd or $bindir/natter is not built" >"$logdir/test.log"
 			report "$name" SKIP "$start" "$logdir"
@@ -147,11 +153,13 @@ run_units
 echo "== integration tests (bin/)"
 run_integration int bin
 
-echo "== integration tests under AddressSanitizer/UBSan (bin/asan/)"
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-run_integration asan bin/asan
-unset ASAN_OPTIONS UBSAN_OPTIONS
+if [ -z "${NATTER_QUICK:-}" ]; then
+	echo "== integration tests under AddressSanitizer/UBSan (bin/asan/)"
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	run_integration asan bin/asan
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
 
 if [ "${#failures[@]}" -gt 0 ]; then
 	echo "failed: ${failures[*]}"

@@ -1,10 +1,16 @@
-# natter - build, test and install. 'make' builds bin/natterd, bin/natter and bin/natterctl;
-# 'make test' runs every test (unit, integration, sanitizers, valgrind);
+# natter - build, test and install. 'make' builds bin/natterd, bin/natter, bin/natterctl
+# and bin/natter-bench (it needs ncurses and readline, never cmocka, and installs nothing);
+# 'make check' runs the quick tests (unit and integration, no sanitizers, valgrind or fuzzing);
+# 'make test' runs every test, installing what they need with apt-get when run as root;
 # 'make install PREFIX=/usr DESTDIR=...' installs the programs and manual pages.
+#
+# CPPFLAGS, CFLAGS and LDFLAGS are the packager's (dpkg-buildflags, 'make CFLAGS=-O0'):
+# what natter itself needs is kept apart in NATTER_* and always added.
 
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 BUILD   ?= build
 BIN     ?= bin
@@ -14,11 +20,17 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes -Wstrict-prototype
        -Wformat=2 -Wvla -Wpointer-arith -Wwrite-strings -Wundef -Wcast-align \
        -Wnull-dereference -Wimplicit-fallthrough
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Icommon -MMD -MP
+NATTER_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon
+# The user's CFLAGS come after ours, so 'make CFLAGS="-O0 -Wno-shadow"' wins.
+NATTER_CFLAGS = -std=c11 $(WARN)
+DEPFLAGS = -MMD -MP
 ifneq ($(SAN),)
-CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=address,undefined
+SAN_CFLAGS = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_LDFLAGS = -fsanitize=address,undefined
 endif
+# One compile and one link command line for every C file and program.
+COMPILE = $(CC) $(NATTER_CPPFLAGS) $(CPPFLAGS) $(NATTER_CFLAGS) $(CFLAGS) $(SAN_CFLAGS) $(DEPFLAGS)
+LINK    = $(CC) $(CFLAGS) $(SAN_CFLAGS) $(LDFLAGS) $(SAN_LDFLAGS)
 
 TUI_PKGS = ncursesw readline
 TUI_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TUI_PKGS) 2>/dev/null)
@@ -53,17 +65,24 @@ TUI_LIB_OBJ = $(filter-out $(BUILD)/tui/main.o,$(TUI_OBJ))
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BIN)/%)
 
-.PHONY: all deps test unit fuzz run clean format format-check install uninstall bench
+.PHONY: all deps test check unit fuzz run clean format format-check install uninstall bench
 # Keep intermediate objects (test helpers) so a second make does nothing.
 .SECONDARY:
 
-all: deps $(PROGRAMS:%=$(BIN)/%) $(HELPER_BIN)
+all: $(PROGRAMS:%=$(BIN)/%) $(HELPER_BIN)
 
-# Stop early, with the exact command to run, if a Debian package is missing.
-deps: $(BUILD)/.deps-ok
-$(BUILD)/.deps-ok: tools/deps.sh
-	@tools/deps.sh
-	@mkdir -p $(BUILD) && touch $@
+# Stop before compiling, with the exact command to run, if a Debian package
+# is missing; these only check (a build must not change the system).
+$(BUILD)/.deps-build: tools/deps.sh
+	@tools/deps.sh build
+	@mkdir -p $(@D) && touch $@
+$(BUILD)/.deps-unit: tools/deps.sh
+	@tools/deps.sh unit
+	@mkdir -p $(@D) && touch $@
+
+# Install what building and the unit tests need (as root, with apt-get).
+deps:
+	@tools/deps.sh --install build unit
 
 $(BUILD)/libcommon.a: $(COMMON_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
@@ -79,48 +98,56 @@ $(BUILD)/libtui.a: $(TUI_LIB_OBJ)
 
 $(BIN)/natterd: $(SERVER_OBJ) $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(LINK) -o $@ $^
 
 $(BIN)/natter: $(TUI_OBJ) $(BUILD)/libclient.a $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS)
+	$(LINK) -o $@ $^ $(TUI_LIBS)
 
 $(BIN)/natterctl: $(CTL_OBJ) $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(LINK) -o $@ $^
 
 # The benchmark (bench/, see BENCHMARKS.md); an explicit rule wins over the helper pattern.
 $(BIN)/natter-bench: $(BENCH_OBJ) $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(LINK) -o $@ $^
 
 $(BIN)/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(LINK) -o $@ $^
 
-$(BUILD)/tui/%.o: tui/%.c
+$(BUILD)/tui/%.o: tui/%.c | $(BUILD)/.deps-build
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(TUI_CFLAGS) -Iclient -c -o $@ $<
+	$(COMPILE) $(TUI_CFLAGS) -Iclient -c -o $@ $<
 
-$(BUILD)/tests/unit/%.o: tests/unit/%.c
+$(BUILD)/tests/unit/%.o: tests/unit/%.c | $(BUILD)/.deps-build $(BUILD)/.deps-unit
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) $(TUI_CFLAGS) -Iclient -Itui -Iserver -c -o $@ $<
+	$(COMPILE) $(CMOCKA_CFLAGS) $(TUI_CFLAGS) -Iclient -Itui -Iserver -c -o $@ $<
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | $(BUILD)/.deps-build
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(COMPILE) -c -o $@ $<
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libserver.a $(BUILD)/libtui.a $(BUILD)/libclient.a $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(TUI_LIBS)
+	$(LINK) -o $@ $^ $(CMOCKA_LIBS) $(TUI_LIBS)
 
-unit: deps $(UNIT_BIN)
+unit: $(UNIT_BIN)
 
-# The one command: everything, in order, with one summary at the end.
-test: all unit
+# The one command: everything, in order, with one summary at the end. It
+# installs what is missing first (as root), so it works on a bare machine.
+test:
+	@tools/deps.sh --install build unit
+	$(MAKE) --no-print-directory all unit
 	$(MAKE) --no-print-directory BUILD=build/asan BIN=bin/asan SAN=1 all
 	$(MAKE) --no-print-directory fuzz
 	tests/run.sh
+
+# The quick part (dh_auto_test runs it): unit and integration tests on the
+# plain build, without sanitizers, valgrind or fuzzing; it installs nothing.
+check: all unit
+	NATTER_QUICK=1 tests/run.sh
 
 # libFuzzer targets (clang): each runs FUZZ_SECONDS from the seed corpus.
 FUZZ_CC ?= clang
@@ -141,7 +168,9 @@ fuzz:
 		echo "fuzz: skipped: $(FUZZ_CC) is not installed (apt-get install clang libclang-rt-dev)"; \
 	fi
 
-run: all
+run:
+	@tools/deps.sh --install build
+	$(MAKE) --no-print-directory all
 	$(BIN)/natter
 
 # The standard benchmark matrix (several minutes); rewrites the generated part of BENCHMARKS.md.
@@ -164,12 +193,12 @@ clean:
 # Programs and manual pages only; the systemd units in contrib/ are copied by
 # hand (contrib/README.md says how), since where they go is the admin's choice.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
-	install -m 755 $(PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
 
 # Exactly what install put there; the directories stay (they may be shared).
 uninstall:
-	rm -f $(PROGRAMS:%=$(DESTDIR)$(PREFIX)/bin/%) $(MAN_PAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(MAN_PAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -5,6 +5,7 @@
 # Prints PASS/FAIL/SKIP per test with its duration, the end of a failing
 # test's logs, and finally one line "N passed, N failed, N skipped".
 # Exits 1 if anything failed (or nothing ran), else 0.
+# NATTER_QUICK=1 ('make check'): no sanitizer pass and no valgrind-only tests.
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,6 +13,9 @@ cd "$ROOT" || exit 1
 
 FILTER=${1:-}
 PER_TEST_TIMEOUT=120
+# A script that needs longer (a package build) says so in a line of its own:
+# "# natter-test: timeout=SECONDS".
+TIMEOUT_MARK_RE='^# natter-test: timeout=\([0-9][0-9]*\)$'
 # Logs of this run; runs going on at the same time (other shells) keep theirs.
 LOGBASE="$ROOT/build/test-logs"
 LOGROOT="$LOGBASE/run.$$"
@@ -105,7 +109,7 @@ run_units() {
 
 # run_integration PASSNAME BINDIR: every integration script against BINDIR's binaries.
 run_integration() {
-	local pass=$1 bindir=$2 script base name start rc logdir
+	local pass=$1 bindir=$2 script base name start rc logdir limit
 	for script in tests/integration/[0-9]*.sh; do
 		[ -f "$script" ] || continue
 		base=${script##*/}
@@ -120,14 +124,21 @@ run_integration() {
 			report "$name" SKIP "$start" "$logdir"
 			continue
 		fi
+		if [ -n "${NATTER_QUICK:-}" ] && grep -q "$VALGRIND_ONLY_MARK" "$script"; then
+			echo "SKIP: valgrind-only test, not run by the quick tests (NATTER_QUICK)" >"$logdir/test.log"
+			report "$name" SKIP "$start" "$logdir"
+			continue
+		fi
 		if [ ! -x "$bindir/natterd" ] || [ ! -x "$bindir/natter" ]; then
 			echo "SKIP: $bindir/natterd or $bindir/natter is not built" >"$logdir/test.log"
 			report "$name" SKIP "$start" "$logdir"
 			continue
 		fi
+		limit=$(sed -n "s/$TIMEOUT_MARK_RE/\\1/p" "$script" | head -n 1)
+		limit=${limit:-$PER_TEST_TIMEOUT}
 		NATTERD="$ROOT/$bindir/natterd" NATTER="$ROOT/$bindir/natter" \
 			RAWCLIENT="$ROOT/$bindir/rawclient" NATTER_TEST_LOGDIR="$logdir" \
-			timeout --foreground -k 30 "$PER_TEST_TIMEOUT" bash "$script" </dev/null >"$logdir/test.log" 2>&1
+			timeout --foreground -k 30 "$limit" bash "$script" </dev/null >"$logdir/test.log" 2>&1
 		rc=$?
 		case $rc in
 		0) report "$name" PASS "$start" ;;
@@ -135,7 +146,7 @@ run_integration() {
 		*)
 			grep -q '^FAIL: ' "$logdir/test.log" ||
 				printf 'FAIL: %s exited %s%s\n' "$script" "$rc" \
-					"$([ "$rc" = 124 ] && echo " (killed after ${PER_TEST_TIMEOUT}s)")" >>"$logdir/test.log"
+					"$([ "$rc" = 124 ] && echo " (killed after ${limit}s)")" >>"$logdir/test.log"
 			report "$name" FAIL "$start" "$logdir"
 			;;
 		esac
@@ -147,11 +158,13 @@ run_units
 echo "== integration tests (bin/)"
 run_integration int bin
 
-echo "== integration tests under AddressSanitizer/UBSan (bin/asan/)"
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-run_integration asan bin/asan
-unset ASAN_OPTIONS UBSAN_OPTIONS
+if [ -z "${NATTER_QUICK:-}" ]; then
+	echo "== integration tests under AddressSanitizer/UBSan (bin/asan/)"
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	run_integration asan bin/asan
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
 
 if [ "${#failures[@]}" -gt 0 ]; then
 	echo "failed: ${failures[*]}"

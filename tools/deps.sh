@@ -1,10 +1,34 @@
 #!/bin/sh
-# deps.sh - check the Debian packages natter builds and tests with; install
-# them with apt-get when run as root, otherwise print the exact command.
+# deps.sh - check the Debian packages natter builds and tests with; with --install, install the
+# missing ones with apt-get when run as root, otherwise print the exact command.
+#
+# usage: tools/deps.sh [--install] GROUP...
+#   build  what 'make' needs: pkg-config, ncursesw and readline headers
+#   unit   what the unit tests add: cmocka
+# Without --install it never changes the system: a plain 'make' (and a
+# package build) only checks; 'make test' and 'make run' pass --install.
 set -u
 
-# pkg-config name : Debian package
-need="ncursesw:libncurses-dev readline:libreadline-dev cmocka:libcmocka-dev"
+install=no
+if [ "${1:-}" = --install ]; then
+	install=yes
+	shift
+fi
+[ "$#" -gt 0 ] || set -- build
+
+# pkg-config name : Debian package, per group
+need=""
+for group in "$@"; do
+	case $group in
+	build) need="$need ncursesw:libncurses-dev readline:libreadline-dev" ;;
+	unit) need="$need cmocka:libcmocka-dev" ;;
+	*)
+		echo "deps.sh: unknown group '$group' (build or unit)" >&2
+		exit 2
+		;;
+	esac
+done
+
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
 for pair in $need; do
@@ -16,11 +40,12 @@ for pair in $need; do
 done
 [ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ "$install" = yes ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing missing packages:$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends $missing ||
-		{ apt-get update && apt-get install -y --no-install-recommends $missing; } || {
+	# shellcheck disable=SC2086 # one word per package
+	apt-get install -y --no-install-recommends $missing </dev/null ||
+		{ apt-get update </dev/null && apt-get install -y --no-install-recommends $missing </dev/null; } || {
 		echo "deps: apt-get could not install:$missing" >&2
 		exit 1
 	}
@@ -28,4 +53,5 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 fi
 echo "natter needs these Debian packages:$missing" >&2
 echo "install them with: sudo apt-get install$missing" >&2
+[ "$install" = yes ] || echo "(or run 'make test' or 'make run' as root, which install them)" >&2
 exit 1

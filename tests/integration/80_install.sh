@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# 80_install.sh - make install PREFIX=/usr DESTDIR=tmp puts every program and man/*.1 there, they run, and make uninstall removes every file again.
+# 80_install.sh - make install PREFIX=/usr DESTDIR=tmp puts every program and man/*.1 there, they run, make uninstall removes them;
+# BINDIR, the packager's CPPFLAGS/CFLAGS/LDFLAGS, and a plain make that never runs apt-get.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -56,5 +57,56 @@ step "make uninstall with the same variables leaves no file behind"
 nt_make uninstall uninstall || fail_with "$T/uninstall.err" "make uninstall exited $?"
 left=$(find "$D" ! -type d | head -n 5)
 [ -z "$left" ] || fail "make uninstall left files behind: $(tr '\n' ' ' <<<"$left")"
+
+step "make install BINDIR=... puts the programs there, the pages still under PREFIX"
+nt_make bindir install BINDIR=/usr/games || fail_with "$T/bindir.err" "make install BINDIR=/usr/games exited $?"
+[ -x "$D/usr/games/natterd" ] || fail_with "$T/bindir.out" "make install BINDIR=/usr/games put no natterd in $D/usr/games"
+[ -e "$D/usr/bin/natterd" ] && fail "make install BINDIR=/usr/games still put natterd in usr/bin"
+[ -f "$D/usr/share/man/man1/natterd.1" ] || fail "make install BINDIR=/usr/games left out the manual pages"
+nt_make bindir-un uninstall BINDIR=/usr/games || fail_with "$T/bindir-un.err" "make uninstall BINDIR=/usr/games exited $?"
+[ -e "$D/usr/games/natterd" ] && fail "make uninstall BINDIR=/usr/games left natterd behind"
+
+# The packager's flags as dpkg-buildflags gives them: on the command line
+# they replace the Makefile's own CFLAGS, and natter's flags must stay.
+step "make CPPFLAGS=... CFLAGS=-O0 LDFLAGS=...: every flag on every compile and link line"
+B="$T/flags"
+nt_make flags -j2 all BUILD="$B/build" BIN="$B/bin" CFLAGS=-O0 CPPFLAGS=-DNATTER_PACKAGER_CPP \
+	LDFLAGS=-Wl,-z,now || fail_with "$T/flags.err" "make CFLAGS=-O0 CPPFLAGS=... LDFLAGS=... exited $?"
+for prog in natterd natter natterctl natter-bench; do
+	[ -x "$B/bin/$prog" ] || fail_with "$T/flags.out" "make CFLAGS=-O0 built no $prog"
+done
+compiles=$(grep -c -- ' -c -o ' "$T/flags.out")
+[ "$compiles" -gt 10 ] || fail_with "$T/flags.out" "make CFLAGS=-O0 printed only $compiles compile lines"
+bad=$(grep -- ' -c -o ' "$T/flags.out" | grep -v -- '-DNATTER_PACKAGER_CPP .*-std=c11 .*-Wall .*-O0' | head -n 1)
+[ -z "$bad" ] || fail "a compile line lacks CPPFLAGS, natter's own flags, or CFLAGS=-O0 after them: $bad"
+bad=$(grep -- ' -c -o ' "$T/flags.out" | grep -- '-O2' | head -n 1)
+[ -z "$bad" ] || fail "CFLAGS=-O0 did not replace the default -O2: $bad"
+links=$(grep -- "-o $B/bin/" "$T/flags.out" | grep -v -- ' -c ' | grep -c -- '-Wl,-z,now')
+[ "$links" -ge 4 ] || fail_with "$T/flags.out" "only $links link lines carry LDFLAGS=-Wl,-z,now"
+
+# A plain make may run as root in a build chroot: it must only check. Here
+# pkg-config says cmocka is missing, and apt-get only records that it ran.
+step "a plain make with cmocka missing builds the programs and never runs apt-get"
+real_pc=$(command -v pkg-config) || skip "pkg-config is not installed"
+mkdir -p "$T/fake" || fail "cannot make $T/fake"
+# shellcheck disable=SC2016 # the $@ and $a are the fake's own
+printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = cmocka ] && exit 1; done\nexec %s "$@"\n' \
+	"$real_pc" >"$T/fake/pkg-config" || fail "cannot write $T/fake/pkg-config"
+# shellcheck disable=SC2016
+printf '#!/bin/sh\necho "apt-get $*" >>%s\nexit 100\n' "$T/apt-get.calls" >"$T/fake/apt-get" ||
+	fail "cannot write $T/fake/apt-get"
+chmod +x "$T/fake/pkg-config" "$T/fake/apt-get" || fail "cannot make the fakes executable"
+B="$T/bare"
+PATH="$T/fake:$PATH" nt_make bare -j2 all BUILD="$B/build" BIN="$B/bin" CFLAGS=-O0 ||
+	fail_with "$T/bare.err" "make without cmocka exited $?; building the programs does not need it"
+[ -x "$B/bin/natterd" ] || fail_with "$T/bare.out" "make without cmocka built no natterd"
+[ -e "$T/apt-get.calls" ] && fail "a plain make ran $(head -n 1 "$T/apt-get.calls")"
+
+step "make unit with cmocka missing names the package and runs no apt-get either"
+PATH="$T/fake:$PATH" nt_make bare-unit unit BUILD="$B/build" BIN="$B/bin" &&
+	fail_with "$T/bare-unit.out" "make unit succeeded without cmocka"
+grep -q 'apt-get install libcmocka-dev' "$T/bare-unit.err" ||
+	fail_with "$T/bare-unit.err" "make unit without cmocka did not print 'apt-get install libcmocka-dev'"
+[ -e "$T/apt-get.calls" ] && fail "make unit ran $(head -n 1 "$T/apt-get.calls")"
 
 pass

@@ -103,7 +103,7 @@ static void reset(struct core *c)
 	c->want_room[0] = '\0';
 	c->resume_id = c->last_id;
 	c->sess.resume = c->last_id;
-	c->expect_auto_who = false;
+	c->want_tag = 0;
 	c->who_requested = false;
 	buf_clear(&c->list_entries);
 	c->list_count = 0;
@@ -142,9 +142,40 @@ int core_attach(struct core *c, int fd, const char *where, const char *nick, str
 	return 0;
 }
 
-/* Send a request now, or hold it until WELCOME. */
-static int request(struct core *c, const struct frame *f, struct errmsg *e)
+/*
+ * A request's protocol 3 tag: a reference above the request's type, so an
+ * answer says what it answers. The reference is the front end's (at most
+ * CORE_REF_MAX), or, with AUTO_REF set, our own number for requests nobody
+ * typed: unique, so a DONE settles only its own request, and never shown.
+ */
+enum { TAG_TYPE_BITS = 8, AUTO_REF = 0x800000 };
+
+static uint32_t next_tag(struct core *c, uint8_t type)
 {
+	uint32_t ref = c->ref;
+
+	if (ref == 0) {
+		c->seq = (c->seq % CORE_REF_MAX) + 1;
+		ref = AUTO_REF | c->seq;
+	}
+	return ref << TAG_TYPE_BITS | type;
+}
+
+void core_set_ref(struct core *c, uint32_t ref)
+{
+	c->ref = ref == 0 ? 0 : (ref - 1) % CORE_REF_MAX + 1;
+}
+
+/* Send a request now, or hold it until WELCOME; *tag (if not NULL) is its tag. */
+static int request_tagged(struct core *c, const struct frame *req, uint32_t *tag, struct errmsg *e)
+{
+	struct frame tagged = *req;
+	const struct frame *f = &tagged;
+
+	/* BYE answers a QUIT, never DONE: a tag would serve nothing. */
+	tagged.tag = req->type == T_QUIT ? 0 : next_tag(c, req->type);
+	if (tag != NULL)
+		*tag = tagged.tag;
 	switch (c->state) {
 	case CORE_HANDSHAKE:
 		if (proto_encode(&c->held, f) < 0) {
@@ -164,6 +195,11 @@ static int request(struct core *c, const struct frame *f, struct errmsg *e)
 	}
 	errmsg_set(e, "not connected to a server; the request was not sent");
 	return -1;
+}
+
+static int request(struct core *c, const struct frame *f, struct errmsg *e)
+{
+	return request_tagged(c, f, NULL, e);
 }
 
 int core_request(struct core *c, const struct frame *f, struct errmsg *e)
@@ -200,6 +236,7 @@ int core_who(struct core *c, struct str room, struct errmsg *e)
 }
 
 static int emit_current(struct core *c);
+static int enter_settled(struct core *c, uint32_t tag);
 
 int core_switch(struct core *c, struct str room, struct errmsg *e)
 {
@@ -218,7 +255,8 @@ int core_switch(struct core *c, struct str room, struct errmsg *e)
 
 int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e)
 {
-	struct frame f = {.type = T_ENTER}, ping = {.type = T_PING};
+	struct frame f = {.type = T_ENTER};
+	uint32_t tag;
 
 	/* Checked here too, so that the lines after a mistyped /join stay where they are. */
 	if (!room_valid(room.p, room.len)) {
@@ -232,16 +270,11 @@ int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e)
 		return core_switch(c, room, e);
 	f.f[ENTER_ROOM].s = room;
 	f.f[ENTER_AFTER].n = after;
-	/*
-	 * The PONG to this PING comes once the server has handled the ENTER:
-	 * if no JOIN came before it, we were in the room already or the ENTER
-	 * failed (see on_pong).
-	 */
-	ping.f[PING_TOKEN].n = ++c->ping_seq;
-	if (request(c, &f, e) < 0 || request(c, &ping, e) < 0)
+	/* Its DONE or ERROR says the server handled it (see enter_settled). */
+	if (request_tagged(c, &f, &tag, e) < 0)
 		return -1;
 	copy_str(c->want_room, sizeof c->want_room, room);
-	c->want_token = c->ping_seq;
+	c->want_tag = tag;
 	return 0;
 }
 
@@ -494,8 +527,13 @@ uint64_t core_last_id(const struct core *c)
 /* Give ev to the front end; 1 if the front end ended the client meanwhile. */
 static int emit(struct core *c, const struct event *ev)
 {
+	struct event tagged = *ev;
+	uint32_t ref = c->frame_tag >> TAG_TYPE_BITS;
+
+	/* What the frame answers, as the front end's reference (see next_tag). */
+	tagged.tag = (ref & AUTO_REF) ? 0 : ref;
 	if (c->ops != NULL && c->ops->event != NULL)
-		c->ops->event(c->ctx, ev);
+		c->ops->event(c->ctx, &tagged);
 	return c->state == CORE_DONE;
 }
 
@@ -520,19 +558,18 @@ static void rejoin_rooms(struct core *c)
 	struct errmsg e;
 
 	for (size_t i = 0; i < c->rejoin.n; i++) {
+		bool current = same_room(c->room, str_c(c->rejoin.name[i]));
+
 		f.f[ENTER_ROOM].s = str_c(c->rejoin.name[i]);
 		f.f[ENTER_AFTER].n = c->resume_id;
+		f.tag = next_tag(c, T_ENTER);
 		/* A name of at most CORE_ROOM_BYTES always fits in a frame. */
 		(void)session_send(&c->sess, &f, &e);
-	}
-	/* If entering our current room fails, on_pong takes us back to WELCOME's room. */
-	if (rooms_find(&c->rejoin, str_c(c->room)) >= 0) {
-		struct frame ping = {.type = T_PING};
-
-		ping.f[PING_TOKEN].n = ++c->ping_seq;
-		(void)session_send(&c->sess, &ping, &e);
-		copy_str(c->want_room, sizeof c->want_room, str_c(c->room));
-		c->want_token = c->ping_seq;
+		/* If entering our current room fails, enter_settled takes us back to WELCOME's. */
+		if (current) {
+			copy_str(c->want_room, sizeof c->want_room, str_c(c->room));
+			c->want_tag = f.tag;
+		}
 	}
 }
 
@@ -563,7 +600,6 @@ static int deliver_join(struct core *c, struct event *ev)
 	if (ev->self) {
 		rooms_add(&c->joined, ev->room);
 		rooms_remove(&c->rejoin, ev->room);
-		c->expect_auto_who = true;
 		now_current = c->want_room[0] != '\0' && same_room(c->want_room, ev->room);
 		if (now_current)
 			c->want_room[0] = '\0';
@@ -655,7 +691,7 @@ static int on_error(struct core *c, const struct frame *f)
 			   error_code_name(ev.code));
 		return 1;
 	}
-	return stop;
+	return stop ? stop : enter_settled(c, f->tag);
 }
 
 static int on_bye(struct core *c, const struct frame *f)
@@ -664,10 +700,14 @@ static int on_bye(struct core *c, const struct frame *f)
 	char reason[ERRMSG_BYTES / 2];
 
 	ev.reason = f->f[BYE_REASON].s;
+	ev.code = (unsigned)f->f[BYE_CODE].n;
 	emit(c, &ev);
 	sanitized(reason, sizeof reason, ev.reason);
 	if (c->state == CORE_QUITTING)
 		core_abort(c, EXIT_CLEAN, "quit");
+	else if (!bye_may_reconnect((unsigned)f->f[BYE_CODE].n))
+		core_abort(c, EXIT_KICKED, "%s (the server at %s); /reconnect to come back", reason,
+			   c->sess.where);
 	else
 		core_abort(c, EXIT_LOST, "disconnected by the server at %s: %s", c->sess.where,
 			   reason);
@@ -725,9 +765,8 @@ static int on_whoreply(struct core *c, const struct frame *f)
 	if (c->who_open && !buf_equals(&c->who_room, room) && who_deliver(c))
 		return 1;
 	if (!c->who_open) {
-		/* A new run: the listing that comes with our JOIN, or an answer to WHO. */
-		c->who_requested = !c->expect_auto_who;
-		c->expect_auto_who = false;
+		/* A new run: an answer to our WHO (its tag says so), or the listing of an ENTER. */
+		c->who_requested = (f->tag & ((1u << TAG_TYPE_BITS) - 1)) == T_WHO;
 	} else if (c->who_entries.len + used > MAX_WHO_BYTES) {
 		bool requested = c->who_requested;
 
@@ -862,18 +901,17 @@ static int on_notice(struct core *c, const struct frame *f)
 }
 
 /*
- * The answer to the PING sent after a /join's ENTER (or after entering our
- * current room again on a reconnect): the server has handled the ENTER. A
- * JOIN would have come first and made the room current; without one we were
- * in the room already (switch to it now) or the ENTER failed (its ERROR came
- * first): stay where we are, or, if we are not in our current room, go back
- * to WELCOME's room.
+ * The DONE or ERROR that ends a /join's ENTER (or entering our current room
+ * again on a reconnect): the server has handled it. A JOIN would have come
+ * first and made the room current; without one we were in the room already
+ * (switch to it now) or the ENTER failed: stay where we are, or, if we are
+ * not in our current room, go back to WELCOME's room.
  */
-static int on_pong(struct core *c, const struct frame *f)
+static int enter_settled(struct core *c, uint32_t tag)
 {
 	int i;
 
-	if (c->want_room[0] == '\0' || f->f[PING_TOKEN].n != c->want_token)
+	if (c->want_room[0] == '\0' || tag == 0 || tag != c->want_tag)
 		return 0;
 	i = rooms_find(&c->joined, str_c(c->want_room));
 	c->want_room[0] = '\0';
@@ -886,10 +924,32 @@ static int on_pong(struct core *c, const struct frame *f)
 	return emit_current(c);
 }
 
+static int on_frame_tagged(struct core *c, const struct frame *f);
+
 static int on_frame(void *ctx, const struct frame *f)
 {
 	struct core *c = ctx;
+	int rc;
 
+	c->frame_tag = f->type == T_DONE ? (uint32_t)f->f[DONE_TAG].n : f->tag;
+	rc = on_frame_tagged(c, f);
+	c->frame_tag = 0;
+	return rc;
+}
+
+/* A DONE: the request with its tag succeeded. */
+static int on_done(struct core *c, const struct frame *f)
+{
+	struct event ev = {.kind = EV_DONE, .time = wall_ms()};
+
+	ev.id = f->f[DONE_ID].n;
+	if (emit(c, &ev))
+		return 1;
+	return enter_settled(c, (uint32_t)f->f[DONE_TAG].n);
+}
+
+static int on_frame_tagged(struct core *c, const struct frame *f)
+{
 	if (c->state == CORE_DONE)
 		return 1;
 	/*
@@ -902,7 +962,7 @@ static int on_frame(void *ctx, const struct frame *f)
 	case T_WELCOME: return on_welcome(c, f);
 	case T_ERROR: return on_error(c, f);
 	case T_BYE: return on_bye(c, f);
-	case T_PONG: return on_pong(c, f);
+	case T_DONE: return on_done(c, f);
 	default: break;
 	}
 	if (c->state == CORE_HANDSHAKE) {
@@ -910,9 +970,6 @@ static int on_frame(void *ctx, const struct frame *f)
 			   c->sess.where, frame_type_name(f->type));
 		return 1;
 	}
-	/* Only a TOPICIS may come between our JOIN and the room's listing. */
-	if (f->type != T_TOPICIS && f->type != T_WHOREPLY)
-		c->expect_auto_who = false;
 	if (f->type == T_WHOREPLY)
 		return on_whoreply(c, f);
 	if (f->type == T_ROOMLIST)

@@ -21,6 +21,7 @@ enum natter_exit {
 	EXIT_NO_SERVER = 3, /* cannot connect */
 	EXIT_REFUSED = 4,   /* ERROR instead of WELCOME */
 	EXIT_LOST = 5,	    /* the server ended the connection without our asking */
+	EXIT_KICKED = 6,    /* an operator or a teacher sent us off (BYE code 3): no reconnecting */
 };
 
 enum {
@@ -74,11 +75,12 @@ struct core {
 	struct core_rooms joined;	 /* the rooms we are in on this connection */
 	struct core_rooms rejoin;	 /* rooms to enter again after the next WELCOME */
 	char want_room[CORE_ROOM_BYTES]; /* a /join that becomes current when its JOIN arrives */
-	uint64_t want_token;		 /* the PING sent after that ENTER (see on_pong) */
-	uint64_t ping_seq;		 /* the token of our last PING */
+	uint32_t want_tag;		 /* the tag of that ENTER: its DONE or ERROR settles it */
+	uint32_t ref;			 /* the front end's reference for the next requests */
+	uint32_t seq;			 /* the last reference the core chose itself */
+	uint32_t frame_tag;		 /* the tag of the frame being turned into events */
 	uint64_t last_id;		 /* the highest MSG id seen, on any connection */
 	uint64_t resume_id;		 /* last_id when this connection opened: ENTER's `after` */
-	bool expect_auto_who;		 /* our JOIN just came: the next WHOREPLY belongs to it */
 	bool who_requested;		 /* the WHOREPLY run being gathered answers our WHO */
 	struct buf list_entries;	 /* raw ROOMLIST entries gathered so far */
 	size_t list_count;
@@ -126,6 +128,14 @@ int core_quit(struct core *c, struct str reason, struct errmsg *e);
  * room, "/who *" everyone; /join adds the '#' a room name lacks.
  */
 int core_exec(struct core *c, const struct command *cmd, struct errmsg *e);
+
+/*
+ * The reference the next requests carry (protocol 3 tags): their answers'
+ * events have it in ev.tag. 0: the core numbers requests itself, and their
+ * events have tag 0. References past CORE_REF_MAX wrap to 1.
+ */
+enum { CORE_REF_MAX = 0x7fffff };
+void core_set_ref(struct core *c, uint32_t ref);
 
 /* For the front end's poll loop. */
 int core_fd(const struct core *c);

@@ -22,6 +22,7 @@ enum event_kind {
 	EV_ROOMLIST, /* every room on the server: rooms[0..rooms_len) */
 	EV_MISSED,   /* room, count, first, exact: messages no longer kept while resuming */
 	EV_CURRENT,  /* the current room (where lines are said) is now room */
+	EV_DONE,     /* tag's request succeeded; id: the message its SAY made (protocol 3) */
 };
 
 /* One ROOMLIST entry. */
@@ -68,6 +69,12 @@ struct event {
 	uint64_t first; /* EV_MISSED: the oldest id still kept */
 	const struct room_entry *rooms;
 	size_t rooms_len;
+	/*
+	 * The reference (core_set_ref: headless uses the input line's number) of
+	 * the request this event answers, from the frame's protocol 3 tag; 0 when
+	 * it answers none (another user's message, an event of the room).
+	 */
+	uint32_t tag;
 };
 
 #endif

@@ -261,6 +261,7 @@ static void line_body(struct buf *out, const struct event *ev, const char *stamp
 		put(out, "-!- now talking in ");
 		put_safe(out, ev->room);
 		break;
+	case EV_DONE: break; /* the headless front end prints no line for it */
 	}
 }
 
@@ -384,6 +385,8 @@ static void json_body(struct buf *out, const struct event *ev)
 	case EV_BYE:
 		put(out, "{\"type\":\"bye\"");
 		json_str(out, "reason", ev->reason);
+		if (ev->code != 0)
+			json_num(out, "code", ev->code);
 		break;
 	case EV_TOPIC:
 		put(out, "{\"type\":\"topic\"");
@@ -404,11 +407,18 @@ static void json_body(struct buf *out, const struct event *ev)
 		put(out, "{\"type\":\"current\"");
 		json_str(out, "room", ev->room);
 		break;
+	case EV_DONE:
+		put(out, "{\"type\":\"done\"");
+		json_num(out, "id", ev->id);
+		break;
 	}
 }
 
 void format_json(struct buf *out, const struct event *ev)
 {
 	json_body(out, ev);
+	/* The input line this answers (natter(1), JSON output): scripts match replies by it. */
+	if (ev->tag != 0)
+		json_num(out, "tag", ev->tag);
 	put(out, "}");
 }

@@ -23,6 +23,8 @@ static void on_event(void *ctx, const struct event *ev)
 {
 	struct headless *h = ctx;
 
+	if (ev->kind == EV_DONE && !h->json)
+		return; /* text lines show what happened; DONE is for scripts reading JSON */
 	buf_clear(&h->out);
 	if (h->json)
 		format_json(&h->out, ev);
@@ -100,11 +102,14 @@ static void on_line(void *ctx, const char *line, size_t len, unsigned long numbe
 		return;
 	}
 	command_parse(line, len, &cmd);
+	/* The answers' events carry the line's number as their tag (JSON "tag"). */
+	core_set_ref(h->c, (uint32_t)number);
 	switch (core_exec(h->c, &cmd, &e)) {
 	case 0: break;
 	case -1: diag("%s", e.text); break;
 	default: local_command(&cmd); break;
 	}
+	core_set_ref(h->c, 0);
 }
 
 /* One read from stdin; at its end, quit and wait for the server's BYE. */

@@ -136,7 +136,7 @@ wait_for "$T/prof.out" "$E 207 \\(ERR_NOT_ALLOWED\\): root/ta is a teacher; teac
 send prof "/kick root enough for today"
 wait_client stu 10
 rc=$?
-[ "$rc" = 5 ] || fail_with "$T/stu.err" "the kicked student exited $rc, want 5"
+[ "$rc" = 6 ] || fail_with "$T/stu.err" "the kicked student exited $rc, want 6 (kicked: BYE code 3)"
 grep -q "you were kicked by root/prof: enough for today" "$T/stu.err" "$T/stu.out" ||
 	fail_with "$T/stu.err" "the student was not told who kicked it"
 wait_for "$T/prof.out" "^$TS -!- root left #lobby \\(kicked by root/prof: enough for today\\)" ||

@@ -33,16 +33,17 @@ start_server -s "$S" --trace
 start_client alice -s "$S" -n alice --trace
 wait_for "$T/alice.out" "^$TS -!- connected to .* as alice " || fail_with "$T/alice.out" "alice did not connect"
 
-step "alice says hi in #lobby: the SAY is 18 bytes, 00 00 00 0e then the body (PROTOCOL.md 2, 3)"
+step "alice says hi in #lobby: the SAY is 22 bytes, 00 00 00 12 then the body and its tag (PROTOCOL.md 2, 3, 3.11)"
 send alice "hi"
 wait_for "$T/alice.out" "^$TS <alice> hi\$" || fail_with "$T/alice.out" "alice's hi did not come back"
-SAY_ROWS='0000 00 00 00 0e length prefix = 14: the body is the next 14 bytes
-0004 10 00 06 23 6c 6f 62 62 79 00 00 02 68 69 |...#lobby...hi|'
-wait_for "$SERVER_ERR" '^[0-9:.]{15} in  #[0-9]+ alice \(unix\)  SAY target="#lobby" flags=0 text="hi"  \(18 bytes\)$' ||
-	fail_with "$SERVER_ERR" "the server's trace has no 'in #N alice (unix) SAY ... (18 bytes)' header"
+SAY_ROWS='0000 00 00 00 12 length prefix = 18: the body is the next 18 bytes
+0004 10 00 06 23 6c 6f 62 62 79 00 00 02 68 69 00 00 |...#lobby...hi..|
+0014 01 10 |..|'
+wait_for "$SERVER_ERR" '^[0-9:.]{15} in  #[0-9]+ alice \(unix\)  SAY target="#lobby" flags=0 text="hi"  tag=[0-9]+  \(22 bytes\)$' ||
+	fail_with "$SERVER_ERR" "the server's trace has no 'in #N alice (unix) SAY ... tag=N (22 bytes)' header"
 check_rows "$SERVER_ERR" ' in  #[0-9]+ alice \(unix\)  SAY ' "$SAY_ROWS"
-wait_for "$T/alice.err" '^[0-9:.]{15} out natterd at .*  SAY target="#lobby" flags=0 text="hi"  \(18 bytes\)$' ||
-	fail_with "$T/alice.err" "alice's trace has no 'out ... SAY ... (18 bytes)' header"
+wait_for "$T/alice.err" '^[0-9:.]{15} out natterd at .*  SAY target="#lobby" flags=0 text="hi"  tag=[0-9]+  \(22 bytes\)$' ||
+	fail_with "$T/alice.err" "alice's trace has no 'out ... SAY ... tag=N (22 bytes)' header"
 check_rows "$T/alice.err" ' out natterd at .*  SAY ' "$SAY_ROWS"
 
 step "the MSG it became: 41 bytes out of the server, the very same bytes into alice"

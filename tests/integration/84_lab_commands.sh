@@ -75,13 +75,14 @@ start_client ada --socket "$CLASS" --nick ada
 wait_for "$T/ada.out" "^$TS -!- connected to .* as ada " || fail_with "$T/ada.out" "ada did not connect"
 send ada "hi"
 wait_for "$T/ada.out" "^$TS <ada> hi\$" || fail_with "$T/ada.out" "ada's hi did not come back"
-row0=$(lab_line '^    0000  00 00 00 0e  +length prefix = 14: ') || exit 1
-row4=$(lab_line '^    0004  10 00 06 23 6c 6f 62 62  79 00 00 02 68 69 ') || exit 1
-for want in "$row0" "$row4"; do
+row0=$(lab_line '^    0000  00 00 00 12  +length prefix = 18: ') || exit 1
+row4=$(lab_line '^    0004  10 00 06 23 6c 6f 62 62  79 00 00 02 68 69 00 00 ') || exit 1
+row14=$(lab_line '^    0014  01 10  ') || exit 1
+for want in "$row0" "$row4" "$row14"; do
 	grep -qxF -- "$want" "$SERVER_ERR" || fail_with "$SERVER_ERR" "the server's trace has no line '$want' (from LAB.md)"
 done
-wait_for "$SERVER_ERR" ' in  #[0-9]+ ada \(unix\)  SAY target="#lobby" flags=0 text="hi"  \(18 bytes\)$' ||
-	fail_with "$SERVER_ERR" "no 'in ... SAY ... (18 bytes)' trace header"
+wait_for "$SERVER_ERR" ' in  #[0-9]+ ada \(unix\)  SAY target="#lobby" flags=0 text="hi"  tag=272  \(22 bytes\)$' ||
+	fail_with "$SERVER_ERR" "no 'in ... SAY ... tag=272 (22 bytes)' trace header"
 
 step "exercise 5: natter-mini built with LAB.md's one cc line, then a chat"
 command -v cc >/dev/null 2>&1 || skip "cc is not installed"

@@ -136,12 +136,28 @@ static void welcome(struct world *w, const char *nick)
 	server_send(w, &f);
 }
 
-static void error_frame(struct world *w, unsigned code, const char *text)
+/* An ERROR answering the request with tag (0: none). */
+static void error_tagged(struct world *w, unsigned code, const char *text, uint32_t tag)
 {
 	struct frame f = {.type = T_ERROR};
 
 	f.f[ERROR_CODE].n = code;
 	f.f[ERROR_TEXT].s = str_c(text);
+	f.tag = tag;
+	server_send(w, &f);
+}
+
+static void error_frame(struct world *w, unsigned code, const char *text)
+{
+	error_tagged(w, code, text, 0);
+}
+
+/* The DONE that ends the request with tag (protocol 3). */
+static void done_frame(struct world *w, uint32_t tag)
+{
+	struct frame f = {.type = T_DONE};
+
+	f.f[DONE_TAG].n = tag;
 	server_send(w, &f);
 }
 
@@ -442,22 +458,29 @@ static void test_whoreply_gathered(void **state)
 	struct list_builder wb;
 	struct buf out = {0};
 
+	struct buf tagged = {0};
+	uint32_t tag = 1u << 8 | T_WHO; /* the answer to our first request, a WHO */
+
 	buf_clear(&w->events);
 	who_begin(&wb, &out, str_c("#lobby"));
 	who_add(&wb, &a);
 	who_finish(&wb, true);
-	server_write(w, out.data, out.len);
+	assert_int_equal(proto_tag_frames(&tagged, out.data, out.len, tag), 0);
+	server_write(w, tagged.data, tagged.len);
 	pump(w);
 	assert_int_equal(w->events.len, 0); /* more=1: wait for the rest */
 	buf_clear(&out);
+	buf_clear(&tagged);
 	who_begin(&wb, &out, str_c("#lobby"));
 	who_add(&wb, &b);
 	who_add(&wb, &a);
 	who_finish(&wb, false);
-	server_write(w, out.data, out.len);
+	assert_int_equal(proto_tag_frames(&tagged, out.data, out.len, tag), 0);
+	server_write(w, tagged.data, tagged.len);
 	pump(w);
 	buf_free(&out);
-	/* No JOIN of ours came just before: this answers a WHO of ours. */
+	buf_free(&tagged);
+	/* Its tag says it answers a WHO of ours. */
 	assert_string_equal(events(w),
 			    "{\"type\":\"who\",\"room\":\"#lobby\",\"users\":["
 			    "{\"nick\":\"a\",\"login\":\"la\",\"idle\":1,\"flags\":0,\"away\":\"\","
@@ -465,7 +488,7 @@ static void test_whoreply_gathered(void **state)
 			    "{\"nick\":\"b\",\"login\":\"\",\"idle\":2,\"flags\":0,\"away\":\"\","
 			    "\"rooms\":\"\",\"tcp\":false},"
 			    "{\"nick\":\"a\",\"login\":\"la\",\"idle\":1,\"flags\":0,\"away\":\"\","
-			    "\"rooms\":\"\",\"tcp\":false}],\"requested\":true}\n");
+			    "\"rooms\":\"\",\"tcp\":false}],\"requested\":true,\"tag\":1}\n");
 }
 
 static void test_rename_tracks_own_nick(void **state)
@@ -518,27 +541,29 @@ static void msg_frame(struct world *w, uint64_t id, const char *target, const ch
 	server_send(w, &f);
 }
 
-/* A one-frame WHOREPLY of room listing alice. */
-static void whoreply(struct world *w, const char *room)
+/* A one-frame WHOREPLY of room listing alice, answering the request with tag (0: none). */
+static void whoreply_tagged(struct world *w, const char *room, uint32_t tag)
 {
 	struct who_entry a = {.nick = str_c("alice"), .login = str_c("root")};
 	struct list_builder wb;
-	struct buf out = {0};
+	struct buf out = {0}, tagged = {0};
 
 	who_begin(&wb, &out, str_c(room));
 	who_add(&wb, &a);
 	who_finish(&wb, false);
-	server_write(w, out.data, out.len);
+	if (tag != 0)
+		assert_int_equal(proto_tag_frames(&tagged, out.data, out.len, tag), 0);
+	else
+		buf_append(&tagged, out.data, out.len);
+	server_write(w, tagged.data, tagged.len);
 	pump(w);
 	buf_free(&out);
+	buf_free(&tagged);
 }
 
-static void pong(struct world *w, uint64_t token)
+static void whoreply(struct world *w, const char *room)
 {
-	struct frame f = {.type = T_PONG};
-
-	f.f[PING_TOKEN].n = token;
-	server_send(w, &f);
+	whoreply_tagged(w, room, 0);
 }
 
 /* Drop the connection and attach a new one; the server end is fresh. */
@@ -566,6 +591,7 @@ static void test_join_and_part(void **state)
 	struct command cmd;
 	struct errmsg e;
 	struct frame f;
+	uint32_t enter_tag;
 
 	join_frame(w, "#lobby", "alice");
 	whoreply(w, "#lobby");
@@ -576,7 +602,8 @@ static void test_join_and_part(void **state)
 	expect_frame(w, T_ENTER, &f);
 	assert_true(str_eq(f.f[ENTER_ROOM].s, "#dev"));
 	assert_int_equal(f.f[ENTER_AFTER].n, 0);
-	expect_frame(w, T_PING, &f);
+	assert_int_equal(f.tag & 0xff, T_ENTER); /* tagged: its DONE will say it is handled */
+	enter_tag = f.tag;
 	/* Lines typed before the JOIN comes back already go to the new room. */
 	assert_string_equal(core_room(&w->c), "#lobby");
 	assert_int_equal(core_say(&w->c, str_c("early"), 0, &e), 0);
@@ -591,16 +618,16 @@ static void test_join_and_part(void **state)
 					  "{\"type\":\"current\",\"room\":\"#Dev\"}\n"));
 	whoreply(w, "#Dev");
 	assert_true(has_event(w, "\"requested\":false}"));
-	/* Someone else's JOIN: no switch, and a WHOREPLY after it answers our WHO. */
+	/* Someone else's JOIN: no switch; a WHOREPLY with our WHO's tag answers it. */
 	buf_clear(&w->events);
 	join_frame(w, "#lobby", "bob");
 	assert_string_equal(core_room(&w->c), "#Dev");
 	assert_int_equal(core_exec(&w->c, (command_parse("/who", 4, &cmd), &cmd), &e), 0);
 	expect_frame(w, T_WHO, &f);
 	assert_true(str_eq(f.f[WHO_TARGET].s, "#Dev"));
-	whoreply(w, "#Dev");
-	assert_true(has_event(w, "\"requested\":true}"));
-	pong(w, 1); /* the JOIN came first, so the PONG changes nothing */
+	whoreply_tagged(w, "#Dev", f.tag);
+	assert_true(has_event(w, "\"requested\":true"));
+	done_frame(w, enter_tag); /* the JOIN came first, so the DONE changes nothing */
 	assert_string_equal(core_room(&w->c), "#Dev");
 	command_parse("/part", 5, &cmd);
 	assert_int_equal(core_exec(&w->c, &cmd, &e), 0);
@@ -625,7 +652,6 @@ static void test_join_switch_and_failure(void **state)
 	join_frame(w, "#lobby", "alice");
 	assert_int_equal(core_join(&w->c, str_c("#dev"), 0, &e), 0);
 	expect_frame(w, T_ENTER, &f);
-	expect_frame(w, T_PING, &f);
 	join_frame(w, "#dev", "alice");
 	assert_string_equal(core_room(&w->c), "#dev");
 	buf_clear(&w->events);
@@ -637,14 +663,12 @@ static void test_join_switch_and_failure(void **state)
 	assert_string_equal(core_room(&w->c), "#dev");
 	assert_int_equal(core_switch(&w->c, str_c("#nowhere"), &e), -1);
 	assert_non_null(strstr(e.text, "#nowhere"));
-	/* A bad name is refused here; a refused ENTER (ERROR, then our PONG) changes nothing. */
+	/* A bad name is refused here; a refused ENTER (its tagged ERROR) changes nothing. */
 	assert_int_equal(core_join(&w->c, str_c("#no spaces"), 0, &e), -1);
 	assert_false(server_recv(w, &f));
 	assert_int_equal(core_join(&w->c, str_c("#full"), 0, &e), 0);
 	expect_frame(w, T_ENTER, &f);
-	expect_frame(w, T_PING, &f);
-	error_frame(w, ERR_ROOM_LIMIT, "too many rooms");
-	pong(w, f.f[PING_TOKEN].n);
+	error_tagged(w, ERR_ROOM_LIMIT, "too many rooms", f.tag);
 	assert_string_equal(core_room(&w->c), "#dev");
 	assert_int_equal(core_say(&w->c, str_c("x"), 0, &e), 0);
 	expect_frame(w, T_SAY, &f);
@@ -748,6 +772,7 @@ static void test_resume_after_reconnect(void **state)
 {
 	struct world *w = ready(state);
 	struct errmsg e;
+	uint32_t ops_tag;
 	struct frame f;
 
 	join_frame(w, "#lobby", "alice");
@@ -778,7 +803,6 @@ static void test_resume_after_reconnect(void **state)
 	expect_frame(w, T_ENTER, &f);
 	assert_true(str_eq(f.f[ENTER_ROOM].s, "#dev"));
 	assert_int_equal(f.f[ENTER_AFTER].n, 12);
-	expect_frame(w, T_PING, &f); /* checks that #ops, our room, was entered */
 	expect_frame(w, T_SAY, &f);
 	assert_true(str_eq(f.f[SAY_TARGET].s, "#ops"));
 	assert_false(server_recv(w, &f));
@@ -795,16 +819,15 @@ static void test_resume_after_reconnect(void **state)
 	assert_int_equal(f.f[ENTER_AFTER].n, 20);
 	expect_frame(w, T_ENTER, &f);
 	assert_true(str_eq(f.f[ENTER_ROOM].s, "#ops"));
-	expect_frame(w, T_PING, &f);
+	ops_tag = f.tag;
 	assert_false(server_recv(w, &f));
-	/* Entering #ops fails this time: back to #lobby once the server is past it. */
+	/* Entering #ops fails this time (its tagged ERROR): back to #lobby. */
 	join_frame(w, "#lobby", "alice");
-	error_frame(w, ERR_ROOM_LIMIT, "full");
-	assert_string_equal(core_room(&w->c), "#ops");
 	buf_clear(&w->events);
-	pong(w, f.f[PING_TOKEN].n);
+	error_tagged(w, ERR_ROOM_LIMIT, "full", ops_tag);
 	assert_string_equal(core_room(&w->c), "#lobby");
-	assert_string_equal(events(w), "{\"type\":\"current\",\"room\":\"#lobby\"}\n");
+	assert_true(has_event(w, "\"type\":\"error\""));
+	assert_true(has_event(w, "{\"type\":\"current\",\"room\":\"#lobby\""));
 }
 
 /* A parted room is not entered again; MISSED becomes an event. */

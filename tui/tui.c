@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,32 +17,13 @@
 #include "sys.h"
 #include "text.h"
 #include "sigpipe.h"
+#include "termsafe.h"
 #include "tui_int.h"
 #include "wrap.h"
 
 enum { STDIN_CHUNK_BYTES = 4096, STATUS_TICK_MS = 1000 };
 
-static const int tui_signals[TUI_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
-
-/* The terminal as it was before curses, for the abort handler (see on_abort). */
-static struct termios saved_termios;
-static volatile sig_atomic_t have_saved_termios;
-
-/*
- * fatal() and failed assertions abort(): put the terminal back (with
- * async-signal-safe calls only) before dying, so it is never left raw.
- */
-static void on_abort(int signo)
-{
-	static const char reset[] = "\033[?2004l\033[?1049l\033[?25h\033[0m\r\n";
-
-	if (have_saved_termios)
-		(void)tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
-	if (write(STDOUT_FILENO, reset, sizeof reset - 1) < 0)
-		signo = SIGABRT;
-	signal(signo, SIG_DFL);
-	raise(signo);
-}
+static const int tui_signals[TUI_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
 
 static const struct core_ops tui_ops = {.event = tui_on_event};
 
@@ -98,24 +78,21 @@ void tui_push_string(char ***v, size_t *len, size_t *cap, const char *s, size_t 
 
 /* ---- signals ---- */
 
-/* Route SIGINT, SIGTERM, SIGHUP and SIGWINCH into the loop; set before curses, which then keeps its
- * hands off them. */
+/*
+ * Route SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGWINCH into the loop, and
+ * arm termsafe.c for the signals that kill at once; set before curses,
+ * which then keeps its hands off them.
+ */
 static int setup_signals(struct tui *t)
 {
-	struct sigaction sa;
-
 	if (sigpipe_open(&t->sig, tui_signals, TUI_SIGNAL_COUNT) < 0)
 		return -1;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_abort;
-	sa.sa_flags = SA_RESETHAND;
-	return sigaction(SIGABRT, &sa, NULL);
+	return termsafe_arm();
 }
 
 static void restore_signals(struct tui *t)
 {
-	signal(SIGABRT, SIG_DFL);
+	termsafe_disarm();
 	sigpipe_close(&t->sig);
 }
 
@@ -272,8 +249,6 @@ int tui_run(struct tui *t, const struct addr *a, const char *nick)
 
 	t->addr = a;
 	snprintf(t->nick, sizeof t->nick, "%s", nick);
-	if (tcgetattr(STDIN_FILENO, &saved_termios) == 0)
-		have_saved_termios = 1;
 	if (setup_signals(t) < 0) {
 		diag("cannot set up signal handling: %s", strerror(errno));
 		restore_signals(t);
@@ -289,7 +264,6 @@ int tui_run(struct tui *t, const struct addr *a, const char *nick)
 	while (!t->finished)
 		step(t);
 	ui_stop(&t->ui);
-	have_saved_termios = 0;
 	input_end();
 	restore_signals(t);
 	if (t->why[0] != '\0' && t->status != EXIT_CLEAN)

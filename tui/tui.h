@@ -15,7 +15,7 @@
 enum {
 	RECONNECT_FIRST_MS = 500, /* first retry after a lost connection; doubles each time */
 	RECONNECT_MAX_MS = 10000,
-	TUI_SIGNAL_COUNT = 4,
+	TUI_SIGNAL_COUNT = 5,
 };
 
 struct tui_options {
@@ -59,7 +59,7 @@ struct tui {
 		char room[MAX_ROOM_BYTES + 1];
 		unsigned count;
 	} unread[TUI_UNREAD_ROOMS];
-	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP, SIGWINCH into the loop */
+	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH into the loop */
 	char why[ERRMSG_BYTES];
 };
 

@@ -116,15 +116,21 @@ static void input_redisplay(void)
 		in.ops->changed(in.ctx);
 }
 
+/* Add a line to the history, and to its file unless it has several lines. */
+static void remember(const char *line)
+{
+	if (line == NULL || line[0] == '\0')
+		return;
+	add_history(line);
+	/* The history file is one entry per line, so multi-line entries stay in memory. */
+	if (in.have_history && strchr(line, '\n') == NULL)
+		(void)append_history(1, in.history);
+}
+
 /* The line handler: readline owns the buffer, we free it. */
 static void input_line(char *line)
 {
-	if (line != NULL && line[0] != '\0') {
-		add_history(line);
-		/* The history file is one entry per line, so multi-line entries stay in memory. */
-		if (in.have_history && strchr(line, '\n') == NULL)
-			(void)append_history(1, in.history);
-	}
+	remember(line);
 	in.ops->line(in.ctx, line);
 	free(line);
 }
@@ -390,6 +396,28 @@ void input_set_line(const char *line)
 	rl_replace_line(line, 0);
 	rl_point = rl_end;
 	input_redisplay();
+}
+
+bool input_interrupt(void)
+{
+	char *line;
+	bool had;
+
+	if (!in.active)
+		return false;
+	rl_callback_sigcleanup(); /* an incremental search or a key sequence half read */
+	had = rl_end > 0;
+	if (had) {
+		line = strndup(rl_line_buffer, (size_t)rl_end);
+		remember(line);
+		free(line);
+	}
+	rl_free_line_state();
+	rl_replace_line("", 1);
+	rl_point = rl_mark = 0;
+	using_history(); /* Up starts again from the newest entry: the line just saved */
+	input_redisplay();
+	return had;
 }
 
 void input_end(void)

@@ -60,6 +60,13 @@ void input_view(struct input_view *v);
 /* Replace the line being typed (e.g. to give back a message that was not sent). */
 void input_set_line(const char *line);
 
+/*
+ * Ctrl-C: leave any search or half-read key sequence, put the line typed so
+ * far into the history (Up brings it back) and empty the input. Returns
+ * whether there was a line.
+ */
+bool input_interrupt(void);
+
 /* Save the history and let readline go. */
 void input_end(void);
 

@@ -96,7 +96,25 @@ static void restore_signals(struct tui *t)
 	sigpipe_close(&t->sig);
 }
 
-/* SIGWINCH lays out again; the first quit signal quits politely, a second one at once. */
+/*
+ * Ctrl-C (SIGINT) never loses typed text and never quits (irssi, WeeChat and
+ * catgirl do not either): as in bash, the line goes into the history and the
+ * input is cleared; on an empty line it says how to leave.
+ */
+static void interrupt(struct tui *t)
+{
+	if (!input_interrupt())
+		ui_say(&t->ui, SB_INFO,
+		       "Ctrl-C does not quit: type /quit, or press Ctrl-D on an "
+		       "empty line, to leave");
+	t->ui.hscroll = 0;
+	t->ui.dirty = true;
+}
+
+/*
+ * SIGWINCH lays out again, SIGINT clears the line; SIGTERM, SIGHUP and
+ * SIGQUIT quit politely. While quitting, any of them but SIGWINCH ends at once.
+ */
 static void handle_signals(struct tui *t)
 {
 	int signo[16];
@@ -106,6 +124,10 @@ static void handle_signals(struct tui *t)
 		for (int i = 0; i < n; i++) {
 			if (signo[i] == SIGWINCH) {
 				ui_resize(&t->ui);
+				continue;
+			}
+			if (signo[i] == SIGINT && !t->quitting) {
+				interrupt(t);
 				continue;
 			}
 			if (t->quitting) {

@@ -37,7 +37,8 @@ static void show_help(struct tui *t)
 	       "#room again); the status bar counts new messages in the others");
 	ui_say(&t->ui, SB_INFO,
 	       "editing: Up/Down history, Ctrl-R search history, Tab completes commands and "
-	       "nicks, Alt-Enter new line, Ctrl-L redraw, Ctrl-D on an empty line quits");
+	       "nicks, Alt-Enter new line, Ctrl-L redraw, Ctrl-C clears the line (Up brings it "
+	       "back), Ctrl-D on an empty line quits");
 }
 
 /* Quit: politely if connected (wait for BYE), at once if not. */

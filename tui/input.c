@@ -217,6 +217,24 @@ static int rl_newline_in_text(int count, int key)
 	return 0;
 }
 
+/*
+ * A bracketed paste goes in as it is, but without the line ends it finishes
+ * with: copying a line usually takes its newline along, and Enter, not the
+ * paste, says when to send.
+ */
+static int rl_paste(int count, int key)
+{
+	int start = rl_point;
+	int r = rl_bracketed_paste_begin(count, key);
+
+	while (rl_point > start &&
+	       (rl_line_buffer[rl_point - 1] == '\n' || rl_line_buffer[rl_point - 1] == '\r')) {
+		rl_delete_text(rl_point - 1, rl_point);
+		rl_point--;
+	}
+	return r;
+}
+
 /* Completion generator over the command names of common/command.c's table. */
 static char *complete_command(const char *text, int state)
 {
@@ -320,7 +338,7 @@ static void bind_keys(void)
 	bind("\\e\\e[D", rl_room_prev);
 	bind("\\e\\r", rl_newline_in_text);
 	bind("\\e\\n", rl_newline_in_text);
-	bind("\\e[200~", rl_bracketed_paste_begin);
+	bind("\\e[200~", rl_paste);
 }
 
 int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e)

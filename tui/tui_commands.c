@@ -131,11 +131,16 @@ static void send_line(struct tui *t, const char *line)
 		ui_say(&t->ui, SB_ERROR, "%s", e.text);
 }
 
-/* A line from readline: terminal line ends become '\n', then local commands or send. */
+/*
+ * A line from readline: terminal line ends become '\n' and the empty lines
+ * it starts or ends with go (so a paste's final newline never sends an
+ * empty line, and a line of newlines sends nothing); then local commands
+ * or send.
+ */
 static void on_line(void *ctx, const char *line)
 {
 	struct tui *t = ctx;
-	char *copy;
+	char *copy, *from;
 	size_t n = 0;
 
 	if (line == NULL) {
@@ -148,8 +153,12 @@ static void on_line(void *ctx, const char *line)
 			continue;
 		copy[n++] = copy[i] == '\r' ? '\n' : copy[i];
 	}
+	while (n > 0 && copy[n - 1] == '\n')
+		n--;
 	copy[n] = '\0';
-	send_line(t, copy);
+	for (from = copy; *from == '\n'; from++)
+		continue;
+	send_line(t, from);
 	free(copy);
 	t->ui.hscroll = 0;
 	t->ui.dirty = true;

@@ -14,6 +14,7 @@
 #include <readline/readline.h>
 
 #include "command.h"
+#include "ctrlchar.h"
 
 enum {
 	HISTORY_LINES = 1000,
@@ -235,6 +236,31 @@ static int rl_paste(int count, int key)
 	return r;
 }
 
+/* Alt-s: take the control characters (and the escape sequences they start) out of the line. */
+static int rl_strip_controls(int count, int key)
+{
+	char *head = strndup(rl_line_buffer, (size_t)rl_point);
+	char *whole = strndup(rl_line_buffer, (size_t)rl_end);
+	size_t point, len;
+
+	(void)count, (void)key;
+	if (head != NULL && whole != NULL) {
+		point = ctrl_strip(head, (size_t)rl_point);
+		len = ctrl_strip(whole, (size_t)rl_end);
+		whole[len] = '\0';
+		/* One undo group: Ctrl-_ brings the line back as it was. */
+		rl_begin_undo_group();
+		rl_delete_text(0, rl_end);
+		rl_point = 0;
+		rl_insert_text(whole);
+		rl_end_undo_group();
+		rl_point = (int)(point < len ? point : len);
+	}
+	free(head);
+	free(whole);
+	return 0;
+}
+
 /* Completion generator over the command names of common/command.c's table. */
 static char *complete_command(const char *text, int state)
 {
@@ -339,6 +365,7 @@ static void bind_keys(void)
 	bind("\\e\\r", rl_newline_in_text);
 	bind("\\e\\n", rl_newline_in_text);
 	bind("\\e[200~", rl_paste);
+	bind("\\es", rl_strip_controls);
 }
 
 int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e)

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "command.h"
+#include "ctrlchar.h"
 #include "sys.h"
 #include "text.h"
 #include "tui_int.h"
@@ -37,8 +38,8 @@ static void show_help(struct tui *t)
 	       "#room again); the status bar counts new messages in the others");
 	ui_say(&t->ui, SB_INFO,
 	       "editing: Up/Down history, Ctrl-R search history, Tab completes commands and "
-	       "nicks, Alt-Enter new line, Ctrl-L redraw, Ctrl-C clears the line (Up brings it "
-	       "back), Ctrl-D on an empty line quits");
+	       "nicks, Alt-Enter new line, Alt-s strips control characters, Ctrl-L redraw, Ctrl-C "
+	       "clears the line (Up brings it back), Ctrl-D on an empty line quits");
 }
 
 /* Quit: politely if connected (wait for BYE), at once if not. */
@@ -75,6 +76,27 @@ static void do_search(struct tui *t, const char *text, bool older)
 	t->ui.dirty = true;
 }
 
+/*
+ * A line holding a control character (a paste with an ESC, say) is not
+ * sent: the server would refuse it. It stays in the input, and the user is
+ * told which character, where, and how to strip it.
+ */
+static bool refuse_controls(struct tui *t, const char *line)
+{
+	struct ctrl_found f;
+	char what[96];
+
+	if (!ctrl_find(line, strlen(line), &f))
+		return false;
+	ctrl_describe(&f, what, sizeof what);
+	ui_say(&t->ui, SB_ERROR,
+	       "%s: not sent; press Alt-s to remove the control characters, or edit the line",
+	       what);
+	free(t->give_back);
+	t->give_back = xstrdup(line);
+	return true;
+}
+
 /* Commands for the server, or text: sent now, or kept until the server is back. */
 static void send_line(struct tui *t, const char *line)
 {
@@ -82,6 +104,8 @@ static void send_line(struct tui *t, const char *line)
 	struct errmsg e;
 	struct buf name = {0};
 
+	if (refuse_controls(t, line))
+		return;
 	command_parse(line, strlen(line), &cmd);
 	switch (cmd.kind) {
 	case CMD_EMPTY: return;

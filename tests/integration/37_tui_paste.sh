@@ -52,6 +52,29 @@ grep -q '<alice> trailing alt enter$' "$T/watch.out" ||
 	fail_with "$T/watch.out" "a line ending in Alt-Enter arrived with an empty last line"
 [ "$(grep -c '<alice>' "$T/watch.out")" = 5 ] || fail_with "$T/watch.out" "a line of Alt-Enter alone sent something"
 
+step "a paste holding ESC is kept in the input, with which character and where"
+paste alice $'colour \e[31mred\e[0m text'
+keys alice Enter
+wait_screen alice 'ESC \(\^\[\) at column 8: not sent; press Alt-s to remove the control characters' ||
+	fail_screen alice "no sentence naming the ESC and its column"
+wait_screen alice '^> colour .*red.* text$' || fail_screen alice "the refused line is not back in the input"
+screen alice | grep -q 'control character; it was not sent' && fail_screen alice "the line went to the server"
+
+step "Alt-s strips the control characters and the escape sequences they start"
+keys alice M-s
+wait_screen alice '^> colour red text$' || fail_screen alice "Alt-s did not strip the escape sequences"
+keys alice Enter
+wait_for "$T/watch.out" '<alice> colour red text$' || fail_with "$T/watch.out" "the stripped line did not arrive"
+
+step "/me with a control character typed (Ctrl-V Ctrl-A) is refused too"
+type_text alice "/me waves"
+keys alice C-v C-a
+keys alice Enter
+wait_screen alice 'SOH \(\^A\) at column 10: not sent' || fail_screen alice "no sentence naming the SOH typed in /me"
+keys alice M-s Enter
+wait_for "$T/watch.out" '\* alice waves$' || fail_with "$T/watch.out" "the stripped /me did not arrive"
+grep -q 'colour.*\^\[' "$T/watch.out" && fail_with "$T/watch.out" "a line with ESC reached the others"
+
 type_line alice "/quit"
 wait_exit alice 10 || fail "natter exited $? after /quit: $(cat "$T/alice.err")"
 close_client watch || fail_with "$T/watch.err" "watch exited $?"

@@ -261,25 +261,49 @@ static int rl_strip_controls(int count, int key)
 	return 0;
 }
 
-/* Completion generator over the command names of common/command.c's table. */
+/*
+ * Completion (Tab, Shift-Tab) cycles through the candidates in place, as
+ * irssi and WeeChat do: readline's menu-complete. Candidates never reach the
+ * screen as a list (see input_no_list).
+ */
+
+/* Generator over the command names the front end allows (common/command.c's table). */
 static char *complete_command(const char *text, int state)
 {
 	static size_t i;
+	static unsigned allowed;
 	size_t n = strlen(text);
 	const char *c;
 
-	if (state == 0)
+	if (state == 0) {
 		i = 0;
-	while ((c = command_complete(i, SCOPE_SCREEN | SCOPE_CLASSROOM | SCOPE_TEACHER)) != NULL) {
-		i++;
-
+		allowed = in.ops->command_scopes(in.ctx);
+	}
+	while ((c = command_complete(i++, allowed)) != NULL)
 		if (strncasecmp(c, text, n) == 0)
 			return strdup(c);
+	return NULL;
+}
+
+/* Generator over the rooms the front end knows; "lo" finds "#lobby" as "#lo" does. */
+static char *complete_room(const char *text, int state)
+{
+	static size_t i;
+	const char *want = text[0] == '#' ? text : NULL;
+	size_t n = strlen(text);
+	const char *room;
+
+	if (state == 0)
+		i = 0;
+	while ((room = in.ops->room(in.ctx, i++)) != NULL) {
+		if (want != NULL ? strncasecmp(room, want, n) == 0
+				 : room[0] == '#' && strncasecmp(room + 1, text, n) == 0)
+			return strdup(room);
 	}
 	return NULL;
 }
 
-/* Completion generator over the nicks present; at line start a match ends in ": ". */
+/* Generator over the nicks present; at the line's start a match ends in ": ". */
 static char *complete_nick(const char *text, int state)
 {
 	static size_t i;
@@ -292,10 +316,11 @@ static char *complete_nick(const char *text, int state)
 		if (strncasecmp(nick, text, n) != 0)
 			continue;
 		if (rl_point - (int)n == 0) {
-			char *s = malloc(strlen(nick) + 3);
+			size_t len = strlen(nick) + 3;
+			char *s = malloc(len);
 
 			if (s != NULL)
-				sprintf(s, "%s: ", nick);
+				snprintf(s, len, "%s: ", nick);
 			return s;
 		}
 		return strdup(nick);
@@ -303,7 +328,21 @@ static char *complete_nick(const char *text, int state)
 	return NULL;
 }
 
-/* rl_attempted_completion_function: commands at the line's start, nicks anywhere. */
+/* Whether the word at start is the first argument of a command that takes a room. */
+static bool room_argument(int start)
+{
+	static const char *const takes_room[] = {"/join ", "/part ", "/who "};
+
+	for (size_t k = 0; k < sizeof takes_room / sizeof takes_room[0]; k++) {
+		size_t len = strlen(takes_room[k]);
+
+		if ((size_t)start == len && strncasecmp(rl_line_buffer, takes_room[k], len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* rl_attempted_completion_function: commands at the line's start, rooms, else nicks. */
 static char **input_complete(const char *text, int start, int end)
 {
 	(void)end;
@@ -311,28 +350,17 @@ static char **input_complete(const char *text, int start, int end)
 	rl_completion_append_character = ' ';
 	if (start == 0 && text[0] == '/')
 		return rl_completion_matches(text, complete_command);
+	if (text[0] == '#' || room_argument(start))
+		return rl_completion_matches(text, complete_room);
 	if (start == 0)
 		rl_completion_append_character = '\0'; /* the match carries its ": " */
 	return rl_completion_matches(text, complete_nick);
 }
 
-/* rl_completion_display_matches_hook: the list goes to the scrollback, not the terminal. */
-static void input_show_matches(char **matches, int num, int max_len)
+/* rl_completion_display_matches_hook: lists of candidates are never shown; Tab cycles instead. */
+static void input_no_list(char **matches, int num, int max_len)
 {
-	char text[1024];
-	size_t used = 0;
-
-	(void)max_len;
-	text[0] = '\0';
-	for (int i = 1; i <= num && used + 1 < sizeof text; i++) {
-		int n = snprintf(text + used, sizeof text - used, "%s%s", i > 1 ? "  " : "",
-				 matches[i]);
-
-		if (n < 0 || (size_t)n >= sizeof text - used)
-			break;
-		used += (size_t)n;
-	}
-	in.ops->show(in.ctx, text);
+	(void)matches, (void)num, (void)max_len;
 }
 
 /* Bind one key sequence to a function; a failure only loses that key. */
@@ -366,6 +394,8 @@ static void bind_keys(void)
 	bind("\\e\\n", rl_newline_in_text);
 	bind("\\e[200~", rl_paste);
 	bind("\\es", rl_strip_controls);
+	bind("\\t", rl_menu_complete);
+	bind("\\e[Z", rl_backward_menu_complete); /* Shift-Tab */
 }
 
 int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e)
@@ -391,11 +421,11 @@ int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e)
 	rl_redisplay_function = input_redisplay;
 	rl_readline_name = "natter";
 	rl_attempted_completion_function = input_complete;
-	rl_completion_display_matches_hook = input_show_matches;
+	rl_completion_display_matches_hook = input_no_list;
 	rl_basic_word_break_characters = " \t\n";
 	rl_callback_handler_install(PROMPT, input_line);
 	(void)rl_variable_bind("bell-style", "none");
-	(void)rl_variable_bind("show-all-if-ambiguous", "on");
+	(void)rl_variable_bind("show-all-if-ambiguous", "off");
 	(void)rl_variable_bind("completion-ignore-case", "on");
 	(void)rl_variable_bind("enable-bracketed-paste", "on");
 	bind_keys();

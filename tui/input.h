@@ -31,10 +31,12 @@ struct input_ops {
 	void (*key)(void *ctx, enum input_key key);
 	/* The line or prompt changed: draw it at the next pass. */
 	void (*changed)(void *ctx);
-	/* Completion candidates to show (never written to the terminal by readline). */
-	void (*show)(void *ctx, const char *text);
-	/* The i-th nick present for completion, or NULL past the end. */
+	/* For completion: the i-th nick present, or NULL past the end. */
 	const char *(*nick)(void *ctx, size_t i);
+	/* For completion: the i-th room known (with its '#'), or NULL past the end. */
+	const char *(*room)(void *ctx, size_t i);
+	/* For completion: which commands to offer (enum command_scope bits). */
+	unsigned (*command_scopes)(void *ctx);
 };
 
 /* What the line looks like now, for drawing: bytes, the cursor's byte offset, the prompt. */

@@ -25,7 +25,26 @@ enum { STDIN_CHUNK_BYTES = 4096, STATUS_TICK_MS = 1000 };
 
 static const int tui_signals[TUI_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
 
-static const struct core_ops tui_ops = {.event = tui_on_event};
+/* Events go to tui_events.c; a room listing is also kept here, for completion. */
+static void on_event(void *ctx, const struct event *ev)
+{
+	struct tui *t = ctx;
+
+	if (ev->kind == EV_ROOMLIST) {
+		tui_free_strings(t->rooms_seen, &t->rooms_seen_len);
+		for (size_t i = 0; i < ev->rooms_len; i++) {
+			struct str r = ev->rooms[i].name;
+
+			/* Only valid names: a completed name is typed back to the server. */
+			if (room_valid(r.p, r.len))
+				tui_push_string(&t->rooms_seen, &t->rooms_seen_len,
+						&t->rooms_seen_cap, r.p, r.len);
+		}
+	}
+	tui_on_event(ctx, ev);
+}
+
+static const struct core_ops tui_ops = {.event = on_event};
 
 void tui_init(struct tui *t, struct core *c, const struct tui_options *o)
 {
@@ -51,6 +70,9 @@ void tui_free(struct tui *t)
 	ui_free(&t->ui);
 	tui_free_strings(t->nicks, &t->nicks_len);
 	free(t->nicks);
+	tui_free_strings(t->rooms_seen, &t->rooms_seen_len);
+	free(t->rooms_seen);
+	t->rooms_seen = NULL;
 	tui_free_strings(t->pending.lines, &t->pending.len);
 	free(t->pending.lines);
 	free(t->search);

@@ -34,6 +34,8 @@ enum { TUI_UNREAD_ROOMS = 32 }; /* as many rooms as a client may be in */
 struct tui {
 	struct core *c;
 	struct ui ui;
+	char **rooms_seen; /* the rooms of the last /rooms listing, for completion */
+	size_t rooms_seen_len, rooms_seen_cap;
 	struct tui_options opt;
 	const struct addr *addr;
 	char nick[MAX_NICK_BYTES + 1]; /* the nick to ask for when reconnecting */

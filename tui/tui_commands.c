@@ -37,8 +37,9 @@ static void show_help(struct tui *t)
 	       "rooms: Alt-Right/Alt-Left talk in the next/previous room you are in (or /join "
 	       "#room again); the status bar counts new messages in the others");
 	ui_say(&t->ui, SB_INFO,
-	       "editing: Up/Down history, Ctrl-R search history, Tab completes commands and "
-	       "nicks, Alt-Enter new line, Alt-s strips control characters, Ctrl-L redraw, Ctrl-C "
+	       "editing: Up/Down history, Ctrl-R search history, Tab/Shift-Tab cycle through "
+	       "completions of nicks, #rooms and commands, Alt-Enter new line, Alt-s strips "
+	       "control characters, Ctrl-L redraw, Ctrl-C "
 	       "clears the line (Up brings it back), Ctrl-D on an empty line quits");
 }
 
@@ -242,13 +243,6 @@ static void on_changed(void *ctx)
 	t->ui.dirty = true;
 }
 
-static void on_show(void *ctx, const char *text)
-{
-	struct tui *t = ctx;
-
-	ui_add(&t->ui, SB_INFO, (uint64_t)time(NULL) * 1000, "", 0, text, strlen(text), false);
-}
-
 static const char *on_nick(void *ctx, size_t i)
 {
 	struct tui *t = ctx;
@@ -256,10 +250,45 @@ static const char *on_nick(void *ctx, size_t i)
 	return i < t->nicks_len ? t->nicks[i] : NULL;
 }
 
+/* The rooms we are in, then those of the last /rooms listing that we are not in. */
+static const char *on_room(void *ctx, size_t i)
+{
+	struct tui *t = ctx;
+	size_t in = core_room_count(t->c);
+
+	if (i < in)
+		return core_room_at(t->c, i);
+	i -= in;
+	for (size_t k = 0; k < t->rooms_seen_len; k++) {
+		const char *r = t->rooms_seen[k];
+
+		if (!core_in_room(t->c, str_c(r)) && i-- == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Commands to complete: the classroom's only on a classroom server (one
+ * that put us in #announcements). Whether we are a teacher is not told by
+ * the protocol, so the teachers' commands are never offered (they are in
+ * /help, and the server refuses them to students).
+ */
+static unsigned on_command_scopes(void *ctx)
+{
+	struct tui *t = ctx;
+	unsigned scopes = SCOPE_SCREEN;
+
+	if (core_in_room(t->c, str_c(ANNOUNCE_ROOM)))
+		scopes |= SCOPE_CLASSROOM;
+	return scopes;
+}
+
 const struct input_ops tui_input_ops = {
     .line = on_line,
     .key = on_key,
     .changed = on_changed,
-    .show = on_show,
     .nick = on_nick,
+    .room = on_room,
+    .command_scopes = on_command_scopes,
 };

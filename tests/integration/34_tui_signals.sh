@@ -38,7 +38,7 @@ wait_for "$T/watch.out" 'bob left' || fail_with "$T/watch.out" "watch did not se
 step "SIGQUIT (Ctrl-\\) does the same: status 0, terminal sane, shell screen back"
 tui_run quinn -- -s "$S" -n quinn
 wait_screen quinn 'connected to .* as quinn' || fail_screen quinn "quinn's TUI never connected"
-keys quinn 'C-\'
+keys quinn "C-\\"
 wait_exit quinn 10
 rc=$?
 [ "$rc" = 0 ] || fail "natter exited $rc after Ctrl-\\: $(cat "$T/quinn.err")"

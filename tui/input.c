@@ -14,6 +14,7 @@
 #include <readline/readline.h>
 
 #include "command.h"
+#include "ctrlchar.h"
 
 enum {
 	HISTORY_LINES = 1000,
@@ -116,15 +117,21 @@ static void input_redisplay(void)
 		in.ops->changed(in.ctx);
 }
 
+/* Add a line to the history, and to its file unless it has several lines. */
+static void remember(const char *line)
+{
+	if (line == NULL || line[0] == '\0')
+		return;
+	add_history(line);
+	/* The history file is one entry per line, so multi-line entries stay in memory. */
+	if (in.have_history && strchr(line, '\n') == NULL)
+		(void)append_history(1, in.history);
+}
+
 /* The line handler: readline owns the buffer, we free it. */
 static void input_line(char *line)
 {
-	if (line != NULL && line[0] != '\0') {
-		add_history(line);
-		/* The history file is one entry per line, so multi-line entries stay in memory. */
-		if (in.have_history && strchr(line, '\n') == NULL)
-			(void)append_history(1, in.history);
-	}
+	remember(line);
 	in.ops->line(in.ctx, line);
 	free(line);
 }
@@ -211,25 +218,92 @@ static int rl_newline_in_text(int count, int key)
 	return 0;
 }
 
-/* Completion generator over the command names of common/command.c's table. */
+/*
+ * A bracketed paste goes in as it is, but without the line ends it finishes
+ * with: copying a line usually takes its newline along, and Enter, not the
+ * paste, says when to send.
+ */
+static int rl_paste(int count, int key)
+{
+	int start = rl_point;
+	int r = rl_bracketed_paste_begin(count, key);
+
+	while (rl_point > start &&
+	       (rl_line_buffer[rl_point - 1] == '\n' || rl_line_buffer[rl_point - 1] == '\r')) {
+		rl_delete_text(rl_point - 1, rl_point);
+		rl_point--;
+	}
+	return r;
+}
+
+/* Alt-s: take the control characters (and the escape sequences they start) out of the line. */
+static int rl_strip_controls(int count, int key)
+{
+	char *head = strndup(rl_line_buffer, (size_t)rl_point);
+	char *whole = strndup(rl_line_buffer, (size_t)rl_end);
+	size_t point, len;
+
+	(void)count, (void)key;
+	if (head != NULL && whole != NULL) {
+		point = ctrl_strip(head, (size_t)rl_point);
+		len = ctrl_strip(whole, (size_t)rl_end);
+		whole[len] = '\0';
+		/* One undo group: Ctrl-_ brings the line back as it was. */
+		rl_begin_undo_group();
+		rl_delete_text(0, rl_end);
+		rl_point = 0;
+		rl_insert_text(whole);
+		rl_end_undo_group();
+		rl_point = (int)(point < len ? point : len);
+	}
+	free(head);
+	free(whole);
+	return 0;
+}
+
+/*
+ * Completion (Tab, Shift-Tab) cycles through the candidates in place, as
+ * irssi and WeeChat do: readline's menu-complete. Candidates never reach the
+ * screen as a list (see input_no_list).
+ */
+
+/* Generator over the command names the front end allows (common/command.c's table). */
 static char *complete_command(const char *text, int state)
 {
 	static size_t i;
+	static unsigned allowed;
 	size_t n = strlen(text);
 	const char *c;
 
-	if (state == 0)
+	if (state == 0) {
 		i = 0;
-	while ((c = command_complete(i, SCOPE_SCREEN | SCOPE_CLASSROOM | SCOPE_TEACHER)) != NULL) {
-		i++;
-
+		allowed = in.ops->command_scopes(in.ctx);
+	}
+	while ((c = command_complete(i++, allowed)) != NULL)
 		if (strncasecmp(c, text, n) == 0)
 			return strdup(c);
+	return NULL;
+}
+
+/* Generator over the rooms the front end knows; "lo" finds "#lobby" as "#lo" does. */
+static char *complete_room(const char *text, int state)
+{
+	static size_t i;
+	const char *want = text[0] == '#' ? text : NULL;
+	size_t n = strlen(text);
+	const char *room;
+
+	if (state == 0)
+		i = 0;
+	while ((room = in.ops->room(in.ctx, i++)) != NULL) {
+		if (want != NULL ? strncasecmp(room, want, n) == 0
+				 : room[0] == '#' && strncasecmp(room + 1, text, n) == 0)
+			return strdup(room);
 	}
 	return NULL;
 }
 
-/* Completion generator over the nicks present; at line start a match ends in ": ". */
+/* Generator over the nicks present; at the line's start a match ends in ": ". */
 static char *complete_nick(const char *text, int state)
 {
 	static size_t i;
@@ -242,10 +316,11 @@ static char *complete_nick(const char *text, int state)
 		if (strncasecmp(nick, text, n) != 0)
 			continue;
 		if (rl_point - (int)n == 0) {
-			char *s = malloc(strlen(nick) + 3);
+			size_t len = strlen(nick) + 3;
+			char *s = malloc(len);
 
 			if (s != NULL)
-				sprintf(s, "%s: ", nick);
+				snprintf(s, len, "%s: ", nick);
 			return s;
 		}
 		return strdup(nick);
@@ -253,7 +328,21 @@ static char *complete_nick(const char *text, int state)
 	return NULL;
 }
 
-/* rl_attempted_completion_function: commands at the line's start, nicks anywhere. */
+/* Whether the word at start is the first argument of a command that takes a room. */
+static bool room_argument(int start)
+{
+	static const char *const takes_room[] = {"/join ", "/part ", "/who "};
+
+	for (size_t k = 0; k < sizeof takes_room / sizeof takes_room[0]; k++) {
+		size_t len = strlen(takes_room[k]);
+
+		if ((size_t)start == len && strncasecmp(rl_line_buffer, takes_room[k], len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* rl_attempted_completion_function: commands at the line's start, rooms, else nicks. */
 static char **input_complete(const char *text, int start, int end)
 {
 	(void)end;
@@ -261,28 +350,17 @@ static char **input_complete(const char *text, int start, int end)
 	rl_completion_append_character = ' ';
 	if (start == 0 && text[0] == '/')
 		return rl_completion_matches(text, complete_command);
+	if (text[0] == '#' || room_argument(start))
+		return rl_completion_matches(text, complete_room);
 	if (start == 0)
 		rl_completion_append_character = '\0'; /* the match carries its ": " */
 	return rl_completion_matches(text, complete_nick);
 }
 
-/* rl_completion_display_matches_hook: the list goes to the scrollback, not the terminal. */
-static void input_show_matches(char **matches, int num, int max_len)
+/* rl_completion_display_matches_hook: lists of candidates are never shown; Tab cycles instead. */
+static void input_no_list(char **matches, int num, int max_len)
 {
-	char text[1024];
-	size_t used = 0;
-
-	(void)max_len;
-	text[0] = '\0';
-	for (int i = 1; i <= num && used + 1 < sizeof text; i++) {
-		int n = snprintf(text + used, sizeof text - used, "%s%s", i > 1 ? "  " : "",
-				 matches[i]);
-
-		if (n < 0 || (size_t)n >= sizeof text - used)
-			break;
-		used += (size_t)n;
-	}
-	in.ops->show(in.ctx, text);
+	(void)matches, (void)num, (void)max_len;
 }
 
 /* Bind one key sequence to a function; a failure only loses that key. */
@@ -314,7 +392,10 @@ static void bind_keys(void)
 	bind("\\e\\e[D", rl_room_prev);
 	bind("\\e\\r", rl_newline_in_text);
 	bind("\\e\\n", rl_newline_in_text);
-	bind("\\e[200~", rl_bracketed_paste_begin);
+	bind("\\e[200~", rl_paste);
+	bind("\\es", rl_strip_controls);
+	bind("\\t", rl_menu_complete);
+	bind("\\e[Z", rl_backward_menu_complete); /* Shift-Tab */
 }
 
 int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e)
@@ -340,11 +421,11 @@ int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e)
 	rl_redisplay_function = input_redisplay;
 	rl_readline_name = "natter";
 	rl_attempted_completion_function = input_complete;
-	rl_completion_display_matches_hook = input_show_matches;
+	rl_completion_display_matches_hook = input_no_list;
 	rl_basic_word_break_characters = " \t\n";
 	rl_callback_handler_install(PROMPT, input_line);
 	(void)rl_variable_bind("bell-style", "none");
-	(void)rl_variable_bind("show-all-if-ambiguous", "on");
+	(void)rl_variable_bind("show-all-if-ambiguous", "off");
 	(void)rl_variable_bind("completion-ignore-case", "on");
 	(void)rl_variable_bind("enable-bracketed-paste", "on");
 	bind_keys();
@@ -390,6 +471,28 @@ void input_set_line(const char *line)
 	rl_replace_line(line, 0);
 	rl_point = rl_end;
 	input_redisplay();
+}
+
+bool input_interrupt(void)
+{
+	char *line;
+	bool had;
+
+	if (!in.active)
+		return false;
+	rl_callback_sigcleanup(); /* an incremental search or a key sequence half read */
+	had = rl_end > 0;
+	if (had) {
+		line = strndup(rl_line_buffer, (size_t)rl_end);
+		remember(line);
+		free(line);
+	}
+	rl_free_line_state();
+	rl_replace_line("", 1);
+	rl_point = rl_mark = 0;
+	using_history(); /* Up starts again from the newest entry: the line just saved */
+	input_redisplay();
+	return had;
 }
 
 void input_end(void)

@@ -31,10 +31,12 @@ struct input_ops {
 	void (*key)(void *ctx, enum input_key key);
 	/* The line or prompt changed: draw it at the next pass. */
 	void (*changed)(void *ctx);
-	/* Completion candidates to show (never written to the terminal by readline). */
-	void (*show)(void *ctx, const char *text);
-	/* The i-th nick present for completion, or NULL past the end. */
+	/* For completion: the i-th nick present, or NULL past the end. */
 	const char *(*nick)(void *ctx, size_t i);
+	/* For completion: the i-th room known (with its '#'), or NULL past the end. */
+	const char *(*room)(void *ctx, size_t i);
+	/* For completion: which commands to offer (enum command_scope bits). */
+	unsigned (*command_scopes)(void *ctx);
 };
 
 /* What the line looks like now, for drawing: bytes, the cursor's byte offset, the prompt. */
@@ -59,6 +61,13 @@ void input_view(struct input_view *v);
 
 /* Replace the line being typed (e.g. to give back a message that was not sent). */
 void input_set_line(const char *line);
+
+/*
+ * Ctrl-C: leave any search or half-read key sequence, put the line typed so
+ * far into the history (Up brings it back) and empty the input. Returns
+ * whether there was a line.
+ */
+bool input_interrupt(void);
 
 /* Save the history and let readline go. */
 void input_end(void);

@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "headless.h"
 #include "sys.h"
+#include "termsafe.h"
 #include "text.h"
 #include "tui.h"
 #include "version.h"
@@ -93,7 +94,7 @@ static const char usage_text[] =
     "Exit status:\n"
     "  0  clean exit: end of input or /quit, confirmed by the server\n"
     "  1  other runtime error\n"
-    "  2  usage error\n"
+    "  2  usage error, or a terminal the full-screen client cannot drive\n"
     "  3  cannot connect (no server, permission denied, bad path)\n"
     "  4  the server refused the connection (its reason is shown)\n"
     "  5  the connection was lost or closed by the server\n";
@@ -362,6 +363,11 @@ static int run(const struct options *o)
 	if (open_std_fds() < 0 || ignore_sigpipe() < 0) {
 		diag("cannot set up standard descriptors and signals: %s", strerror(errno));
 		return EXIT_ERROR;
+	}
+	/* Before a server is started or asked: a terminal curses cannot drive is a usage error. */
+	if (full && termsafe_check(&e) < 0) {
+		diag("%s", e.text);
+		return EXIT_USAGE;
 	}
 	status = choose_address(o, &a, &is_default);
 	if (status < 0)

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,34 +17,34 @@
 #include "sys.h"
 #include "text.h"
 #include "sigpipe.h"
+#include "termsafe.h"
 #include "tui_int.h"
 #include "wrap.h"
 
 enum { STDIN_CHUNK_BYTES = 4096, STATUS_TICK_MS = 1000 };
 
-static const int tui_signals[TUI_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
+static const int tui_signals[TUI_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
 
-/* The terminal as it was before curses, for the abort handler (see on_abort). */
-static struct termios saved_termios;
-static volatile sig_atomic_t have_saved_termios;
-
-/*
- * fatal() and failed assertions abort(): put the terminal back (with
- * async-signal-safe calls only) before dying, so it is never left raw.
- */
-static void on_abort(int signo)
+/* Events go to tui_events.c; a room listing is also kept here, for completion. */
+static void on_event(void *ctx, const struct event *ev)
 {
-	static const char reset[] = "\033[?2004l\033[?1049l\033[?25h\033[0m\r\n";
+	struct tui *t = ctx;
 
-	if (have_saved_termios)
-		(void)tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
-	if (write(STDOUT_FILENO, reset, sizeof reset - 1) < 0)
-		signo = SIGABRT;
-	signal(signo, SIG_DFL);
-	raise(signo);
+	if (ev->kind == EV_ROOMLIST) {
+		tui_free_strings(t->rooms_seen, &t->rooms_seen_len);
+		for (size_t i = 0; i < ev->rooms_len; i++) {
+			struct str r = ev->rooms[i].name;
+
+			/* Only valid names: a completed name is typed back to the server. */
+			if (room_valid(r.p, r.len))
+				tui_push_string(&t->rooms_seen, &t->rooms_seen_len,
+						&t->rooms_seen_cap, r.p, r.len);
+		}
+	}
+	tui_on_event(ctx, ev);
 }
 
-static const struct core_ops tui_ops = {.event = tui_on_event};
+static const struct core_ops tui_ops = {.event = on_event};
 
 void tui_init(struct tui *t, struct core *c, const struct tui_options *o)
 {
@@ -71,6 +70,9 @@ void tui_free(struct tui *t)
 	ui_free(&t->ui);
 	tui_free_strings(t->nicks, &t->nicks_len);
 	free(t->nicks);
+	tui_free_strings(t->rooms_seen, &t->rooms_seen_len);
+	free(t->rooms_seen);
+	t->rooms_seen = NULL;
 	tui_free_strings(t->pending.lines, &t->pending.len);
 	free(t->pending.lines);
 	free(t->search);
@@ -98,28 +100,43 @@ void tui_push_string(char ***v, size_t *len, size_t *cap, const char *s, size_t 
 
 /* ---- signals ---- */
 
-/* Route SIGINT, SIGTERM, SIGHUP and SIGWINCH into the loop; set before curses, which then keeps its
- * hands off them. */
+/*
+ * Route SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGWINCH into the loop, and
+ * arm termsafe.c for the signals that kill at once; set before curses,
+ * which then keeps its hands off them.
+ */
 static int setup_signals(struct tui *t)
 {
-	struct sigaction sa;
-
 	if (sigpipe_open(&t->sig, tui_signals, TUI_SIGNAL_COUNT) < 0)
 		return -1;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_abort;
-	sa.sa_flags = SA_RESETHAND;
-	return sigaction(SIGABRT, &sa, NULL);
+	return termsafe_arm();
 }
 
 static void restore_signals(struct tui *t)
 {
-	signal(SIGABRT, SIG_DFL);
+	termsafe_disarm();
 	sigpipe_close(&t->sig);
 }
 
-/* SIGWINCH lays out again; the first quit signal quits politely, a second one at once. */
+/*
+ * Ctrl-C (SIGINT) never loses typed text and never quits (irssi, WeeChat and
+ * catgirl do not either): as in bash, the line goes into the history and the
+ * input is cleared; on an empty line it says how to leave.
+ */
+static void interrupt(struct tui *t)
+{
+	if (!input_interrupt())
+		ui_say(&t->ui, SB_INFO,
+		       "Ctrl-C does not quit: type /quit, or press Ctrl-D on an "
+		       "empty line, to leave");
+	t->ui.hscroll = 0;
+	t->ui.dirty = true;
+}
+
+/*
+ * SIGWINCH lays out again, SIGINT clears the line; SIGTERM, SIGHUP and
+ * SIGQUIT quit politely. While quitting, any of them but SIGWINCH ends at once.
+ */
 static void handle_signals(struct tui *t)
 {
 	int signo[16];
@@ -129,6 +146,10 @@ static void handle_signals(struct tui *t)
 		for (int i = 0; i < n; i++) {
 			if (signo[i] == SIGWINCH) {
 				ui_resize(&t->ui);
+				continue;
+			}
+			if (signo[i] == SIGINT && !t->quitting) {
+				interrupt(t);
 				continue;
 			}
 			if (t->quitting) {
@@ -272,8 +293,6 @@ int tui_run(struct tui *t, const struct addr *a, const char *nick)
 
 	t->addr = a;
 	snprintf(t->nick, sizeof t->nick, "%s", nick);
-	if (tcgetattr(STDIN_FILENO, &saved_termios) == 0)
-		have_saved_termios = 1;
 	if (setup_signals(t) < 0) {
 		diag("cannot set up signal handling: %s", strerror(errno));
 		restore_signals(t);
@@ -289,7 +308,6 @@ int tui_run(struct tui *t, const struct addr *a, const char *nick)
 	while (!t->finished)
 		step(t);
 	ui_stop(&t->ui);
-	have_saved_termios = 0;
 	input_end();
 	restore_signals(t);
 	if (t->why[0] != '\0' && t->status != EXIT_CLEAN)

@@ -15,7 +15,7 @@
 enum {
 	RECONNECT_FIRST_MS = 500, /* first retry after a lost connection; doubles each time */
 	RECONNECT_MAX_MS = 10000,
-	TUI_SIGNAL_COUNT = 4,
+	TUI_SIGNAL_COUNT = 5,
 };
 
 struct tui_options {
@@ -34,6 +34,8 @@ enum { TUI_UNREAD_ROOMS = 32 }; /* as many rooms as a client may be in */
 struct tui {
 	struct core *c;
 	struct ui ui;
+	char **rooms_seen; /* the rooms of the last /rooms listing, for completion */
+	size_t rooms_seen_len, rooms_seen_cap;
 	struct tui_options opt;
 	const struct addr *addr;
 	char nick[MAX_NICK_BYTES + 1]; /* the nick to ask for when reconnecting */
@@ -59,7 +61,7 @@ struct tui {
 		char room[MAX_ROOM_BYTES + 1];
 		unsigned count;
 	} unread[TUI_UNREAD_ROOMS];
-	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP, SIGWINCH into the loop */
+	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH into the loop */
 	char why[ERRMSG_BYTES];
 };
 

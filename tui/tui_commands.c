@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "command.h"
+#include "ctrlchar.h"
 #include "sys.h"
 #include "text.h"
 #include "tui_int.h"
@@ -36,8 +37,10 @@ static void show_help(struct tui *t)
 	       "rooms: Alt-Right/Alt-Left talk in the next/previous room you are in (or /join "
 	       "#room again); the status bar counts new messages in the others");
 	ui_say(&t->ui, SB_INFO,
-	       "editing: Up/Down history, Ctrl-R search history, Tab completes commands and "
-	       "nicks, Alt-Enter new line, Ctrl-L redraw, Ctrl-D on an empty line quits");
+	       "editing: Up/Down history, Ctrl-R search history, Tab/Shift-Tab cycle through "
+	       "completions of nicks, #rooms and commands, Alt-Enter new line, Alt-s strips "
+	       "control characters, Ctrl-L redraw, Ctrl-C "
+	       "clears the line (Up brings it back), Ctrl-D on an empty line quits");
 }
 
 /* Quit: politely if connected (wait for BYE), at once if not. */
@@ -74,6 +77,27 @@ static void do_search(struct tui *t, const char *text, bool older)
 	t->ui.dirty = true;
 }
 
+/*
+ * A line holding a control character (a paste with an ESC, say) is not
+ * sent: the server would refuse it. It stays in the input, and the user is
+ * told which character, where, and how to strip it.
+ */
+static bool refuse_controls(struct tui *t, const char *line)
+{
+	struct ctrl_found f;
+	char what[96];
+
+	if (!ctrl_find(line, strlen(line), &f))
+		return false;
+	ctrl_describe(&f, what, sizeof what);
+	ui_say(&t->ui, SB_ERROR,
+	       "%s: not sent; press Alt-s to remove the control characters, or edit the line",
+	       what);
+	free(t->give_back);
+	t->give_back = xstrdup(line);
+	return true;
+}
+
 /* Commands for the server, or text: sent now, or kept until the server is back. */
 static void send_line(struct tui *t, const char *line)
 {
@@ -81,6 +105,8 @@ static void send_line(struct tui *t, const char *line)
 	struct errmsg e;
 	struct buf name = {0};
 
+	if (refuse_controls(t, line))
+		return;
 	command_parse(line, strlen(line), &cmd);
 	switch (cmd.kind) {
 	case CMD_EMPTY: return;
@@ -130,11 +156,16 @@ static void send_line(struct tui *t, const char *line)
 		ui_say(&t->ui, SB_ERROR, "%s", e.text);
 }
 
-/* A line from readline: terminal line ends become '\n', then local commands or send. */
+/*
+ * A line from readline: terminal line ends become '\n' and the empty lines
+ * it starts or ends with go (so a paste's final newline never sends an
+ * empty line, and a line of newlines sends nothing); then local commands
+ * or send.
+ */
 static void on_line(void *ctx, const char *line)
 {
 	struct tui *t = ctx;
-	char *copy;
+	char *copy, *from;
 	size_t n = 0;
 
 	if (line == NULL) {
@@ -147,8 +178,12 @@ static void on_line(void *ctx, const char *line)
 			continue;
 		copy[n++] = copy[i] == '\r' ? '\n' : copy[i];
 	}
+	while (n > 0 && copy[n - 1] == '\n')
+		n--;
 	copy[n] = '\0';
-	send_line(t, copy);
+	for (from = copy; *from == '\n'; from++)
+		continue;
+	send_line(t, from);
 	free(copy);
 	t->ui.hscroll = 0;
 	t->ui.dirty = true;
@@ -208,13 +243,6 @@ static void on_changed(void *ctx)
 	t->ui.dirty = true;
 }
 
-static void on_show(void *ctx, const char *text)
-{
-	struct tui *t = ctx;
-
-	ui_add(&t->ui, SB_INFO, (uint64_t)time(NULL) * 1000, "", 0, text, strlen(text), false);
-}
-
 static const char *on_nick(void *ctx, size_t i)
 {
 	struct tui *t = ctx;
@@ -222,10 +250,45 @@ static const char *on_nick(void *ctx, size_t i)
 	return i < t->nicks_len ? t->nicks[i] : NULL;
 }
 
+/* The rooms we are in, then those of the last /rooms listing that we are not in. */
+static const char *on_room(void *ctx, size_t i)
+{
+	struct tui *t = ctx;
+	size_t in = core_room_count(t->c);
+
+	if (i < in)
+		return core_room_at(t->c, i);
+	i -= in;
+	for (size_t k = 0; k < t->rooms_seen_len; k++) {
+		const char *r = t->rooms_seen[k];
+
+		if (!core_in_room(t->c, str_c(r)) && i-- == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Commands to complete: the classroom's only on a classroom server (one
+ * that put us in #announcements). Whether we are a teacher is not told by
+ * the protocol, so the teachers' commands are never offered (they are in
+ * /help, and the server refuses them to students).
+ */
+static unsigned on_command_scopes(void *ctx)
+{
+	struct tui *t = ctx;
+	unsigned scopes = SCOPE_SCREEN;
+
+	if (core_in_room(t->c, str_c(ANNOUNCE_ROOM)))
+		scopes |= SCOPE_CLASSROOM;
+	return scopes;
+}
+
 const struct input_ops tui_input_ops = {
     .line = on_line,
     .key = on_key,
     .changed = on_changed,
-    .show = on_show,
     .nick = on_nick,
+    .room = on_room,
+    .command_scopes = on_command_scopes,
 };

@@ -75,7 +75,7 @@ wait_screen bob '<alice> robert: you are renamed$' || fail_screen bob "nick comp
 type_text alice "/hel"
 keys alice Tab
 keys alice Enter
-wait_screen alice '-!- /join #ROOM ' || fail_screen alice "/hel + Tab did not complete to /help"
+wait_screen alice '-!- /help +this list$' || fail_screen alice "/hel + Tab did not complete to /help"
 wait_screen alice 'PageUp/PageDown' || fail_screen alice "/help does not list the scrolling keys"
 
 step "an unknown command says so and suggests /help"

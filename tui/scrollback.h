@@ -17,6 +17,7 @@ enum sb_kind {
 	SB_NOTICE, /* join, leave, rename, server notices: dimmed */
 	SB_ERROR,  /* errors and connection trouble */
 	SB_INFO,   /* the client's own remarks (/help, completion lists) */
+	SB_MARK,   /* the client's markers between lines: a day change, where history starts */
 };
 
 /*
@@ -29,6 +30,7 @@ struct sb_line {
 	uint64_t seq; /* 1, 2, ... in order of arrival; never reused */
 	enum sb_kind kind;
 	bool mention; /* mentions my nick: highlighted, found by the mention search */
+	bool history; /* replayed from a room's history (sent before we came in): dimmed */
 	char *text;
 	size_t len;
 	size_t body_off; /* where the message text starts (what search looks at) */

@@ -288,8 +288,16 @@ static void on_msg(struct tui *t, const struct event *ev)
 		buf_append(&text, "] ", 2);
 	}
 	buf_append(&text, ev->text.p, ev->text.len);
-	ui_add(&t->ui, kind, ev->time, ev->nick.p, ev->nick.len, (const char *)text.data, text.len,
-	       mention);
+	ui_add_line(&t->ui, &(struct ui_text){.kind = kind,
+					      .ms = ev->time,
+					      .nick = ev->nick.p,
+					      .nick_len = ev->nick.len,
+					      .text = (const char *)text.data,
+					      .text_len = text.len,
+					      .mention = mention,
+					      .history = ev->history,
+					      .room = ev->room.p,
+					      .room_len = ev->room.len});
 	buf_free(&text);
 	/* Old lines replayed from the room's history are not news: no bell for them. */
 	if (mention && !ev->history && t->opt.bell)

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "command.h"
+#include "format.h"
 #include "sys.h"
 #include "text.h"
 #include "tui_int.h"
@@ -215,14 +216,15 @@ static void on_who(struct tui *t, const struct event *ev)
 		t->quiet_who--;
 		return;
 	}
-	buf_append(&list, "users in ", 9);
-	buf_append(&list, ev->room.p, ev->room.len);
-	buf_append(&list, ":", 1);
-	for (size_t i = 0; i < ev->who_len; i++) {
-		buf_append(&list, " ", 1);
-		buf_append(&list, ev->who[i].nick.p, ev->who[i].nick.len);
-	}
+	/* The headless client's words: "users in #dev: ...", then one line per user. */
+	format_who_head(&list, ev);
 	ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, (const char *)list.data, list.len, false);
+	for (size_t i = 0; ev->requested && i < ev->who_len; i++) {
+		buf_clear(&list);
+		format_who_user(&list, &ev->who[i]);
+		ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, (const char *)list.data, list.len,
+		       false);
+	}
 	buf_free(&list);
 }
 

@@ -288,44 +288,62 @@ bool sb_mentions(const char *text, size_t n, const char *nick)
 	return false;
 }
 
-/* Whether a line is what a search looks for. */
+bool sb_conversation(const struct sb_line *l)
+{
+	return l->kind != SB_INFO && l->kind != SB_ERROR && l->kind != SB_MARK;
+}
+
+/* Whether a line is what a search looks for: the client's own lines never are. */
 static bool matches(const struct sb_line *l, const char *needle)
 {
+	if (!sb_conversation(l))
+		return false;
 	if (needle == NULL)
 		return l->mention;
 	return contains(l->text + l->body_off, l->len - l->body_off, needle);
 }
 
-bool sb_search(struct scrollback *sb, const char *needle, bool older, size_t width, size_t height)
+/* Anchor the view at the search hit i. */
+static void show_hit(struct scrollback *sb, size_t i, size_t width, size_t height)
+{
+	size_t index = i, skip = 0;
+
+	/* Near the top the pane stays full; the hit is then above the bottom row but in view. */
+	clamp_top(sb, &index, &skip, width, height);
+	if (sb->following)
+		sb->unseen = 0;
+	/* Anchored even at the newest line, so the next search goes on from here. */
+	sb->following = false;
+	sb->anchor = line_at(sb, index)->seq;
+	sb->skip = skip;
+	sb->hit = line_at(sb, i)->seq;
+}
+
+enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, size_t width,
+			size_t height)
 {
 	size_t index, skip;
-	long i, from;
+	long n = (long)sb->count, step = older ? -1 : 1, from, start;
 
 	if (!sb_bottom(sb, width, &index, &skip))
-		return false;
+		return SB_NOT_FOUND;
 	/* Go on from the last hit; else from the view's bottom line, which counts while following.
 	 */
 	from = sb_index(sb, sb->hit);
 	if (from >= 0)
-		i = from + (older ? -1 : 1);
+		start = from + step;
 	else
-		i = (long)index + (sb->following && older ? 0 : older ? -1 : 1);
-	for (; i >= 0 && (size_t)i < sb->count; i += older ? -1 : 1) {
+		start = (long)index + (sb->following && older ? 0 : step);
+	/* Every line once, from start on, going round past the end (the last hit comes last). */
+	for (long k = 0; k < n; k++) {
+		long i = start + k * step;
+		bool wrapped = i < 0 || i >= n;
+
+		i = ((i % n) + n) % n;
 		if (!matches(line_at(sb, (size_t)i), needle))
 			continue;
-		index = (size_t)i;
-		skip = 0;
-		/* Near the top the pane stays full; the hit is then above the bottom row but in
-		 * view. */
-		clamp_top(sb, &index, &skip, width, height);
-		if (sb->following)
-			sb->unseen = 0;
-		/* Anchored even at the newest line, so the next search goes on from here. */
-		sb->following = false;
-		sb->anchor = line_at(sb, index)->seq;
-		sb->skip = skip;
-		sb->hit = line_at(sb, (size_t)i)->seq;
-		return true;
+		show_hit(sb, (size_t)i, width, height);
+		return wrapped ? SB_FOUND_WRAPPED : SB_FOUND;
 	}
-	return false;
+	return SB_NOT_FOUND;
 }

@@ -90,13 +90,25 @@ void sb_scroll_top(struct scrollback *sb, size_t width, size_t height);
 /* Follow the newest line; clears the unseen count. */
 void sb_scroll_bottom(struct scrollback *sb);
 
+/* What a search found. */
+enum sb_found {
+	SB_NOT_FOUND = 0, /* no line matches: nothing moved */
+	SB_FOUND,
+	SB_FOUND_WRAPPED, /* found after going past the oldest (or newest) line to the other end */
+};
+
+/* Whether a line is conversation (what people said, server notices), not the client's own
+ * feedback (SB_INFO, SB_ERROR) or markers (SB_MARK). */
+bool sb_conversation(const struct sb_line *l);
+
 /*
- * Find the nearest line older (older=true) or newer than the view's bottom
- * line whose body contains needle (ASCII case-insensitive), or that mentions
- * me when needle is NULL. On success the view is anchored there and true
- * returned; otherwise nothing moves.
+ * Find the nearest conversation line older (older=true) or newer than the
+ * view's bottom line whose body contains needle (ASCII case-insensitive), or
+ * that mentions me when needle is NULL, going round from one end to the
+ * other. On success the view is anchored there; otherwise nothing moves.
  */
-bool sb_search(struct scrollback *sb, const char *needle, bool older, size_t width, size_t height);
+enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, size_t width,
+			size_t height);
 
 /* Whether text[0..n) mentions nick as a word (ASCII case-insensitive). */
 bool sb_mentions(const char *text, size_t n, const char *nick);

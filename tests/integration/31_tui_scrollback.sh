@@ -63,6 +63,24 @@ wait_screen alice '<feed> message 046$' || fail_screen alice "Alt-p did not go t
 keys alice M-n
 keys alice M-End
 
+step "/search never finds its own feedback, and says when it wraps around"
+type_line alice "/search nowhere 25"
+wait_screen alice 'line contains "nowhere 25"' || fail_screen alice "no feedback for a search that finds nothing"
+keys alice M-p
+for ((i = 0; i < 200; i++)); do
+	[ "$(screen alice | grep -c 'line contains "nowhere 25"')" -ge 2 ] && break
+	sleep 0.05
+done
+[ "$(screen alice | grep -c 'line contains "nowhere 25"')" = 2 ] ||
+	fail_screen alice "Alt-p did not say again that nothing matches (it found the feedback line?)"
+type_line alice "/search message 00"
+wait_screen alice '<feed> message 009$' || fail_screen alice "/search did not show message 009"
+keys alice M-p M-p M-p M-p M-p M-p M-p M-p
+wait_screen alice '<feed> message 001$' || fail_screen alice "Alt-p did not reach message 001"
+keys alice M-p
+keys alice M-End
+wait_screen alice 'search wrapped to the newest line$' || fail_screen alice "the search did not wrap around to the newest match, or did not say so"
+
 step "Alt-m jumps to the last line that mentions me"
 send feed "hey alice, look at this"
 for ((i = 1; i <= 40; i++)); do

@@ -42,7 +42,8 @@ struct sb_line {
  * The store is a ring of at most cap lines. The view either follows the
  * newest line, or is anchored: the line with seq anchor is at the bottom of
  * the pane with its last `skip` rows hidden below, so lines that arrive do
- * not move what the reader is looking at; they are counted in unseen.
+ * not move what the reader is looking at; sb_unseen counts the messages
+ * among them that have never been at the bottom of the view.
  */
 struct scrollback {
 	struct sb_line *ring;
@@ -51,8 +52,8 @@ struct scrollback {
 	bool following;
 	uint64_t anchor;
 	size_t skip;
-	size_t unseen;
-	uint64_t hit; /* seq of the last search hit (drawn highlighted), 0 if none */
+	uint64_t seen; /* the newest seq that has been at the bottom of the view */
+	uint64_t hit;  /* seq of the last search hit (drawn highlighted), 0 if none */
 };
 
 /* An empty store of at most cap lines (cap >= 1). */
@@ -87,8 +88,15 @@ void sb_scroll_up(struct scrollback *sb, size_t rows, size_t width, size_t heigh
 void sb_scroll_down(struct scrollback *sb, size_t rows, size_t width);
 /* Show the oldest lines (the top of a pane height rows high). */
 void sb_scroll_top(struct scrollback *sb, size_t width, size_t height);
-/* Follow the newest line; clears the unseen count. */
+/* Follow the newest line; everything is then seen. */
 void sb_scroll_bottom(struct scrollback *sb);
+
+/*
+ * Messages (SB_MSG, SB_OWN, SB_ACTION: not notices or the client's own
+ * lines) that arrived while the view was scrolled up and have not been at
+ * its bottom since: the status bar's "N new". 0 while following.
+ */
+size_t sb_unseen(const struct scrollback *sb);
 
 /* What a search found. */
 enum sb_found {

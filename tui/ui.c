@@ -312,8 +312,8 @@ static void draw_status(const struct ui *u, int y)
 	}
 	/* The address goes last: the longest part, and the first to be cut in a narrow terminal. */
 	status_part(&left, u->status.where);
-	if (!u->sb.following && u->sb.unseen > 0)
-		snprintf(marker, sizeof marker, " -- %zu new -- ", u->sb.unseen);
+	if (sb_unseen(&u->sb) > 0)
+		snprintf(marker, sizeof marker, " -- %zu new -- ", sb_unseen(&u->sb));
 	else if (!u->sb.following)
 		snprintf(marker, sizeof marker, " -- more below -- ");
 	mw = strlen(marker);

@@ -102,6 +102,14 @@ static void test_follow_and_scroll(void **state)
 	sb_free(&sb);
 }
 
+/* Push one of the client's own lines (feedback or a marker) with text as its body. */
+static void push_own(struct scrollback *sb, enum sb_kind kind, const char *text)
+{
+	struct sb_line l = {.kind = kind, .text = (char *)text, .len = strlen(text)};
+
+	sb_push(sb, &l);
+}
+
 static void test_stable_while_scrolled(void **state)
 {
 	struct scrollback sb;
@@ -111,16 +119,27 @@ static void test_stable_while_scrolled(void **state)
 	push_n(&sb, 30);
 	sb_scroll_up(&sb, 12, WIDTH, HEIGHT);
 	assert_int_equal(bottom_seq(&sb), 18);
-	assert_int_equal(sb.unseen, 0);
+	assert_int_equal(sb_unseen(&sb), 0);
 	push_n(&sb, 7);
 	/* New lines neither move the view nor go unnoticed. */
 	assert_int_equal(bottom_seq(&sb), 18);
-	assert_int_equal(sb.unseen, 7);
+	assert_int_equal(sb_unseen(&sb), 7);
+	/* Lines already seen (19..30) are not counted as they come back into view, new ones
+	 * are until they have been at the bottom of the pane. */
+	sb_scroll_down(&sb, 15, WIDTH);
+	assert_int_equal(bottom_seq(&sb), 33);
+	assert_int_equal(sb_unseen(&sb), 4);
+	/* Only messages count, not notices or the client's own lines. */
+	push_own(&sb, SB_INFO, "no line contains \"x\"");
+	push_own(&sb, SB_MARK, "-- Saturday 5 December 2026 --");
+	assert_int_equal(sb_unseen(&sb), 4);
+	sb_scroll_up(&sb, 5, WIDTH, HEIGHT);
+	assert_int_equal(sb_unseen(&sb), 4);
 	sb_scroll_bottom(&sb);
-	assert_int_equal(sb.unseen, 0);
+	assert_int_equal(sb_unseen(&sb), 0);
 	push_n(&sb, 3);
-	assert_int_equal(sb.unseen, 0);
-	assert_int_equal(bottom_seq(&sb), 40);
+	assert_int_equal(sb_unseen(&sb), 0);
+	assert_int_equal(bottom_seq(&sb), 42);
 	sb_free(&sb);
 }
 
@@ -136,7 +155,7 @@ static void test_anchor_evicted(void **state)
 	push_n(&sb, 15);
 	assert_false(sb.following);
 	assert_int_equal(bottom_seq(&sb), 16);
-	assert_int_equal(sb.unseen, 15);
+	assert_int_equal(sb_unseen(&sb), 15);
 	sb_free(&sb);
 }
 
@@ -166,14 +185,6 @@ static void test_wrapped_rows(void **state)
 	assert_int_equal(index, 20);
 	assert_int_equal(skip, 0);
 	sb_free(&sb);
-}
-
-/* Push one of the client's own lines (feedback or a marker) with text as its body. */
-static void push_own(struct scrollback *sb, enum sb_kind kind, const char *text)
-{
-	struct sb_line l = {.kind = kind, .text = (char *)text, .len = strlen(text)};
-
-	sb_push(sb, &l);
 }
 
 /* Issue 13 item 9: the client's feedback lines are never search hits. */

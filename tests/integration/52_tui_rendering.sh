@@ -20,7 +20,8 @@ wait_screen alice '^-- history of #lobby --$' || fail_screen alice "no line says
 wait_screen alice '^-- Tuesday 14 November 2023 --$' || fail_screen alice "no day line before the 2023 message"
 wait_screen alice '^\[14 Nov 2023 22:13\] <old> from the archive$' || fail_screen alice "the old message does not show its date"
 # The history line is drawn dim (SGR 2) and today's lines are not.
-tm capture-pane -p -e -t alice | grep -a 'from the archive' | grep -q $'\e\\[[0-9;]*2[;m]' ||
+dim=$'\e\\[([0-9]*;)*2[;m]'
+tm capture-pane -p -e -t alice | grep -a 'from the archive' | grep -Eq "$dim" ||
 	fail_screen alice "the history line is not drawn dim"
 
 step "a long word and Japanese text start on the line of their nick"
@@ -32,6 +33,7 @@ wait_screen alice "^-- $today --\$" || fail_screen alice "no day line for today 
 jp=$(printf '日本語の文章%.0s' $(seq 1 12))
 send bot "$jp"
 wait_screen alice '^\[[0-9]{2}:[0-9]{2}\] <bot> 日本語' || fail_screen alice "the Japanese text left its first line empty"
+tm capture-pane -p -e -t alice | grep -a '<bot> 日本語' | grep -Eq "$dim" && fail_screen alice "a live line is drawn dim"
 
 step "without colour a mention still marks the nick"
 send bot "hello alice, look here"

@@ -68,8 +68,7 @@ static void put_idle(struct buf *out, uint32_t s)
 		putf(out, "%" PRIu32 "d", s / 86400);
 }
 
-/* "alice (login alice, idle 3s, in #lobby #dev, away: lunch)": one user of a /who. */
-static void put_who_detail(struct buf *out, const struct who_entry *w)
+void format_who_user(struct buf *out, const struct who_entry *w)
 {
 	put_safe(out, w->nick);
 	if (w->flags & WHOF_NOID) {
@@ -91,16 +90,12 @@ static void put_who_detail(struct buf *out, const struct who_entry *w)
 	put(out, ")");
 }
 
-/*
- * "users in #dev: a b c", and after it, for the answer to our own WHO only,
- * one more line per user with its login, idle time, rooms and away message.
- */
-static void line_who(struct buf *out, const struct event *ev, const char *stamp)
+void format_who_head(struct buf *out, const struct event *ev)
 {
 	if (ev->room.len == 0) {
-		put(out, "-!- users on the server:");
+		put(out, "users on the server:");
 	} else {
-		put(out, "-!- users in ");
+		put(out, "users in ");
 		put_safe(out, ev->room);
 		put(out, ":");
 	}
@@ -110,9 +105,19 @@ static void line_who(struct buf *out, const struct event *ev, const char *stamp)
 	}
 	if (ev->who_len == 0)
 		put(out, " (none)");
+}
+
+/*
+ * "users in #dev: a b c", and after it, for the answer to our own WHO only,
+ * one more line per user with its login, idle time, rooms and away message.
+ */
+static void line_who(struct buf *out, const struct event *ev, const char *stamp)
+{
+	put(out, "-!- ");
+	format_who_head(out, ev);
 	for (size_t i = 0; ev->requested && i < ev->who_len; i++) {
 		putf(out, "\n%s-!- ", stamp);
-		put_who_detail(out, &ev->who[i]);
+		format_who_user(out, &ev->who[i]);
 	}
 }
 

@@ -22,7 +22,8 @@ void sb_clear(struct scrollback *sb)
 		free(sb->ring[(sb->head + i) % sb->cap].text);
 	sb->head = sb->count = 0;
 	sb->following = true;
-	sb->skip = sb->unseen = 0;
+	sb->skip = 0;
+	sb->seen = sb->next_seq - 1;
 	sb->hit = 0;
 }
 
@@ -77,8 +78,9 @@ uint64_t sb_push(struct scrollback *sb, const struct sb_line *l)
 	slot->text = xstrndup(l->text, l->len);
 	slot->seq = sb->next_seq++;
 	sb->count++;
-	if (!sb->following)
-		sb->unseen++;
+	/* A line that arrives while the view follows the bottom is seen at once. */
+	if (sb->following)
+		sb->seen = slot->seq;
 	return slot->seq;
 }
 
@@ -118,6 +120,13 @@ bool sb_bottom(const struct scrollback *sb, size_t width, size_t *index, size_t 
 	return true;
 }
 
+/* Lines up to seq have been at the bottom of the view (in part at least). */
+static void mark_seen(struct scrollback *sb, uint64_t seq)
+{
+	if (seq > sb->seen)
+		sb->seen = seq;
+}
+
 /* Anchor the view at (index, skip); the newest line fully shown means following. */
 static void set_view(struct scrollback *sb, size_t index, size_t skip)
 {
@@ -125,11 +134,10 @@ static void set_view(struct scrollback *sb, size_t index, size_t skip)
 		sb_scroll_bottom(sb);
 		return;
 	}
-	if (sb->following)
-		sb->unseen = 0;
 	sb->following = false;
 	sb->anchor = line_at(sb, index)->seq;
 	sb->skip = skip;
+	mark_seen(sb, sb->anchor);
 }
 
 /* The view whose top row is the oldest line's first row; following if everything fits. */
@@ -239,7 +247,24 @@ void sb_scroll_bottom(struct scrollback *sb)
 	sb->hit = 0;
 	sb->following = true;
 	sb->skip = 0;
-	sb->unseen = 0;
+	sb->seen = sb->next_seq - 1;
+}
+
+/* Messages, not notices or the client's own lines: what "N new" counts. */
+static bool is_message(const struct sb_line *l)
+{
+	return l->kind == SB_MSG || l->kind == SB_OWN || l->kind == SB_ACTION;
+}
+
+size_t sb_unseen(const struct scrollback *sb)
+{
+	size_t n = 0;
+
+	if (sb->following)
+		return 0;
+	for (size_t i = sb->count; i-- > 0 && line_at(sb, i)->seq > sb->seen;)
+		n += is_message(line_at(sb, i));
+	return n;
 }
 
 /* ASCII lower case of c; other bytes (UTF-8 included) stay as they are. */
@@ -288,44 +313,61 @@ bool sb_mentions(const char *text, size_t n, const char *nick)
 	return false;
 }
 
-/* Whether a line is what a search looks for. */
+bool sb_conversation(const struct sb_line *l)
+{
+	return l->kind != SB_INFO && l->kind != SB_ERROR && l->kind != SB_MARK;
+}
+
+/* Whether a line is what a search looks for: the client's own lines never are. */
 static bool matches(const struct sb_line *l, const char *needle)
 {
+	if (!sb_conversation(l))
+		return false;
 	if (needle == NULL)
 		return l->mention;
 	return contains(l->text + l->body_off, l->len - l->body_off, needle);
 }
 
-bool sb_search(struct scrollback *sb, const char *needle, bool older, size_t width, size_t height)
+/* Anchor the view at the search hit i. */
+static void show_hit(struct scrollback *sb, size_t i, size_t width, size_t height)
+{
+	size_t index = i, skip = 0;
+
+	/* Near the top the pane stays full; the hit is then above the bottom row but in view. */
+	clamp_top(sb, &index, &skip, width, height);
+	/* Anchored even at the newest line, so the next search goes on from here. */
+	sb->following = false;
+	sb->anchor = line_at(sb, index)->seq;
+	sb->skip = skip;
+	sb->hit = line_at(sb, i)->seq;
+	mark_seen(sb, sb->anchor);
+}
+
+enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, size_t width,
+			size_t height)
 {
 	size_t index, skip;
-	long i, from;
+	long n = (long)sb->count, step = older ? -1 : 1, from, start;
 
 	if (!sb_bottom(sb, width, &index, &skip))
-		return false;
+		return SB_NOT_FOUND;
 	/* Go on from the last hit; else from the view's bottom line, which counts while following.
 	 */
 	from = sb_index(sb, sb->hit);
 	if (from >= 0)
-		i = from + (older ? -1 : 1);
+		start = from + step;
 	else
-		i = (long)index + (sb->following && older ? 0 : older ? -1 : 1);
-	for (; i >= 0 && (size_t)i < sb->count; i += older ? -1 : 1) {
+		start = (long)index + (sb->following && older ? 0 : step);
+	/* Every line once, from start on, going round past the end (the last hit comes last). */
+	for (long k = 0; k < n; k++) {
+		long i = start + k * step;
+		bool wrapped = i < 0 || i >= n;
+
+		i = ((i % n) + n) % n;
 		if (!matches(line_at(sb, (size_t)i), needle))
 			continue;
-		index = (size_t)i;
-		skip = 0;
-		/* Near the top the pane stays full; the hit is then above the bottom row but in
-		 * view. */
-		clamp_top(sb, &index, &skip, width, height);
-		if (sb->following)
-			sb->unseen = 0;
-		/* Anchored even at the newest line, so the next search goes on from here. */
-		sb->following = false;
-		sb->anchor = line_at(sb, index)->seq;
-		sb->skip = skip;
-		sb->hit = line_at(sb, (size_t)i)->seq;
-		return true;
+		show_hit(sb, (size_t)i, width, height);
+		return wrapped ? SB_FOUND_WRAPPED : SB_FOUND;
 	}
-	return false;
+	return SB_NOT_FOUND;
 }

@@ -17,6 +17,7 @@ enum sb_kind {
 	SB_NOTICE, /* join, leave, rename, server notices: dimmed */
 	SB_ERROR,  /* errors and connection trouble */
 	SB_INFO,   /* the client's own remarks (/help, completion lists) */
+	SB_MARK,   /* the client's markers between lines: a day change, where history starts */
 };
 
 /*
@@ -29,6 +30,7 @@ struct sb_line {
 	uint64_t seq; /* 1, 2, ... in order of arrival; never reused */
 	enum sb_kind kind;
 	bool mention; /* mentions my nick: highlighted, found by the mention search */
+	bool history; /* replayed from a room's history (sent before we came in): dimmed */
 	char *text;
 	size_t len;
 	size_t body_off; /* where the message text starts (what search looks at) */
@@ -40,7 +42,8 @@ struct sb_line {
  * The store is a ring of at most cap lines. The view either follows the
  * newest line, or is anchored: the line with seq anchor is at the bottom of
  * the pane with its last `skip` rows hidden below, so lines that arrive do
- * not move what the reader is looking at; they are counted in unseen.
+ * not move what the reader is looking at; sb_unseen counts the messages
+ * among them that have never been at the bottom of the view.
  */
 struct scrollback {
 	struct sb_line *ring;
@@ -49,8 +52,8 @@ struct scrollback {
 	bool following;
 	uint64_t anchor;
 	size_t skip;
-	size_t unseen;
-	uint64_t hit; /* seq of the last search hit (drawn highlighted), 0 if none */
+	uint64_t seen; /* the newest seq that has been at the bottom of the view */
+	uint64_t hit;  /* seq of the last search hit (drawn highlighted), 0 if none */
 };
 
 /* An empty store of at most cap lines (cap >= 1). */
@@ -85,16 +88,35 @@ void sb_scroll_up(struct scrollback *sb, size_t rows, size_t width, size_t heigh
 void sb_scroll_down(struct scrollback *sb, size_t rows, size_t width);
 /* Show the oldest lines (the top of a pane height rows high). */
 void sb_scroll_top(struct scrollback *sb, size_t width, size_t height);
-/* Follow the newest line; clears the unseen count. */
+/* Follow the newest line; everything is then seen. */
 void sb_scroll_bottom(struct scrollback *sb);
 
 /*
- * Find the nearest line older (older=true) or newer than the view's bottom
- * line whose body contains needle (ASCII case-insensitive), or that mentions
- * me when needle is NULL. On success the view is anchored there and true
- * returned; otherwise nothing moves.
+ * Messages (SB_MSG, SB_OWN, SB_ACTION: not notices or the client's own
+ * lines) that arrived while the view was scrolled up and have not been at
+ * its bottom since: the status bar's "N new". 0 while following.
  */
-bool sb_search(struct scrollback *sb, const char *needle, bool older, size_t width, size_t height);
+size_t sb_unseen(const struct scrollback *sb);
+
+/* What a search found. */
+enum sb_found {
+	SB_NOT_FOUND = 0, /* no line matches: nothing moved */
+	SB_FOUND,
+	SB_FOUND_WRAPPED, /* found after going past the oldest (or newest) line to the other end */
+};
+
+/* Whether a line is conversation (what people said, server notices), not the client's own
+ * feedback (SB_INFO, SB_ERROR) or markers (SB_MARK). */
+bool sb_conversation(const struct sb_line *l);
+
+/*
+ * Find the nearest conversation line older (older=true) or newer than the
+ * view's bottom line whose body contains needle (ASCII case-insensitive), or
+ * that mentions me when needle is NULL, going round from one end to the
+ * other. On success the view is anchored there; otherwise nothing moves.
+ */
+enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, size_t width,
+			size_t height);
 
 /* Whether text[0..n) mentions nick as a word (ASCII case-insensitive). */
 bool sb_mentions(const char *text, size_t n, const char *nick);

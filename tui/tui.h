@@ -47,8 +47,7 @@ struct tui {
 	unsigned retry_ms;
 	uint64_t retry_at; /* mono_ms of the next connection attempt, while !up */
 	unsigned attempts;
-	uint64_t last_id; /* id of the last message shown: history replays up to it are skipped */
-	char **nicks;	  /* who is in the room, for completion and the user count */
+	char **nicks; /* who is in the room, for completion and the user count */
 	size_t nicks_len, nicks_cap;
 	bool have_who;
 	unsigned quiet_who; /* WHO answers to take in without showing them */
@@ -56,12 +55,19 @@ struct tui {
 	char *search;	 /* the last /search text */
 	char *give_back; /* a line to put back in the input once readline is done with it */
 	bool ring;	 /* ring the bell at the end of this pass */
-	/* Messages in rooms other than the current one since it was last current. */
+	/*
+	 * Per room: the id of the last message shown (a history line at or below
+	 * it is a replay of one already here; ids are compared within a room
+	 * only), and the messages (and, of them, mentions of me) that came while
+	 * another room was current.
+	 */
 	struct tui_unread {
 		char room[MAX_ROOM_BYTES + 1];
-		unsigned count;
+		uint64_t last_id;
+		unsigned count, mentions;
 	} unread[TUI_UNREAD_ROOMS];
-	struct sigpipe sig; /* SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH into the loop */
+	unsigned private_unread; /* private messages to me since I last said anything */
+	struct sigpipe sig;	 /* SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH into the loop */
 	char why[ERRMSG_BYTES];
 };
 

@@ -64,6 +64,18 @@ void tui_quit(struct tui *t, struct str reason)
 	tui_status_update(t);
 }
 
+/* What a search (of text, or of mentions if NULL) found, when it is not the plain next match. */
+static void found_say(struct tui *t, enum sb_found f, bool older, const char *text)
+{
+	if (f == SB_FOUND_WRAPPED)
+		ui_say(&t->ui, SB_INFO, "search wrapped to the %s line",
+		       older ? "newest" : "oldest");
+	else if (f == SB_NOT_FOUND && text != NULL)
+		ui_say(&t->ui, SB_INFO, "no line contains \"%s\"", text);
+	else if (f == SB_NOT_FOUND)
+		ui_say(&t->ui, SB_INFO, "no line mentions you");
+}
+
 /* /search TEXT: remember it and jump to the newest older match. */
 static void do_search(struct tui *t, const char *text, bool older)
 {
@@ -71,9 +83,8 @@ static void do_search(struct tui *t, const char *text, bool older)
 		ui_say(&t->ui, SB_INFO, "nothing to search for: use /search TEXT first");
 		return;
 	}
-	if (!sb_search(&t->ui.sb, text, older, ui_pane_cols(&t->ui), ui_pane_rows(&t->ui)))
-		ui_say(&t->ui, SB_INFO, "no %s line contains \"%s\"", older ? "older" : "newer",
-		       text);
+	found_say(t, sb_search(&t->ui.sb, text, older, ui_pane_cols(&t->ui), ui_pane_rows(&t->ui)),
+		  older, text);
 	t->ui.dirty = true;
 }
 
@@ -225,9 +236,8 @@ static void on_key(void *ctx, enum input_key k)
 	case IK_SEARCH_NEWER: do_search(t, t->search, false); break;
 	case IK_MENTION_OLDER:
 	case IK_MENTION_NEWER:
-		if (!sb_search(sb, NULL, k == IK_MENTION_OLDER, cols, rows))
-			ui_say(&t->ui, SB_INFO, "no %s line mentions you",
-			       k == IK_MENTION_OLDER ? "older" : "newer");
+		found_say(t, sb_search(sb, NULL, k == IK_MENTION_OLDER, cols, rows),
+			  k == IK_MENTION_OLDER, NULL);
 		break;
 	case IK_REDRAW: t->ui.full_redraw = true; break;
 	case IK_ROOM_NEXT:

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "command.h"
+#include "format.h"
 #include "sys.h"
 #include "text.h"
 #include "tui_int.h"
@@ -58,42 +59,60 @@ static void status_set(char *dst, size_t cap, const char *s, size_t n)
 	buf_free(&b);
 }
 
-/* The unread counter for room (creating it), or NULL if every slot is taken. */
+/* Whether slot u may be given to another room: empty, or a room we are no longer in. */
+static bool slot_free(const struct tui *t, const struct tui_unread *u)
+{
+	return u->room[0] == '\0' || !core_in_room(t->c, str_c(u->room));
+}
+
+/*
+ * The state kept for room (creating it), or NULL if the name does not fit.
+ * When every slot is taken, a room we have left gives its slot up: we are
+ * in at most TUI_UNREAD_ROOMS rooms, so a slot is always found.
+ */
 static struct tui_unread *unread_of(struct tui *t, struct str room)
 {
-	struct tui_unread *free_slot = NULL;
+	struct tui_unread *slot = NULL;
 
 	for (size_t i = 0; i < TUI_UNREAD_ROOMS; i++) {
 		struct tui_unread *u = &t->unread[i];
 
-		if (u->room[0] == '\0') {
-			if (free_slot == NULL)
-				free_slot = u;
-		} else if (nick_equal(u->room, strlen(u->room), room.p, room.len)) {
+		if (u->room[0] != '\0' && nick_equal(u->room, strlen(u->room), room.p, room.len))
 			return u;
-		}
+		if ((slot == NULL || slot->room[0] != '\0') && slot_free(t, u))
+			slot = u;
 	}
-	if (free_slot != NULL && room.len < sizeof free_slot->room) {
-		memcpy(free_slot->room, room.p, room.len);
-		free_slot->room[room.len] = '\0';
-		free_slot->count = 0;
-	}
-	return free_slot;
+	if (slot == NULL || room.len == 0 || room.len >= sizeof slot->room)
+		return NULL;
+	memset(slot, 0, sizeof *slot);
+	memcpy(slot->room, room.p, room.len);
+	return slot;
 }
 
-/* "#dev 3, #ops 1": the rooms we are in, other than the current one, with unread messages. */
+/*
+ * "private 2, #dev 3!, #ops 1": private messages not yet answered, then the
+ * rooms we are in, other than the current one, with messages that came
+ * while they were not current ('!': some of them mention me).
+ */
 static void unread_summary(struct tui *t, char *out, size_t cap)
 {
 	size_t n = 0;
+	int w;
 
 	out[0] = '\0';
+	if (t->private_unread > 0) {
+		w = snprintf(out, cap, "private %u", t->private_unread);
+		if (w < 0 || (size_t)w >= cap)
+			return;
+		n = (size_t)w;
+	}
 	for (size_t i = 0; i < TUI_UNREAD_ROOMS && n < cap; i++) {
 		const struct tui_unread *u = &t->unread[i];
-		int w;
 
 		if (u->room[0] == '\0' || u->count == 0 || !core_in_room(t->c, str_c(u->room)))
 			continue;
-		w = snprintf(out + n, cap - n, "%s%s %u", n ? ", " : "", u->room, u->count);
+		w = snprintf(out + n, cap - n, "%s%s %u%s", n ? ", " : "", u->room, u->count,
+			     u->mentions > 0 ? "!" : "");
 		if (w < 0 || (size_t)w >= cap - n)
 			break;
 		n += (size_t)w;
@@ -197,15 +216,53 @@ static void on_who(struct tui *t, const struct event *ev)
 		t->quiet_who--;
 		return;
 	}
-	buf_append(&list, "users in ", 9);
-	buf_append(&list, ev->room.p, ev->room.len);
-	buf_append(&list, ":", 1);
-	for (size_t i = 0; i < ev->who_len; i++) {
-		buf_append(&list, " ", 1);
-		buf_append(&list, ev->who[i].nick.p, ev->who[i].nick.len);
-	}
+	/* The headless client's words: "users in #dev: ...", then one line per user. */
+	format_who_head(&list, ev);
 	ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, (const char *)list.data, list.len, false);
+	for (size_t i = 0; ev->requested && i < ev->who_len; i++) {
+		buf_clear(&list);
+		format_who_user(&list, &ev->who[i]);
+		ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, (const char *)list.data, list.len,
+		       false);
+	}
 	buf_free(&list);
+}
+
+/*
+ * Whether a message was shown already: ids are unique per message but each
+ * room's history is replayed on its own (entering it, resuming), so a
+ * history line is a replay when its id is at or below the last id shown in
+ * its own room, never another room's. Only history is skipped: a server
+ * restarted without a log counts from 1 again.
+ */
+static bool seen_before(struct tui_unread *u, const struct event *ev)
+{
+	if (u == NULL || ev->id == 0)
+		return false;
+	if (ev->history && ev->id <= u->last_id)
+		return true;
+	u->last_id = ev->id;
+	return false;
+}
+
+/* Count a message that is news: in a room not current, or private; saying anything clears
+ * the private count. */
+static void count_unread(struct tui *t, struct tui_unread *u, const struct event *ev, bool mine,
+			 bool mention)
+{
+	if (mine) {
+		t->private_unread = 0;
+		return;
+	}
+	if (ev->history)
+		return;
+	if (ev->private_msg) {
+		t->private_unread++;
+	} else if (u != NULL && !in_current(t, ev->room)) {
+		u->count++;
+		if (mention)
+			u->mentions++;
+	}
 }
 
 static void on_msg(struct tui *t, const struct event *ev)
@@ -214,17 +271,12 @@ static void on_msg(struct tui *t, const struct event *ev)
 	bool mention = !mine && (ev->private_msg ||
 				 sb_mentions(ev->text.p, ev->text.len, core_nick_now(t->c)));
 	enum sb_kind kind = ev->action ? SB_ACTION : mine ? SB_OWN : SB_MSG;
+	struct tui_unread *u = ev->private_msg ? NULL : unread_of(t, ev->room);
 	struct buf text = {0};
 
-	/*
-	 * Ids increase server-wide, so a history line at or below the last id
-	 * shown is a replay (after a reconnect) of a line already here. Only
-	 * history is skipped: a server restarted without a log counts from 1.
-	 */
-	if (ev->history && ev->id != 0 && ev->id <= t->last_id)
+	if (seen_before(u, ev))
 		return;
-	if (ev->id != 0)
-		t->last_id = ev->id;
+	count_unread(t, u, ev, mine, mention);
 	/* Lines from elsewhere than the current room say where they belong. */
 	if (ev->private_msg) {
 		buf_append(&text, mine ? "(private to " : "(private) ", mine ? 12 : 10);
@@ -233,19 +285,21 @@ static void on_msg(struct tui *t, const struct event *ev)
 			buf_append(&text, ") ", 2);
 		}
 	} else if (!in_current(t, ev->room)) {
-		struct tui_unread *u = ev->history ? NULL : unread_of(t, ev->room);
-
-		if (u != NULL) {
-			u->count++;
-			tui_status_update(t);
-		}
 		buf_append(&text, "[", 1);
 		buf_append(&text, ev->room.p, ev->room.len);
 		buf_append(&text, "] ", 2);
 	}
 	buf_append(&text, ev->text.p, ev->text.len);
-	ui_add(&t->ui, kind, ev->time, ev->nick.p, ev->nick.len, (const char *)text.data, text.len,
-	       mention);
+	ui_add_line(&t->ui, &(struct ui_text){.kind = kind,
+					      .ms = ev->time,
+					      .nick = ev->nick.p,
+					      .nick_len = ev->nick.len,
+					      .text = (const char *)text.data,
+					      .text_len = text.len,
+					      .mention = mention,
+					      .history = ev->history,
+					      .room = ev->room.p,
+					      .room_len = ev->room.len});
 	buf_free(&text);
 	/* Old lines replayed from the room's history are not news: no bell for them. */
 	if (mention && !ev->history && t->opt.bell)
@@ -350,7 +404,7 @@ static void on_current(struct tui *t, const struct event *ev)
 	struct tui_unread *u = unread_of(t, ev->room);
 
 	if (u != NULL)
-		u->count = 0;
+		u->count = u->mentions = 0;
 	notice3(t, SB_NOTICE, ev->time, str_c("now talking in "), "", ev->room, "");
 	tui_free_strings(t->nicks, &t->nicks_len);
 	t->have_who = false;

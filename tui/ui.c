@@ -29,14 +29,27 @@ enum {
 	PAIR_MENTION,
 	PAIR_NICK0, /* first of the nick palette's pairs */
 	MAX_NICK_COLORS = 12,
-	CLOCK_COLS = 8, /* "[HH:MM] " */
 };
+
+/* The local date of ms as YYYYMMDD (0 if unknown); its broken-down time in *tm if not NULL. */
+static long day_of(uint64_t ms, struct tm *out)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return 0;
+	if (out != NULL)
+		*out = tm;
+	return (long)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
 
 void ui_init(struct ui *u, size_t sb_lines)
 {
 	memset(u, 0, sizeof *u);
 	sb_init(&u->sb, sb_lines);
 	u->status.users = -1;
+	u->last_day = day_of((uint64_t)time(NULL) * 1000, NULL);
 	u->dirty = true;
 }
 
@@ -186,14 +199,23 @@ static struct line_attrs line_attrs(const struct ui *u, const struct sb_line *l,
 		a.body = A_BOLD;
 		a.body_pair = u->color ? PAIR_ERROR : 0;
 		break;
+	case SB_MARK: a.body = A_BOLD; break;
+	}
+	/* Replayed lines are older news: dimmed, whatever their kind. */
+	if (l->history) {
+		a.body |= A_DIM;
+		a.prefix |= A_DIM;
+		a.nick |= A_DIM;
 	}
 	if (l->nick_len > 0 && u->color && l->kind != SB_NOTICE && l->kind != SB_INFO)
 		a.nick_pair = (short)(PAIR_NICK0 + nick_color(l->text + l->nick_off, l->nick_len,
 							      u->nick_colors));
 	if (l->mention) {
+		/* Without colour, reverse video marks the stamp and the nick alike. */
 		a.body = A_BOLD;
 		a.body_pair = u->color ? PAIR_MENTION : 0;
 		a.prefix = u->color ? A_BOLD : A_BOLD | A_REVERSE;
+		a.nick = u->color ? A_BOLD : A_BOLD | A_REVERSE;
 	}
 	if (hit) {
 		a.body |= A_REVERSE;
@@ -290,8 +312,8 @@ static void draw_status(const struct ui *u, int y)
 	}
 	/* The address goes last: the longest part, and the first to be cut in a narrow terminal. */
 	status_part(&left, u->status.where);
-	if (!u->sb.following && u->sb.unseen > 0)
-		snprintf(marker, sizeof marker, " -- %zu new -- ", u->sb.unseen);
+	if (sb_unseen(&u->sb) > 0)
+		snprintf(marker, sizeof marker, " -- %zu new -- ", sb_unseen(&u->sb));
 	else if (!u->sb.following)
 		snprintf(marker, sizeof marker, " -- more below -- ");
 	mw = strlen(marker);
@@ -438,28 +460,94 @@ void ui_draw(struct ui *u, const struct input_view *in)
 	refresh();
 }
 
-void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
-	    const char *text, size_t text_len, bool mention)
+/* Store a marker line (SB_MARK): our own words (or sanitized ones), no stamp. */
+static void add_mark(struct ui *u, const char *text, size_t len)
 {
-	struct sb_line l = {.kind = kind, .mention = mention};
-	struct buf b = {0};
-	char clock[16];
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
+	struct sb_line l = {.kind = SB_MARK, .text = (char *)text, .len = len};
 
-	if (localtime_r(&t, &tm) == NULL || strftime(clock, sizeof clock, "[%H:%M] ", &tm) == 0)
-		snprintf(clock, sizeof clock, "[??:??] ");
-	buf_append(&b, clock, strlen(clock));
-	if (kind == SB_MSG || kind == SB_OWN) {
+	sb_push(&u->sb, &l);
+}
+
+/* "-- Saturday 5 December 2026 --" before a line of another local day than the last line. */
+static void day_change(struct ui *u, long day, const struct tm *tm)
+{
+	char name[32], month[32], line[128];
+
+	if (day == 0 || day == u->last_day)
+		return;
+	u->last_day = day;
+	if (strftime(name, sizeof name, "%A", tm) == 0 ||
+	    strftime(month, sizeof month, "%B", tm) == 0)
+		return;
+	snprintf(line, sizeof line, "-- %s %d %s %d --", name, tm->tm_mday, month,
+		 tm->tm_year + 1900);
+	add_mark(u, line, strlen(line));
+}
+
+/* "-- history of #dev --" before the first of a run of one room's replayed lines. */
+static void history_start(struct ui *u, const struct ui_text *m)
+{
+	struct buf b = {0};
+
+	if (!m->history) {
+		u->history_room[0] = '\0';
+		return;
+	}
+	if (m->room_len < sizeof u->history_room && strlen(u->history_room) == m->room_len &&
+	    memcmp(u->history_room, m->room, m->room_len) == 0)
+		return;
+	buf_append(&b, "-- history of ", 14);
+	wrap_sanitize(&b, m->room, m->room_len, false);
+	buf_append(&b, " --", 3);
+	add_mark(u, (const char *)b.data, b.len);
+	buf_free(&b);
+	if (m->room_len < sizeof u->history_room) {
+		memcpy(u->history_room, m->room, m->room_len);
+		u->history_room[m->room_len] = '\0';
+	}
+}
+
+/* "[HH:MM] " for today's lines, "[04 Dec HH:MM] " for older ones, with the year if not this one.
+ */
+static void put_clock(struct buf *b, long day, const struct tm *tm)
+{
+	char clock[40];
+	long today = day_of((uint64_t)time(NULL) * 1000, NULL);
+	size_t n;
+
+	if (day == 0)
+		n = 0;
+	else if (day == today)
+		n = strftime(clock, sizeof clock, "[%H:%M] ", tm);
+	else if (day / 10000 == today / 10000)
+		n = strftime(clock, sizeof clock, "[%d %b %H:%M] ", tm);
+	else
+		n = strftime(clock, sizeof clock, "[%d %b %Y %H:%M] ", tm);
+	if (n == 0)
+		n = (size_t)snprintf(clock, sizeof clock, "[??:??] ");
+	buf_append(b, clock, n);
+}
+
+void ui_add_line(struct ui *u, const struct ui_text *m)
+{
+	struct sb_line l = {.kind = m->kind, .mention = m->mention, .history = m->history};
+	struct buf b = {0};
+	struct tm tm;
+	long day = day_of(m->ms, &tm);
+
+	history_start(u, m);
+	day_change(u, day, &tm);
+	put_clock(&b, day, &tm);
+	if (m->kind == SB_MSG || m->kind == SB_OWN) {
 		buf_append(&b, "<", 1);
 		l.nick_off = b.len;
-		wrap_sanitize(&b, nick, nick_len, false);
+		wrap_sanitize(&b, m->nick, m->nick_len, false);
 		l.nick_len = b.len - l.nick_off;
 		buf_append(&b, "> ", 2);
-	} else if (kind == SB_ACTION) {
+	} else if (m->kind == SB_ACTION) {
 		buf_append(&b, " * ", 3);
 		l.nick_off = b.len;
-		wrap_sanitize(&b, nick, nick_len, false);
+		wrap_sanitize(&b, m->nick, m->nick_len, false);
 		l.nick_len = b.len - l.nick_off;
 		buf_append(&b, " ", 1);
 	} else {
@@ -467,12 +555,26 @@ void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size
 	}
 	l.body_off = b.len;
 	l.prefix_cols = wrap_str_width((const char *)b.data, b.len);
-	wrap_sanitize(&b, text, text_len, true);
+	wrap_sanitize(&b, m->text, m->text_len, true);
 	l.text = (char *)b.data;
 	l.len = b.len;
 	sb_push(&u->sb, &l);
 	buf_free(&b);
 	u->dirty = true;
+}
+
+void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
+	    const char *text, size_t text_len, bool mention)
+{
+	struct ui_text m = {.kind = kind,
+			    .ms = ms,
+			    .nick = nick,
+			    .nick_len = nick_len,
+			    .text = text,
+			    .text_len = text_len,
+			    .mention = mention};
+
+	ui_add_line(u, &m);
 }
 
 void ui_say(struct ui *u, enum sb_kind kind, const char *fmt, ...)

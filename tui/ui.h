@@ -9,7 +9,7 @@
 #include "input.h"
 #include "scrollback.h"
 
-enum { UI_MIN_COLS = 20, UI_MIN_ROWS = 5, UI_STATUS_BYTES = 512 };
+enum { UI_MIN_COLS = 20, UI_MIN_ROWS = 5, UI_STATUS_BYTES = 512, UI_ROOM_BYTES = 64 };
 
 /* What the status bar shows; the front end fills it (network strings already sanitized). */
 struct ui_status {
@@ -32,6 +32,20 @@ struct ui {
 	bool full_redraw;
 	void *screen;	      /* curses' SCREEN, opaque here so that only ui.c includes curses */
 	unsigned nick_colors; /* size of the nick palette in use; 0 without colour */
+	long last_day; /* local date (YYYYMMDD) of the last line; a new one draws a day line */
+	char history_room[UI_ROOM_BYTES]; /* the room whose history the last line replayed, or "" */
+};
+
+/* One line to show, for ui_add_line. Strings are untrusted and sanitized there. */
+struct ui_text {
+	enum sb_kind kind;
+	uint64_t ms; /* when it was said, ms since the epoch */
+	const char *nick, *text;
+	size_t nick_len, text_len;
+	bool mention;
+	bool history;	  /* replayed from room's history: dimmed, after a "history of" line */
+	const char *room; /* for history: the room it belongs to */
+	size_t room_len;
 };
 
 /* Prepare the model only (no terminal): a scrollback of sb_lines lines. */
@@ -67,6 +81,14 @@ void ui_bell(struct ui *u);
  */
 void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
 	    const char *text, size_t text_len, bool mention);
+
+/*
+ * ui_add with every option: a line from before today shows its date, a line
+ * on another local day than the line before it comes after a day line
+ * ("-- Saturday 5 December 2026 --"), and the first of a run of history
+ * lines after a "-- history of #dev --" line.
+ */
+void ui_add_line(struct ui *u, const struct ui_text *m);
 
 /* ui_add for the client's own sentences (SB_INFO / SB_ERROR), printf-style. */
 void ui_say(struct ui *u, enum sb_kind kind, const char *fmt, ...)

@@ -99,11 +99,30 @@ static size_t trim_end(const char *s, size_t start, size_t end)
 	return end;
 }
 
+/* Columns of the word at s[i..n): up to the next space or newline. */
+static size_t word_width(const char *s, size_t n, size_t i)
+{
+	size_t cols = 0;
+
+	while (i < n) {
+		int w;
+		unsigned cp;
+		size_t len = next_cluster(s + i, n - i, &w, &cp);
+
+		if (cp == ' ' || cp == '\n')
+			break;
+		cols += (size_t)w;
+		i += len;
+	}
+	return cols;
+}
+
 /*
- * Lay out the row that starts at pos in avail columns. Returns the row's end
- * (exclusive) and puts where the next row starts in *next.
+ * Lay out the row that starts at pos in avail columns; later rows have rest
+ * columns. Returns the row's end (exclusive) and puts where the next row
+ * starts in *next.
  */
-static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t *next)
+static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t rest, size_t *next)
 {
 	size_t cols = 0, space = 0, i = pos;
 	bool have_space = false;
@@ -122,11 +141,16 @@ static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t 
 				*next = skip_spaces(s, n, i);
 				return trim_end(s, pos, i);
 			}
-			if (have_space) {
+			/*
+			 * Break at the last space if the word after it fits on the
+			 * next row; a word wider than any row (a URL, Japanese
+			 * text) is cut here instead, so no row is left half empty.
+			 */
+			if (have_space && word_width(s, n, skip_spaces(s, n, space)) <= rest) {
 				*next = skip_spaces(s, n, space);
 				return trim_end(s, pos, space);
 			}
-			/* A word wider than the row: cut it, but always make progress. */
+			/* Always make progress, even with a character wider than the row. */
 			if (i == pos)
 				i += len;
 			*next = i;
@@ -152,7 +176,7 @@ size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wr
 	if (width == 0)
 		width = 1;
 	for (;;) {
-		size_t next, end = one_row(s, n, pos, count == 0 ? width : rest, &next);
+		size_t next, end = one_row(s, n, pos, count == 0 ? width : rest, rest, &next);
 
 		if (rows != NULL && count < max)
 			rows[count] = (struct wrap_row){pos, end - pos};

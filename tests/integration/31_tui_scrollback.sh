@@ -43,17 +43,23 @@ for i in 1 2 3 4 5; do
 done
 wait_screen alice '-- 5 new --' || fail_screen alice "the status bar does not say '5 new'"
 [ "$(screen alice | head -n 27)" = "$before" ] || fail_screen alice "the pane moved when new lines came in"
+# A join is not a message: only messages are counted.
+start_client carol -s "$S" -n carol
+wait_for "$T/carol.out" 'connected to .* as carol ' || fail_with "$T/carol.out" "carol never connected"
+send feed "late 6"
+wait_screen alice '-- 6 new --' || fail_screen alice "the status bar does not say '6 new' (5 + 1 message, carol's join aside)"
+close_client carol || fail_with "$T/carol.err" "carol exited $?"
 
 step "PageDown back to the bottom follows again"
 keys alice PageDown PageDown PageDown
-wait_screen alice '<feed> late 5$' || fail_screen alice "PageDown did not come back to the newest line"
+wait_screen alice '<feed> late 6$' || fail_screen alice "PageDown did not come back to the newest line"
 wait_screen_gone alice '-- (more below|[0-9]+ new) --' || fail_screen alice "the marker stayed at the bottom"
 
 step "Alt-Home goes to the top, Alt-End to the bottom"
 keys alice M-Home
 wait_screen alice '<feed> message 001$' || fail_screen alice "Alt-Home did not show the first message"
 keys alice M-End
-wait_screen alice '<feed> late 5$' || fail_screen alice "Alt-End did not show the newest line"
+wait_screen alice '(<feed> late 6|carol left #lobby.*)$' || fail_screen alice "Alt-End did not show the newest line"
 
 step "/search jumps to a match, Alt-p to older ones, Alt-n back"
 type_line alice "/search message 04"
@@ -62,6 +68,24 @@ keys alice M-p M-p M-p
 wait_screen alice '<feed> message 046$' || fail_screen alice "Alt-p did not go to older matches"
 keys alice M-n
 keys alice M-End
+
+step "/search never finds its own feedback, and says when it wraps around"
+type_line alice "/search nowhere 25"
+wait_screen alice 'line contains "nowhere 25"' || fail_screen alice "no feedback for a search that finds nothing"
+keys alice M-p
+for ((i = 0; i < 200; i++)); do
+	[ "$(screen alice | grep -c 'line contains "nowhere 25"')" -ge 2 ] && break
+	sleep 0.05
+done
+[ "$(screen alice | grep -c 'line contains "nowhere 25"')" = 2 ] ||
+	fail_screen alice "Alt-p did not say again that nothing matches (it found the feedback line?)"
+type_line alice "/search message 00"
+wait_screen alice '<feed> message 009$' || fail_screen alice "/search did not show message 009"
+keys alice M-p M-p M-p M-p M-p M-p M-p M-p
+wait_screen alice '<feed> message 001$' || fail_screen alice "Alt-p did not reach message 001"
+keys alice M-p
+keys alice M-End
+wait_screen alice 'search wrapped to the newest line$' || fail_screen alice "the search did not wrap around to the newest match, or did not say so"
 
 step "Alt-m jumps to the last line that mentions me"
 send feed "hey alice, look at this"

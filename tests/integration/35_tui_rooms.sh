@@ -38,11 +38,19 @@ step "messages in the other room are counted in the status bar; Alt-Left/Alt-Rig
 send bob "one"
 send bob "two"
 wait_screen alice '^ alice \| #dev \| #lobby 3 \| connected' || fail_screen alice "the status bar does not count 3 new #lobby messages"
+
+step "a mention in the other room and a private message are counted apart"
+send bob "alice: are you there?"
+wait_screen alice '^ alice \| #dev \| #lobby 4! \| connected' || fail_screen alice "the status bar does not mark #lobby's mention ('#lobby 4!')"
+send bob "/msg alice psst again"
+wait_screen alice '^ alice \| #dev \| private 1, #lobby 4! \| connected' || fail_screen alice "the status bar does not count the private message"
 keys alice M-Left
 wait_screen alice 'now talking in #lobby$' || fail_screen alice "Alt-Left did not switch to #lobby"
-wait_screen alice '^ alice \| #lobby \| connected' || fail_screen alice "the status bar does not show #lobby after switching (or still counts it)"
+wait_screen alice '^ alice \| #lobby \| private 1 \| connected' || fail_screen alice "the status bar does not show #lobby after switching (or still counts it)"
 type_line alice "back in the lobby"
 wait_for "$T/bob.out" "^$TS <alice> back in the lobby\$" || fail_with "$T/bob.out" "after Alt-Left alice's line did not go to #lobby"
+wait_screen alice '^ alice \| #lobby \| connected' || fail_screen alice "saying something did not clear the private count"
+screen alice >"$T/alice.screen.log"
 keys alice M-Right
 wait_screen alice '^ alice \| #dev \| connected' || fail_screen alice "Alt-Right did not switch back to #dev"
 

@@ -102,6 +102,14 @@ static void test_follow_and_scroll(void **state)
 	sb_free(&sb);
 }
 
+/* Push one of the client's own lines (feedback or a marker) with text as its body. */
+static void push_own(struct scrollback *sb, enum sb_kind kind, const char *text)
+{
+	struct sb_line l = {.kind = kind, .text = (char *)text, .len = strlen(text)};
+
+	sb_push(sb, &l);
+}
+
 static void test_stable_while_scrolled(void **state)
 {
 	struct scrollback sb;
@@ -111,16 +119,27 @@ static void test_stable_while_scrolled(void **state)
 	push_n(&sb, 30);
 	sb_scroll_up(&sb, 12, WIDTH, HEIGHT);
 	assert_int_equal(bottom_seq(&sb), 18);
-	assert_int_equal(sb.unseen, 0);
+	assert_int_equal(sb_unseen(&sb), 0);
 	push_n(&sb, 7);
 	/* New lines neither move the view nor go unnoticed. */
 	assert_int_equal(bottom_seq(&sb), 18);
-	assert_int_equal(sb.unseen, 7);
+	assert_int_equal(sb_unseen(&sb), 7);
+	/* Lines already seen (19..30) are not counted as they come back into view, new ones
+	 * are until they have been at the bottom of the pane. */
+	sb_scroll_down(&sb, 15, WIDTH);
+	assert_int_equal(bottom_seq(&sb), 33);
+	assert_int_equal(sb_unseen(&sb), 4);
+	/* Only messages count, not notices or the client's own lines. */
+	push_own(&sb, SB_INFO, "no line contains \"x\"");
+	push_own(&sb, SB_MARK, "-- Saturday 5 December 2026 --");
+	assert_int_equal(sb_unseen(&sb), 4);
+	sb_scroll_up(&sb, 5, WIDTH, HEIGHT);
+	assert_int_equal(sb_unseen(&sb), 4);
 	sb_scroll_bottom(&sb);
-	assert_int_equal(sb.unseen, 0);
+	assert_int_equal(sb_unseen(&sb), 0);
 	push_n(&sb, 3);
-	assert_int_equal(sb.unseen, 0);
-	assert_int_equal(bottom_seq(&sb), 40);
+	assert_int_equal(sb_unseen(&sb), 0);
+	assert_int_equal(bottom_seq(&sb), 42);
 	sb_free(&sb);
 }
 
@@ -136,7 +155,7 @@ static void test_anchor_evicted(void **state)
 	push_n(&sb, 15);
 	assert_false(sb.following);
 	assert_int_equal(bottom_seq(&sb), 16);
-	assert_int_equal(sb.unseen, 15);
+	assert_int_equal(sb_unseen(&sb), 15);
 	sb_free(&sb);
 }
 
@@ -168,6 +187,26 @@ static void test_wrapped_rows(void **state)
 	sb_free(&sb);
 }
 
+/* Issue 13 item 9: the client's feedback lines are never search hits. */
+static void test_search_skips_feedback(void **state)
+{
+	struct scrollback sb;
+
+	(void)state;
+	sb_init(&sb, 100);
+	push(&sb, "flood 25", false); /* 1 */
+	push_n(&sb, 5);
+	push_own(&sb, SB_INFO, "no older line contains \"flood 25\"");
+	push_own(&sb, SB_ERROR, "flood 25 went wrong");
+	push_own(&sb, SB_MARK, "-- flood 25 --");
+	assert_int_equal(sb_search(&sb, "flood 25", true, WIDTH, HEIGHT), SB_FOUND);
+	assert_int_equal(sb.hit, 1);
+	/* Going on finds the same line again, round the end, and not the feedback. */
+	assert_int_equal(sb_search(&sb, "flood 25", true, WIDTH, HEIGHT), SB_FOUND_WRAPPED);
+	assert_int_equal(sb.hit, 1);
+	sb_free(&sb);
+}
+
 static void test_search(void **state)
 {
 	struct scrollback sb;
@@ -195,13 +234,17 @@ static void test_search(void **state)
 	assert_true(sb_search(&sb, "needle", true, WIDTH, HEIGHT));
 	assert_int_equal(sb.hit, 11);
 	assert_int_equal(bottom_seq(&sb), 11);
-	assert_false(sb_search(&sb, "needle", true, WIDTH, HEIGHT));
-	assert_int_equal(sb.hit, 11);
-	assert_true(sb_search(&sb, "needle", false, WIDTH, HEIGHT));
-	assert_int_equal(sb.hit, 42);
-	assert_true(sb_search(&sb, "needle", false, WIDTH, HEIGHT));
+	/* Past the oldest match the search goes round to the newest, and says so. */
+	assert_int_equal(sb_search(&sb, "needle", true, WIDTH, HEIGHT), SB_FOUND_WRAPPED);
 	assert_int_equal(sb.hit, 73);
-	assert_false(sb_search(&sb, "needle", false, WIDTH, HEIGHT));
+	assert_int_equal(sb_search(&sb, "needle", false, WIDTH, HEIGHT), SB_FOUND_WRAPPED);
+	assert_int_equal(sb.hit, 11);
+	assert_int_equal(sb_search(&sb, "needle", false, WIDTH, HEIGHT), SB_FOUND);
+	assert_int_equal(sb.hit, 42);
+	assert_int_equal(sb_search(&sb, "needle", false, WIDTH, HEIGHT), SB_FOUND);
+	assert_int_equal(sb.hit, 73);
+	assert_int_equal(sb_search(&sb, "absent", false, WIDTH, HEIGHT), SB_NOT_FOUND);
+	assert_int_equal(sb.hit, 73);
 	/* The prefix (timestamp, nick) is not searched. */
 	sb_scroll_bottom(&sb);
 	assert_false(sb_search(&sb, "bob", true, WIDTH, HEIGHT));
@@ -243,6 +286,7 @@ int main(void)
 	    cmocka_unit_test(test_anchor_evicted),
 	    cmocka_unit_test(test_wrapped_rows),
 	    cmocka_unit_test(test_search),
+	    cmocka_unit_test(test_search_skips_feedback),
 	    cmocka_unit_test(test_mentions),
 	};
 

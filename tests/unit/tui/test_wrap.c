@@ -85,7 +85,38 @@ static void test_long_word(void **state)
 {
 	(void)state;
 	assert_string_equal(layout("abcdefghij", 4, 0), "abcd|efgh|ij");
-	assert_string_equal(layout("hi abcdefghij", 5, 0), "hi|abcde|fghij");
+	/* A word wider than any row starts where it is, not on a row of its own. */
+	assert_string_equal(layout("hi abcdefghij", 5, 0), "hi ab|cdefg|hij");
+	/* A word that fits on the next row still moves there whole. */
+	assert_string_equal(layout("hi abcde", 5, 0), "hi|abcde");
+}
+
+/* Issue 13 item 13: the first row ("[12:02] <bot>") is never left with no text of the message.
+ */
+static void test_long_word_after_prefix(void **state)
+{
+	/* 50 columns of Japanese (25 characters of 2 columns), no spaces. */
+	char jp[25 * 3 + 1];
+
+	(void)state;
+	for (size_t i = 0; i < 25; i++)
+		memcpy(jp + 3 * i, "\xe6\x97\xa5", 3); /* 日 */
+	jp[75] = '\0';
+	assert_string_equal(
+	    layout("[12:02] <bot> https://example.org/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 30, 14),
+	    "[12:02] <bot> https://example.|org/aaaaaaaaaaaa|aaaaaaaaaaaaaaaa|aa");
+	{
+		char line[128];
+		struct wrap_row rows[MAX_ROWS];
+		size_t n;
+
+		snprintf(line, sizeof line, "[12:02] <bot> %s", jp);
+		n = wrap_text(line, strlen(line), 30, 14, rows, MAX_ROWS);
+		/* 16 columns (8 characters) on the first row, then 8 per 16-column row: 4 rows. */
+		assert_int_equal(n, 4);
+		assert_int_equal(rows[0].len, 14 + 8 * 3);
+		check_rows(line, 30, 14);
+	}
 }
 
 static void test_cjk_double_width(void **state)
@@ -216,11 +247,17 @@ static void test_sanitize_no_controls(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_ascii_word_wrap), cmocka_unit_test(test_hanging_indent),
-	    cmocka_unit_test(test_long_word),	    cmocka_unit_test(test_cjk_double_width),
-	    cmocka_unit_test(test_emoji),	    cmocka_unit_test(test_combining_marks),
-	    cmocka_unit_test(test_newlines),	    cmocka_unit_test(test_fit),
-	    cmocka_unit_test(test_sanitize),	    cmocka_unit_test(test_sanitize_no_controls),
+	    cmocka_unit_test(test_ascii_word_wrap),
+	    cmocka_unit_test(test_hanging_indent),
+	    cmocka_unit_test(test_long_word),
+	    cmocka_unit_test(test_long_word_after_prefix),
+	    cmocka_unit_test(test_cjk_double_width),
+	    cmocka_unit_test(test_emoji),
+	    cmocka_unit_test(test_combining_marks),
+	    cmocka_unit_test(test_newlines),
+	    cmocka_unit_test(test_fit),
+	    cmocka_unit_test(test_sanitize),
+	    cmocka_unit_test(test_sanitize_no_controls),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -72,6 +72,7 @@ static void local_command(const struct command *cmd)
 	}
 	case CMD_CLEAR:
 	case CMD_SEARCH:
+	case CMD_RECONNECT:
 		diag("%.*s is a command of the full-screen client", (int)name.len,
 		     (const char *)name.data);
 		break;

@@ -27,6 +27,8 @@ static const struct command_def command_defs[] = {
     {"/quit", CMD_QUIT, ARG_OPTIONAL, 0, 1, "/quit [REASON]", "leave the server"},
     {"/help", CMD_HELP, ARG_NONE, 0, 1, "/help", "this list"},
     {"/clear", CMD_CLEAR, ARG_NONE, SCOPE_SCREEN, 1, "/clear", "empty this window"},
+    {"/reconnect", CMD_RECONNECT, ARG_NONE, SCOPE_SCREEN, 1, "/reconnect",
+     "connect again now: after a kick, or without waiting for the next try"},
     {"/search", CMD_SEARCH, ARG_OPTIONAL, SCOPE_SCREEN, 1, "/search [TEXT]",
      "find TEXT in this window's older lines; again for the next match"},
     {"/hand", CMD_HAND, ARG_OPTIONAL, CLASS, 2, "/hand [down|next]",

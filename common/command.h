@@ -33,6 +33,7 @@ enum command_kind {
 	CMD_HELP,	 /* no argument */
 	CMD_CLEAR,	 /* no argument: empty the window (full-screen client) */
 	CMD_SEARCH,	 /* arg: text to find in the window, or empty for the last one */
+	CMD_RECONNECT,	 /* no argument: connect again now (full-screen client) */
 	CMD_UNKNOWN,	 /* arg: the command word as typed, e.g. "/frob" */
 	CMD_MISSING_ARG, /* arg: the command word; usage: how to call it */
 };

@@ -178,10 +178,27 @@ static void connection_ended(struct tui *t)
 		return;
 	}
 	t->up = false;
-	t->retry_at = mono_ms() + t->retry_ms;
-	ui_say(&t->ui, SB_ERROR, "disconnected: %s; reconnecting in %.1f s", core_why(t->c),
-	       t->retry_ms / 1000.0);
+	/* A kick means a kick: coming straight back would undo it (PROTOCOL.md 3.7). */
+	t->held = core_status(t->c) == EXIT_KICKED;
+	t->retry_at = t->held ? UINT64_MAX : mono_ms() + t->retry_ms;
+	if (t->held)
+		ui_say(&t->ui, SB_ERROR, "disconnected: %s", core_why(t->c));
+	else
+		ui_say(&t->ui, SB_ERROR, "disconnected: %s; reconnecting in %.1f s", core_why(t->c),
+		       t->retry_ms / 1000.0);
 	tui_status_update(t);
+}
+
+void tui_reconnect_now(struct tui *t)
+{
+	if (t->up) {
+		ui_say(&t->ui, SB_INFO, "already connected to %s", core_where(t->c));
+		return;
+	}
+	t->held = false;
+	t->retry_ms = RECONNECT_FIRST_MS;
+	t->retry_at = mono_ms();
+	ui_say(&t->ui, SB_INFO, "reconnecting to %s", core_where(t->c));
 }
 
 /* Time for another attempt: connect, or wait twice as long (up to RECONNECT_MAX_MS). */
@@ -210,7 +227,9 @@ static int next_timeout(const struct tui *t, uint64_t now)
 	int ms = t->up ? core_timeout_ms(t->c, now) : -1;
 
 	if (!t->up) {
-		int retry = t->retry_at > now ? (int)(t->retry_at - now) : 0;
+		uint64_t wait = t->retry_at > now ? t->retry_at - now : 0;
+		int retry =
+		    wait > STATUS_TICK_MS ? STATUS_TICK_MS : (int)wait; /* held: UINT64_MAX */
 
 		ms = retry < STATUS_TICK_MS ? retry : STATUS_TICK_MS;
 	}

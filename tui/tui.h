@@ -46,6 +46,7 @@ struct tui {
 	int status;
 	unsigned retry_ms;
 	uint64_t retry_at; /* mono_ms of the next connection attempt, while !up */
+	bool held;	   /* kicked: no attempt until /reconnect */
 	unsigned attempts;
 	char **nicks; /* who is in the room, for completion and the user count */
 	size_t nicks_len, nicks_cap;

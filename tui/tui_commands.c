@@ -123,6 +123,7 @@ static void send_line(struct tui *t, const char *line)
 	case CMD_EMPTY: return;
 	case CMD_HELP: show_help(t); return;
 	case CMD_CLEAR: sb_clear(&t->ui.sb); return;
+	case CMD_RECONNECT: tui_reconnect_now(t); return;
 	case CMD_SEARCH:
 		free(t->search);
 		t->search = cmd.arg.len > 0 ? xstrndup(cmd.arg.p, cmd.arg.len) : NULL;

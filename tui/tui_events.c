@@ -138,7 +138,10 @@ void tui_status_update(struct tui *t)
 		unsigned secs =
 		    t->retry_at > now ? (unsigned)((t->retry_at - now + 999) / 1000) : 0;
 
-		snprintf(s->state, sizeof s->state, "DISCONNECTED, retry in %u s", secs);
+		if (t->held)
+			snprintf(s->state, sizeof s->state, "DISCONNECTED, /reconnect to return");
+		else
+			snprintf(s->state, sizeof s->state, "DISCONNECTED, retry in %u s", secs);
 	} else if (core_state(t->c) == CORE_READY)
 		snprintf(s->state, sizeof s->state, "connected");
 	else

@@ -18,6 +18,8 @@ void tui_status_update(struct tui *t);
 extern const struct input_ops tui_input_ops;
 /* Quit: politely (QUIT, then wait for BYE) if connected, at once if not. */
 void tui_quit(struct tui *t, struct str reason);
+/* /reconnect: try now, also after a kick held us off. */
+void tui_reconnect_now(struct tui *t);
 
 /* Growable arrays of strings. */
 void tui_push_string(char ***v, size_t *len, size_t *cap, const char *s, size_t n);

@@ -42,6 +42,8 @@ struct bench_opts {
 	uint64_t messages;
 	uint32_t size;	 /* text bytes per message */
 	uint32_t window; /* messages in flight */
+	uint32_t rooms;	 /* receivers and senders spread over this many rooms */
+	bool line;	 /* receivers in natterd's plain-text line mode */
 	double rate;	 /* offered messages a second; 0 = full speed */
 	uint32_t idle;	 /* > 0: the idle test instead of the load */
 	int repeat;

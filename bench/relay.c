@@ -52,7 +52,7 @@ struct relay {
 	struct rclient **pending;
 	size_t npending;
 	unsigned char *scratch;
-	struct shbuf *welcome, *welcome_line;
+	struct shbuf *welcome_line;
 	char (*rooms)[MAX_ROOM_BYTES + 1]; /* room names by id; 0 is DEFAULT_ROOM */
 	size_t nrooms;
 	size_t nline; /* greeted line-mode clients (all in DEFAULT_ROOM) */
@@ -218,6 +218,19 @@ static void send_frame(struct relay *r, struct rclient *c, const struct frame *f
 	buf_free(&b);
 }
 
+/* The WELCOME a HELLO gets: the shape a client expects, with the nick it asked for. */
+static void welcome(struct relay *r, struct rclient *c)
+{
+	struct frame w = {.type = T_WELCOME};
+
+	w.f[WELCOME_VERSION].n = PROTO_VERSION;
+	w.f[WELCOME_NICK].s = str_c(c->nick);
+	w.f[WELCOME_SERVER].s = str_c("relay");
+	w.f[WELCOME_ROOM].s = str_c(DEFAULT_ROOM);
+	w.f[WELCOME_USERS].n = 1;
+	send_frame(r, c, &w);
+}
+
 /* HELLO (answered by WELCOME) or ENTER (answered by c's own JOIN); false if malformed. */
 static bool control_frame(struct relay *r, struct rclient *c, const unsigned char *p, size_t n)
 {
@@ -233,7 +246,7 @@ static bool control_frame(struct relay *r, struct rclient *c, const unsigned cha
 		memcpy(c->nick, len ? f.f[HELLO_NICK].s.p : "?", len ? len : 1);
 		c->nick[len ? len : 1] = '\0';
 		c->greeted = true;
-		queue(r, c, r->welcome);
+		welcome(r, c);
 		return true;
 	}
 	c->room = room_id(r, f.f[ENTER_ROOM].s);
@@ -363,28 +376,16 @@ static void relay_free(struct relay *r)
 	free(r->pending);
 	free(r->scratch);
 	free(r->rooms);
-	shbuf_unref(r->welcome);
 	shbuf_unref(r->welcome_line);
 	buf_free(&r->lines);
 }
 
-/* The WELCOME every HELLO gets (the shape a client expects), and a line client's welcome line. */
+/* A line client's welcome line, and the room table with DEFAULT_ROOM as id 0. */
 static void make_welcomes(struct relay *r)
 {
 	static const char line[] = "-- welcome to relay, you are relay (1 user here)\n";
-	struct frame w = {.type = T_WELCOME};
-	struct buf b = {0};
 
-	w.f[WELCOME_VERSION].n = PROTO_VERSION;
-	w.f[WELCOME_NICK].s = str_c("relay");
-	w.f[WELCOME_SERVER].s = str_c("relay");
-	w.f[WELCOME_ROOM].s = str_c(DEFAULT_ROOM);
-	w.f[WELCOME_USERS].n = 1;
-	if (proto_encode(&b, &w) < 0)
-		fatal("cannot encode WELCOME");
-	r->welcome = shbuf_new(b.data, b.len);
 	r->welcome_line = shbuf_new(line, sizeof line - 1);
-	buf_free(&b);
 	r->rooms = xcalloc(1, sizeof *r->rooms);
 	snprintf(r->rooms[0], sizeof r->rooms[0], "%s", DEFAULT_ROOM);
 	r->nrooms = 1;

@@ -93,8 +93,8 @@ static int broadcast(struct idle *I, struct conn *sender, uint64_t *ns)
 bool idle_run(const struct bench_opts *o, const struct target *t, struct result *r)
 {
 	struct idle I = {.o = o};
-	struct procstat before = {0}, after = {0};
-	bool have0 = false, have1 = false;
+	struct procstat before = {0}, after = {0}, mid = {0};
+	bool have0 = false, have1 = false, have_mid = false;
 	uint64_t t0 = 0, bcast_ns = 0;
 	double cpu0 = procstat_self_cpu();
 
@@ -106,8 +106,10 @@ bool idle_run(const struct bench_opts *o, const struct target *t, struct result 
 		r->ok = connect_until(&I, ROLE_IDLE, o->idle, (uint64_t)o->idle + 1) == 0;
 		r->connect_s = (double)(now_ns() - t0) / 1e9;
 	}
-	if (r->ok)
+	if (r->ok) {
+		have_mid = procstat_read(t->pid, &mid);
 		r->ok = broadcast(&I, &I.f.conns[0], &bcast_ns) == 0;
+	}
 	r->bcast_ms = (double)bcast_ns / 1e6;
 	r->elapsed_s = (double)(now_ns() - t0) / 1e9;
 	r->bench_cpu_pct = r->elapsed_s > 0 ? 100 * (procstat_self_cpu() - cpu0) / r->elapsed_s : 0;
@@ -121,6 +123,8 @@ bool idle_run(const struct bench_opts *o, const struct target *t, struct result 
 		r->srv_hwm_kib = after.hwm_kib;
 		r->srv_rss_kib = after.rss_kib;
 		r->rss_per_idle_b = (double)(after.rss_kib - before.rss_kib) * 1024 / o->idle;
+		if (have_mid && after.cpu_s > mid.cpu_s)
+			r->per_srv_cpu_s = (double)I.synced / (after.cpu_s - mid.cpu_s);
 	}
 	if (!r->ok)
 		snprintf(r->err, sizeof r->err, "%s", I.f.err);

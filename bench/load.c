@@ -283,6 +283,7 @@ bool load_run(const struct bench_opts *o, const struct target *t, struct result 
 	if (r->have_srv) {
 		r->srv_cpu_s = ps1.cpu_s - ps0.cpu_s;
 		r->srv_cpu_pct = 100 * r->srv_cpu_s / r->elapsed_s;
+		r->per_srv_cpu_s = r->srv_cpu_s > 0 ? (double)L.deliveries / r->srv_cpu_s : 0;
 		r->srv_hwm_kib = ps1.hwm_kib;
 		r->srv_rss_kib = ps1.rss_kib;
 	}

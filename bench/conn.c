@@ -272,6 +272,25 @@ static bool common_frame(struct fleet *f, struct conn *c, const struct frame *fr
 	}
 }
 
+/* A MSG or SAY: hand its payload text on (senders only drain their copies); false if malformed. */
+static bool message_frame(struct fleet *f, struct conn *c, const unsigned char *body, size_t n,
+			  uint64_t now)
+{
+	struct str text;
+	int rc;
+
+	if (c->role == ROLE_SENDER)
+		return true;
+	rc = payload_of_body(body, n, &text);
+	if (rc < 0) {
+		fleet_fail(f, "%s got a malformed frame of type 0x%02x", c->nick, body[0]);
+		return false;
+	}
+	if (rc > 0)
+		f->on_text(f, c, text, now);
+	return true;
+}
+
 /* Decode and dispatch the whole frames in p[0..n); returns bytes used, or -1. */
 static long dispatch(struct fleet *f, struct conn *c, const unsigned char *p, size_t n,
 		     uint64_t now)
@@ -280,8 +299,9 @@ static long dispatch(struct fleet *f, struct conn *c, const unsigned char *p, si
 
 	for (;;) {
 		long whole = frame_complete(p + at, n - at);
+		const unsigned char *body = p + at + FRAME_HEADER_BYTES;
+		size_t blen;
 		struct frame fr;
-		struct str text;
 
 		if (whole < 0) {
 			fleet_fail(f, "%s got a frame length of %lu bytes, out of range", c->nick,
@@ -290,23 +310,19 @@ static long dispatch(struct fleet *f, struct conn *c, const unsigned char *p, si
 		}
 		if (whole == 0)
 			return (long)at;
-		/* A sender's copies of the traffic are only drained: no decoding, less CPU here. */
-		if (c->role != ROLE_RECEIVER && c->role != ROLE_IDLE &&
-		    (p[at + FRAME_HEADER_BYTES] == T_MSG || p[at + FRAME_HEADER_BYTES] == T_SAY)) {
-			at += (size_t)whole;
+		at += (size_t)whole;
+		blen = (size_t)whole - FRAME_HEADER_BYTES;
+		if (body[0] == T_MSG || body[0] == T_SAY) {
+			if (!message_frame(f, c, body, blen, now))
+				return -1;
 			continue;
 		}
-		if (proto_decode(p + at + FRAME_HEADER_BYTES, (size_t)whole - FRAME_HEADER_BYTES,
-				 &fr) != 0) {
-			fleet_fail(f, "%s got a malformed frame of type 0x%02x", c->nick,
-				   p[at + FRAME_HEADER_BYTES]);
+		if (proto_decode(body, blen, &fr) != 0) {
+			fleet_fail(f, "%s got a malformed frame of type 0x%02x", c->nick, body[0]);
 			return -1;
 		}
-		at += (size_t)whole;
 		if (!common_frame(f, c, &fr))
 			return -1;
-		if (payload_of_frame(&fr, &text))
-			f->on_text(f, c, text, now);
 	}
 }
 

@@ -17,10 +17,11 @@ enum {
 	BENCH_ERR_BYTES = 512,
 	HANDSHAKES_IN_FLIGHT = 256, /* below natterd's listen backlog (511) */
 	CONNECT_TIMEOUT_MS = 5000,
-	START_TIMEOUT_MS = 5000, /* for a spawned server to accept */
-	STOP_TIMEOUT_MS = 5000,	 /* for a spawned server to exit after SIGTERM */
-	POLL_SLICE_MS = 100,	 /* longest single poll, so deadlines are checked */
-	FD_MARGIN = 32,		 /* descriptors beyond the connections themselves */
+	START_TIMEOUT_MS = 5000,  /* for a spawned server to accept */
+	STOP_TIMEOUT_MS = 5000,	  /* for a spawned server to exit after SIGTERM */
+	POLL_SLICE_MS = 100,	  /* longest single poll, so deadlines are checked */
+	FD_MARGIN = 32,		  /* descriptors beyond the connections themselves */
+	GENERATOR_BOUND_PCT = 90, /* natter-bench's CPU above this: it may be the limit */
 };
 
 enum target_kind { TARGET_NATTER, TARGET_RELAY };
@@ -42,6 +43,8 @@ struct bench_opts {
 	uint64_t messages;
 	uint32_t size;	 /* text bytes per message */
 	uint32_t window; /* messages in flight */
+	uint32_t rooms;	 /* receivers and senders spread over this many rooms */
+	bool line;	 /* receivers in natterd's plain-text line mode */
 	double rate;	 /* offered messages a second; 0 = full speed */
 	uint32_t idle;	 /* > 0: the idle test instead of the load */
 	int repeat;
@@ -67,8 +70,9 @@ struct result {
 	/* the server (or relay) process, when local */
 	bool have_srv;
 	double srv_cpu_s, srv_cpu_pct;
+	double per_srv_cpu_s; /* deliveries per server CPU-second (idle: of the broadcast) */
 	long srv_hwm_kib, srv_rss_kib;
-	double bench_cpu_pct;
+	double bench_cpu_pct; /* natter-bench's own, over the same interval */
 };
 
 /* Set by SIGINT/SIGTERM: every loop stops and reports. */

@@ -1,4 +1,4 @@
-/* conn.c - the benchmark's client side: many non-blocking connections in one poll set. */
+/* conn.c - the benchmark's client side: many non-blocking connections in one epoll set. */
 #include "conn.h"
 
 #include <errno.h>
@@ -8,30 +8,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "errmsg.h"
+#include "payload.h"
 #include "sys.h"
 #include "target.h"
 
 enum {
 	READ_BYTES = 256 * 1024,
-	READS_PER_WAKEUP = 4, /* more reads on one socket only while each fills the buffer */
+	READS_PER_WAKEUP = 4,	/* more reads on one socket only while each fills the buffer */
+	EVENTS_PER_STEP = 1024, /* epoll events taken per step; the rest wait for the next */
 };
 
-void fleet_init(struct fleet *f, const struct target *t, size_t cap, frame_fn fn, void *ctx)
+void fleet_init(struct fleet *f, const struct target *t, size_t cap, text_fn fn, void *ctx)
 {
 	memset(f, 0, sizeof *f);
 	f->conns = xcalloc(cap ? cap : 1, sizeof *f->conns);
-	f->pfds = xcalloc(cap ? cap : 1, sizeof *f->pfds);
 	f->cap = cap;
 	f->scratch = xmalloc(MAX_FRAME_BYTES + READ_BYTES);
 	f->target = t;
-	f->on_frame = fn;
+	f->on_text = fn;
 	f->ctx = ctx;
 	f->last_progress_ns = now_ns();
+	/* epoll, not poll: each step costs what is ready, not every connection (1000 and up). */
+	f->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (f->epfd < 0)
+		fatal("epoll_create1: %s", strerror(errno));
 }
 
 void fleet_free(struct fleet *f)
@@ -45,10 +51,12 @@ void fleet_free(struct fleet *f)
 		buf_free(&c->out);
 		free(c->seen);
 	}
+	if (f->epfd >= 0 && close(f->epfd) < 0)
+		fprintf(stderr, "natter-bench: close epoll: %s\n", strerror(errno));
 	free(f->conns);
-	free(f->pfds);
 	free(f->scratch);
 	memset(f, 0, sizeof *f);
+	f->epfd = -1;
 }
 
 void fleet_fail(struct fleet *f, const char *fmt, ...)
@@ -98,9 +106,24 @@ static void queue_frame(struct conn *c, const struct frame *fr)
 		fatal("cannot encode a %s frame", frame_type_name(fr->type));
 }
 
-struct conn *fleet_connect(struct fleet *f, enum conn_role role, uint32_t index, const char *nick)
+/* The first thing a connection says: HELLO, or a line client's NICK line. */
+static void queue_greeting(struct conn *c, const char *nick)
 {
 	struct frame hello = {.type = T_HELLO};
+
+	if (c->line) {
+		buf_printf(&c->out, "NICK %s\n", nick);
+		return;
+	}
+	hello.f[HELLO_VERSION].n = PROTO_VERSION;
+	hello.f[HELLO_NICK].s = str_c(nick);
+	hello.f[HELLO_CLIENT].s = str_c("natter-bench");
+	queue_frame(c, &hello);
+}
+
+struct conn *fleet_connect(struct fleet *f, const struct conn_spec *spec)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
 	char why[256];
 	struct conn *c;
 	int fd;
@@ -111,22 +134,33 @@ struct conn *fleet_connect(struct fleet *f, enum conn_role role, uint32_t index,
 	}
 	fd = open_socket(f->target, why, sizeof why);
 	if (fd < 0) {
-		fleet_fail(f, "cannot connect %s to %s (%zu connected so far): %s", nick,
+		fleet_fail(f, "cannot connect %s to %s (%zu connected so far): %s", spec->nick,
 			   f->target->where, f->n, why);
 		return NULL;
 	}
-	c = &f->conns[f->n];
+	ev.data.u64 = f->n;
+	if (epoll_ctl(f->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		fleet_fail(f, "epoll_ctl: %s", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	c = &f->conns[f->n++];
 	memset(c, 0, sizeof *c);
 	c->fd = fd;
-	c->role = role;
-	c->index = index;
-	snprintf(c->nick, sizeof c->nick, "%s", nick);
-	f->pfds[f->n] = (struct pollfd){.fd = fd, .events = POLLIN | POLLOUT};
-	f->n++;
-	hello.f[HELLO_VERSION].n = PROTO_VERSION;
-	hello.f[HELLO_NICK].s = str_c(nick);
-	hello.f[HELLO_CLIENT].s = str_c("natter-bench");
-	queue_frame(c, &hello);
+	c->epfd = f->epfd;
+	c->slot = f->n - 1;
+	c->role = spec->role;
+	c->index = spec->index;
+	c->room_index = spec->room_index;
+	c->line = spec->line;
+	snprintf(c->nick, sizeof c->nick, "%s", spec->nick);
+	snprintf(c->room, sizeof c->room, "%s", spec->room ? spec->room : "");
+	queue_greeting(c, spec->nick);
+	if (conn_flush(c) < 0) {
+		fleet_fail(f, "cannot write to the server on %s's connection: %s", c->nick,
+			   strerror(errno));
+		return NULL;
+	}
 	return c;
 }
 
@@ -134,9 +168,22 @@ void conn_say(struct conn *c, const char *text, size_t len)
 {
 	struct frame say = {.type = T_SAY};
 
-	say.f[SAY_TARGET].s = str_c("");
+	say.f[SAY_TARGET].s = str_c(c->room);
 	say.f[SAY_TEXT].s = str_n(text, len);
 	queue_frame(c, &say);
+}
+
+/* Ask for EPOLLOUT only while output waits, so a step never wakes for an idle writer. */
+static int arm(struct conn *c, bool want)
+{
+	struct epoll_event ev = {.events = EPOLLIN | (want ? EPOLLOUT : 0u), .data.u64 = c->slot};
+
+	if (c->out_armed == want)
+		return 0;
+	if (epoll_ctl(c->epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0)
+		return -1;
+	c->out_armed = want;
+	return 0;
 }
 
 int conn_flush(struct conn *c)
@@ -160,7 +207,35 @@ int conn_flush(struct conn *c)
 		buf_consume(&c->out, c->out_off);
 		c->out_off = 0;
 	}
-	return 0;
+	return arm(c, c->out_off < c->out.len);
+}
+
+void conn_set_ready(struct fleet *f, struct conn *c)
+{
+	if (c->ready)
+		return;
+	c->ready = true;
+	f->ready++;
+	f->last_progress_ns = now_ns();
+}
+
+/* WELCOME: keep the nick natterd gave, then ENTER the room if there is one. */
+static void welcomed(struct fleet *f, struct conn *c, const struct frame *fr)
+{
+	struct frame enter = {.type = T_ENTER};
+	struct str nick = fr->f[WELCOME_NICK].s;
+
+	if (nick.len > 0 && nick.len <= MAX_NICK_BYTES) {
+		memcpy(c->nick, nick.p, nick.len);
+		c->nick[nick.len] = '\0';
+	}
+	if (c->room[0] == '\0') {
+		conn_set_ready(f, c);
+		return;
+	}
+	enter.f[ENTER_ROOM].s = str_c(c->room);
+	queue_frame(c, &enter);
+	f->last_progress_ns = now_ns();
 }
 
 /* Frames every connection handles the same way; false if the connection failed. */
@@ -175,11 +250,13 @@ static bool common_frame(struct fleet *f, struct conn *c, const struct frame *fr
 		return true;
 	}
 	case T_WELCOME:
-		if (!c->welcomed) {
-			c->welcomed = true;
-			f->welcomed++;
-			f->last_progress_ns = now_ns();
-		}
+		if (!c->ready)
+			welcomed(f, c, fr);
+		return true;
+	case T_JOIN:
+		if (!c->ready && str_eq(fr->f[JOIN_ROOM].s, c->room) &&
+		    str_eq(fr->f[JOIN_NICK].s, c->nick))
+			conn_set_ready(f, c);
 		return true;
 	case T_ERROR:
 		fleet_fail(f, "the server sent %s ERROR %u (%s): %.*s", c->nick,
@@ -195,6 +272,25 @@ static bool common_frame(struct fleet *f, struct conn *c, const struct frame *fr
 	}
 }
 
+/* A MSG or SAY: hand its payload text on (senders only drain their copies); false if malformed. */
+static bool message_frame(struct fleet *f, struct conn *c, const unsigned char *body, size_t n,
+			  uint64_t now)
+{
+	struct str text;
+	int rc;
+
+	if (c->role == ROLE_SENDER)
+		return true;
+	rc = payload_of_body(body, n, &text);
+	if (rc < 0) {
+		fleet_fail(f, "%s got a malformed frame of type 0x%02x", c->nick, body[0]);
+		return false;
+	}
+	if (rc > 0)
+		f->on_text(f, c, text, now);
+	return true;
+}
+
 /* Decode and dispatch the whole frames in p[0..n); returns bytes used, or -1. */
 static long dispatch(struct fleet *f, struct conn *c, const unsigned char *p, size_t n,
 		     uint64_t now)
@@ -203,6 +299,8 @@ static long dispatch(struct fleet *f, struct conn *c, const unsigned char *p, si
 
 	for (;;) {
 		long whole = frame_complete(p + at, n - at);
+		const unsigned char *body = p + at + FRAME_HEADER_BYTES;
+		size_t blen;
 		struct frame fr;
 
 		if (whole < 0) {
@@ -212,16 +310,19 @@ static long dispatch(struct fleet *f, struct conn *c, const unsigned char *p, si
 		}
 		if (whole == 0)
 			return (long)at;
-		if (proto_decode(p + at + FRAME_HEADER_BYTES, (size_t)whole - FRAME_HEADER_BYTES,
-				 &fr) != 0) {
-			fleet_fail(f, "%s got a malformed frame of type 0x%02x", c->nick,
-				   p[at + FRAME_HEADER_BYTES]);
+		at += (size_t)whole;
+		blen = (size_t)whole - FRAME_HEADER_BYTES;
+		if (body[0] == T_MSG || body[0] == T_SAY) {
+			if (!message_frame(f, c, body, blen, now))
+				return -1;
+			continue;
+		}
+		if (proto_decode(body, blen, &fr) != 0) {
+			fleet_fail(f, "%s got a malformed frame of type 0x%02x", c->nick, body[0]);
 			return -1;
 		}
-		at += (size_t)whole;
 		if (!common_frame(f, c, &fr))
 			return -1;
-		f->on_frame(f, c, &fr, now);
 	}
 }
 
@@ -241,13 +342,14 @@ static int conn_read(struct fleet *f, struct conn *c)
 				   r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
 			return -1;
 		}
-		/* A held partial frame goes just before the new bytes. */
+		/* A held partial frame or line goes just before the new bytes. */
 		start = MAX_FRAME_BYTES - c->part.len;
 		if (c->part.len > 0)
 			memcpy(f->scratch + start, c->part.data, c->part.len);
 		n = c->part.len + (size_t)r;
 		c->part.len = 0;
-		used = dispatch(f, c, f->scratch + start, n, now_ns());
+		used = c->line ? conn_lines(f, c, f->scratch + start, n, now_ns())
+			       : dispatch(f, c, f->scratch + start, n, now_ns());
 		if (used < 0)
 			return -1;
 		buf_append(&c->part, f->scratch + start + used, n - (size_t)used);
@@ -257,36 +359,40 @@ static int conn_read(struct fleet *f, struct conn *c)
 	return 0;
 }
 
+/* The events of one connection; -1 once the run has failed. */
+static int conn_event(struct fleet *f, struct conn *c, uint32_t events)
+{
+	if ((events & EPOLLOUT) && conn_flush(c) < 0) {
+		fleet_fail(f, "cannot write to the server on %s's connection: %s", c->nick,
+			   strerror(errno));
+		return -1;
+	}
+	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && conn_read(f, c) < 0)
+		return -1;
+	/* A PONG or ENTER queued while reading goes out now. */
+	if (c->out_off < c->out.len && !c->out_armed && conn_flush(c) < 0) {
+		fleet_fail(f, "cannot write to the server on %s's connection: %s", c->nick,
+			   strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int fleet_step(struct fleet *f, int timeout_ms)
 {
-	int ready;
+	struct epoll_event ev[EVENTS_PER_STEP];
+	int ready = epoll_wait(f->epfd, ev, EVENTS_PER_STEP, timeout_ms);
 
-	for (size_t i = 0; i < f->n; i++) {
-		struct conn *c = &f->conns[i];
-
-		f->pfds[i].events = (short)(POLLIN | (c->out_off < c->out.len ? POLLOUT : 0));
-		f->pfds[i].revents = 0;
-	}
-	ready = poll(f->pfds, f->n, timeout_ms);
 	if (ready < 0) {
 		if (errno == EINTR)
 			return 0;
-		fleet_fail(f, "poll: %s", strerror(errno));
+		fleet_fail(f, "epoll_wait: %s", strerror(errno));
 		return -1;
 	}
-	for (size_t i = 0; i < f->n && ready > 0 && !f->failed; i++) {
-		struct conn *c = &f->conns[i];
-		short re = f->pfds[i].revents;
+	for (int i = 0; i < ready && !f->failed; i++) {
+		uint64_t slot = ev[i].data.u64;
 
-		if (re == 0)
-			continue;
-		ready--;
-		if ((re & POLLOUT) && conn_flush(c) < 0) {
-			fleet_fail(f, "cannot write to the server on %s's connection: %s", c->nick,
-				   strerror(errno));
-			break;
-		}
-		if ((re & (POLLIN | POLLHUP | POLLERR)) && conn_read(f, c) < 0)
+		if (slot >= f->n || conn_event(f, &f->conns[slot], ev[i].events) < 0)
 			break;
 	}
 	return f->failed ? -1 : 0;

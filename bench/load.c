@@ -1,5 +1,5 @@
-/* load.c - the message load: S senders, N receivers, M messages, a window in flight, optional fixed
- * rate. */
+/* load.c - the message load: S senders, N receivers in R rooms, M messages, a window in flight,
+ * optional fixed rate. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,6 +19,9 @@ struct load {
 	struct fleet f;
 	struct conn **senders;
 	uint32_t *remaining; /* per message: receivers still to get it */
+	uint32_t *in_room;   /* per room: its receivers */
+	uint64_t expected;   /* deliveries owed for the messages sent */
+	uint64_t misrouted;  /* deliveries to a receiver outside the message's room */
 	size_t words;	     /* bitmap words per receiver */
 	uint64_t sent, lo;   /* lo: every message below it reached everyone */
 	uint64_t completed, deliveries, dup;
@@ -28,6 +31,12 @@ struct load {
 	char *text;
 };
 
+/* Message k is sent by sender k % S, to that sender's room: sender i is in room i % R. */
+static uint32_t room_of(const struct bench_opts *o, uint64_t k)
+{
+	return (uint32_t)(k % o->senders) % o->rooms;
+}
+
 /* A receiver got message seq, sent at ns. */
 static void delivered(struct load *L, struct conn *c, uint64_t seq, uint64_t ns, uint64_t now)
 {
@@ -35,6 +44,10 @@ static void delivered(struct load *L, struct conn *c, uint64_t seq, uint64_t ns,
 
 	if (seq >= L->o->messages || seq >= L->sent)
 		return; /* not one of ours */
+	if (room_of(L->o, seq) != c->room_index) {
+		L->misrouted++;
+		return;
+	}
 	if (c->seen[seq / 64] & bit) {
 		L->dup++;
 		return;
@@ -49,15 +62,13 @@ static void delivered(struct load *L, struct conn *c, uint64_t seq, uint64_t ns,
 	L->f.last_progress_ns = now;
 }
 
-static void on_frame(struct fleet *f, struct conn *c, const struct frame *fr, uint64_t now)
+static void on_text(struct fleet *f, struct conn *c, struct str text, uint64_t now)
 {
 	struct load *L = f->ctx;
 	enum payload_kind kind;
 	uint64_t seq, ns;
-	struct str text;
 
-	if (c->role != ROLE_RECEIVER || !payload_of_frame(fr, &text) ||
-	    !payload_parse(text, &kind, &seq, &ns))
+	if (c->role != ROLE_RECEIVER || !payload_parse(text, &kind, &seq, &ns))
 		return;
 	if (kind == PAYLOAD_MSG) {
 		delivered(L, c, seq, ns, now);
@@ -70,32 +81,52 @@ static void on_frame(struct fleet *f, struct conn *c, const struct frame *fr, ui
 	}
 }
 
-/* Connect every receiver and sender, HANDSHAKES_IN_FLIGHT at a time, until all are welcomed. */
+/* Connect the next client: receivers first, then senders; each into its room. */
+static int connect_one(struct load *L, uint64_t next)
+{
+	const struct bench_opts *o = L->o;
+	bool recv = next < o->receivers;
+	uint32_t i = (uint32_t)(recv ? next : next - o->receivers);
+	char nick[MAX_NICK_BYTES + 1], room[MAX_ROOM_BYTES + 1];
+	struct conn_spec spec = {
+	    .role = recv ? ROLE_RECEIVER : ROLE_SENDER,
+	    .index = i,
+	    .nick = nick,
+	    .room = o->rooms > 1 ? room : NULL,
+	    .room_index = i % o->rooms,
+	    .line = recv && o->line,
+	};
+	struct conn *c;
+
+	snprintf(nick, sizeof nick, recv ? "r%05" PRIu32 : "s%03" PRIu32, i + 1);
+	snprintf(room, sizeof room, "#bench%" PRIu32, i % o->rooms + 1);
+	c = fleet_connect(&L->f, &spec);
+	if (c == NULL)
+		return -1;
+	if (recv)
+		c->seen = xcalloc(L->words ? L->words : 1, sizeof *c->seen);
+	return 0;
+}
+
+/* Connect every receiver and sender, HANDSHAKES_IN_FLIGHT at a time, until all are in their rooms.
+ */
 static int connect_all(struct load *L)
 {
 	const struct bench_opts *o = L->o;
 	uint64_t total = (uint64_t)o->receivers + o->senders, next = 0;
 	char what[128];
 
-	while (L->f.welcomed < total) {
-		while (next < total && next - L->f.welcomed < HANDSHAKES_IN_FLIGHT) {
-			char nick[MAX_NICK_BYTES + 1];
-			bool recv = next < o->receivers;
-			uint32_t i = (uint32_t)(recv ? next : next - o->receivers);
-			struct conn *c;
-
-			snprintf(nick, sizeof nick, recv ? "r%05" PRIu32 : "s%03" PRIu32, i + 1);
-			c = fleet_connect(&L->f, recv ? ROLE_RECEIVER : ROLE_SENDER, i, nick);
-			if (c == NULL)
+	while (L->f.ready < total) {
+		while (next < total && next - L->f.ready < HANDSHAKES_IN_FLIGHT) {
+			if (connect_one(L, next) < 0)
 				return -1;
-			if (recv)
-				c->seen = xcalloc(L->words ? L->words : 1, sizeof *c->seen);
 			next++;
 		}
 		if (fleet_step(&L->f, POLL_SLICE_MS) < 0)
 			return -1;
-		snprintf(what, sizeof what, "connecting (%" PRIu64 " of %" PRIu64 " welcomed)",
-			 L->f.welcomed, total);
+		snprintf(what, sizeof what,
+			 "connecting (%" PRIu64 " of %" PRIu64 " welcomed and in their rooms)",
+			 L->f.ready, total);
 		if (fleet_check(&L->f, o->stall_s, what) < 0)
 			return -1;
 	}
@@ -105,7 +136,7 @@ static int connect_all(struct load *L)
 	return 0;
 }
 
-/* Send one sync message and wait until every receiver has it: all earlier traffic is read. */
+/* One sync message to each room; wait until every receiver has it: all earlier traffic is read. */
 static int sync_all(struct load *L)
 {
 	char what[128];
@@ -113,7 +144,14 @@ static int sync_all(struct load *L)
 	L->sync_token++;
 	L->synced = 0;
 	payload_format(L->text, L->o->size, PAYLOAD_SYNC, L->sync_token, now_ns());
-	conn_say(L->senders[0], L->text, L->o->size);
+	for (uint32_t r = 0; r < L->o->rooms; r++) {
+		conn_say(L->senders[r], L->text, L->o->size);
+		if (conn_flush(L->senders[r]) < 0) {
+			fleet_fail(&L->f, "cannot write to the server on %s's connection: %s",
+				   L->senders[r]->nick, strerror(errno));
+			return -1;
+		}
+	}
 	L->f.last_progress_ns = now_ns();
 	while (L->synced < L->o->receivers) {
 		if (fleet_step(&L->f, POLL_SLICE_MS) < 0)
@@ -158,6 +196,7 @@ static int send_some(struct load *L, uint64_t now)
 		}
 		payload_format(L->text, o->size, PAYLOAD_MSG, L->sent, stamp);
 		conn_say(s, L->text, o->size);
+		L->expected += L->in_room[room_of(o, L->sent)];
 		L->sent++;
 	}
 	for (uint32_t i = 0; i < o->senders; i++) {
@@ -202,7 +241,7 @@ static void tally(struct load *L, struct result *r)
 	r->sent = L->sent;
 	r->deliveries = L->deliveries;
 	r->dup = L->dup;
-	r->lost = L->sent * L->o->receivers - L->deliveries;
+	r->lost = L->expected - L->deliveries;
 	r->p50_us = (double)hist_quantile(L->h, 0.50) / 1e3;
 	r->p99_us = (double)hist_quantile(L->h, 0.99) / 1e3;
 	r->max_us = (double)L->h->max / 1e3;
@@ -216,13 +255,16 @@ bool load_run(const struct bench_opts *o, const struct target *t, struct result 
 	double cpu0;
 
 	L.words = (size_t)((o->messages + 63) / 64);
+	L.in_room = xcalloc(o->rooms, sizeof *L.in_room);
+	for (uint32_t j = 0; j < o->receivers; j++)
+		L.in_room[j % o->rooms]++;
 	L.remaining = xmalloc((size_t)o->messages * sizeof *L.remaining);
 	for (uint64_t i = 0; i < o->messages; i++)
-		L.remaining[i] = o->receivers;
+		L.remaining[i] = L.in_room[room_of(o, i)];
 	L.senders = xcalloc(o->senders, sizeof *L.senders);
 	L.h = xcalloc(1, sizeof *L.h);
 	L.text = xmalloc(o->size);
-	fleet_init(&L.f, t, (size_t)o->receivers + o->senders, on_frame, &L);
+	fleet_init(&L.f, t, (size_t)o->receivers + o->senders, on_text, &L);
 	r->ok = connect_all(&L) == 0 && sync_all(&L) == 0;
 	have0 = procstat_read(t->pid, &ps0);
 	cpu0 = procstat_self_cpu();
@@ -241,17 +283,21 @@ bool load_run(const struct bench_opts *o, const struct target *t, struct result 
 	if (r->have_srv) {
 		r->srv_cpu_s = ps1.cpu_s - ps0.cpu_s;
 		r->srv_cpu_pct = 100 * r->srv_cpu_s / r->elapsed_s;
+		r->per_srv_cpu_s = r->srv_cpu_s > 0 ? (double)L.deliveries / r->srv_cpu_s : 0;
 		r->srv_hwm_kib = ps1.hwm_kib;
 		r->srv_rss_kib = ps1.rss_kib;
 	}
 	if (!r->ok)
 		snprintf(r->err, sizeof r->err, "%s", L.f.err);
-	else if (r->lost || r->dup)
-		snprintf(r->err, sizeof r->err, "%" PRIu64 " lost, %" PRIu64 " duplicated", r->lost,
-			 r->dup);
-	r->ok = r->ok && r->lost == 0 && r->dup == 0;
+	else if (r->lost || r->dup || L.misrouted)
+		snprintf(r->err, sizeof r->err,
+			 "%" PRIu64 " lost, %" PRIu64 " duplicated, %" PRIu64
+			 " delivered outside the message's room",
+			 r->lost, r->dup, L.misrouted);
+	r->ok = r->ok && r->lost == 0 && r->dup == 0 && L.misrouted == 0;
 	fleet_free(&L.f);
 	free(L.remaining);
+	free(L.in_room);
 	free(L.senders);
 	free(L.h);
 	free(L.text);

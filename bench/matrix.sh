@@ -20,10 +20,16 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 # Each configuration: a name and natter-bench's arguments (--repeat, --baseline and --markdown are added).
+# Keep the labels of the native/line-mode pairs as they are: line_vs_native reads them.
 LOAD=(
 	"10 receivers|-n 10 -m 1600000"
 	"100 receivers|-n 100 -m 200000 --compare unix,tcp"
 	"1000 receivers|-n 1000 -m 30000"
+	"100 line-mode receivers|-n 100 -m 10000 --line"
+	"1000 line-mode receivers|-n 1000 -m 1000 --line"
+	"10 senders, 100 receivers|-n 100 -S 10 -m 200000"
+	"100 senders, 100 receivers|-n 100 -S 100 -m 100000"
+	"10 rooms: 10 senders, 1000 receivers (100 a room)|-n 1000 -S 10 --rooms 10 -m 200000"
 	"fixed rate: 50,000 deliveries/s offered, 100 receivers|-n 100 -m 5000 --rate 500"
 )
 IDLE=(
@@ -62,6 +68,24 @@ join_tables() {
 	done
 }
 
+# line_vs_native: natterd's deliveries per server CPU-second over UNIX, native beside line mode.
+line_vs_native() {
+	echo "| receivers | native deliveries per server CPU-s | line-mode deliveries per server CPU-s | line mode / native | relay: line mode / native |"
+	echo "|---:|---:|---:|---:|---:|"
+	cat "$work"/load.*.md | awk -F' *[|] *' '
+		$4 == "unix" && $6 ~ /^[0-9]+$/ { per[$2 "/" $3] = $6 }
+		END {
+			split("100 1000", ns, " ")
+			for (i = 1; i <= 2; i++) {
+				n = ns[i]; a = per[n " receivers/natter"]; b = per[n " line-mode receivers/natter"]
+				ra = per[n " receivers/relay"]; rb = per[n " line-mode receivers/relay"]
+				printf "| %s | %s | %s | %s | %s |\n", n, a ? a : "n/a", b ? b : "n/a",
+					a && b ? sprintf("%.2fx", b / a) : "-", ra && rb ? sprintf("%.2fx", rb / ra) : "-"
+			}
+		}'
+}
+
+load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 start=$(date +%s)
 for c in "${LOAD[@]}"; do
 	run_config load "${c%%|*}" "${c#*|}"
@@ -70,8 +94,9 @@ for c in "${IDLE[@]}"; do
 	run_config idle "${c%%|*}" "${c#*|}"
 done
 secs=$(($(date +%s) - start))
+load1=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
-cpu=$(grep -m 1 '^model name' /proc/cpuinfo 2>/dev/null | sed 's/^[^:]*: *//')
+cpu=$(grep -m 1 '^model name' /proc/cpuinfo 2>/dev/null | head -n 1 | sed 's/^[^:]*: *//')
 rev=$(git -C "$(dirname "$0")/.." describe --always --dirty 2>/dev/null || echo unknown)
 {
 	echo "$BEGIN"
@@ -82,10 +107,22 @@ rev=$(git -C "$(dirname "$0")/.." describe --always --dirty 2>/dev/null || echo 
 	echo "* natterd spawned by natter-bench with \`--rate 0 --history 0 -q\`, pinned to CPU 0;"
 	echo "  natter-bench pinned to CPU 1; the relay is pinned like natterd"
 	echo "* every number is the median of $REPEAT runs; lost and dup are totals over the runs"
+	echo "* load average (1, 5, 15 min) when the matrix started: $load0; when it ended: $load1"
+	echo "  (this benchmark keeps about 1.0 of it; more means other work shared the CPUs)"
 	echo
 	echo "### Message load"
 	echo
 	join_tables load
+	echo
+	if grep -q 'generator-bound' "$work"/load.*.md; then
+		echo "Rows whose bench CPU % is marked *generator-bound* had natter-bench above 90% of"
+		echo "its CPU: there the load generator, not the server, may be the bottleneck, and"
+		echo "deliveries/s understates the server; compare deliveries per server CPU-second."
+		echo
+	fi
+	echo "### Line mode against native fan-out (UNIX socket)"
+	echo
+	line_vs_native
 	echo
 	echo "### Idle clients"
 	echo

@@ -1,12 +1,14 @@
-/* opts.c - parsing and checking natter-bench's command line. */
+/* opts.c - parsing and checking natter-bench's command line: one table row per option. */
 #include "opts.h"
 
 #include "sys.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +27,23 @@ enum {
 	DEFAULT_STALL_S = 10,
 	MAX_MESSAGES = 20000000,
 	MAX_CLIENTS = 1000000,
+	MAX_SENDERS = 1000,
 };
 /* Receiver bitmaps hold receivers * messages bits: keep them under 512 MiB. */
 #define MAX_BITMAP_BITS (4.0 * 1024 * 1024 * 1024)
 
-enum long_only {
+/* Every option's getopt value: a short option's letter, or a number past the letters. */
+enum opt_id {
+	OPT_SOCKET = 's',
+	OPT_TCP = 't',
+	OPT_RECEIVERS = 'n',
+	OPT_SENDERS = 'S',
+	OPT_MESSAGES = 'm',
+	OPT_SIZE = 'z',
+	OPT_WINDOW = 'w',
+	OPT_QUIET = 'q',
+	OPT_HELP = 'h',
+	OPT_VERSION = 'V',
 	OPT_SPAWN = 256,
 	OPT_SERVER_PID,
 	OPT_NATTERD,
@@ -37,12 +51,36 @@ enum long_only {
 	OPT_BASELINE,
 	OPT_COMPARE,
 	OPT_IDLE,
+	OPT_ROOMS,
+	OPT_LINE,
 	OPT_REPEAT,
 	OPT_TIMEOUT,
 	OPT_STALL,
 	OPT_JSON,
 	OPT_MARKDOWN,
 	OPT_LABEL,
+	OPT_END
+};
+
+/* The parse in progress: the options being filled, and which were given. */
+struct parse {
+	struct bench_opts *o;
+	bool given[OPT_END];
+};
+
+/*
+ * One option. A numeric option (set == NULL) stores a number from min to
+ * max into the field at off (width bytes); a bad value prints range_err.
+ * Any other option has a handler; 1 from a handler means "printed, exit 0".
+ */
+struct opt_row {
+	const char *name;
+	int has_arg;
+	enum opt_id id;
+	int (*set)(struct parse *p, const char *arg);
+	uint64_t min, max;
+	size_t off, width;
+	const char *range_err;
 };
 
 static void usage(FILE *out)
@@ -50,7 +88,8 @@ static void usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: natter-bench [options]\n"
-	    "Measure natterd: N receivers, S senders, M messages; deliveries/s, latency, loss.\n"
+	    "Measure natterd: N receivers, S senders, M messages; deliveries/s, deliveries per\n"
+	    "server CPU-second, latency, loss.\n"
 	    "\n"
 	    "  -s, --socket PATH       a running natterd's UNIX socket (start it with --rate 0)\n"
 	    "  -t, --tcp [HOST:]PORT   a running natterd over TCP\n"
@@ -65,6 +104,9 @@ static void usage(FILE *out)
 	    "  -w, --window N          messages sent but not yet received by every\n"
 	    "                          receiver (default %d)\n"
 	    "      --rate MSGS_PER_S   offer messages at this rate instead of full speed\n"
+	    "      --rooms R           spread receivers and senders over R rooms (default 1:\n"
+	    "                          everyone in #lobby); needs R <= senders and receivers\n"
+	    "      --line              receivers use natterd's plain-text line mode\n"
 	    "      --baseline relay    also run the same load against the built-in relay\n"
 	    "      --compare unix,tcp  the same load over both transports\n"
 	    "      --idle N            the idle test instead: N clients that only read\n"
@@ -115,8 +157,57 @@ static void default_natterd(char *out, size_t cap)
 		snprintf(out, cap, "bin/natterd");
 }
 
-static int parse_compare(const char *arg, struct bench_opts *o)
+static int set_socket(struct parse *p, const char *arg)
 {
+	struct errmsg e;
+
+	if (addr_set_unix(&p->o->unix_addr, arg, &e) < 0)
+		return bad("%s", e.text);
+	p->o->have_unix = true;
+	return 0;
+}
+
+static int set_tcp(struct parse *p, const char *arg)
+{
+	struct errmsg e;
+
+	if (addr_parse_tcp(arg, "127.0.0.1", &p->o->tcp_addr, &e) < 0)
+		return bad("%s", e.text);
+	p->o->have_tcp = true;
+	return 0;
+}
+
+static int set_natterd(struct parse *p, const char *arg)
+{
+	if (strlen(arg) >= sizeof p->o->natterd)
+		return bad("--natterd path '%s' is too long", arg);
+	snprintf(p->o->natterd, sizeof p->o->natterd, "%s", arg);
+	return 0;
+}
+
+static int set_rate(struct parse *p, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	p->o->rate = strtod(arg, &end);
+	if (errno != 0 || *end != '\0' || !(p->o->rate > 0) || p->o->rate > 1e8)
+		return bad("--rate takes messages a second (above 0), not '%s'", arg);
+	return 0;
+}
+
+static int set_baseline(struct parse *p, const char *arg)
+{
+	if (strcmp(arg, "relay") != 0)
+		return bad("--baseline takes 'relay', not '%s'", arg);
+	p->o->baseline_relay = true;
+	return 0;
+}
+
+static int set_compare(struct parse *p, const char *arg)
+{
+	struct bench_opts *o = p->o;
+
 	if (strcmp(arg, "unix,tcp") == 0) {
 		o->transports[0] = TRANSPORT_UNIX;
 		o->transports[1] = TRANSPORT_TCP;
@@ -130,12 +221,129 @@ static int parse_compare(const char *arg, struct bench_opts *o)
 	return 0;
 }
 
-/* Cross-option checks, after every option is known. */
-static int check(struct bench_opts *o, bool spawn_flag, bool messages_given, bool receivers_given)
+static int set_label(struct parse *p, const char *arg)
 {
+	if (strchr(arg, '|') != NULL || strchr(arg, '\n') != NULL)
+		return bad("--label '%s' may not hold | or a newline", arg);
+	p->o->label = arg;
+	return 0;
+}
+
+/* Flags whose meaning is only "given" (recorded in p->given by the caller). */
+static int set_flag(struct parse *p, const char *arg)
+{
+	(void)p;
+	(void)arg;
+	return 0;
+}
+
+static int show_help(struct parse *p, const char *arg)
+{
+	(void)p;
+	(void)arg;
+	usage(stdout);
+	return 1;
+}
+
+static int show_version(struct parse *p, const char *arg)
+{
+	(void)p;
+	(void)arg;
+	printf("natter-bench %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION);
+	return 1;
+}
+
+#define NUM(name, id, min, max, field, err)                                                        \
+	{                                                                                          \
+		name, required_argument, id, NULL, min, max, offsetof(struct bench_opts, field),   \
+		    sizeof(((struct bench_opts *)0)->field), err                                   \
+	}
+#define FN(name, arg, id, fn)                                                                      \
+	{                                                                                          \
+		name, arg, id, fn, 0, 0, 0, 0, NULL                                                \
+	}
+
+static const struct opt_row rows[] = {
+    FN("socket", required_argument, OPT_SOCKET, set_socket),
+    FN("tcp", required_argument, OPT_TCP, set_tcp),
+    FN("spawn", no_argument, OPT_SPAWN, set_flag),
+    FN("natterd", required_argument, OPT_NATTERD, set_natterd),
+    NUM("server-pid", OPT_SERVER_PID, 1, INT_MAX, server_pid, "--server-pid takes a process id"),
+    NUM("receivers", OPT_RECEIVERS, 1, MAX_CLIENTS, receivers, "-n takes 1 to 1000000 receivers"),
+    NUM("senders", OPT_SENDERS, 1, MAX_SENDERS, senders, "-S takes 1 to 1000 senders"),
+    NUM("messages", OPT_MESSAGES, 1, MAX_MESSAGES, messages, "-m takes 1 to 20000000 messages"),
+    NUM("size", OPT_SIZE, BENCH_MIN_TEXT_BYTES, MAX_TEXT_BYTES, size,
+	"-z takes 35 to 4096 bytes (natterd's text limit)"),
+    NUM("window", OPT_WINDOW, 1, 1000000, window, "-w takes a window of 1 to 1000000 messages"),
+    FN("rate", required_argument, OPT_RATE, set_rate),
+    NUM("rooms", OPT_ROOMS, 1, MAX_SENDERS, rooms, "--rooms takes 1 to 1000 rooms"),
+    FN("line", no_argument, OPT_LINE, set_flag),
+    FN("baseline", required_argument, OPT_BASELINE, set_baseline),
+    FN("compare", required_argument, OPT_COMPARE, set_compare),
+    NUM("idle", OPT_IDLE, 1, MAX_CLIENTS, idle, "--idle takes 1 to 1000000 clients"),
+    NUM("repeat", OPT_REPEAT, 1, BENCH_MAX_REPEAT, repeat, "--repeat takes 1 to 99"),
+    NUM("timeout", OPT_TIMEOUT, 1, 86400, timeout_s, "--timeout takes 1 to 86400 seconds"),
+    NUM("stall", OPT_STALL, 1, 86400, stall_s, "--stall takes 1 to 86400 seconds"),
+    FN("json", no_argument, OPT_JSON, set_flag),
+    FN("markdown", no_argument, OPT_MARKDOWN, set_flag),
+    FN("label", required_argument, OPT_LABEL, set_label),
+    FN("quiet", no_argument, OPT_QUIET, set_flag),
+    FN("help", no_argument, OPT_HELP, show_help),
+    FN("version", no_argument, OPT_VERSION, show_version),
+};
+enum { NROWS = sizeof rows / sizeof rows[0] };
+
+/* Store v into a numeric row's field, whatever its width (every such field is an integer). */
+static void store(struct bench_opts *o, const struct opt_row *row, uint64_t v)
+{
+	char *field = (char *)o + row->off;
+
+	if (row->width == sizeof(uint64_t)) {
+		uint64_t w = v;
+
+		memcpy(field, &w, sizeof w);
+	} else {
+		uint32_t w = (uint32_t)v;
+
+		memcpy(field, &w, sizeof w);
+	}
+}
+
+/* Apply one option's row; 0, 1 (help or version printed) or -1. */
+static int apply(struct parse *p, const struct opt_row *row, const char *arg)
+{
+	uint64_t v;
+
+	p->given[row->id] = true;
+	if (row->set != NULL)
+		return row->set(p, arg);
+	if (!parse_u64(arg, row->min, row->max, &v))
+		return bad("%s, not '%s'", row->range_err, arg);
+	store(p->o, row, v);
+	return 0;
+}
+
+/* The options that were only flags, into their fields. */
+static void take_flags(struct parse *p)
+{
+	struct bench_opts *o = p->o;
+
+	o->line = p->given[OPT_LINE];
+	o->quiet = p->given[OPT_QUIET];
+	if (p->given[OPT_JSON])
+		o->format = FORMAT_JSON;
+	if (p->given[OPT_MARKDOWN])
+		o->format = FORMAT_MARKDOWN;
+}
+
+/* Which server and transports: spawn by default, --compare needs both addresses. */
+static int check_target(struct parse *p)
+{
+	struct bench_opts *o = p->o;
+
 	if (!o->have_unix && !o->have_tcp)
 		o->spawn = true;
-	else if (spawn_flag)
+	else if (p->given[OPT_SPAWN])
 		return bad("%s",
 			   "--spawn starts its own natterd; it cannot be combined with -s or -t");
 	if (o->ntransports == 0) {
@@ -145,13 +353,6 @@ static int check(struct bench_opts *o, bool spawn_flag, bool messages_given, boo
 		return bad("%s",
 			   "--compare unix,tcp needs --spawn, or both -s and -t of one server");
 	}
-	if (o->idle > 0 && (messages_given || receivers_given || o->rate > 0))
-		return bad("%s", "--idle is a test of its own; leave out -n, -m and --rate");
-	if (o->idle == 0 && (double)o->receivers * (double)o->messages > MAX_BITMAP_BITS)
-		return bad("%s", "receivers x messages is too large (the record of who got what "
-				 "would pass 512 MiB); lower -n or -m");
-	if (o->idle == 0 && o->receivers == 0)
-		return bad("%s", "the load needs at least one receiver (-n)");
 	if (o->server_pid != 0 && o->spawn)
 		return bad("%s", "--server-pid is for a server started elsewhere (-s or -t)");
 	if (o->spawn && access(o->natterd, X_OK) < 0)
@@ -160,38 +361,60 @@ static int check(struct bench_opts *o, bool spawn_flag, bool messages_given, boo
 	return 0;
 }
 
+/* Cross-option checks of the load, after every option is known. */
+static int check_load(struct parse *p)
+{
+	struct bench_opts *o = p->o;
+
+	if (o->idle > 0 && (p->given[OPT_MESSAGES] || p->given[OPT_RECEIVERS] || o->rate > 0 ||
+			    p->given[OPT_ROOMS] || p->given[OPT_LINE] || p->given[OPT_SENDERS]))
+		return bad("%s", "--idle is a test of its own; leave out -n, -S, -m, --rate, "
+				 "--rooms and --line");
+	if (o->idle > 0)
+		return 0;
+	if ((double)o->receivers * (double)o->messages > MAX_BITMAP_BITS)
+		return bad("%s", "receivers x messages is too large (the record of who got what "
+				 "would pass 512 MiB); lower -n or -m");
+	if (o->rooms > o->senders || o->rooms > o->receivers)
+		return bad("--rooms %" PRIu32 " needs at least as many senders (-S) and receivers "
+			   "(-n), so every room has both",
+			   o->rooms);
+	if (o->line && o->rooms > 1)
+		return bad("%s", "--line receivers stay in #lobby; leave out --rooms");
+	return 0;
+}
+
+/* The getopt tables, built from rows once. */
+static void build_getopt(struct option *longs, char *shorts)
+{
+	size_t ns = 0;
+
+	for (size_t i = 0; i < NROWS; i++) {
+		longs[i] = (struct option){rows[i].name, rows[i].has_arg, NULL, (int)rows[i].id};
+		if (rows[i].id < 256) {
+			shorts[ns++] = (char)rows[i].id;
+			if (rows[i].has_arg == required_argument)
+				shorts[ns++] = ':';
+		}
+	}
+	longs[NROWS] = (struct option){NULL, 0, NULL, 0};
+	shorts[ns] = '\0';
+}
+
+static const struct opt_row *row_of(int id)
+{
+	for (size_t i = 0; i < NROWS; i++)
+		if ((int)rows[i].id == id)
+			return &rows[i];
+	return NULL;
+}
+
 int opts_parse(int argc, char **argv, struct bench_opts *o)
 {
-	static const struct option opts[] = {
-	    {"socket", required_argument, NULL, 's'},
-	    {"tcp", required_argument, NULL, 't'},
-	    {"spawn", no_argument, NULL, OPT_SPAWN},
-	    {"natterd", required_argument, NULL, OPT_NATTERD},
-	    {"server-pid", required_argument, NULL, OPT_SERVER_PID},
-	    {"receivers", required_argument, NULL, 'n'},
-	    {"senders", required_argument, NULL, 'S'},
-	    {"messages", required_argument, NULL, 'm'},
-	    {"size", required_argument, NULL, 'z'},
-	    {"window", required_argument, NULL, 'w'},
-	    {"rate", required_argument, NULL, OPT_RATE},
-	    {"baseline", required_argument, NULL, OPT_BASELINE},
-	    {"compare", required_argument, NULL, OPT_COMPARE},
-	    {"idle", required_argument, NULL, OPT_IDLE},
-	    {"repeat", required_argument, NULL, OPT_REPEAT},
-	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-	    {"stall", required_argument, NULL, OPT_STALL},
-	    {"json", no_argument, NULL, OPT_JSON},
-	    {"markdown", no_argument, NULL, OPT_MARKDOWN},
-	    {"label", required_argument, NULL, OPT_LABEL},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
-	bool spawn_flag = false, messages_given = false, receivers_given = false;
-	struct errmsg e;
-	uint64_t v;
-	int ch;
+	struct option longs[NROWS + 1];
+	char shorts[2 * NROWS + 1];
+	struct parse p = {.o = o};
+	int ch, rc;
 
 	*o = (struct bench_opts){
 	    .receivers = DEFAULT_RECEIVERS,
@@ -199,120 +422,26 @@ int opts_parse(int argc, char **argv, struct bench_opts *o)
 	    .messages = DEFAULT_MESSAGES,
 	    .size = DEFAULT_SIZE,
 	    .window = DEFAULT_WINDOW,
+	    .rooms = 1,
 	    .repeat = 1,
 	    .timeout_s = DEFAULT_TIMEOUT_S,
 	    .stall_s = DEFAULT_STALL_S,
 	};
 	default_natterd(o->natterd, sizeof o->natterd);
-	while ((ch = getopt_long(argc, argv, "s:t:n:S:m:z:w:qhV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			if (addr_set_unix(&o->unix_addr, optarg, &e) < 0)
-				return bad("%s", e.text);
-			o->have_unix = true;
-			break;
-		case 't':
-			if (addr_parse_tcp(optarg, "127.0.0.1", &o->tcp_addr, &e) < 0)
-				return bad("%s", e.text);
-			o->have_tcp = true;
-			break;
-		case OPT_SPAWN: spawn_flag = true; break;
-		case OPT_NATTERD:
-			if (strlen(optarg) >= sizeof o->natterd)
-				return bad("--natterd path '%s' is too long", optarg);
-			snprintf(o->natterd, sizeof o->natterd, "%s", optarg);
-			break;
-		case OPT_SERVER_PID:
-			if (!parse_u64(optarg, 1, INT_MAX, &v))
-				return bad("--server-pid '%s' is not a process id", optarg);
-			o->server_pid = (long)v;
-			break;
-		case 'n':
-			if (!parse_u64(optarg, 1, MAX_CLIENTS, &v))
-				return bad("-n takes 1 to 1000000 receivers, not '%s'", optarg);
-			o->receivers = (uint32_t)v;
-			receivers_given = true;
-			break;
-		case 'S':
-			if (!parse_u64(optarg, 1, 1000, &v))
-				return bad("-S takes 1 to 1000 senders, not '%s'", optarg);
-			o->senders = (uint32_t)v;
-			break;
-		case 'm':
-			if (!parse_u64(optarg, 1, MAX_MESSAGES, &v))
-				return bad("-m takes 1 to 20000000 messages, not '%s'", optarg);
-			o->messages = v;
-			messages_given = true;
-			break;
-		case 'z':
-			if (!parse_u64(optarg, BENCH_MIN_TEXT_BYTES, MAX_TEXT_BYTES, &v))
-				return bad(
-				    "-z takes 35 to 4096 bytes (natterd's text limit), not '%s'",
-				    optarg);
-			o->size = (uint32_t)v;
-			break;
-		case 'w':
-			if (!parse_u64(optarg, 1, 1000000, &v))
-				return bad("-w takes a window of 1 to 1000000 messages, not '%s'",
-					   optarg);
-			o->window = (uint32_t)v;
-			break;
-		case OPT_RATE: {
-			char *end;
+	build_getopt(longs, shorts);
+	while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const struct opt_row *row = row_of(ch);
 
-			errno = 0;
-			o->rate = strtod(optarg, &end);
-			if (errno != 0 || *end != '\0' || !(o->rate > 0) || o->rate > 1e8)
-				return bad("--rate takes messages a second (above 0), not '%s'",
-					   optarg);
-			break;
-		}
-		case OPT_BASELINE:
-			if (strcmp(optarg, "relay") != 0)
-				return bad("--baseline takes 'relay', not '%s'", optarg);
-			o->baseline_relay = true;
-			break;
-		case OPT_COMPARE:
-			if (parse_compare(optarg, o) < 0)
-				return -1;
-			break;
-		case OPT_IDLE:
-			if (!parse_u64(optarg, 1, MAX_CLIENTS, &v))
-				return bad("--idle takes 1 to 1000000 clients, not '%s'", optarg);
-			o->idle = (uint32_t)v;
-			break;
-		case OPT_REPEAT:
-			if (!parse_u64(optarg, 1, BENCH_MAX_REPEAT, &v))
-				return bad("--repeat takes 1 to 99, not '%s'", optarg);
-			o->repeat = (int)v;
-			break;
-		case OPT_TIMEOUT:
-		case OPT_STALL:
-			if (!parse_u64(optarg, 1, 86400, &v))
-				return bad(
-				    "--timeout and --stall take 1 to 86400 seconds, not '%s'",
-				    optarg);
-			if (ch == OPT_TIMEOUT)
-				o->timeout_s = (unsigned)v;
-			else
-				o->stall_s = (unsigned)v;
-			break;
-		case OPT_JSON: o->format = FORMAT_JSON; break;
-		case OPT_MARKDOWN: o->format = FORMAT_MARKDOWN; break;
-		case OPT_LABEL:
-			if (strchr(optarg, '|') != NULL || strchr(optarg, '\n') != NULL)
-				return bad("--label '%s' may not hold | or a newline", optarg);
-			o->label = optarg;
-			break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage(stdout); return 1;
-		case 'V':
-			printf("natter-bench %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION);
-			return 1;
-		default: return bad("%s", "unknown option");
-		}
+		if (row == NULL)
+			return bad("%s", "unknown option");
+		rc = apply(&p, row, optarg);
+		if (rc != 0)
+			return rc;
 	}
 	if (optind < argc)
 		return bad("unexpected argument '%s'", argv[optind]);
-	return check(o, spawn_flag, messages_given, receivers_given);
+	take_flags(&p);
+	if (check_target(&p) < 0)
+		return -1;
+	return check_load(&p);
 }

@@ -43,6 +43,21 @@ static long status_kib(const char *status, const char *key)
 	return strtol(p + strlen(key), NULL, 10);
 }
 
+/*
+ * The CPU time in nanoseconds from /proc/PID/schedstat, when the kernel has
+ * it: stat's clock ticks (10 ms) are too coarse for a run of a second. It
+ * counts the main thread, which is all of natterd and of the relay.
+ */
+static void schedstat_cpu(pid_t pid, struct procstat *ps)
+{
+	char path[64], text[128];
+	unsigned long long ns;
+
+	snprintf(path, sizeof path, "/proc/%ld/schedstat", (long)pid);
+	if (slurp(path, text, sizeof text) && sscanf(text, "%llu", &ns) == 1 && ns > 0)
+		ps->cpu_s = (double)ns / 1e9;
+}
+
 bool procstat_read(pid_t pid, struct procstat *ps)
 {
 	char path[64], text[PROC_FILE_BYTES];
@@ -66,6 +81,7 @@ bool procstat_read(pid_t pid, struct procstat *ps)
 				&utime, &stime) != 2)
 		return false;
 	ps->cpu_s = (double)(utime + stime) / (double)tick;
+	schedstat_cpu(pid, ps);
 	return ps->rss_kib >= 0 && ps->hwm_kib >= 0;
 }
 

@@ -43,7 +43,7 @@ void report_median(const struct result *runs, int k, struct result *out)
 	    offsetof(struct result, max_us),	    offsetof(struct result, connect_s),
 	    offsetof(struct result, bcast_ms),	    offsetof(struct result, rss_per_idle_b),
 	    offsetof(struct result, srv_cpu_s),	    offsetof(struct result, srv_cpu_pct),
-	    offsetof(struct result, bench_cpu_pct),
+	    offsetof(struct result, bench_cpu_pct), offsetof(struct result, per_srv_cpu_s),
 	};
 	double hwm[BENCH_MAX_REPEAT], rss[BENCH_MAX_REPEAT];
 
@@ -84,23 +84,23 @@ static const struct result *relay_for(const struct result *med, int nmed, const 
 
 static void describe(char *out, size_t cap, const struct bench_opts *o)
 {
+	char who[96], pace[96];
+
 	if (o->idle > 0) {
 		snprintf(out, cap, "%" PRIu32 " idle clients, one broadcast of %" PRIu32 " bytes",
 			 o->idle, o->size);
 		return;
 	}
+	snprintf(who, sizeof who, "%" PRIu32 " sender(s) -> %" PRIu32 " %sreceivers%s", o->senders,
+		 o->receivers, o->line ? "line-mode " : "", o->rooms > 1 ? " in rooms" : "");
+	if (o->rooms > 1)
+		snprintf(who + strlen(who), sizeof who - strlen(who), " (%" PRIu32 ")", o->rooms);
 	if (o->rate > 0)
-		snprintf(out, cap,
-			 "%" PRIu32 " sender(s) -> %" PRIu32 " receivers, %" PRIu64
-			 " messages of %" PRIu32
-			 " bytes at %.0f msg/s (%.0f deliveries/s offered), window %" PRIu32,
-			 o->senders, o->receivers, o->messages, o->size, o->rate,
-			 o->rate * o->receivers, o->window);
+		snprintf(pace, sizeof pace, "at %.0f msg/s", o->rate);
 	else
-		snprintf(out, cap,
-			 "%" PRIu32 " sender(s) -> %" PRIu32 " receivers, %" PRIu64
-			 " messages of %" PRIu32 " bytes, full speed, window %" PRIu32,
-			 o->senders, o->receivers, o->messages, o->size, o->window);
+		snprintf(pace, sizeof pace, "full speed");
+	snprintf(out, cap, "%s, %" PRIu64 " messages of %" PRIu32 " bytes, %s, window %" PRIu32,
+		 who, o->messages, o->size, pace, o->window);
 }
 
 /* A ratio cell: "0.62x", or "-" when there is nothing to compare. */
@@ -112,62 +112,123 @@ static void ratio(char *out, size_t cap, double a, double b)
 		snprintf(out, cap, "-");
 }
 
-static void srv_cells(const struct result *r, char *cpu, char *hwm, size_t cap)
+/* The server's CPU %, peak RSS and deliveries per CPU-second cells; "n/a" when not measured. */
+static void srv_cells(const struct result *r, char *cpu, char *hwm, char *per, size_t cap)
 {
-	if (r->have_srv) {
-		snprintf(cpu, cap, "%.0f", r->srv_cpu_pct);
-		snprintf(hwm, cap, "%ld", r->srv_hwm_kib);
-	} else {
-		snprintf(cpu, cap, "n/a");
-		snprintf(hwm, cap, "n/a");
-	}
+	snprintf(cpu, cap, "n/a");
+	snprintf(hwm, cap, "n/a");
+	snprintf(per, cap, "n/a");
+	if (!r->have_srv)
+		return;
+	snprintf(cpu, cap, "%.0f", r->srv_cpu_pct);
+	snprintf(hwm, cap, "%ld", r->srv_hwm_kib);
+	if (r->per_srv_cpu_s > 0)
+		snprintf(per, cap, "%.0f", r->per_srv_cpu_s);
+}
+
+static bool generator_bound(const struct result *r)
+{
+	return r->bench_cpu_pct > GENERATOR_BOUND_PCT;
+}
+
+/* The bench CPU cell: the number, marked when natter-bench may have been the limit. */
+static void bench_cell(const struct result *r, char *out, size_t cap)
+{
+	snprintf(out, cap, "%.0f%s", r->bench_cpu_pct,
+		 generator_bound(r) ? " (generator-bound)" : "");
 }
 
 static void print_load_row(FILE *out, bool md, const char *config, const struct result *r,
 			   const struct result *relay)
 {
-	char cpu[32], hwm[32], tput[32] = "-", p99[32] = "-";
+	char cpu[32], hwm[32], per[32], bench[48], tput[32] = "-", eff[32] = "-", p99[32] = "-";
 
-	srv_cells(r, cpu, hwm, sizeof cpu);
+	srv_cells(r, cpu, hwm, per, sizeof cpu);
+	bench_cell(r, bench, sizeof bench);
 	if (relay != NULL && r->target == TARGET_NATTER) {
 		ratio(tput, sizeof tput, r->deliveries_per_s, relay->deliveries_per_s);
+		ratio(eff, sizeof eff, r->per_srv_cpu_s, relay->per_srv_cpu_s);
 		ratio(p99, sizeof p99, r->p99_us, relay->p99_us);
 	}
 	if (md)
 		fprintf(out,
-			"| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %" PRIu64 " | %" PRIu64
-			" | %s | %s | %.0f | %s | %s |\n",
+			"| %s | %s | %s | %.0f | %s | %.0f | %.0f | %.0f | %.0f | %" PRIu64
+			" | %" PRIu64 " | %s | %s | %s | %s | %s | %s |\n",
 			config, target_name(r->target), transport_name(r->transport),
-			r->deliveries_per_s, r->msgs_per_s, r->p50_us, r->p99_us, r->max_us,
-			r->lost, r->dup, cpu, hwm, r->bench_cpu_pct, tput, p99);
+			r->deliveries_per_s, per, r->msgs_per_s, r->p50_us, r->p99_us, r->max_us,
+			r->lost, r->dup, cpu, hwm, bench, tput, eff, p99);
 	else
 		fprintf(out,
-			"%-7s %-5s %11.0f %9.0f %8.0f %8.0f %8.0f %5" PRIu64 " %4" PRIu64
-			" %7s %9s %7.0f %8s %8s%s%s\n",
+			"%-7s %-5s %11.0f %11s %9.0f %8.0f %8.0f %8.0f %5" PRIu64 " %4" PRIu64
+			" %7s %10s %9.0f %8s %8s %8s%s%s\n",
 			target_name(r->target), transport_name(r->transport), r->deliveries_per_s,
-			r->msgs_per_s, r->p50_us, r->p99_us, r->max_us, r->lost, r->dup, cpu, hwm,
-			r->bench_cpu_pct, tput, p99,
+			per, r->msgs_per_s, r->p50_us, r->p99_us, r->max_us, r->lost, r->dup, cpu,
+			hwm, r->bench_cpu_pct, tput, eff, p99,
 			r->ok ? "" : "  FAILED: ", r->ok ? "" : r->err);
 }
 
 static void print_idle_row(FILE *out, bool md, const char *config, const struct bench_opts *o,
 			   const struct result *r)
 {
-	char per[32] = "n/a", hwm[32], cpu[32];
+	char per_client[32] = "n/a", hwm[32], cpu[32], per[32];
 
-	srv_cells(r, cpu, hwm, sizeof cpu);
+	srv_cells(r, cpu, hwm, per, sizeof cpu);
 	if (r->have_srv)
-		snprintf(per, sizeof per, "%.0f", r->rss_per_idle_b);
+		snprintf(per_client, sizeof per_client, "%.0f", r->rss_per_idle_b);
 	if (md)
 		fprintf(out,
-			"| %s | %s | %s | %" PRIu32 " | %.2f | %s | %.1f | %s | %" PRIu64 " |\n",
+			"| %s | %s | %s | %" PRIu32 " | %.2f | %s | %.1f | %s | %s | %" PRIu64
+			" |\n",
 			config, target_name(r->target), transport_name(r->transport), o->idle,
-			r->connect_s, per, r->bcast_ms, hwm, r->lost);
+			r->connect_s, per_client, r->bcast_ms, per, hwm, r->lost);
 	else
-		fprintf(out, "%-7s %-5s %8" PRIu32 " %10.2f %12s %12.1f %11s %6" PRIu64 "%s%s\n",
+		fprintf(out,
+			"%-7s %-5s %8" PRIu32 " %10.2f %12s %12.1f %12s %11s %6" PRIu64 "%s%s\n",
 			target_name(r->target), transport_name(r->transport), o->idle, r->connect_s,
-			per, r->bcast_ms, hwm, r->lost,
+			per_client, r->bcast_ms, per, hwm, r->lost,
 			r->ok ? "" : "  FAILED: ", r->ok ? "" : r->err);
+}
+
+static void print_header(FILE *out, bool md, bool idle)
+{
+	if (idle && md)
+		fputs("| configuration | target | transport | idle clients | connect + handshake s "
+		      "| server RSS per idle client (bytes) | broadcast to all ms | broadcast "
+		      "deliveries per server CPU-s | server peak RSS KiB | lost |\n"
+		      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
+		      out);
+	else if (idle)
+		fputs("target  trans     idle  connect_s  rss/client_B  bcast_all_ms  "
+		      "deliv/srvCPUs  srv_HWM_KiB   lost\n",
+		      out);
+	else if (md)
+		fputs(
+		    "| configuration | target | transport | deliveries/s | deliveries per server "
+		    "CPU-s | messages/s | p50 µs | p99 µs | max µs | lost | dup | server CPU % | "
+		    "server peak RSS KiB | bench CPU % | deliveries/s natter/relay | deliveries "
+		    "per CPU-s natter/relay | p99 natter/relay |\n"
+		    "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		    "---:|\n",
+		    out);
+	else
+		fputs(
+		    "target  trans     deliv/s deliv/srvCPUs    msgs/s   p50_us   p99_us   max_us  "
+		    "lost  dup srvCPU% srvHWM_KiB benchCPU% vs_relay perCPU_vs p99_vs\n",
+		    out);
+}
+
+/* In the plain table, say in words when natter-bench may have been the bottleneck. */
+static void print_notes(FILE *out, const struct result *med, int nmed)
+{
+	for (int i = 0; i < nmed; i++)
+		if (generator_bound(&med[i]))
+			fprintf(
+			    out,
+			    "note: natter-bench used %.0f%% of its CPU in the %s/%s run: the load "
+			    "generator, not the server, may be the bottleneck there; compare "
+			    "deliveries per server CPU-second rather than deliveries/s\n",
+			    med[i].bench_cpu_pct, target_name(med[i].target),
+			    transport_name(med[i].transport));
 }
 
 static void print_table(FILE *out, const struct bench_opts *o, const struct result *med, int nmed)
@@ -181,36 +242,15 @@ static void print_table(FILE *out, const struct bench_opts *o, const struct resu
 		describe(config, sizeof config, o);
 	if (!md)
 		fprintf(out, "natter-bench: %s; median of %d run(s)\n", config, o->repeat);
-	if (o->idle > 0) {
-		if (md)
-			fputs("| configuration | target | transport | idle clients | connect + "
-			      "handshake s | "
-			      "server RSS per idle client (bytes) | broadcast to all ms | server "
-			      "peak RSS KiB | lost |\n"
-			      "|---|---|---|---:|---:|---:|---:|---:|---:|\n",
-			      out);
-		else
-			fputs("target  trans     idle  connect_s  rss/client_B  bcast_all_ms  "
-			      "srv_HWM_KiB   lost\n",
-			      out);
-		for (int i = 0; i < nmed; i++)
+	print_header(out, md, o->idle > 0);
+	for (int i = 0; i < nmed; i++) {
+		if (o->idle > 0)
 			print_idle_row(out, md, config, o, &med[i]);
-		return;
+		else
+			print_load_row(out, md, config, &med[i], relay_for(med, nmed, &med[i]));
 	}
-	if (md)
-		fputs("| configuration | target | transport | deliveries/s | messages/s | p50 µs | "
-		      "p99 µs | "
-		      "max µs | lost | dup | server CPU % | server peak RSS KiB | bench CPU % | "
-		      "deliveries/s natter/relay | p99 natter/relay |\n"
-		      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-		      out);
-	else
-		fputs("target  trans     deliv/s    msgs/s   p50_us   p99_us   max_us  lost  dup  "
-		      "srvCPU%"
-		      "  srvHWM_KiB benchCPU% vs_relay p99_vs_relay\n",
-		      out);
-	for (int i = 0; i < nmed; i++)
-		print_load_row(out, md, config, &med[i], relay_for(med, nmed, &med[i]));
+	if (!md)
+		print_notes(out, med, nmed);
 }
 
 /* A JSON string (our error sentences are plain text; escape what JSON requires). */
@@ -240,22 +280,24 @@ static void json_result(FILE *out, const struct result *r, const struct result *
 		",\"duplicated\":%" PRIu64 ",\"elapsed_s\":%.6f,\"deliveries_per_s\":%.1f"
 		",\"messages_per_s\":%.1f,\"offered_messages_per_s\":%.1f,\"p50_us\":%.1f"
 		",\"p99_us\":%.1f,\"max_us\":%.1f,\"connect_s\":%.4f,\"broadcast_ms\":%.3f"
-		",\"bench_cpu_pct\":%.1f",
+		",\"bench_cpu_pct\":%.1f,\"generator_bound\":%s",
 		r->sent, r->deliveries, r->lost, r->dup, r->elapsed_s, r->deliveries_per_s,
 		r->msgs_per_s, r->offered_per_s, r->p50_us, r->p99_us, r->max_us, r->connect_s,
-		r->bcast_ms, r->bench_cpu_pct);
+		r->bcast_ms, r->bench_cpu_pct, generator_bound(r) ? "true" : "false");
 	if (r->have_srv)
 		fprintf(out,
-			",\"server\":{\"cpu_s\":%.2f,\"cpu_pct\":%.1f,\"peak_rss_kib\":%ld,\"rss_"
-			"kib\":%ld"
-			",\"rss_per_idle_client_b\":%.1f}",
-			r->srv_cpu_s, r->srv_cpu_pct, r->srv_hwm_kib, r->srv_rss_kib,
-			r->rss_per_idle_b);
+			",\"server\":{\"cpu_s\":%.4f,\"cpu_pct\":%.1f,\"deliveries_per_cpu_s\":%.0f"
+			",\"peak_rss_kib\":%ld,\"rss_kib\":%ld,\"rss_per_idle_client_b\":%.1f}",
+			r->srv_cpu_s, r->srv_cpu_pct, r->per_srv_cpu_s, r->srv_hwm_kib,
+			r->srv_rss_kib, r->rss_per_idle_b);
 	else
 		fputs(",\"server\":null", out);
 	if (relay != NULL && r->target == TARGET_NATTER && relay->deliveries_per_s > 0)
-		fprintf(out, ",\"vs_relay\":{\"deliveries_per_s\":%.4f,\"p99\":%.4f}",
+		fprintf(out,
+			",\"vs_relay\":{\"deliveries_per_s\":%.4f,\"deliveries_per_cpu_s\":%.4f"
+			",\"p99\":%.4f}",
 			r->deliveries_per_s / relay->deliveries_per_s,
+			relay->per_srv_cpu_s > 0 ? r->per_srv_cpu_s / relay->per_srv_cpu_s : 0.0,
 			relay->p99_us > 0 ? r->p99_us / relay->p99_us : 0.0);
 	fputc('}', out);
 }
@@ -270,11 +312,11 @@ static void print_json(FILE *out, const struct bench_opts *o, const struct resul
 	fprintf(out,
 		"{\"tool\":\"natter-bench\",\"config\":{\"mode\":\"%s\",\"receivers\":%" PRIu32
 		",\"senders\":%" PRIu32 ",\"messages\":%" PRIu64 ",\"size\":%" PRIu32
-		",\"window\":%" PRIu32 ",\"rate\":%.1f,\"idle\":%" PRIu32 ",\"repeat\":%d"
-		",\"spawn\":%s},\"ok\":%s,\n\"median\":[",
+		",\"window\":%" PRIu32 ",\"rate\":%.1f,\"rooms\":%" PRIu32 ",\"line\":%s"
+		",\"idle\":%" PRIu32 ",\"repeat\":%d,\"spawn\":%s},\"ok\":%s,\n\"median\":[",
 		o->idle ? "idle" : "load", o->receivers, o->senders, o->messages, o->size,
-		o->window, o->rate, o->idle, o->repeat, o->spawn ? "true" : "false",
-		ok ? "true" : "false");
+		o->window, o->rate, o->rooms, o->line ? "true" : "false", o->idle, o->repeat,
+		o->spawn ? "true" : "false", ok ? "true" : "false");
 	for (int i = 0; i < nmed; i++) {
 		fputs(i ? ",\n" : "\n", out);
 		json_result(out, &med[i], relay_for(med, nmed, &med[i]));

@@ -331,6 +331,19 @@ static void json_rooms(struct buf *out, const struct event *ev)
 	put(out, "]");
 }
 
+static void json_msg(struct buf *out, const struct event *ev)
+{
+	put(out, "{\"type\":\"msg\"");
+	json_num(out, "id", ev->id);
+	json_num(out, "time", ev->time);
+	json_str(out, "room", ev->room);
+	json_str(out, "from", ev->nick);
+	json_str(out, "text", ev->text);
+	json_bool(out, "action", ev->action);
+	json_bool(out, "history", ev->history);
+	json_bool(out, "private", ev->private_msg);
+}
+
 static void json_body(struct buf *out, const struct event *ev)
 {
 	switch ((enum event_kind)ev->kind) {
@@ -345,30 +358,17 @@ static void json_body(struct buf *out, const struct event *ev)
 		put(out, "{\"type\":\"who\"");
 		json_who(out, ev);
 		break;
-	case EV_MSG:
-		put(out, "{\"type\":\"msg\"");
-		json_num(out, "id", ev->id);
-		json_num(out, "time", ev->time);
-		json_str(out, "room", ev->room);
-		json_str(out, "from", ev->nick);
-		json_str(out, "text", ev->text);
-		json_bool(out, "action", ev->action);
-		json_bool(out, "history", ev->history);
-		json_bool(out, "private", ev->private_msg);
-		break;
+	case EV_MSG: json_msg(out, ev); break;
 	case EV_JOIN:
-		put(out, "{\"type\":\"join\"");
-		json_num(out, "time", ev->time);
-		json_str(out, "room", ev->room);
-		json_str(out, "nick", ev->nick);
-		json_str(out, "login", ev->login);
-		break;
 	case EV_LEAVE:
-		put(out, "{\"type\":\"leave\"");
+		putf(out, "{\"type\":\"%s\"", ev->kind == EV_JOIN ? "join" : "leave");
 		json_num(out, "time", ev->time);
 		json_str(out, "room", ev->room);
 		json_str(out, "nick", ev->nick);
-		json_str(out, "reason", ev->reason);
+		if (ev->kind == EV_JOIN)
+			json_str(out, "login", ev->login);
+		else
+			json_str(out, "reason", ev->reason);
 		break;
 	case EV_RENAME:
 		put(out, "{\"type\":\"rename\"");

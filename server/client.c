@@ -191,6 +191,7 @@ void client_kill(struct server *s, struct client *c)
 	outq_free(&c->out);
 	free(c->rbuf);
 	c->rbuf = NULL;
+	buf_free(&c->lheld);
 	c->state = CS_DEAD;
 	s->nclients--;
 	s->ndead++;
@@ -380,8 +381,9 @@ static bool costs_token(uint8_t type)
 
 /*
  * Process whole frames in p[0..n) and return how many bytes were used;
- * stops early if the client is no longer reading or has run out of tokens
- * (the rest is held back, and reading paused, until tokens return).
+ * stops early if the client is no longer reading, has run out of tokens or
+ * has more than the soft cap of replies waiting for it (the rest is held
+ * back, and reading paused, until a token returns and its queue drains).
  */
 static size_t handle_bytes(struct server *s, struct client *c, const unsigned char *p, size_t n)
 {
@@ -395,6 +397,10 @@ static size_t handle_bytes(struct server *s, struct client *c, const unsigned ch
 		whole = frame_complete(p + used, n - used);
 		if (whole <= 0)
 			break;
+		if (flood_backlogged(s, c)) {
+			flood_hold(s, c);
+			break;
+		}
 		if (c->state == CS_READY && costs_token(p[used + FRAME_HEADER_BYTES]) &&
 		    !flood_take(s, c)) {
 			flood_throttle(s, c);
@@ -446,7 +452,19 @@ void client_process_held(struct server *s, struct client *c)
 {
 	size_t used;
 
-	if (c->rlen == 0 || c->line_mode)
+	if (c->line_mode) {
+		if (c->lheld.len == 0)
+			return;
+		used = linemode_input(s, c, c->lheld.data, c->lheld.len);
+		if (c->state == CS_DEAD)
+			return; /* lheld went with it */
+		if (c->held && (c->state == CS_HELLO || c->state == CS_READY))
+			buf_consume(&c->lheld, used); /* held again: keep the lines not yet taken */
+		else
+			buf_free(&c->lheld);
+		return;
+	}
+	if (c->rlen == 0)
 		return;
 	used = handle_bytes(s, c, c->rbuf, c->rlen);
 	if (c->state != CS_DEAD)
@@ -490,8 +508,8 @@ void client_readable(struct server *s, struct client *c)
 {
 	ssize_t r;
 
-	if (c->throttled)
-		return; /* held input waits for tokens; reading more would overrun the hold */
+	if (c->held)
+		return; /* held input is taken up first; reading more would overrun the hold */
 	if (!c->line_mode && c->rlen > 0) {
 		r = read_partial(s, c);
 	} else {
@@ -499,8 +517,12 @@ void client_readable(struct server *s, struct client *c)
 		if (r > 0 && !detect_mode(s, c, s->rscratch[0]))
 			return;
 		if (r > 0 && c->line_mode) {
+			size_t used;
+
 			c->got_bytes = true;
-			linemode_input(s, c, s->rscratch, (size_t)r);
+			used = linemode_input(s, c, s->rscratch, (size_t)r);
+			if (c->state != CS_DEAD && c->held)
+				buf_append(&c->lheld, s->rscratch + used, (size_t)r - used);
 		} else if (r > 0) {
 			size_t used = handle_bytes(s, c, s->rscratch, (size_t)r);
 
@@ -546,6 +568,13 @@ void client_tick(struct server *s, struct client *c, uint64_t now)
 	case CS_READY:
 		if (flood_tick(s, c, now))
 			break;
+		if (!flood_listening(s, c)) {
+			/* Not reading it, so not hearing it: its PONG may wait unread behind the
+			 * held input. The PING clock runs only while the server listens. */
+			c->last_rx_ms = now;
+			c->ping_sent_ms = 0;
+			break;
+		}
 		if (c->ping_sent_ms != 0 &&
 		    now - c->ping_sent_ms >= (uint64_t)s->cfg.ping_timeout_s * 1000) {
 			client_send_error(s, c, ERR_TIMEOUT,

@@ -387,12 +387,18 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 	chat_handle(s, c, &f);
 }
 
-void linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n)
+size_t linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n)
 {
+	size_t total = n;
+
 	while (n > 0 && (c->state == CS_HELLO || c->state == CS_READY)) {
 		const unsigned char *nl = memchr(p, '\n', n);
 		size_t take = nl ? (size_t)(nl - p) : n;
 
+		if (flood_backlogged(s, c)) {
+			flood_hold(s, c); /* its replies wait unread: take no more of its lines */
+			break;
+		}
 		if (c->line_skipping) {
 			c->line_skipping = nl == NULL;
 		} else if (c->rlen + take > MAX_LINE_BYTES) {
@@ -423,9 +429,12 @@ void linemode_input(struct server *s, struct client *c, const unsigned char *p, 
 		} else {
 			handle_line(s, c, str_n((const char *)p, take));
 		}
-		if (nl == NULL)
+		if (nl == NULL) {
+			n = 0;
 			break;
+		}
 		p += take + 1;
 		n -= take + 1;
 	}
+	return total - n;
 }

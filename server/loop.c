@@ -62,12 +62,16 @@ void server_queue(struct server *s, struct client *c, struct shbuf *b)
 	mark_pending(s, c);
 }
 
-/* Set what poll should wait for on c's slot. */
+/*
+ * Set what poll should wait for on c's slot. Its input is not read while
+ * held, nor while more than the soft cap of replies wait for it: a client
+ * cannot pile up output faster than it reads (flood.c).
+ */
 void server_update_events(struct server *s, struct client *c)
 {
 	short ev = 0;
 
-	if ((c->state == CS_HELLO || c->state == CS_READY) && !c->throttled)
+	if ((c->state == CS_HELLO || c->state == CS_READY) && flood_listening(s, c))
 		ev |= POLLIN;
 	if (c->out.count > 0)
 		ev |= POLLOUT;
@@ -114,6 +118,8 @@ static void flush_pending(struct server *s)
 /* Remove dead clients' slots, moving the last slot into each hole. */
 static void reap_dead(struct server *s)
 {
+	if (s->ndead > 0)
+		flood_forget_dead(s);
 	for (size_t i = s->nfixed; i < s->nslots && s->ndead > 0;) {
 		struct client *c = s->clients[i];
 
@@ -188,7 +194,7 @@ static void handle_client(struct server *s, struct client *c, short revents)
 		client_kill(s, c);
 		return;
 	}
-	if (c->throttled && (revents & (POLLHUP | POLLERR))) {
+	if (c->held && (revents & (POLLHUP | POLLERR))) {
 		chat_leave(s, c, "connection lost");
 		client_kill(s, c);
 		return;
@@ -222,6 +228,7 @@ int server_run(struct server *s)
 		timeout = now >= s->next_tick_ms ? 0 : (int)(s->next_tick_ms - now);
 		if (control_busy(s) && timeout > CTL_RETRY_MS)
 			timeout = CTL_RETRY_MS; /* a reply waits for room in a requester's queue */
+		timeout = flood_poll_timeout(s, now, timeout);
 		n = poll(s->pfds, s->nslots, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -245,7 +252,8 @@ int server_run(struct server *s)
 		}
 		if (control_busy(s))
 			control_retry(s);
-		now = mono_ms();
+		flood_resume(s, mono_ms());
+		now = mono_ms(); /* after resuming: what it queued is not older than now */
 		if (now >= s->next_tick_ms) {
 			tick(s, now);
 			s->next_tick_ms = now + TICK_MS;

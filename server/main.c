@@ -499,6 +499,7 @@ static void server_cleanup(struct server *s)
 	free(s->pfds);
 	free(s->clients);
 	free(s->pending);
+	free(s->held);
 	free(s->rscratch);
 	buf_free(&s->enc);
 	buf_free(&s->line_out);

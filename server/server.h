@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "addr.h"
+#include "bucket.h"
 #include "buf.h"
 #include "outq.h"
 #include "proto.h"
@@ -100,9 +101,18 @@ struct client {
 	uint64_t ping_sent_ms; /* 0 when no PING is outstanding */
 	uint64_t close_deadline_ms;
 	uint64_t partial_since_ms; /* a frame has been unfinished since then */
-	uint64_t tokens_milli;	   /* token bucket, in thousandths of a message */
-	uint64_t refill_ms;
-	bool throttled; /* out of tokens: input held back, not read */
+	struct bucket bucket;	   /* --rate and --burst (flood.c) */
+	/*
+	 * Held: whole requests wait unprocessed (in rbuf, or in lheld for a
+	 * line client) and the socket is not read, because the client is out
+	 * of tokens (throttled, until resume_ms) or its own output queue is
+	 * over the soft cap (until a flush brings it under).
+	 */
+	bool held;
+	bool held_listed; /* in server.held */
+	bool throttled;	  /* held for want of a token */
+	uint64_t resume_ms;
+	struct buf lheld; /* line mode: the held bytes, from the next unhandled line on */
 	bool flood_warned;
 	uint64_t throttled_since_ms;
 	uint64_t over_soft_since_ms; /* queue above the soft cap since then */
@@ -190,6 +200,10 @@ struct server {
 	struct client **pending;
 	size_t npending;
 	size_t pending_cap;
+	/* Clients whose input is held back, resumed by flood_resume (flood.c). */
+	struct client **held;
+	size_t nheld;
+	size_t held_cap;
 	size_t nclients;
 	size_t nready;
 	uint64_t next_serial;
@@ -254,6 +268,18 @@ void client_process_held(struct server *s, struct client *c);
 void flood_init(struct server *s, struct client *c);
 bool flood_take(struct server *s, struct client *c);
 void flood_throttle(struct server *s, struct client *c);
+/* Whether c's output queue is over the soft cap: its own requests wait until a flush. */
+bool flood_backlogged(const struct server *s, const struct client *c);
+/* Whether the server is reading c's input now (neither held nor backlogged). */
+bool flood_listening(const struct server *s, const struct client *c);
+/* Stop taking c's requests and reading its socket; flood_resume takes them up again. */
+void flood_hold(struct server *s, struct client *c);
+/* timeout, or less: when the first held client may be resumed (0: one may be now). */
+int flood_poll_timeout(const struct server *s, uint64_t now, int timeout);
+/* Process the held input of every client that has a token again and room in its queue. */
+void flood_resume(struct server *s, uint64_t now);
+/* Drop clients no longer holding input (dead ones included) from the held list. */
+void flood_forget_dead(struct server *s);
 bool flood_tick(struct server *s, struct client *c, uint64_t now);
 void flood_queue_grew(struct server *s, struct client *c);
 void flood_queue_drained(struct server *s, struct client *c);
@@ -313,7 +339,8 @@ void wiretrace_line_in(struct server *s, struct client *c, struct str line);
 void wiretrace_request(struct server *s, struct client *c, const struct frame *f);
 
 /* linemode.c */
-void linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n);
+/* Handle the lines in p[0..n); returns how many bytes were taken (fewer when c was held). */
+size_t linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n);
 struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames);
 
 #endif

@@ -78,17 +78,6 @@ void classroom_register(struct server *s, struct client *c)
 	c->teacher = member;
 }
 
-static void notice(struct server *s, struct client *c, const char *text)
-{
-	struct frame f = {.type = T_NOTICE};
-
-	if (c->state != CS_READY)
-		return;
-	f.f[NOTICE_TIME].n = wall_ms();
-	f.f[NOTICE_TEXT].s = str_c(text);
-	client_send_frame(s, c, &f);
-}
-
 /* The same NOTICE to every registered teacher. */
 static void notice_teachers(struct server *s, const char *text)
 {
@@ -96,7 +85,7 @@ static void notice_teachers(struct server *s, const char *text)
 		struct client *t = s->clients[i];
 
 		if (t->state == CS_READY && t->teacher)
-			notice(s, t, text);
+			output_notice(s, t, text);
 	}
 }
 
@@ -118,7 +107,7 @@ void classroom_welcome(struct server *s, struct client *c)
 		 "you are a teacher here (group %s): /announce, /slow, /mute, /unmute, /kick, "
 		 "/hands and /hand next",
 		 s->cfg.teachers_name);
-	notice(s, c, text);
+	output_notice(s, c, text);
 }
 
 /* Index of r in c->rooms, or -1. */
@@ -245,9 +234,9 @@ static void on_slow(struct server *s, struct client *c, const struct frame *f)
 	snprintf(what, sizeof what, "set slow mode %u s in", (unsigned)secs);
 	log_action(c, what, r->name);
 	for (uint32_t i = 0; i < r->nmembers; i++)
-		notice(s, r->members[i], text);
+		output_notice(s, r->members[i], text);
 	if (!room_has_member(r, c))
-		notice(s, c, text);
+		output_notice(s, c, text);
 }
 
 /* The registered client a MUTE or KICK names, if a teacher may act on it; else an ERROR. */
@@ -289,7 +278,7 @@ static void on_mute(struct server *s, struct client *c, const struct frame *f)
 			    : "unmuted");
 		mod_mute(s, t, on, c->nick);
 	}
-	notice(s, c, text);
+	output_notice(s, c, text);
 }
 
 static void on_kick(struct server *s, struct client *c, const struct frame *f)
@@ -304,7 +293,7 @@ static void on_kick(struct server *s, struct client *c, const struct frame *f)
 	log_action(c, "kicks", t->nick);
 	snprintf(text, sizeof text, "%s was kicked", t->nick);
 	mod_kick(s, t, c->nick, reason);
-	notice(s, c, text);
+	output_notice(s, c, text);
 }
 
 /* Raised hands, oldest first, into list (the first cap of them); returns how many there are in all.
@@ -363,7 +352,7 @@ static void hand_raise(struct server *s, struct client *c)
 		snprintf(text, sizeof text,
 			 "your hand is already raised: you are number %zu in the queue",
 			 hand_place(s, c));
-		notice(s, c, text);
+		output_notice(s, c, text);
 		return;
 	}
 	c->hand_seq = ++s->next_hand_seq;
@@ -372,7 +361,7 @@ static void hand_raise(struct server *s, struct client *c)
 	snprintf(text, sizeof text,
 		 "your hand is raised: you are number %zu in the queue; /hand down lowers it",
 		 hand_place(s, c));
-	notice(s, c, text);
+	output_notice(s, c, text);
 	snprintf(text, sizeof text,
 		 "%s raised a hand (number %zu in the queue); /hand next calls on the first",
 		 c->nick, hand_place(s, c));
@@ -384,12 +373,12 @@ static void hand_lower(struct server *s, struct client *c)
 	char text[96];
 
 	if (c->hand_seq == 0) {
-		notice(s, c, "your hand was not raised");
+		output_notice(s, c, "your hand was not raised");
 		return;
 	}
 	c->hand_seq = 0;
 	log_info("classroom: %s lowered a hand", c->nick);
-	notice(s, c, "your hand is lowered");
+	output_notice(s, c, "your hand is lowered");
 	snprintf(text, sizeof text, "%s lowered a hand", c->nick);
 	notice_teachers(s, text);
 }
@@ -404,7 +393,7 @@ static void hand_list(struct server *s, struct client *c)
 
 	log_action(c, "lists", "the raised hands");
 	if (n == 0) {
-		notice(s, c, "no hands are raised");
+		output_notice(s, c, "no hands are raised");
 		return;
 	}
 	buf_printf(&text, "%zu hand%s raised, oldest first:", n, n == 1 ? "" : "s");
@@ -414,7 +403,7 @@ static void hand_list(struct server *s, struct client *c)
 	if (n > shown)
 		buf_printf(&text, ", and %zu more", n - shown);
 	buf_append(&text, "", 1);
-	notice(s, c, (const char *)text.data);
+	output_notice(s, c, (const char *)text.data);
 	buf_free(&text);
 }
 
@@ -425,13 +414,13 @@ static void hand_next(struct server *s, struct client *c)
 	size_t n = hands_queue(s, &first, 1);
 
 	if (n == 0) {
-		notice(s, c, "no hands are raised");
+		output_notice(s, c, "no hands are raised");
 		return;
 	}
 	first->hand_seq = 0;
 	log_action(c, "calls on", first->nick);
 	snprintf(text, sizeof text, "%s (teacher) calls on you", c->nick);
-	notice(s, first, text);
+	output_notice(s, first, text);
 	snprintf(text, sizeof text,
 		 "%s (teacher) called on %s, who waited %llu s; %zu hand%s still raised", c->nick,
 		 first->nick, (unsigned long long)((mono_ms() - first->hand_ms) / 1000), n - 1,

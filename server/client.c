@@ -197,51 +197,6 @@ void client_kill(struct server *s, struct client *c)
 	s->ndead++;
 }
 
-void client_close_after(struct server *s, struct client *c, struct shbuf *last)
-{
-	if (c->state == CS_DEAD)
-		return;
-	batch_seal(s); /* its own messages of this pass reach it before the BYE */
-	if (c->state == CS_READY)
-		chat_unregister(s, c);
-	c->state = CS_CLOSING;
-	c->close_deadline_ms = mono_ms() + CLOSE_GRACE_MS;
-	if (last != NULL)
-		server_queue(s, c, last);
-	else if (c->out.count == 0)
-		client_kill(s, c);
-}
-
-void client_send_frame(struct server *s, struct client *c, const struct frame *f)
-{
-	struct frame tagged = *f;
-	struct shbuf *b;
-
-	tagged.tag = c->req.tag;
-	b = chat_encode(s, &tagged);
-	if (b == NULL)
-		return;
-	server_queue(s, c, b);
-	shbuf_unref(b);
-}
-
-void client_send_frames(struct server *s, struct client *c, const struct buf *frames)
-{
-	struct buf tagged = {0};
-	struct shbuf *b;
-
-	if (frames->len == 0)
-		return;
-	if (c->req.tag != 0 &&
-	    proto_tag_frames(&tagged, frames->data, frames->len, c->req.tag) == 0)
-		b = shbuf_new(tagged.data, tagged.len);
-	else
-		b = shbuf_new(frames->data, frames->len);
-	server_queue(s, c, b);
-	shbuf_unref(b);
-	buf_free(&tagged);
-}
-
 /* Version 3: a tagged request that no ERROR answered is answered by DONE. */
 static void request_done(struct server *s, struct client *c)
 {
@@ -251,7 +206,7 @@ static void request_done(struct server *s, struct client *c)
 		d.f[DONE_TAG].n = c->req.tag;
 		d.f[DONE_ID].n = c->req.id;
 		c->req.tag = 0; /* DONE itself carries the tag as a field */
-		client_send_frame(s, c, &d);
+		output_frame(s, c, &d);
 	}
 	c->req.tag = 0;
 }
@@ -274,7 +229,7 @@ void client_send_error(struct server *s, struct client *c, unsigned code, const 
 	f.f[ERROR_TEXT].s = str_n((const char *)safe.data, safe.len);
 	f.tag = c->req.tag;
 	c->req.answered = true;
-	b = chat_encode(s, &f);
+	b = output_encode(s, &f);
 	if (b == NULL) {
 		buf_free(&safe);
 		return;
@@ -287,9 +242,9 @@ void client_send_error(struct server *s, struct client *c, unsigned code, const 
 			 (const char *)safe.data);
 		if (c->state == CS_READY)
 			chat_leave(s, c, code == ERR_TIMEOUT ? "timed out" : "protocol error");
-		client_close_after(s, c, b);
+		output_close_after(s, c, b);
 	} else {
-		server_queue(s, c, b);
+		output_queue(s, c, b);
 	}
 	shbuf_unref(b);
 	buf_free(&safe);
@@ -313,7 +268,7 @@ static void refuse_unknown(struct server *s, struct client *c, unsigned char fir
 	log_info("client %llu: unrecognised protocol (first byte 0x%02x); closed",
 		 (unsigned long long)c->serial, first);
 	c->got_bytes = true;
-	client_close_after(s, c, b);
+	output_close_after(s, c, b);
 	shbuf_unref(b);
 }
 
@@ -586,7 +541,7 @@ void client_tick(struct server *s, struct client *c, uint64_t now)
 
 			f.f[PING_TOKEN].n = now;
 			c->ping_sent_ms = now;
-			client_send_frame(s, c, &f);
+			output_frame(s, c, &f);
 		}
 		break;
 	case CS_CLOSING:

@@ -54,15 +54,12 @@ void flood_throttle(struct server *s, struct client *c)
 	flood_hold(s, c);
 	if (!c->flood_warned) {
 		char text[160];
-		struct frame f = {.type = T_NOTICE};
 
 		snprintf(text, sizeof text,
 			 "you are sending more than %u messages a second (bursts of %u); the rest "
 			 "are delayed, not lost",
 			 s->cfg.rate, s->cfg.burst);
-		f.f[NOTICE_TIME].n = wall_ms();
-		f.f[NOTICE_TEXT].s = str_c(text);
-		client_send_frame(s, c, &f);
+		output_notice(s, c, text);
 		c->flood_warned = true;
 		log_info("client %llu %s: rate limited", (unsigned long long)c->serial, c->nick);
 	}

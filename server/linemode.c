@@ -200,7 +200,8 @@ static void render(const struct client *c, const struct frame *f, struct buf *ou
 		buf_append(out, "\n", 1);
 }
 
-struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames)
+struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames,
+			      bool *shared)
 {
 	const unsigned char *p = frames->data;
 	size_t n = frames->len;
@@ -209,6 +210,7 @@ struct shbuf *linemode_render(struct server *s, struct client *c, const struct s
 	/* Plain text queued for a line client (help, errors) passes through. */
 	if (n == 0 || p[0] != 0x00)
 		return NULL;
+	*shared = true;
 	buf_clear(&s->line_out);
 	while (n > 0) {
 		long whole = frame_complete(p, n);
@@ -217,8 +219,13 @@ struct shbuf *linemode_render(struct server *s, struct client *c, const struct s
 		if (whole <= 0)
 			break;
 		if (proto_decode(p + FRAME_HEADER_BYTES, (size_t)whole - FRAME_HEADER_BYTES, &f) ==
-		    0)
+		    0) {
+			/* A private message reads "[private to X]" to its sender alone. */
+			if (f.type == T_MSG &&
+			    (f.f[MSG_TARGET].s.len == 0 || f.f[MSG_TARGET].s.p[0] != '#'))
+				*shared = false;
 			render(c, &f, &s->line_out);
+		}
 		p += whole;
 		n -= (size_t)whole;
 	}
@@ -251,7 +258,7 @@ static void send_text(struct server *s, struct client *c, const char *text)
 {
 	struct shbuf *b = shbuf_new(text, strlen(text));
 
-	server_queue(s, c, b);
+	output_queue(s, c, b);
 	shbuf_unref(b);
 }
 
@@ -358,7 +365,7 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 		    "natterd is a chat server, not a web server; see PROTOCOL.md\n";
 		struct shbuf *b = shbuf_new(reply, sizeof reply - 1);
 
-		client_close_after(s, c, b);
+		output_close_after(s, c, b);
 		shbuf_unref(b);
 		return;
 	}

@@ -25,43 +25,6 @@ void server_add_slot(struct server *s, int fd, struct client *c)
 	s->nslots++;
 }
 
-/* Remember to flush c before the next poll. */
-static void mark_pending(struct server *s, struct client *c)
-{
-	if (c->pending_write)
-		return;
-	if (s->npending == s->pending_cap) {
-		s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 64;
-		s->pending = xrealloc(s->pending, s->pending_cap * sizeof *s->pending);
-	}
-	s->pending[s->npending++] = c;
-	c->pending_write = true;
-}
-
-/*
- * Queue b for c; it is written at the end of this loop pass. A line-mode
- * client gets the frames rendered as text instead.
- */
-void server_queue(struct server *s, struct client *c, struct shbuf *b)
-{
-	struct shbuf *text = NULL;
-
-	if (c->state == CS_DEAD)
-		return;
-	batch_seal(s); /* messages collected earlier go first, to keep the order */
-	if (c->line_mode && (text = linemode_render(s, c, b)) != NULL)
-		b = text;
-	if (s->trace)
-		wiretrace_queued(s, c, b);
-	if (b->len > 0) {
-		outq_push(&c->out, b);
-		flood_queue_grew(s, c);
-	}
-	if (text != NULL)
-		shbuf_unref(text);
-	mark_pending(s, c);
-}
-
 /*
  * Set what poll should wait for on c's slot. Its input is not read while
  * held, nor while more than the soft cap of replies wait for it: a client
@@ -76,43 +39,6 @@ void server_update_events(struct server *s, struct client *c)
 	if (c->out.count > 0)
 		ev |= POLLOUT;
 	s->pfds[c->slot].events = ev;
-}
-
-/* Write what c has queued; a client whose queue drains while closing is done. */
-static void flush_client(struct server *s, struct client *c)
-{
-	if (c->state == CS_DEAD)
-		return;
-	if (outq_flush(&c->out, c->fd) < 0) {
-		if (errno != EPIPE && errno != ECONNRESET)
-			log_info("client %llu: write failed: %s", (unsigned long long)c->serial,
-				 strerror(errno));
-		chat_leave(s, c, "connection lost");
-		client_kill(s, c);
-		return;
-	}
-	if (c->state == CS_CLOSING && c->out.count == 0) {
-		client_kill(s, c);
-		return;
-	}
-	flood_queue_drained(s, c);
-	server_update_events(s, c);
-}
-
-/*
- * Write every queued output once per pass: many messages read in one pass
- * leave one writev per recipient. A client dropped here may queue LEAVE
- * notices for others; the walk reaches them too, since it rereads npending.
- */
-static void flush_pending(struct server *s)
-{
-	for (size_t i = 0; i < s->npending; i++) {
-		struct client *c = s->pending[i];
-
-		c->pending_write = false;
-		flush_client(s, c);
-	}
-	s->npending = 0;
 }
 
 /* Remove dead clients' slots, moving the last slot into each hole. */
@@ -204,7 +130,7 @@ static void handle_client(struct server *s, struct client *c, short revents)
 	else if (revents & (POLLHUP | POLLERR))
 		client_kill(s, c);
 	if (c->state != CS_DEAD && (revents & POLLOUT))
-		mark_pending(s, c);
+		output_pending(s, c);
 }
 
 static void tick(struct server *s, uint64_t now)
@@ -258,8 +184,7 @@ int server_run(struct server *s)
 			tick(s, now);
 			s->next_tick_ms = now + TICK_MS;
 		}
-		batch_seal(s);
-		flush_pending(s);
+		output_flush(s);
 		reap_dead(s);
 	}
 	/* Whoever is left did not drain in time. */

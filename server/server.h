@@ -248,17 +248,44 @@ void listeners_close(struct server *s);
 int server_run(struct server *s);
 void server_shutdown(struct server *s, const char *why, const char *bye_reason);
 void server_add_slot(struct server *s, int fd, struct client *c);
-void server_queue(struct server *s, struct client *c, struct shbuf *b);
 void server_update_events(struct server *s, struct client *c);
+
+/*
+ * output.c: the one way out. Everything queued is written by output_flush,
+ * once per loop pass; a room's messages of a pass go as one batch, sealed
+ * before anything else is queued or the room's membership changes.
+ */
+struct shbuf *output_encode(struct server *s, const struct frame *f);
+/* Queue b for c (line mode: its text form, rendered once per buffer). */
+void output_queue(struct server *s, struct client *c, struct shbuf *b);
+/* A frame (or encoded frames) for c alone: tagged with c's request, if any (version 3). */
+void output_frame(struct server *s, struct client *c, const struct frame *f);
+void output_frames(struct server *s, struct client *c, const struct buf *frames);
+/* One NOTICE for c (nothing unless c is registered). */
+void output_notice(struct server *s, struct client *c, const char *text);
+/* Fan-out of one shared buffer; recipients over --max-queue are dropped as too slow. */
+size_t output_broadcast(struct server *s, struct shbuf *b);
+void output_room(struct server *s, struct room *r, const struct frame *f,
+		 const struct client *except);
+void output_to(struct server *s, const struct client *const *to, size_t n, struct shbuf *b);
+/* Once to c and to everyone who shares a room with c. */
+void output_neighbours(struct server *s, struct client *c, const struct frame *f);
+/* The buffer to append r's next MSG frame to (sealing another room's batch first). */
+struct buf *output_batch(struct server *s, struct room *r);
+void output_seal(struct server *s);
+/* Room membership changes: the batch is sealed first, so nobody gets a message twice or none. */
+void output_enter(struct server *s, struct room *r, struct client *c);
+void output_forget(struct server *s, struct room *r, struct client *c);
+/* c is closing: last (BYE, or NULL) is the last thing it gets. */
+void output_close_after(struct server *s, struct client *c, struct shbuf *last);
+/* Write c's queue at the end of this pass (its socket is writable again). */
+void output_pending(struct server *s, struct client *c);
+void output_flush(struct server *s);
 
 /* client.c */
 void client_accept(struct server *s, struct listener *l);
 void client_readable(struct server *s, struct client *c);
 void client_kill(struct server *s, struct client *c);
-void client_close_after(struct server *s, struct client *c, struct shbuf *last);
-/* A frame (or encoded frames) for c alone: tagged with c's request, if any (version 3). */
-void client_send_frame(struct server *s, struct client *c, const struct frame *f);
-void client_send_frames(struct server *s, struct client *c, const struct buf *frames);
 void client_send_error(struct server *s, struct client *c, unsigned code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void client_tick(struct server *s, struct client *c, uint64_t now);
@@ -287,12 +314,10 @@ void flood_queue_drained(struct server *s, struct client *c);
 /* chat.c */
 void chat_handle(struct server *s, struct client *c, const struct frame *f);
 void chat_leave(struct server *s, struct client *c, const char *reason);
-struct shbuf *chat_encode(struct server *s, const struct frame *f);
 void chat_bye(struct server *s, struct client *c, enum bye_code code, const char *bye_reason,
 	      const char *leave_reason);
 void chat_free_client(struct server *s, struct client *c);
 void chat_unregister(struct server *s, struct client *c);
-size_t chat_broadcast(struct server *s, struct shbuf *b);
 
 /* moderation.c */
 struct client *mod_find(struct server *s, const char *nick);
@@ -315,13 +340,6 @@ bool control_busy(const struct server *s);
 void control_retry(struct server *s);
 void control_close(struct server *s);
 
-void chat_deliver_room(struct server *s, struct room *r, struct shbuf *b);
-
-/* batch.c */
-/* The buffer to append r's next MSG frame to (sealing another room's batch first). */
-struct buf *batch_for(struct server *s, struct room *r);
-void batch_seal(struct server *s);
-
 /* history.c */
 int history_init(struct server *s, struct errmsg *e);
 /* The last id used before this start: never below any id logged or recorded, nor the clock. */
@@ -341,6 +359,12 @@ void wiretrace_request(struct server *s, struct client *c, const struct frame *f
 /* linemode.c */
 /* Handle the lines in p[0..n); returns how many bytes were taken (fewer when c was held). */
 size_t linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n);
-struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames);
+/*
+ * frames as the lines a line-mode client reads; NULL if they are text
+ * already. *shared: the lines are the same for every line-mode recipient
+ * (output.c keeps them on the buffer), which private messages are not.
+ */
+struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames,
+			      bool *shared);
 
 #endif

@@ -1,4 +1,5 @@
-/* server/test_bucket.c - the rate limit's token bucket: bursts, refills, and when the next token is due.
+/* server/test_bucket.c - the rate limit's token bucket: bursts, refills, and when the next token is
+ * due.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -23,12 +23,12 @@ static void forget_membership(struct server *s, struct client *c, struct room *r
 		if (c->rooms[i] == r) {
 			c->nrooms--;
 			c->rooms[i] = c->rooms[c->nrooms];
-			c->said_ms[i] = c->said_ms[c->nrooms];
+			c->class.said_ms[i] = c->class.said_ms[c->nrooms];
 			break;
 		}
 	}
-	if (c->current == r)
-		c->current = NULL;
+	if (c->line.current == r)
+		c->line.current = NULL;
 }
 
 /* c leaves every room; the members who remain hear why (unless shutting down). */
@@ -241,8 +241,8 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 {
 	struct frame j = {.type = T_JOIN};
 
-	if (c->line_mode)
-		c->current = r;
+	if (c->line.on)
+		c->line.current = r;
 	if (room_has_member(r, c)) {
 		send_history(s, c, r, after);
 		return;
@@ -254,7 +254,7 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 		return;
 	}
 	output_enter(s, r, c);
-	c->said_ms[c->nrooms] = 0;
+	c->class.said_ms[c->nrooms] = 0;
 	c->rooms[c->nrooms++] = r;
 	j.f[JOIN_TIME].n = wall_ms();
 	j.f[JOIN_ROOM].s = str_c(r->name);
@@ -316,7 +316,7 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 	c->last_msg_ms = mono_ms();
 	log_info("client %llu: %s joined (%s%s%s%s)", (unsigned long long)c->serial, c->nick,
 		 c->transport == TR_TCP ? "tcp" : "unix", c->login[0] ? ", login " : "", c->login,
-		 c->line_mode ? ", line mode" : "");
+		 c->line.on ? ", line mode" : "");
 	w.f[WELCOME_VERSION].n = c->version; /* the client's own: a v1 client sees 1 */
 	w.f[WELCOME_NICK].s = str_c(c->nick);
 	w.f[WELCOME_SERVER].s = str_c(s->cfg.name);
@@ -327,8 +327,8 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 	/* Every late joiner is shown every announcement (PROTOCOL.md 3.10). */
 	if (s->announce != NULL && c->state == CS_READY) {
 		enter_room(s, c, s->announce, f->f[HELLO_RESUME].n);
-		if (c->line_mode)
-			c->current = s->lobby; /* plain lines still go to #lobby */
+		if (c->line.on)
+			c->line.current = s->lobby; /* plain lines still go to #lobby */
 	}
 	classroom_welcome(s, c);
 }
@@ -339,7 +339,7 @@ static struct room *joined_room(struct server *s, struct client *c, struct str t
 	struct room *r;
 
 	if (target.len == 0)
-		return c->current ? c->current : s->lobby;
+		return c->line.current ? c->line.current : s->lobby;
 	r = room_find(&s->rooms, target.p, target.len);
 	if (r == NULL || !room_has_member(r, c)) {
 		client_send_error(s, c, ERR_NO_SUCH_TARGET, "you are not in %.*s; /join it first",
@@ -517,8 +517,8 @@ static void on_part(struct server *s, struct client *c, const struct frame *f)
 	else
 		output_room(s, r, &l, NULL);
 	forget_membership(s, c, r);
-	if (c->line_mode && c->current == NULL)
-		c->current = s->lobby;
+	if (c->line.on && c->line.current == NULL)
+		c->line.current = s->lobby;
 }
 
 static void on_list(struct server *s, struct client *c)
@@ -557,7 +557,7 @@ static void on_topic(struct server *s, struct client *c, const struct frame *f)
 		struct str name = f->f[TOPIC_ROOM].s;
 
 		r = name.len ? room_find(&s->rooms, name.p, name.len)
-			     : (c->current ? c->current : s->lobby);
+			     : (c->line.current ? c->line.current : s->lobby);
 		if (r == NULL)
 			client_send_error(s, c, ERR_NO_SUCH_TARGET, "there is no room '%.*s'",
 					  (int)utf8_truncate(name.p, name.len, 64), name.p);

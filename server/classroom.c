@@ -66,7 +66,7 @@ void classroom_register(struct server *s, struct client *c)
 {
 	bool member = false;
 
-	c->teacher = false;
+	c->class.teacher = false;
 	if (s->cfg.teachers_group == NULL || c->transport != TR_UNIX || !c->has_cred)
 		return;
 	if (peer_in_group(c->fd, s->cfg.teachers_gid, &member) < 0) {
@@ -75,7 +75,7 @@ void classroom_register(struct server *s, struct client *c)
 			 (unsigned long long)c->serial, c->login, strerror(errno));
 		return;
 	}
-	c->teacher = member;
+	c->class.teacher = member;
 }
 
 /* The same NOTICE to every registered teacher. */
@@ -84,7 +84,7 @@ static void notice_teachers(struct server *s, const char *text)
 	for (size_t i = s->nfixed; i < s->nslots; i++) {
 		struct client *t = s->clients[i];
 
-		if (t->state == CS_READY && t->teacher)
+		if (t->state == CS_READY && t->class.teacher)
 			output_notice(s, t, text);
 	}
 }
@@ -99,7 +99,7 @@ void classroom_welcome(struct server *s, struct client *c)
 {
 	char text[256];
 
-	if (!c->teacher || c->state != CS_READY)
+	if (!c->class.teacher || c->state != CS_READY)
 		return;
 	log_info("classroom: client %llu %s (login %s) is a teacher", (unsigned long long)c->serial,
 		 c->nick, c->login);
@@ -124,7 +124,7 @@ bool classroom_may_say(struct server *s, struct client *c, struct room *r)
 	uint64_t now, wait_ms;
 	int i;
 
-	if (c->teacher || (r->slow_s == 0 && r != s->announce))
+	if (c->class.teacher || (r->slow_s == 0 && r != s->announce))
 		return true;
 	if (r == s->announce) {
 		client_send_error(
@@ -138,15 +138,15 @@ bool classroom_may_say(struct server *s, struct client *c, struct room *r)
 		return true;
 	now = mono_ms();
 	wait_ms = (uint64_t)r->slow_s * 1000;
-	if (c->said_ms[i] != 0 && now - c->said_ms[i] < wait_ms) {
-		uint64_t left = (wait_ms - (now - c->said_ms[i]) + 999) / 1000;
+	if (c->class.said_ms[i] != 0 && now - c->class.said_ms[i] < wait_ms) {
+		uint64_t left = (wait_ms - (now - c->class.said_ms[i]) + 999) / 1000;
 
 		client_send_error(s, c, ERR_SLOW_MODE,
 				  "%s is in slow mode: one message every %u s; wait %llu s",
 				  r->name, (unsigned)r->slow_s, (unsigned long long)left);
 		return false;
 	}
-	c->said_ms[i] = now;
+	c->class.said_ms[i] = now;
 	return true;
 }
 
@@ -165,7 +165,7 @@ static const char *command_of(const struct frame *f)
 /* Whether c may use a teacher's request; if not it is told why (ERR_NOT_TEACHER). */
 static bool teacher_only(struct server *s, struct client *c, const struct frame *f)
 {
-	if (c->teacher)
+	if (c->class.teacher)
 		return true;
 	if (s->cfg.teachers_group == NULL)
 		client_send_error(s, c, ERR_NOT_TEACHER,
@@ -199,7 +199,7 @@ static struct room *named_room(struct server *s, struct client *c, struct str na
 	struct room *r;
 
 	if (name.len == 0)
-		return c->current ? c->current : s->lobby;
+		return c->line.current ? c->line.current : s->lobby;
 	r = room_find(&s->rooms, name.p, name.len);
 	if (r == NULL)
 		client_send_error(s, c, ERR_NO_SUCH_TARGET,
@@ -251,7 +251,7 @@ static struct client *student_named(struct server *s, struct client *c, struct s
 				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
 		return NULL;
 	}
-	if (t->teacher) {
+	if (t->class.teacher) {
 		client_send_error(s, c, ERR_NOT_ALLOWED,
 				  "%s is a teacher; teachers cannot %s teachers (natterctl can)",
 				  t->nick, verb);
@@ -306,18 +306,18 @@ static size_t hands_queue(struct server *s, struct client **list, size_t cap)
 		struct client *h = s->clients[i];
 		size_t at;
 
-		if (h->state != CS_READY || h->hand_seq == 0)
+		if (h->state != CS_READY || h->class.hand_seq == 0)
 			continue;
 		n++;
 		/* Insertion sort into the first cap places: queues are short and listed rarely. */
 		if (kept == cap) {
-			if (cap == 0 || list[cap - 1]->hand_seq < h->hand_seq)
+			if (cap == 0 || list[cap - 1]->class.hand_seq < h->class.hand_seq)
 				continue;
 			at = cap - 1; /* the newest kept one drops out */
 		} else {
 			at = kept++;
 		}
-		for (; at > 0 && list[at - 1]->hand_seq > h->hand_seq; at--)
+		for (; at > 0 && list[at - 1]->class.hand_seq > h->class.hand_seq; at--)
 			list[at] = list[at - 1];
 		list[at] = h;
 	}
@@ -332,7 +332,8 @@ static size_t hand_place(struct server *s, const struct client *h)
 	for (size_t i = s->nfixed; i < s->nslots; i++) {
 		const struct client *o = s->clients[i];
 
-		if (o->state == CS_READY && o->hand_seq != 0 && o->hand_seq < h->hand_seq)
+		if (o->state == CS_READY && o->class.hand_seq != 0 &&
+		    o->class.hand_seq < h->class.hand_seq)
 			place++;
 	}
 	return place;
@@ -342,21 +343,21 @@ static void hand_raise(struct server *s, struct client *c)
 {
 	char text[160];
 
-	if (c->teacher) {
+	if (c->class.teacher) {
 		client_send_error(
 		    s, c, ERR_NOT_ALLOWED,
 		    "teachers do not raise hands; /hands lists the students' raised hands");
 		return;
 	}
-	if (c->hand_seq != 0) {
+	if (c->class.hand_seq != 0) {
 		snprintf(text, sizeof text,
 			 "your hand is already raised: you are number %zu in the queue",
 			 hand_place(s, c));
 		output_notice(s, c, text);
 		return;
 	}
-	c->hand_seq = ++s->next_hand_seq;
-	c->hand_ms = mono_ms();
+	c->class.hand_seq = ++s->next_hand_seq;
+	c->class.hand_ms = mono_ms();
 	log_info("classroom: %s raised a hand", c->nick);
 	snprintf(text, sizeof text,
 		 "your hand is raised: you are number %zu in the queue; /hand down lowers it",
@@ -372,11 +373,11 @@ static void hand_lower(struct server *s, struct client *c)
 {
 	char text[96];
 
-	if (c->hand_seq == 0) {
+	if (c->class.hand_seq == 0) {
 		output_notice(s, c, "your hand was not raised");
 		return;
 	}
-	c->hand_seq = 0;
+	c->class.hand_seq = 0;
 	log_info("classroom: %s lowered a hand", c->nick);
 	output_notice(s, c, "your hand is lowered");
 	snprintf(text, sizeof text, "%s lowered a hand", c->nick);
@@ -399,7 +400,7 @@ static void hand_list(struct server *s, struct client *c)
 	buf_printf(&text, "%zu hand%s raised, oldest first:", n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < shown; i++)
 		buf_printf(&text, "%s %zu. %s (%llu s)", i ? "," : "", i + 1, list[i]->nick,
-			   (unsigned long long)((now - list[i]->hand_ms) / 1000));
+			   (unsigned long long)((now - list[i]->class.hand_ms) / 1000));
 	if (n > shown)
 		buf_printf(&text, ", and %zu more", n - shown);
 	buf_append(&text, "", 1);
@@ -417,14 +418,14 @@ static void hand_next(struct server *s, struct client *c)
 		output_notice(s, c, "no hands are raised");
 		return;
 	}
-	first->hand_seq = 0;
+	first->class.hand_seq = 0;
 	log_action(c, "calls on", first->nick);
 	snprintf(text, sizeof text, "%s (teacher) calls on you", c->nick);
 	output_notice(s, first, text);
 	snprintf(text, sizeof text,
 		 "%s (teacher) called on %s, who waited %llu s; %zu hand%s still raised", c->nick,
-		 first->nick, (unsigned long long)((mono_ms() - first->hand_ms) / 1000), n - 1,
-		 n - 1 == 1 ? " is" : "s are");
+		 first->nick, (unsigned long long)((mono_ms() - first->class.hand_ms) / 1000),
+		 n - 1, n - 1 == 1 ? " is" : "s are");
 	notice_teachers(s, text);
 }
 

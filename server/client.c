@@ -161,7 +161,7 @@ void client_accept(struct server *s, struct listener *l)
  */
 static void log_partial_frame(const struct client *c)
 {
-	if (c->line_mode || c->rlen == 0 || frame_complete(c->rbuf, c->rlen) != 0)
+	if (c->line.on || c->rlen == 0 || frame_complete(c->rbuf, c->rlen) != 0)
 		return;
 	if (c->rlen < FRAME_HEADER_BYTES)
 		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
@@ -191,7 +191,7 @@ void client_kill(struct server *s, struct client *c)
 	outq_free(&c->out);
 	free(c->rbuf);
 	c->rbuf = NULL;
-	buf_free(&c->lheld);
+	buf_free(&c->line.held);
 	c->state = CS_DEAD;
 	s->nclients--;
 	s->ndead++;
@@ -407,16 +407,17 @@ void client_process_held(struct server *s, struct client *c)
 {
 	size_t used;
 
-	if (c->line_mode) {
-		if (c->lheld.len == 0)
+	if (c->line.on) {
+		if (c->line.held.len == 0)
 			return;
-		used = linemode_input(s, c, c->lheld.data, c->lheld.len);
+		used = linemode_input(s, c, c->line.held.data, c->line.held.len);
 		if (c->state == CS_DEAD)
 			return; /* lheld went with it */
-		if (c->held && (c->state == CS_HELLO || c->state == CS_READY))
-			buf_consume(&c->lheld, used); /* held again: keep the lines not yet taken */
+		if (c->flood.held && (c->state == CS_HELLO || c->state == CS_READY))
+			buf_consume(&c->line.held,
+				    used); /* held again: keep the lines not yet taken */
 		else
-			buf_free(&c->lheld);
+			buf_free(&c->line.held);
 		return;
 	}
 	if (c->rlen == 0)
@@ -454,7 +455,7 @@ static bool detect_mode(struct server *s, struct client *c, unsigned char first)
 		refuse_unknown(s, c, first);
 		return false;
 	}
-	c->line_mode = true;
+	c->line.on = true;
 	log_info("client %llu: plain-text line mode", (unsigned long long)c->serial);
 	return true;
 }
@@ -463,21 +464,21 @@ void client_readable(struct server *s, struct client *c)
 {
 	ssize_t r;
 
-	if (c->held)
+	if (c->flood.held)
 		return; /* held input is taken up first; reading more would overrun the hold */
-	if (!c->line_mode && c->rlen > 0) {
+	if (!c->line.on && c->rlen > 0) {
 		r = read_partial(s, c);
 	} else {
 		r = read(c->fd, s->rscratch, READ_CHUNK_BYTES);
 		if (r > 0 && !detect_mode(s, c, s->rscratch[0]))
 			return;
-		if (r > 0 && c->line_mode) {
+		if (r > 0 && c->line.on) {
 			size_t used;
 
 			c->got_bytes = true;
 			used = linemode_input(s, c, s->rscratch, (size_t)r);
-			if (c->state != CS_DEAD && c->held)
-				buf_append(&c->lheld, s->rscratch + used, (size_t)r - used);
+			if (c->state != CS_DEAD && c->flood.held)
+				buf_append(&c->line.held, s->rscratch + used, (size_t)r - used);
 		} else if (r > 0) {
 			size_t used = handle_bytes(s, c, s->rscratch, (size_t)r);
 
@@ -535,7 +536,7 @@ void client_tick(struct server *s, struct client *c, uint64_t now)
 			client_send_error(s, c, ERR_TIMEOUT,
 					  "no answer to PING within %u s; closing",
 					  s->cfg.ping_timeout_s);
-		} else if (c->ping_sent_ms == 0 && !c->line_mode &&
+		} else if (c->ping_sent_ms == 0 && !c->line.on &&
 			   now - c->last_rx_ms >= (uint64_t)s->cfg.ping_interval_s * 1000) {
 			struct frame f = {.type = T_PING};
 

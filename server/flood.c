@@ -8,14 +8,14 @@
 
 void flood_init(struct server *s, struct client *c)
 {
-	bucket_init(&c->bucket, s->cfg.burst, mono_ms());
+	bucket_init(&c->flood.bucket, s->cfg.burst, mono_ms());
 }
 
 bool flood_take(struct server *s, struct client *c)
 {
 	if (s->cfg.rate == 0)
 		return true;
-	return bucket_take(&c->bucket, s->cfg.rate, s->cfg.burst, mono_ms());
+	return bucket_take(&c->flood.bucket, s->cfg.rate, s->cfg.burst, mono_ms());
 }
 
 bool flood_backlogged(const struct server *s, const struct client *c)
@@ -25,19 +25,19 @@ bool flood_backlogged(const struct server *s, const struct client *c)
 
 bool flood_listening(const struct server *s, const struct client *c)
 {
-	return !c->held && !flood_backlogged(s, c);
+	return !c->flood.held && !flood_backlogged(s, c);
 }
 
 void flood_hold(struct server *s, struct client *c)
 {
-	c->held = true;
-	if (!c->held_listed) {
+	c->flood.held = true;
+	if (!c->flood.listed) {
 		if (s->nheld == s->held_cap) {
 			s->held_cap = s->held_cap ? s->held_cap * 2 : 16;
 			s->held = xrealloc(s->held, s->held_cap * sizeof *s->held);
 		}
 		s->held[s->nheld++] = c;
-		c->held_listed = true;
+		c->flood.listed = true;
 	}
 	server_update_events(s, c); /* stop reading: the kernel pushes back on the sender */
 }
@@ -47,12 +47,12 @@ void flood_throttle(struct server *s, struct client *c)
 	uint64_t now = mono_ms();
 
 	/* Woken exactly when the bucket has a token again, not on the next housekeeping tick. */
-	c->throttled = true;
-	c->resume_ms = now + bucket_wait_ms(&c->bucket, s->cfg.rate, s->cfg.burst, now);
-	if (c->throttled_since_ms == 0)
-		c->throttled_since_ms = now;
+	c->flood.throttled = true;
+	c->flood.resume_ms = now + bucket_wait_ms(&c->flood.bucket, s->cfg.rate, s->cfg.burst, now);
+	if (c->flood.throttled_since_ms == 0)
+		c->flood.throttled_since_ms = now;
 	flood_hold(s, c);
-	if (!c->flood_warned) {
+	if (!c->flood.warned) {
 		char text[160];
 
 		snprintf(text, sizeof text,
@@ -60,7 +60,7 @@ void flood_throttle(struct server *s, struct client *c)
 			 "are delayed, not lost",
 			 s->cfg.rate, s->cfg.burst);
 		output_notice(s, c, text);
-		c->flood_warned = true;
+		c->flood.warned = true;
 		log_info("client %llu %s: rate limited", (unsigned long long)c->serial, c->nick);
 	}
 }
@@ -73,7 +73,7 @@ static bool live(const struct client *c)
 /* Whether c's held input may be taken up now: a token is due and its queue is under the cap. */
 static bool may_resume(const struct server *s, const struct client *c, uint64_t now)
 {
-	return !flood_backlogged(s, c) && (!c->throttled || now >= c->resume_ms);
+	return !flood_backlogged(s, c) && (!c->flood.throttled || now >= c->flood.resume_ms);
 }
 
 int flood_poll_timeout(const struct server *s, uint64_t now, int timeout)
@@ -82,12 +82,12 @@ int flood_poll_timeout(const struct server *s, uint64_t now, int timeout)
 		const struct client *c = s->held[i];
 
 		/* A backlogged client waits for a flush (POLLOUT), not for a timer. */
-		if (!live(c) || !c->held || flood_backlogged(s, c))
+		if (!live(c) || !c->flood.held || flood_backlogged(s, c))
 			continue;
 		if (may_resume(s, c, now))
 			return 0;
-		if (c->resume_ms - now < (uint64_t)timeout)
-			timeout = (int)(c->resume_ms - now);
+		if (c->flood.resume_ms - now < (uint64_t)timeout)
+			timeout = (int)(c->flood.resume_ms - now);
 	}
 	return timeout;
 }
@@ -100,10 +100,10 @@ static void compact_held(struct server *s)
 	for (size_t i = 0; i < s->nheld; i++) {
 		struct client *c = s->held[i];
 
-		if (live(c) && c->held)
+		if (live(c) && c->flood.held)
 			s->held[keep++] = c;
 		else
-			c->held_listed = false;
+			c->flood.listed = false;
 	}
 	s->nheld = keep;
 }
@@ -114,13 +114,13 @@ void flood_resume(struct server *s, uint64_t now)
 	for (size_t i = 0; i < s->nheld; i++) {
 		struct client *c = s->held[i];
 
-		if (!live(c) || !c->held || !may_resume(s, c, now))
+		if (!live(c) || !c->flood.held || !may_resume(s, c, now))
 			continue;
-		c->held = false;
-		c->throttled = false;
+		c->flood.held = false;
+		c->flood.throttled = false;
 		client_process_held(s, c); /* may hold it again */
-		if (live(c) && !c->held) {
-			c->throttled_since_ms = 0;
+		if (live(c) && !c->flood.held) {
+			c->flood.throttled_since_ms = 0;
 			server_update_events(s, c);
 		}
 	}
@@ -134,8 +134,8 @@ void flood_forget_dead(struct server *s)
 
 bool flood_tick(struct server *s, struct client *c, uint64_t now)
 {
-	if (c->over_soft_since_ms != 0 && now > c->over_soft_since_ms &&
-	    now - c->over_soft_since_ms >= (uint64_t)s->cfg.soft_queue_s * 1000) {
+	if (c->flood.over_soft_since_ms != 0 && now > c->flood.over_soft_since_ms &&
+	    now - c->flood.over_soft_since_ms >= (uint64_t)s->cfg.soft_queue_s * 1000) {
 		char why[160];
 
 		snprintf(why, sizeof why,
@@ -147,8 +147,8 @@ bool flood_tick(struct server *s, struct client *c, uint64_t now)
 		chat_bye(s, c, BYE_TOO_SLOW, why, "too slow");
 		return true;
 	}
-	if (c->throttled && now > c->throttled_since_ms &&
-	    now - c->throttled_since_ms >= (uint64_t)FLOOD_DROP_S * 1000) {
+	if (c->flood.throttled && now > c->flood.throttled_since_ms &&
+	    now - c->flood.throttled_since_ms >= (uint64_t)FLOOD_DROP_S * 1000) {
 		char why[160];
 
 		snprintf(why, sizeof why,
@@ -164,12 +164,12 @@ bool flood_tick(struct server *s, struct client *c, uint64_t now)
 
 void flood_queue_grew(struct server *s, struct client *c)
 {
-	if (c->over_soft_since_ms == 0 && c->out.bytes > s->cfg.soft_queue_bytes)
-		c->over_soft_since_ms = mono_ms();
+	if (c->flood.over_soft_since_ms == 0 && c->out.bytes > s->cfg.soft_queue_bytes)
+		c->flood.over_soft_since_ms = mono_ms();
 }
 
 void flood_queue_drained(struct server *s, struct client *c)
 {
 	if (c->out.bytes <= s->cfg.soft_queue_bytes)
-		c->over_soft_since_ms = 0;
+		c->flood.over_soft_since_ms = 0;
 }

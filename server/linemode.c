@@ -250,7 +250,7 @@ static struct str split_word(struct str *line)
 
 static struct str current_room(struct server *s, struct client *c)
 {
-	return str_c(c->current ? c->current->name : s->lobby->name);
+	return str_c(c->line.current ? c->line.current->name : s->lobby->name);
 }
 
 /* Queue plain text (already safe) to a line client. */
@@ -267,7 +267,7 @@ static void send_help(struct server *s, struct client *c)
 {
 	struct buf help = {0};
 	unsigned allowed = s->announce == NULL ? 0
-			   : c->teacher	       ? SCOPE_CLASSROOM | SCOPE_TEACHER
+			   : c->class.teacher  ? SCOPE_CLASSROOM | SCOPE_TEACHER
 					       : SCOPE_CLASSROOM;
 
 	command_help(&help, allowed, "-- ");
@@ -406,8 +406,8 @@ size_t linemode_input(struct server *s, struct client *c, const unsigned char *p
 			flood_hold(s, c); /* its replies wait unread: take no more of its lines */
 			break;
 		}
-		if (c->line_skipping) {
-			c->line_skipping = nl == NULL;
+		if (c->line.skipping) {
+			c->line.skipping = nl == NULL;
 		} else if (c->rlen + take > MAX_LINE_BYTES) {
 			char text[128];
 
@@ -416,7 +416,7 @@ size_t linemode_input(struct server *s, struct client *c, const unsigned char *p
 				 ERR_TEXT_TOO_LONG, MAX_LINE_BYTES);
 			send_text(s, c, text);
 			c->rlen = 0;
-			c->line_skipping = nl == NULL;
+			c->line.skipping = nl == NULL;
 		} else if (nl == NULL) {
 			if (c->rcap < MAX_LINE_BYTES) {
 				c->rbuf = xrealloc(c->rbuf, MAX_LINE_BYTES);

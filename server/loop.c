@@ -120,7 +120,7 @@ static void handle_client(struct server *s, struct client *c, short revents)
 		client_kill(s, c);
 		return;
 	}
-	if (c->held && (revents & (POLLHUP | POLLERR))) {
+	if (c->flood.held && (revents & (POLLHUP | POLLERR))) {
 		chat_leave(s, c, "connection lost");
 		client_kill(s, c);
 		return;

@@ -66,7 +66,7 @@ void output_queue(struct server *s, struct client *c, struct shbuf *b)
 	if (c->state == CS_DEAD)
 		return;
 	output_seal(s); /* messages collected earlier go first, to keep the order */
-	if (c->line_mode && (text = line_form(s, c, b)) != NULL)
+	if (c->line.on && (text = line_form(s, c, b)) != NULL)
 		b = text;
 	if (s->trace)
 		wiretrace_queued(s, c, b);

@@ -55,6 +55,39 @@ enum client_state {
 	CS_DEAD,    /* closed; its slot is reclaimed at the end of the loop pass */
 };
 
+/* A client's classroom state, owned by classroom.c. */
+struct class_state {
+	bool teacher;				/* in the --teachers group */
+	uint64_t said_ms[MAX_ROOMS_PER_CLIENT]; /* beside client.rooms[]: its last message there */
+	uint64_t hand_seq; /* its place in the raised-hand queue; 0 when its hand is down */
+	uint64_t hand_ms;  /* when it raised its hand */
+};
+
+/* A plain-text client's state (PROTOCOL.md 3.8), owned by linemode.c. */
+struct line_state {
+	bool on;	      /* the client speaks line mode */
+	bool skipping;	      /* dropping the rest of an overlong line */
+	struct room *current; /* where plain lines go */
+	struct buf held;      /* held back: the bytes from the next unhandled line on */
+};
+
+/*
+ * A client's share of the server, owned by flood.c. Held: whole requests
+ * wait unprocessed (in rbuf, or in line.held) and the socket is not read,
+ * because the client is out of tokens (throttled, until resume_ms) or its
+ * own output queue is over the soft cap (until a flush brings it under).
+ */
+struct flood_state {
+	struct bucket bucket; /* --rate and --burst */
+	bool held;
+	bool listed;	/* in server.held */
+	bool throttled; /* held for want of a token */
+	uint64_t resume_ms;
+	bool warned;
+	uint64_t throttled_since_ms;
+	uint64_t over_soft_since_ms; /* queue above the soft cap since then */
+};
+
 struct client {
 	int fd;
 	uint32_t slot; /* index in server.pfds and server.clients */
@@ -73,16 +106,13 @@ struct client {
 	bool got_bytes;
 	struct outq out;
 	bool pending_write; /* listed in server.pending */
-	bool line_mode;	    /* a plain-text client (PROTOCOL.md 3.8) */
-	bool line_skipping; /* dropping the rest of an overlong line */
 	uint64_t mark;	    /* server.mark_epoch when already visited in a walk */
 	struct room *rooms[MAX_ROOMS_PER_CLIENT];
 	uint32_t nrooms;
-	struct room *current; /* line mode: where plain lines go */
-	char *away;	      /* NULL when not away */
-	bool slow;	      /* over --max-queue during a broadcast */
-	bool muted;	      /* SAY refused with ERR_MUTED (moderation.c) */
-	unsigned version;     /* the HELLO version it speaks (1 to 3) */
+	char *away;	  /* NULL when not away */
+	bool slow;	  /* over --max-queue during a broadcast */
+	bool muted;	  /* SAY refused with ERR_MUTED (moderation.c) */
+	unsigned version; /* the HELLO version it speaks (1 to 3) */
 	/* The request being handled (version 3): its tag, whether an ERROR answered
 	 * it, and the id its SAY was given; DONE follows it unless an ERROR did. */
 	struct {
@@ -90,32 +120,15 @@ struct client {
 		bool answered;
 		uint64_t id;
 	} req;
-	bool teacher; /* in the --teachers group (classroom.c) */
-	uint64_t
-	    said_ms[MAX_ROOMS_PER_CLIENT]; /* beside rooms[]: its last message there, for /slow */
-	uint64_t hand_seq; /* its place in the raised-hand queue; 0 when its hand is down */
-	uint64_t hand_ms;  /* when it raised its hand */
+	struct class_state class; /* --teachers (classroom.c) */
+	struct line_state line;	  /* a plain-text client (linemode.c) */
+	struct flood_state flood; /* --rate, holding back, backpressure (flood.c) */
 	uint64_t connected_ms;
 	uint64_t last_rx_ms;
 	uint64_t last_msg_ms;
 	uint64_t ping_sent_ms; /* 0 when no PING is outstanding */
 	uint64_t close_deadline_ms;
 	uint64_t partial_since_ms; /* a frame has been unfinished since then */
-	struct bucket bucket;	   /* --rate and --burst (flood.c) */
-	/*
-	 * Held: whole requests wait unprocessed (in rbuf, or in lheld for a
-	 * line client) and the socket is not read, because the client is out
-	 * of tokens (throttled, until resume_ms) or its own output queue is
-	 * over the soft cap (until a flush brings it under).
-	 */
-	bool held;
-	bool held_listed; /* in server.held */
-	bool throttled;	  /* held for want of a token */
-	uint64_t resume_ms;
-	struct buf lheld; /* line mode: the held bytes, from the next unhandled line on */
-	bool flood_warned;
-	uint64_t throttled_since_ms;
-	uint64_t over_soft_since_ms; /* queue above the soft cap since then */
 };
 
 struct listener {

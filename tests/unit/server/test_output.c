@@ -244,7 +244,7 @@ static void test_line_form_made_once(void **state)
 
 	(void)state;
 	world_init(w);
-	w->c[1].line_mode = w->c[2].line_mode = true;
+	w->c[1].line.on = w->c[2].line.on = true;
 	output_enter(&w->s, w->room[0], &w->c[1]);
 	output_enter(&w->s, w->room[0], &w->c[2]);
 	m.f[MSG_ID].n = 7;

@@ -54,6 +54,7 @@ struct options {
 	/* The default nick's own copy: getpwuid's static result is overwritten by the
 	 * next lookup (the server's login, when its socket is checked). */
 	char login_nick[MAX_NICK_BYTES + 1];
+	char nick_note[160]; /* why the login name was not taken as the nick, or "" */
 };
 
 static const char usage_text[] =
@@ -131,7 +132,11 @@ static void bad_option(char *const argv[], int code)
 		diag("unknown option %s; try 'natter --help'", arg);
 }
 
-/* $NATTER_NICK, else the login name if it is a valid nick (copied into o), else "guest". */
+/*
+ * $NATTER_NICK, else the login name if it is a valid nick (copied into o),
+ * else "guest". A login that is a reserved nick (nobody) is a surprise
+ * worth one sentence in o->nick_note.
+ */
 static const char *default_nick(struct options *o)
 {
 	const char *env = getenv("NATTER_NICK");
@@ -140,6 +145,11 @@ static const char *default_nick(struct options *o)
 	if (env != NULL && env[0] != '\0')
 		return env;
 	pw = getpwuid(geteuid());
+	if (pw != NULL && pw->pw_name != NULL && nick_reserved(pw->pw_name, strlen(pw->pw_name)))
+		snprintf(
+		    o->nick_note, sizeof o->nick_note,
+		    "your login '%.*s' is a reserved nick; using '%s' (choose one with --nick)",
+		    MAX_NICK_BYTES, pw->pw_name, DEFAULT_NICK);
 	if (pw == NULL || pw->pw_name == NULL || !nick_valid(pw->pw_name, strlen(pw->pw_name)))
 		return DEFAULT_NICK;
 	snprintf(o->login_nick, sizeof o->login_nick, "%s", pw->pw_name);
@@ -385,6 +395,12 @@ static int run(const struct options *o)
 	core_expect_server_uid(&core, o->server_uid);
 	core_trace(&core, o->trace ? &sink : NULL);
 	core_lab_faults(&core, &o->faults);
+	if (o->nick_note[0] != '\0') {
+		if (full)
+			tui_note(&tui, o->nick_note);
+		else
+			diag("%s", o->nick_note);
+	}
 	if (o->faults.on) {
 		lab_faults_note(o, lab_note, sizeof lab_note);
 		if (full)

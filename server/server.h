@@ -228,6 +228,13 @@ void activation_close(struct server *s);
 
 /* listen.c */
 int listeners_open(struct server *s, struct errmsg *e);
+/*
+ * Whether every --tcp address is loopback (or --allow-remote is given):
+ * checked before anything is opened, since a refused address is a usage
+ * error. Returns 0, or -1 with a sentence (names that do not resolve pass:
+ * listeners_open reports them).
+ */
+int listeners_check_tcp(const struct server *s, struct errmsg *e);
 void listeners_close(struct server *s);
 
 /* loop.c */

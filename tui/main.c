@@ -356,6 +356,17 @@ static void lab_faults_note(const struct options *o, char *dst, size_t cap)
 		 list);
 }
 
+/* A note, if any: in the full-screen client's pane (tui), else on stderr (tui NULL). */
+static void say(struct tui *tui, const char *text)
+{
+	if (text[0] == '\0')
+		return;
+	if (tui != NULL)
+		tui_note(tui, text);
+	else
+		diag("%s", text);
+}
+
 /* Connect (starting a server if allowed) and run the front end to the end. */
 static int run(const struct options *o)
 {
@@ -368,6 +379,7 @@ static int run(const struct options *o)
 	bool is_default, full = want_tui(o);
 	struct trace_sink sink = {.fd = -1};
 	char lab_note[LAB_DESCRIBE_BYTES + 96];
+	pid_t started = 0;
 	int status;
 
 	if (open_std_fds() < 0 || ignore_sigpipe() < 0) {
@@ -395,32 +407,19 @@ static int run(const struct options *o)
 	core_expect_server_uid(&core, o->server_uid);
 	core_trace(&core, o->trace ? &sink : NULL);
 	core_lab_faults(&core, &o->faults);
-	if (o->nick_note[0] != '\0') {
-		if (full)
-			tui_note(&tui, o->nick_note);
-		else
-			diag("%s", o->nick_note);
-	}
+	say(full ? &tui : NULL, o->nick_note);
 	if (o->faults.on) {
 		lab_faults_note(o, lab_note, sizeof lab_note);
-		if (full)
-			tui_note(&tui, lab_note);
-		else
-			diag("%s", lab_note);
+		say(full ? &tui : NULL, lab_note);
 	}
-	if (autostart_connect(&core, &a, o->nick, is_default && o->autostart, &note, &e) < 0) {
-		if (note.text[0] != '\0')
-			diag("%s", note.text);
+	if (autostart_connect(&core, &a, o->nick, is_default && o->autostart, &note, &started, &e) <
+	    0) {
+		say(NULL, note.text);
 		diag("%s", e.text);
 		status = EXIT_NO_SERVER;
-	} else if (full) {
-		if (note.text[0] != '\0')
-			tui_note(&tui, note.text);
-		status = tui_run(&tui, &a, o->nick);
 	} else {
-		if (note.text[0] != '\0')
-			diag("%s", note.text);
-		status = headless_run(&front);
+		say(full ? &tui : NULL, note.text);
+		status = full ? tui_run(&tui, &a, o->nick) : headless_run(&front);
 	}
 	if (full)
 		tui_free(&tui);
@@ -430,6 +429,9 @@ static int run(const struct options *o)
 	if (sink.failed)
 		diag("the trace to %s stopped early: %s", sink.name, strerror(sink.error));
 	trace_sink_close(&sink);
+	/* Said after the terminal is back: nothing else tells the user a server stays behind. */
+	if (autostart_farewell(started, a.path, &note))
+		diag("%s", note.text);
 	return status;
 }
 

@@ -563,17 +563,22 @@ int main(int argc, char **argv)
 	    .ctl_fd_passed = -1,
 	};
 	struct errmsg e;
-	int rc;
+	int rc, tty;
 
 	log_init();
 	if (parse_args(argc, argv, &s.cfg) < 0)
 		return EXIT_USAGE;
+	tty = bglog_divert(&s.cfg);
 	rc = server_setup(&s, &e);
 	if (rc != 0) {
 		fprintf(stderr, "natterd: %s\n", e.text);
+		if (tty >= 0) /* the log is not where anyone looks for why it did not start */
+			dprintf(tty, "natterd: %s\n", e.text);
 		server_cleanup(&s);
 		return rc;
 	}
+	if (tty >= 0)
+		close(tty);
 	rc = server_run(&s) < 0 ? EXIT_RUNTIME : EXIT_OK;
 	server_cleanup(&s);
 	log_info("stopped");

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 88_tui_user_files.sh - what natter leaves behind: the history moved once to $XDG_STATE_HOME, and a word about the natterd it started.
+# 88_tui_user_files.sh - what natter leaves behind: the history moved once to $XDG_STATE_HOME, a word about the natterd it started; natterd & logs to a file, not over the terminal.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=SCRIPTDIR/tui_lib.sh
@@ -63,6 +63,29 @@ for ((i = 0; i < 200; i++)); do
 	sleep 0.05
 done
 kill -0 "$spid" 2>/dev/null && fail "natterd (pid $spid) still runs 10 s after 'natterctl shutdown'"
+
+step "natterd & in an interactive shell logs to a file, not over the terminal"
+tm new-session -d -s sh -x "$TUI_COLS" -y "$TUI_ROWS" "env -i PATH=/usr/bin:/bin HOME=$T TERM=screen PS1='$ ' bash --norc --noprofile -i" ||
+	fail "tmux new-session sh failed"
+bg="$T/bg.sock"
+type_line sh "$NATTERD -s $bg &"
+# The job's group (its own: the shell has job control) is killed at the end.
+for ((i = 0; i < 100; i++)); do
+	bgpid=$(pgrep -f "^$NATTERD -s $bg\$" | head -n 1)
+	bgpg=$(ps -o pgid= -p "${bgpid:-0}" 2>/dev/null | tr -d ' ')
+	[ -n "$bgpg" ] && NT_TPIDS+=("$bgpg") && break
+	sleep 0.05
+done
+wait_screen sh "logging to $(re_escape "$bg.log")" || fail_screen sh "natterd & did not say where its log goes"
+for ((i = 0; i < 100; i++)); do
+	[ -S "$bg" ] && grep -q 'listening on' "$bg.log" 2>/dev/null && break
+	sleep 0.05
+done
+grep -q "listening on $bg" "$bg.log" || fail_screen sh "natterd & did not log 'listening on $bg' to $bg.log"
+screen sh | grep -q 'info: ' && fail_screen sh "natterd & wrote its log lines over the terminal"
+type_line sh "$NT_ROOT/bin/natterctl -s $bg shutdown"
+wait_screen sh 'Done' || fail_screen sh "natterctl -s $bg shutdown, as natterd said, did not stop it"
+screen sh | grep -q 'info: ' && fail_screen sh "natterd & wrote log lines over the terminal on its way out"
 
 step "a natter that started nothing says nothing about a server"
 start_server -s "$T/own.sock"

@@ -224,9 +224,10 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case OPT_RESUME:
 			if (!parse_u64(optarg, 0, UINT64_MAX, &o->resume)) {
-				diag(
-				    "--resume needs a message id (a number such as 1234), not '%s'",
-				    optarg);
+				diag("--resume needs a message id (a number such as "
+				     "1796471042594001, from "
+				     "--json), not '%s'",
+				     optarg);
 				return EXIT_USAGE;
 			}
 			break;

@@ -76,6 +76,7 @@ for ((i = 0; i < 100; i++)); do
 	[ -n "$bgpg" ] && NT_TPIDS+=("$bgpg") && break
 	sleep 0.05
 done
+[ -n "$bgpg" ] || fail_screen sh "natterd & is not running"
 wait_screen sh "logging to $(re_escape "$bg.log")" || fail_screen sh "natterd & did not say where its log goes"
 for ((i = 0; i < 100; i++)); do
 	[ -S "$bg" ] && grep -q 'listening on' "$bg.log" 2>/dev/null && break
@@ -84,7 +85,12 @@ done
 grep -q "listening on $bg" "$bg.log" || fail_screen sh "natterd & did not log 'listening on $bg' to $bg.log"
 screen sh | grep -q 'info: ' && fail_screen sh "natterd & wrote its log lines over the terminal"
 type_line sh "$NT_ROOT/bin/natterctl -s $bg shutdown"
-wait_screen sh 'Done' || fail_screen sh "natterctl -s $bg shutdown, as natterd said, did not stop it"
+for ((i = 0; i < 200; i++)); do
+	kill -0 "${bgpid:-0}" 2>/dev/null || break
+	sleep 0.05
+done
+kill -0 "${bgpid:-0}" 2>/dev/null && fail_screen sh "natterctl -s $bg shutdown, as natterd said, did not stop it"
+grep -q 'stopped' "$bg.log" || fail_screen sh "natterd & did not log its end to $bg.log"
 screen sh | grep -q 'info: ' && fail_screen sh "natterd & wrote log lines over the terminal on its way out"
 
 step "a natter that started nothing says nothing about a server"

@@ -31,16 +31,24 @@ static void sleep_ms(unsigned ms)
 }
 
 /*
- * Why PATH.lock could not be made. Permission is about the directory, and
- * natterd needs to write there for the socket too, so name the directory.
+ * Why PATH.lock could not be made. Permission to create it is about the
+ * directory, where natterd must write the socket too, so that is named;
+ * a lock file already there that we may not open (another user's, in a
+ * shared directory) is named instead.
  */
 static void say_lock_failed(const char *lock_path, int err, struct errmsg *e)
 {
 	const char *slash = strrchr(lock_path, '/');
 	int dir_len = slash == NULL ? 1 : slash == lock_path ? 1 : (int)(slash - lock_path);
 	const char *dir = slash == NULL ? "." : lock_path;
+	struct stat st;
 
-	if (err == EACCES || err == EPERM || err == EROFS)
+	if ((err == EACCES || err == EPERM) && lstat(lock_path, &st) == 0)
+		errmsg_set(e,
+			   "cannot open lock file %s (it belongs to uid %lu): %s; remove it or "
+			   "choose another --socket",
+			   lock_path, (unsigned long)st.st_uid, strerror(err));
+	else if (err == EACCES || err == EPERM || err == EROFS)
 		errmsg_set(e,
 			   "cannot create files in directory %.*s (%s): natterd needs to write "
 			   "there for the socket and its lock file; choose a directory you can "

@@ -69,6 +69,15 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	[ "$rc" = 1 ] || fail_with "$T/rodir.err" "natterd in a directory it cannot write exited $rc, want 1"
 	grep -q "directory $T/ro (permission denied)" "$T/rodir.err" ||
 		fail_with "$T/rodir.err" "natterd in a directory it cannot write does not name the directory and the permission"
+	# In a shared directory, another user's lock file is the obstacle, not the directory.
+	mkdir -m 1777 "$T/shared" && : >"$T/shared/y.sock.lock" && chmod 600 "$T/shared/y.sock.lock" && chmod 755 "$T" ||
+		fail "cannot make the shared directory"
+	run_fg otherlock setpriv --reuid=65534 --regid=65534 --clear-groups "$NATTERD" -s "$T/shared/y.sock"
+	rc=$?
+	chmod 700 "$T"
+	[ "$rc" = 1 ] || fail_with "$T/otherlock.err" "natterd with another user's lock file exited $rc, want 1"
+	grep -q "lock file $T/shared/y.sock.lock (it belongs to uid 0)" "$T/otherlock.err" ||
+		fail_with "$T/otherlock.err" "natterd does not name another user's lock file as what stops it"
 fi
 
 pass

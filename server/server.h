@@ -253,8 +253,24 @@ struct server {
 int activation_take(struct server *s, struct errmsg *e);
 void activation_close(struct server *s);
 
+/* bglog.c */
+/*
+ * If natterd is a background job on a terminal (natterd &), point stderr
+ * at a log file beside the socket, so the log never draws over a
+ * full-screen program in the foreground, and say so once on the terminal.
+ * Returns a descriptor of the terminal (for a failure at startup), or -1.
+ */
+int bglog_divert(const struct config *cfg);
+
 /* listen.c */
 int listeners_open(struct server *s, struct errmsg *e);
+/*
+ * Whether every --tcp address is loopback (or --allow-remote is given):
+ * checked before anything is opened, since a refused address is a usage
+ * error. Returns 0, or -1 with a sentence (names that do not resolve pass:
+ * listeners_open reports them).
+ */
+int listeners_check_tcp(const struct server *s, struct errmsg *e);
 void listeners_close(struct server *s);
 
 /* loop.c */

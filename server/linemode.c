@@ -111,6 +111,31 @@ static void render_roomlist(const struct frame *f, struct buf *out)
 	}
 }
 
+/* "12:00:03 #lobby -- bob (login bob) joined", or "... -- bob left (reason)". */
+static void render_presence(const struct frame *f, struct buf *out)
+{
+	bool join = f->type == T_JOIN;
+	struct str login = f->f[JOIN_LOGIN].s, reason = f->f[LEAVE_REASON].s;
+
+	put_time(out, f->f[join ? JOIN_TIME : LEAVE_TIME].n);
+	put_safe(out, f->f[join ? JOIN_ROOM : LEAVE_ROOM].s);
+	put_str(out, " -- ");
+	put_safe(out, f->f[join ? JOIN_NICK : LEAVE_NICK].s);
+	if (join && login.len > 0) {
+		put_str(out, " (login ");
+		put_safe(out, login);
+		put_str(out, ")");
+	} else if (join) {
+		put_str(out, " (tcp, no OS identity)");
+	}
+	put_str(out, join ? " joined" : " left");
+	if (!join && reason.len > 0) {
+		put_str(out, " (");
+		put_safe(out, reason);
+		put_str(out, ")");
+	}
+}
+
 /* One event as a line (or a few); nothing for frames a line client need not see. */
 static void render(const struct client *c, const struct frame *f, struct buf *out)
 {
@@ -136,31 +161,7 @@ static void render(const struct client *c, const struct frame *f, struct buf *ou
 		break;
 	case T_MSG: render_msg(c, f, out); break;
 	case T_JOIN:
-		put_time(out, f->f[JOIN_TIME].n);
-		put_safe(out, f->f[JOIN_ROOM].s);
-		put_str(out, " -- ");
-		put_safe(out, f->f[JOIN_NICK].s);
-		if (f->f[JOIN_LOGIN].s.len > 0) {
-			put_str(out, " (login ");
-			put_safe(out, f->f[JOIN_LOGIN].s);
-			put_str(out, ")");
-		} else {
-			put_str(out, " (tcp, no OS identity)");
-		}
-		put_str(out, " joined");
-		break;
-	case T_LEAVE:
-		put_time(out, f->f[LEAVE_TIME].n);
-		put_safe(out, f->f[LEAVE_ROOM].s);
-		put_str(out, " -- ");
-		put_safe(out, f->f[LEAVE_NICK].s);
-		put_str(out, " left");
-		if (f->f[LEAVE_REASON].s.len > 0) {
-			put_str(out, " (");
-			put_safe(out, f->f[LEAVE_REASON].s);
-			put_str(out, ")");
-		}
-		break;
+	case T_LEAVE: render_presence(f, out); break;
 	case T_RENAME:
 		put_time(out, f->f[RENAME_TIME].n);
 		put_str(out, "-- ");

@@ -1,5 +1,6 @@
 /* main.c - natterd's entry point: parse the command line, open listeners, run the loop. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
@@ -150,242 +151,251 @@ static int control_path_choose(struct config *cfg, struct errmsg *e)
 	return 0;
 }
 
+static const struct option long_opts[] = {
+    {"socket", required_argument, NULL, 's'},
+    {"mode", required_argument, NULL, 'm'},
+    {"no-unix", no_argument, NULL, OPT_NO_UNIX},
+    {"control", required_argument, NULL, OPT_CONTROL},
+    {"no-control", no_argument, NULL, OPT_NO_CONTROL},
+    {"tcp", required_argument, NULL, 't'},
+    {"allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE},
+    {"name", required_argument, NULL, 'n'},
+    {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
+    {"max-queue", required_argument, NULL, OPT_MAX_QUEUE},
+    {"hello-timeout", required_argument, NULL, OPT_HELLO_TIMEOUT},
+    {"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
+    {"ping-timeout", required_argument, NULL, OPT_PING_TIMEOUT},
+    {"history", required_argument, NULL, OPT_HISTORY},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"identity", required_argument, NULL, OPT_IDENTITY},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"burst", required_argument, NULL, OPT_BURST},
+    {"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
+    {"soft-queue", required_argument, NULL, OPT_SOFT_QUEUE},
+    {"soft-queue-time", required_argument, NULL, OPT_SOFT_QUEUE_TIME},
+    {"max-per-uid", required_argument, NULL, OPT_MAX_PER_UID},
+    {"max-text", required_argument, NULL, OPT_MAX_TEXT},
+    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+    {"trace", optional_argument, NULL, OPT_TRACE},
+    {"teachers", required_argument, NULL, OPT_TEACHERS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* The numeric options: bounds, and the field of struct config that takes the value. */
+struct num_opt {
+	int id;
+	uint64_t min, max;
+	size_t off, size;
+};
+
+#define NUM_OPT(id, min, max, field)                                                               \
+	{                                                                                          \
+		id, min, max, offsetof(struct config, field), sizeof(((struct config *)0)->field)  \
+	}
+
+static const struct num_opt num_opts[] = {
+    NUM_OPT(OPT_MAX_CLIENTS, 1, 1000000, max_clients),
+    NUM_OPT(OPT_MAX_QUEUE, 1, 1UL << 30, max_queue_bytes),
+    NUM_OPT(OPT_HELLO_TIMEOUT, 1, 1000000, hello_timeout_s),
+    NUM_OPT(OPT_PING_INTERVAL, 1, 1000000, ping_interval_s),
+    NUM_OPT(OPT_PING_TIMEOUT, 1, 1000000, ping_timeout_s),
+    NUM_OPT(OPT_HISTORY, 0, MAX_HISTORY, history),
+    NUM_OPT(OPT_RATE, 0, 1000000, rate),
+    NUM_OPT(OPT_BURST, 1, 1000000, burst),
+    NUM_OPT(OPT_FRAME_TIMEOUT, 1, 1000000, frame_timeout_s),
+    NUM_OPT(OPT_SOFT_QUEUE, 1, 1UL << 30, soft_queue_bytes),
+    NUM_OPT(OPT_SOFT_QUEUE_TIME, 1, 1000000, soft_queue_s),
+    NUM_OPT(OPT_MAX_PER_UID, 1, 1000000, max_per_uid),
+    NUM_OPT(OPT_MAX_TEXT, 1, MAX_TEXT_BYTES, max_text),
+};
+
+/* A numeric option: 1 if ch is one (0 on success, -1 printed in *rc), 0 if not. */
+static int num_option(int ch, const char *arg, struct config *cfg, int *rc)
+{
+	for (size_t i = 0; i < sizeof num_opts / sizeof num_opts[0]; i++) {
+		const struct num_opt *n = &num_opts[i];
+		unsigned char *field = (unsigned char *)cfg + n->off;
+		uint64_t v;
+
+		if (n->id != ch)
+			continue;
+		*rc = 0;
+		if (!parse_u64(arg, n->min, n->max, &v)) {
+			fprintf(stderr,
+				"natterd: --%s must be a number from %llu to %llu, not '%s'\n",
+				option_name(long_opts, ch), (unsigned long long)n->min,
+				(unsigned long long)n->max, arg);
+			*rc = -1;
+		} else if (n->size == sizeof(uint32_t)) {
+			uint32_t w = (uint32_t)v;
+
+			memcpy(field, &w, sizeof w);
+		} else {
+			memcpy(field, &v, sizeof v);
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* The paths whose checks wait until every option is known. */
+struct paths {
+	const char *socket, *control;
+};
+
+/* The options that take a word (a level, a group, a path) or none. */
+static int text_option(int ch, const char *arg, char *argv[], struct config *cfg)
+{
+	int level;
+
+	switch (ch) {
+	case OPT_LOG:
+		if (arg[0] == '\0') {
+			fprintf(stderr, "natterd: --log needs a directory\n");
+			return -1;
+		}
+		cfg->log_dir = arg;
+		return 0;
+	case OPT_IDENTITY:
+		if (strcmp(arg, "strict") != 0 && strcmp(arg, "open") != 0) {
+			fprintf(stderr, "natterd: --identity is 'strict' or 'open', not '%s'\n",
+				arg);
+			return -1;
+		}
+		cfg->identity_strict = strcmp(arg, "strict") == 0;
+		return 0;
+	case OPT_LOG_LEVEL:
+		level = log_level_parse(arg);
+		if (level < 0) {
+			fprintf(stderr,
+				"natterd: --log-level is error, warning, info or debug, not '%s'\n",
+				arg);
+			return -1;
+		}
+		log_set_level((enum log_level)level);
+		return 0;
+	case OPT_TRACE:
+		if (arg != NULL && arg[0] == '\0') {
+			fprintf(stderr, "natterd: --trace= needs a file name, e.g. "
+					"--trace=/tmp/natterd.trace\n");
+			return -1;
+		}
+		cfg->trace = true;
+		cfg->trace_path = arg;
+		return 0;
+	case OPT_TEACHERS:
+		if (arg[0] == '\0') {
+			fprintf(stderr, "natterd: --teachers needs a Unix group name or number\n");
+			return -1;
+		}
+		cfg->teachers_group = arg;
+		return 0;
+	case 'q': log_set_level(LOG_WARN); return 0;
+	case 'h': usage(stdout); exit(EXIT_OK);
+	case 'V':
+		printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION);
+		exit(EXIT_OK);
+	default: bad_option(argv, ch); return -1;
+	}
+}
+
+/* One option that is not a number; 0, or -1 after its sentence on stderr. */
+static int word_option(int ch, const char *arg, char *argv[], struct config *cfg, struct paths *p)
+{
+	struct errmsg e;
+	char *end;
+	unsigned long mode;
+
+	switch (ch) {
+	case 's': p->socket = arg, cfg->listen_given = true; return 0;
+	case 'm':
+		errno = 0;
+		mode = strtoul(arg, &end, 8);
+		if (errno != 0 || *end != '\0' || arg[0] == '\0' || mode > 0777) {
+			fprintf(stderr,
+				"natterd: --mode '%s' is not an octal mode from 0 to 0777\n", arg);
+			return -1;
+		}
+		cfg->socket_mode = (mode_t)mode;
+		cfg->listen_given = true;
+		return 0;
+	case OPT_NO_UNIX: cfg->unix_enabled = false, cfg->listen_given = true; return 0;
+	case OPT_CONTROL: p->control = arg; return 0;
+	case OPT_NO_CONTROL: cfg->control_enabled = false; return 0;
+	case 't':
+		if (cfg->ntcp == MAX_LISTENERS) {
+			fprintf(stderr, "natterd: at most %d --tcp addresses\n", MAX_LISTENERS);
+			return -1;
+		}
+		if (addr_parse_tcp(arg, "127.0.0.1", &cfg->tcp[cfg->ntcp], &e) < 0) {
+			fprintf(stderr, "natterd: %s\n", e.text);
+			return -1;
+		}
+		cfg->ntcp++;
+		cfg->listen_given = true;
+		return 0;
+	case OPT_ALLOW_REMOTE: cfg->allow_remote = true; return 0;
+	case 'n':
+		if (strlen(arg) == 0 || strlen(arg) >= sizeof cfg->name) {
+			fprintf(stderr, "natterd: --name must be 1 to %zu bytes\n",
+				sizeof cfg->name - 1);
+			return -1;
+		}
+		snprintf(cfg->name, sizeof cfg->name, "%s", arg);
+		return 0;
+	default: return text_option(ch, arg, argv, cfg);
+	}
+}
+
+/* Check what the options left to the end: a place to listen, and the paths' lengths. */
+static int check_paths(struct config *cfg, const struct paths *p)
+{
+	struct errmsg e;
+	struct addr a;
+
+	if (!cfg->unix_enabled && cfg->ntcp == 0) {
+		fprintf(stderr, "natterd: --no-unix needs at least one --tcp address\n");
+		return -1;
+	}
+	/* The default path is found (and its directory made) only if we bind: see listen.c. */
+	if (cfg->unix_enabled && p->socket != NULL) {
+		if (addr_set_unix(&a, p->socket, &e) < 0) {
+			fprintf(stderr, "natterd: %s\n", e.text);
+			return -1; /* a value out of range: a usage error, as documented */
+		}
+		snprintf(cfg->socket_path, sizeof cfg->socket_path, "%s", p->socket);
+	}
+	if (cfg->control_enabled && p->control != NULL) {
+		if (addr_set_unix(&a, p->control, &e) < 0) {
+			fprintf(stderr, "natterd: --control: %s\n", e.text);
+			return -1;
+		}
+		snprintf(cfg->control_path, sizeof cfg->control_path, "%s", p->control);
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct config *cfg)
 {
-	static const struct option opts[] = {
-	    {"socket", required_argument, NULL, 's'},
-	    {"mode", required_argument, NULL, 'm'},
-	    {"no-unix", no_argument, NULL, OPT_NO_UNIX},
-	    {"control", required_argument, NULL, OPT_CONTROL},
-	    {"no-control", no_argument, NULL, OPT_NO_CONTROL},
-	    {"tcp", required_argument, NULL, 't'},
-	    {"allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE},
-	    {"name", required_argument, NULL, 'n'},
-	    {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
-	    {"max-queue", required_argument, NULL, OPT_MAX_QUEUE},
-	    {"hello-timeout", required_argument, NULL, OPT_HELLO_TIMEOUT},
-	    {"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
-	    {"ping-timeout", required_argument, NULL, OPT_PING_TIMEOUT},
-	    {"history", required_argument, NULL, OPT_HISTORY},
-	    {"log", required_argument, NULL, OPT_LOG},
-	    {"identity", required_argument, NULL, OPT_IDENTITY},
-	    {"rate", required_argument, NULL, OPT_RATE},
-	    {"burst", required_argument, NULL, OPT_BURST},
-	    {"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
-	    {"soft-queue", required_argument, NULL, OPT_SOFT_QUEUE},
-	    {"soft-queue-time", required_argument, NULL, OPT_SOFT_QUEUE_TIME},
-	    {"max-per-uid", required_argument, NULL, OPT_MAX_PER_UID},
-	    {"max-text", required_argument, NULL, OPT_MAX_TEXT},
-	    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-	    {"trace", optional_argument, NULL, OPT_TRACE},
-	    {"teachers", required_argument, NULL, OPT_TEACHERS},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *socket_path = NULL, *control_path = NULL;
-	struct errmsg e;
-	uint64_t v;
-	int ch;
+	struct paths p = {0};
+	int ch, rc;
 
 	opterr = 0; /* our own sentences, named "natterd" whatever the path in argv[0] */
-	while ((ch = getopt_long(argc, argv, ":s:m:t:n:qhV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			socket_path = optarg;
-			cfg->listen_given = true;
-			break;
-		case 'm': {
-			char *end;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 8);
-			if (errno != 0 || *end != '\0' || optarg[0] == '\0' || v > 0777) {
-				fprintf(
-				    stderr,
-				    "natterd: --mode '%s' is not an octal mode from 0 to 0777\n",
-				    optarg);
-				return -1;
-			}
-			cfg->socket_mode = (mode_t)v;
-			cfg->listen_given = true;
-			break;
-		}
-		case OPT_NO_UNIX:
-			cfg->unix_enabled = false;
-			cfg->listen_given = true;
-			break;
-		case OPT_CONTROL: control_path = optarg; break;
-		case OPT_NO_CONTROL: cfg->control_enabled = false; break;
-		case 't':
-			if (cfg->ntcp == MAX_LISTENERS) {
-				fprintf(stderr, "natterd: at most %d --tcp addresses\n",
-					MAX_LISTENERS);
-				return -1;
-			}
-			if (addr_parse_tcp(optarg, "127.0.0.1", &cfg->tcp[cfg->ntcp], &e) < 0) {
-				fprintf(stderr, "natterd: %s\n", e.text);
-				return -1;
-			}
-			cfg->ntcp++;
-			cfg->listen_given = true;
-			break;
-		case OPT_ALLOW_REMOTE: cfg->allow_remote = true; break;
-		case 'n':
-			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof cfg->name) {
-				fprintf(stderr, "natterd: --name must be 1 to %zu bytes\n",
-					sizeof cfg->name - 1);
-				return -1;
-			}
-			snprintf(cfg->name, sizeof cfg->name, "%s", optarg);
-			break;
-		case OPT_MAX_CLIENTS:
-		case OPT_MAX_QUEUE:
-		case OPT_HELLO_TIMEOUT:
-		case OPT_PING_INTERVAL:
-		case OPT_PING_TIMEOUT:
-			if (!parse_u64(optarg, 1, ch == OPT_MAX_QUEUE ? 1UL << 30 : 1000000, &v)) {
-				fprintf(stderr, "natterd: '%s' is not a valid number for --%s\n",
-					optarg, option_name(opts, ch));
-				return -1;
-			}
-			if (ch == OPT_MAX_CLIENTS)
-				cfg->max_clients = v;
-			else if (ch == OPT_MAX_QUEUE)
-				cfg->max_queue_bytes = v;
-			else if (ch == OPT_HELLO_TIMEOUT)
-				cfg->hello_timeout_s = (unsigned)v;
-			else if (ch == OPT_PING_INTERVAL)
-				cfg->ping_interval_s = (unsigned)v;
-			else
-				cfg->ping_timeout_s = (unsigned)v;
-			break;
-		case OPT_HISTORY:
-			if (!parse_u64(optarg, 0, MAX_HISTORY, &v)) {
-				fprintf(stderr,
-					"natterd: --history must be a number from 0 to %d\n",
-					MAX_HISTORY);
-				return -1;
-			}
-			cfg->history = (uint32_t)v;
-			break;
-		case OPT_LOG:
-			if (optarg[0] == '\0') {
-				fprintf(stderr, "natterd: --log needs a directory\n");
-				return -1;
-			}
-			cfg->log_dir = optarg;
-			break;
-		case OPT_IDENTITY:
-			if (strcmp(optarg, "strict") != 0 && strcmp(optarg, "open") != 0) {
-				fprintf(stderr,
-					"natterd: --identity is 'strict' or 'open', not '%s'\n",
-					optarg);
-				return -1;
-			}
-			cfg->identity_strict = strcmp(optarg, "strict") == 0;
-			break;
-		case OPT_RATE:
-		case OPT_BURST:
-		case OPT_FRAME_TIMEOUT:
-		case OPT_SOFT_QUEUE:
-		case OPT_SOFT_QUEUE_TIME:
-		case OPT_MAX_PER_UID:
-		case OPT_MAX_TEXT: {
-			unsigned long lo = ch == OPT_RATE ? 0 : 1;
-			unsigned long hi = ch == OPT_MAX_TEXT	  ? MAX_TEXT_BYTES
-					   : ch == OPT_SOFT_QUEUE ? 1UL << 30
-								  : 1000000;
-
-			if (!parse_u64(optarg, lo, hi, &v)) {
-				fprintf(stderr, "natterd: --%s must be a number from %lu to %lu\n",
-					option_name(opts, ch), lo, hi);
-				return -1;
-			}
-			if (ch == OPT_RATE)
-				cfg->rate = (unsigned)v;
-			else if (ch == OPT_BURST)
-				cfg->burst = (unsigned)v;
-			else if (ch == OPT_FRAME_TIMEOUT)
-				cfg->frame_timeout_s = (unsigned)v;
-			else if (ch == OPT_SOFT_QUEUE)
-				cfg->soft_queue_bytes = v;
-			else if (ch == OPT_SOFT_QUEUE_TIME)
-				cfg->soft_queue_s = (unsigned)v;
-			else if (ch == OPT_MAX_PER_UID)
-				cfg->max_per_uid = v;
-			else
-				cfg->max_text = v;
-			break;
-		}
-		case OPT_LOG_LEVEL: {
-			int level = log_level_parse(optarg);
-
-			if (level < 0) {
-				fprintf(stderr,
-					"natterd: --log-level is error, warning, info or debug, "
-					"not '%s'\n",
-					optarg);
-				return -1;
-			}
-			log_set_level((enum log_level)level);
-			break;
-		}
-		case OPT_TRACE:
-			if (optarg != NULL && optarg[0] == '\0') {
-				fprintf(stderr, "natterd: --trace= needs a file name, e.g. "
-						"--trace=/tmp/natterd.trace\n");
-				return -1;
-			}
-			cfg->trace = true;
-			cfg->trace_path = optarg;
-			break;
-		case OPT_TEACHERS:
-			if (optarg[0] == '\0') {
-				fprintf(stderr,
-					"natterd: --teachers needs a Unix group name or number\n");
-				return -1;
-			}
-			cfg->teachers_group = optarg;
-			break;
-		case 'q': log_set_level(LOG_WARN); break;
-		case 'h': usage(stdout); exit(EXIT_OK);
-		case 'V':
-			printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION);
-			exit(EXIT_OK);
-		default: bad_option(argv, ch); return -1;
-		}
+	while ((ch = getopt_long(argc, argv, ":s:m:t:n:qhV", long_opts, NULL)) != -1) {
+		if (!num_option(ch, optarg, cfg, &rc))
+			rc = word_option(ch, optarg, argv, cfg, &p);
+		if (rc < 0)
+			return -1;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "natterd: unexpected argument '%s'; try 'natterd --help'\n",
 			argv[optind]);
 		return -1;
 	}
-	if (!cfg->unix_enabled && cfg->ntcp == 0) {
-		fprintf(stderr, "natterd: --no-unix needs at least one --tcp address\n");
-		return -1;
-	}
-	/* The default path is found (and its directory made) only if we bind: see listen.c. */
-	if (cfg->unix_enabled && socket_path != NULL) {
-		struct addr a;
-
-		if (addr_set_unix(&a, socket_path, &e) < 0) {
-			fprintf(stderr, "natterd: %s\n", e.text);
-			return -1; /* a value out of range: a usage error, as documented */
-		}
-		snprintf(cfg->socket_path, sizeof cfg->socket_path, "%s", socket_path);
-	}
-	if (cfg->control_enabled && control_path != NULL) {
-		struct addr a;
-
-		if (addr_set_unix(&a, control_path, &e) < 0) {
-			fprintf(stderr, "natterd: --control: %s\n", e.text);
-			return -1;
-		}
-		snprintf(cfg->control_path, sizeof cfg->control_path, "%s", control_path);
-	}
-	return 0;
+	return check_paths(cfg, &p);
 }
 
 /*

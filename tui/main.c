@@ -187,6 +187,22 @@ static int parse_uid(const char *s, long *out)
 	return 0;
 }
 
+/* What follows from all the options together; -1 to go on, else an exit status. */
+static int finish_options(struct options *o, bool socket_given, const char *env)
+{
+	if (socket_given && o->tcp != NULL) {
+		diag("--socket and --tcp cannot be used together; choose one");
+		return EXIT_USAGE;
+	}
+	if (!socket_given && o->tcp == NULL && env != NULL && env[0] != '\0')
+		o->socket_path = env;
+	if (o->nick == NULL)
+		o->nick = default_nick(o);
+	if (o->autostart == AUTOSTART_BY_TTY)
+		o->autostart = isatty(STDIN_FILENO);
+	return -1;
+}
+
 /* Fill o from argv and the environment. Returns -1 to go on, else an exit status. */
 static int parse_options(int argc, char *argv[], struct options *o)
 {
@@ -260,17 +276,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		     argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (socket_given && o->tcp != NULL) {
-		diag("--socket and --tcp cannot be used together; choose one");
-		return EXIT_USAGE;
-	}
-	if (!socket_given && o->tcp == NULL && env != NULL && env[0] != '\0')
-		o->socket_path = env;
-	if (o->nick == NULL)
-		o->nick = default_nick(o);
-	if (o->autostart == AUTOSTART_BY_TTY)
-		o->autostart = isatty(STDIN_FILENO);
-	return -1;
+	return finish_options(o, socket_given, env);
 }
 
 /*

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 84_lab_commands.sh - LAB.md's core student path works as printed: a 0660 class server in a setgid directory, line mode over socat, a SAY traced with LAB.md's hex row, natter-mini built with LAB.md's cc line, natterctl stats, a stale socket replaced, cleanup on SIGTERM.
+# 84_lab_commands.sh - LAB.md's core student path works as printed: a 0660 class server in a setgid directory, line mode over socat (/help row for row) and nc -N, a SAY traced with LAB.md's hex row, natter-mini built with LAB.md's cc line, natterctl stats, a stale socket replaced, a lying frame, the captures' version, cleanup on SIGTERM.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -50,17 +50,29 @@ else
 fi
 
 if command -v socat >/dev/null 2>&1; then
-	step "exercise 2: line mode with socat"
-	{
-		printf 'NICK ada-socat\nhello from a line client\n'
-		sleep 1
-		printf '/quit bye\n'
-		sleep 1
-	} | timeout 20 socat - "UNIX-CONNECT:$CLASS" >"$T/socat.out" 2>"$T/socat.err"
+	step "exercise 2: line mode with socat, /help exactly as LAB.md prints it"
+	# -t 10: after its input ends socat waits (bounded) for the server to close.
+	printf 'NICK ada-socat\nhello from a line client\n/help\n/quit bye\n' |
+		timeout 20 socat -t 10 - "UNIX-CONNECT:$CLASS" >"$T/socat.out" 2>"$T/socat.err"
 	grep -q '^-- welcome to sockets-101, you are ada-socat (' "$T/socat.out" || fail_with "$T/socat.out" "no line-mode welcome"
 	grep -Eq '^[0-9:]{8} #lobby <ada-socat> hello from a line client$' "$T/socat.out" ||
 		fail_with "$T/socat.out" "the line client's message did not come back as a line"
 	grep -q '^bye: quit$' "$T/socat.out" || fail_with "$T/socat.out" "no 'bye: quit' line"
+	help_re='^-- (/[a-z]+ |A line not starting|start it with //)'
+	grep -E -- "$help_re" "$LAB_MD" >"$T/help.want"
+	[ "$(wc -l <"$T/help.want")" -ge 10 ] || fail "LAB.md shows fewer than 10 /help lines"
+	grep -E -- "$help_re" "$T/socat.out" >"$T/help.got"
+	diff "$T/help.want" "$T/help.got" >"$T/help.diff" || fail_with "$T/help.diff" "line mode's /help differs from LAB.md's (< LAB.md, > server)"
+
+	if command -v nc >/dev/null 2>&1 && nc -h 2>&1 | grep -qE -- '^[[:space:]]*-N[[:space:]]'; then
+		step "exercise 2: nc -N ends at the end of its input (LAB.md's one-shot line)"
+		printf 'NICK nc-user\nhello from nc\n' | timeout 20 nc -N -U "$CLASS" >"$T/nc.out" 2>"$T/nc.err"
+		rc=$?
+		[ "$rc" = 0 ] || fail_with "$T/nc.err" "nc -N -U exited $rc, want 0 (LAB.md says it ends by itself)"
+		grep -Eq '^[0-9:]{8} #lobby <nc-user> hello from nc$' "$T/nc.out" || fail_with "$T/nc.out" "nc's line did not come back"
+	else
+		step "no OpenBSD nc with -N: LAB.md's nc line is left out"
+	fi
 
 	step "exercise 2: a PING frame by hand gets a PONG with the same token"
 	printf '\x00\x00\x00\x09\x05\x00\x00\x00\x00\x00\x00\x00\x2a' | timeout 20 socat - "UNIX-CONNECT:$CLASS" | od -An -tx1 |
@@ -136,7 +148,26 @@ rc=$?
 grep -q "^natterd: a natter server (pid $SERVER_PID) is already running at $(re_escape "$CLASS"); " "$T/second.err" ||
 	fail_with "$T/second.err" "the second server did not name the running one's pid"
 
-step "exercise 10: SIGTERM removes both socket files"
+step "exercise 7e: a SAY that lies about its fields, rows as LAB.md shows"
+"$RAWCLIENT" -s "$CLASS" --hello ok --raw "00 00 00 02 10 00" 2>"$T/lie.err" | sed 's/^WELCOME ok sockets-101 /WELCOME ok natterd /' >"$T/lie.out"
+for re in '^WELCOME ok natterd #lobby 1 v[0-9]+$' '^ERROR 101 SAY frame is truncated' '^CLOSED$'; do
+	want=$(lab_line "$re") || exit 1
+	grep -qxF -- "$want" "$T/lie.out" || fail_with "$T/lie.out" "rawclient did not print '$want' (from LAB.md)"
+done
+
+step "LAB.md's captures name this build's version and protocol"
+version=$("$NATTER" --version 2>&1 | head -n 1) # "natter 0.2.0 (protocol 3)"
+[[ $version =~ ^natter\ ([0-9]+\.[0-9]+\.[0-9]+)\ \(protocol\ ([0-9]+)\)$ ]] || fail "natter --version printed '$version'"
+version=${BASH_REMATCH[1]} proto=${BASH_REMATCH[2]}
+lab_line "^natterd $(re_escape "$version"), pid [0-9]+, up " >/dev/null || exit 1
+lab_line " in  #[0-9]+ \(unix\)  HELLO version=$proto nick=\"dropper\" client=\"natter/$(re_escape "$version")\"" >/dev/null || exit 1
+lab_line "^WELCOME ok natterd #lobby 1 v$proto\$" >/dev/null || exit 1
+grep -nE 'natter(d)?[/ ][0-9]+\.[0-9]+\.[0-9]+' "$LAB_MD" | grep -vF "$version" >"$T/oldver" &&
+	fail_with "$T/oldver" "LAB.md shows a version other than $version"
+grep -nE 'version=[0-9]+ ' "$LAB_MD" | grep -v "version=$proto " >"$T/oldproto" &&
+	fail_with "$T/oldproto" "LAB.md shows a protocol version other than $proto"
+
+step "exercise 14: SIGTERM removes both socket files"
 stop_server TERM
 [ "$SERVER_RC" = 0 ] || fail_with "$SERVER_ERR" "natterd exited $SERVER_RC after SIGTERM, want 0"
 wait_for "$SERVER_ERR" 'info: stopped$' || fail_with "$SERVER_ERR" "no 'stopped' line"

@@ -706,8 +706,8 @@ static int on_bye(struct core *c, const struct frame *f)
 	if (c->state == CORE_QUITTING)
 		core_abort(c, EXIT_CLEAN, "quit");
 	else if (!bye_may_reconnect((unsigned)f->f[BYE_CODE].n))
-		core_abort(c, EXIT_KICKED, "%s (the server at %s); /reconnect to come back", reason,
-			   c->sess.where);
+		core_abort(c, EXIT_KICKED, "%s (the server at %s); not reconnecting after a kick",
+			   reason, c->sess.where);
 	else
 		core_abort(c, EXIT_LOST, "disconnected by the server at %s: %s", c->sess.where,
 			   reason);

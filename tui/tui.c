@@ -182,7 +182,8 @@ static void connection_ended(struct tui *t)
 	t->held = core_status(t->c) == EXIT_KICKED;
 	t->retry_at = t->held ? UINT64_MAX : mono_ms() + t->retry_ms;
 	if (t->held)
-		ui_say(&t->ui, SB_ERROR, "disconnected: %s", core_why(t->c));
+		ui_say(&t->ui, SB_ERROR, "disconnected: %s; type /reconnect to come back",
+		       core_why(t->c));
 	else
 		ui_say(&t->ui, SB_ERROR, "disconnected: %s; reconnecting in %.1f s", core_why(t->c),
 		       t->retry_ms / 1000.0);

@@ -43,7 +43,7 @@ ctl kick2 kick carol "bye" || fail_with "$T/ctl.kick2.err" "natterctl kick faile
 wait_client carol 10
 rc=$?
 [ "$rc" = 6 ] || fail_with "$T/carol.err" "the kicked headless client exited $rc, want 6"
-grep -q 'you were kicked by .*/reconnect to come back' "$T/carol.err" || fail_with "$T/carol.err" "the headless client does not say it was kicked"
+grep -q 'you were kicked by .*not reconnecting after a kick' "$T/carol.err" || fail_with "$T/carol.err" "the headless client does not say it was kicked"
 keys bob C-d
 wait_exit bob 10 || fail "bob's natter did not exit"
 pass

@@ -178,7 +178,7 @@ want=$(at_here "$(lab_line '^sun-path: /tmp/lab-daemon/0+\.sock: ')") || exit 1
 has_line "$T/spl.out" "${want/: 121 bytes/: $((${#long} + 5)) bytes}" "sun-path long" || exit 1
 timeout 20 "$NATTERD" --socket "$long.sock" </dev/null >"$T/ndl.out" 2>"$T/ndl.err"
 rc=$?
-[ "$rc" = 1 ] || fail_with "$T/ndl.err" "natterd on a long path exited $rc, want 1"
+[ "$rc" = 2 ] || fail_with "$T/ndl.err" "natterd on a long path exited $rc, want 2 (a usage error)"
 want=$(at_here "$(lab_line "^natterd: socket path '/tmp/lab-daemon/0+\\.sock' is 121 bytes")") || exit 1
 has_line "$T/ndl.err" "${want/ is 121 bytes/ is $((${#long} + 5)) bytes}" "natterd long path" || exit 1
 [ -e "$long.sock" ] && fail "a refused long path still made a file"

@@ -76,7 +76,7 @@ for ((i = 0; i < LINE_CLIENTS; i++)); do
 	done
 done
 last=$(printf 'line_client_number_%03d' $((LINE_CLIENTS - 1)))
-wait_for "$T/$last.out" "#a-room-with-a-long-name-$(printf %02d $((ROOMS_EACH - 1))) -- $last .*joined" 20 ||
+wait_for "$T/$last.out" "#a-room-with-a-long-name-$(printf %02d $((ROOMS_EACH - 1))) -- $last .*joined" 60 ||
 	fail_with "$T/$last.out" "the last line client did not join its rooms"
 
 step "who lists everyone, in a reply larger than one datagram"

@@ -45,6 +45,7 @@ TUI_SRC    = $(wildcard tui/*.c)
 # Unit tests mirror the folders: tests/unit/server/test_outq.c tests server/outq.c.
 UNIT_SRC   = $(wildcard tests/unit/*/test_*.c)
 HELPER_SRC = $(wildcard tests/helpers/*.c)
+SOAK_SRC   = $(wildcard tests/soak/*.c)
 BENCH_SRC  = $(wildcard bench/*.c)
 CTL_SRC    = $(wildcard ctl/*.c)
 # What 'make install' puts in $(PREFIX)/bin: one word here per program users run.
@@ -64,12 +65,13 @@ SERVER_LIB_OBJ = $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJ))
 TUI_LIB_OBJ = $(filter-out $(BUILD)/tui/main.o,$(TUI_OBJ))
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BIN)/%)
+SOAK_OBJ   = $(SOAK_SRC:%.c=$(BUILD)/%.o)
 
 .PHONY: all deps test check unit fuzz run clean format format-check install uninstall bench
 # Keep intermediate objects (test helpers) so a second make does nothing.
 .SECONDARY:
 
-all: $(PROGRAMS:%=$(BIN)/%) $(HELPER_BIN)
+all: $(PROGRAMS:%=$(BIN)/%) $(HELPER_BIN) $(BIN)/natter-soak
 
 # Stop before compiling, with the exact command to run, if a Debian package
 # is missing; these only check (a build must not change the system).
@@ -110,6 +112,11 @@ $(BIN)/natterctl: $(CTL_OBJ) $(BUILD)/libcommon.a
 
 # The benchmark (bench/, see BENCHMARKS.md); an explicit rule wins over the helper pattern.
 $(BIN)/natter-bench: $(BENCH_OBJ) $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(LINK) -o $@ $^
+
+# The randomized soak test (tests/soak/, several files); run by tests/integration/90_soak.sh.
+$(BIN)/natter-soak: $(SOAK_OBJ) $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
 	$(LINK) -o $@ $^
 
@@ -179,7 +186,7 @@ run:
 bench: all
 	bench/matrix.sh $(BIN)/natter-bench BENCHMARKS.md
 
-FORMAT_SRC = common/*.[ch] server/*.[ch] client/*.[ch] tui/*.[ch] tests/unit/*/*.c tests/helpers/*.c \
+FORMAT_SRC = common/*.[ch] server/*.[ch] client/*.[ch] tui/*.[ch] tests/unit/*/*.c tests/helpers/*.c tests/soak/*.[ch] \
 	bench/*.[ch] ctl/*.c examples/*.c tests/fuzz/*.c
 
 format:

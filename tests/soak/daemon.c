@@ -54,7 +54,7 @@ void daemon_paths(struct soak *k)
 /* In the child: standard error to the log file, then natterd. Never returns. */
 static void exec_natterd(struct soak *k)
 {
-	char tcp[32], hist[16];
+	char tcp[32], hist[16], maxq[24], softq[24], softs[16];
 	int fd = open(k->errpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
@@ -66,9 +66,14 @@ static void exec_natterd(struct soak *k)
 		_exit(126);
 	snprintf(tcp, sizeof tcp, "127.0.0.1:%u", k->port);
 	snprintf(hist, sizeof hist, "%u", k->history);
+	snprintf(maxq, sizeof maxq, "%lu", k->max_queue);
+	snprintf(softq, sizeof softq, "%lu",
+		 k->max_queue / 2 < SOAK_SOFT_QUEUE ? k->max_queue / 2 : SOAK_SOFT_QUEUE);
+	snprintf(softs, sizeof softs, "%d", SOAK_SOFT_QUEUE_S);
+	/* --rate 0: a line client's line over the rate would be refused, not delayed. */
 	execl(k->natterd, k->natterd, "--socket", k->sock, "--tcp", tcp, "--log", k->logdir,
-	      "--history", hist, "--rate", "0", "--max-queue", "65536", "--soft-queue", "32768",
-	      "--soft-queue-time", "2", "--no-control", "--log-level", "warning", (char *)NULL);
+	      "--history", hist, "--rate", "0", "--max-queue", maxq, "--soft-queue", softq,
+	      "--soft-queue-time", softs, "--no-control", "--log-level", "warning", (char *)NULL);
 	dprintf(2, "natter-soak: cannot run %s: %s\n", k->natterd, strerror(errno));
 	_exit(127);
 }

@@ -19,7 +19,8 @@ const char *const op_names[OP_KINDS] = {"connect", "say",  "action", "burst",
 
 static const char usage_text[] =
     "usage: natter-soak --natterd PATH [--seed N] [--seconds N] [--ops N] [--clients N]\n"
-    "                   [--history N] [--rss-limit-kb N | --no-rss] [--strict] [--keep] [-v]\n"
+    "                   [--history N] [--max-queue BYTES] [--rss-limit-kb N | --no-rss]\n"
+    "                   [--strict] [--keep] [-v]\n"
     "Drives a real natterd (with --log, on a temporary socket and a loopback TCP port)\n"
     "through random operations from many native, line-mode and TCP clients, and checks\n"
     "after every step that every acknowledged message is in the transcript and in every\n"
@@ -194,6 +195,8 @@ static void parse_args(struct soak *k, int argc, char **argv)
 		} else if (strcmp(a, "--history") == 0) {
 			k->history = (unsigned)num_arg(argc, argv, &i, 100000);
 			hist = true;
+		} else if (strcmp(a, "--max-queue") == 0) {
+			k->max_queue = (unsigned long)num_arg(argc, argv, &i, 1UL << 30);
 		} else if (strcmp(a, "--rss-limit-kb") == 0) {
 			k->rss_limit_kb = (long)num_arg(argc, argv, &i, 1L << 40);
 		} else if (strcmp(a, "--no-rss") == 0) {
@@ -224,6 +227,15 @@ static void parse_args(struct soak *k, int argc, char **argv)
 
 		k->history = choices[rnd(k, 3)];
 	}
+	if (k->max_queue == 0) {
+		/* Small queues drop slow readers by the hard cap (and clients whose history
+		 * alone is larger); natterd's default by the soft one only. */
+		static const unsigned long queues[] = {65536, 262144, 1048576};
+
+		k->max_queue = queues[rnd(k, 3)];
+	}
+	if (k->max_queue < 8192)
+		usage_exit("--max-queue must be at least 8192");
 	if (k->history == 0)
 		usage_exit("--history must be at least 1: the checks need the newest message kept");
 }
@@ -265,10 +277,10 @@ static void print_summary(const struct soak *k, int rc)
 		printf(" %s %llu%s", op_names[i], (unsigned long long)k->counts[i],
 		       i + 1 < OP_KINDS ? "," : "\n");
 	printf("messages acknowledged %llu, checks %llu, dropped as too slow %llu, restarts %llu, "
-	       "history %u, clients %u\n",
+	       "history %u, max queue %lu, clients %u\n",
 	       (unsigned long long)k->msgs_acked, (unsigned long long)k->checks,
 	       (unsigned long long)k->drops_slow, (unsigned long long)k->restarts, k->history,
-	       k->nslots);
+	       k->max_queue, k->nslots);
 	if (k->after_bye > 0)
 		printf("KNOWN DEFECT: natterd sent %llu frame(s) or line(s) after a BYE (--strict "
 		       "fails on it)\n",
@@ -292,9 +304,10 @@ int main(int argc, char **argv)
 		perror("natter-soak: sigaction");
 		return 1;
 	}
-	printf("natter-soak: seed %llu, %u s or %llu operations, %u clients, history %u\n",
-	       (unsigned long long)k.seed, k.seconds, (unsigned long long)k.max_ops, k.nslots,
-	       k.history);
+	printf("natter-soak: seed %llu, %u s", (unsigned long long)k.seed, k.seconds);
+	if (k.max_ops != UINT64_MAX)
+		printf(" or %llu operations", (unsigned long long)k.max_ops);
+	printf(", %u clients, history %u, max queue %lu\n", k.nslots, k.history, k.max_queue);
 	the_soak = &k;
 	if (atexit(at_exit) != 0)
 		return 1;

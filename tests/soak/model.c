@@ -430,13 +430,13 @@ static void rss_check(struct soak *k)
 		conns += conn_live(&k->slots[i].c);
 	if (limit == 0)
 		limit = k->rss_base_kb + RSS_SLACK_KB + (long)(kept * RSS_PER_KEPT_KB) +
-			(long)conns * (SOAK_MAX_QUEUE / 1024);
+			(long)conns * (long)(k->max_queue / 1024);
 	if (rss > limit)
 		soak_fail(k,
 			  "natterd's RSS is %ld kB, above the bound of %ld kB (start %ld kB + "
-			  "%d kB + %d kB for each of %zu kept messages + %d kB per client)",
+			  "%d kB + %d kB for each of %zu kept messages + %lu kB per client)",
 			  rss, limit, k->rss_base_kb, RSS_SLACK_KB, RSS_PER_KEPT_KB, kept,
-			  SOAK_MAX_QUEUE / 1024);
+			  k->max_queue / 1024);
 }
 
 void model_check(struct soak *k)

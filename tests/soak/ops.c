@@ -12,7 +12,7 @@
 static const unsigned weights[OP_KINDS] = {
     [OP_SAY] = 60,  [OP_ACTION] = 8, [OP_BURST] = 10,  [OP_PM] = 20,
     [OP_JOIN] = 20, [OP_PART] = 14,  [OP_RENAME] = 10, [OP_QUIT] = 6,
-    [OP_DROP] = 6,  [OP_SLOW] = 6,   [OP_KILL] = 1,
+    [OP_DROP] = 6,  [OP_SLOW] = 5,   [OP_KILL] = 1,
 };
 
 static const char *const kind_names[] = {"native", "native/tcp", "line", "line/tcp"};
@@ -170,7 +170,7 @@ static void op_rename(struct soak *k, struct conn *c)
 /* Stop reading for a while, while another client sends long messages to the lobby. */
 static void op_slow(struct soak *k, struct conn *c, const struct draw *d)
 {
-	uint64_t ms = 200 + d->a % 2800;
+	uint64_t ms = 100 + d->a % 1500;
 	struct conn *w = NULL;
 
 	c->paused_until = mono_ms() + ms;

@@ -20,10 +20,9 @@ enum {
 	SMALL_RCVBUF_BYTES = 4096,  /* slots that read slowly shrink their socket buffer */
 	SEND_TIMEOUT_S = 10,	    /* a write to natterd blocked this long is a failure */
 	RSS_SLACK_KB = 32 * 1024,   /* RSS allowed above the start, besides history and queues */
-	RSS_PER_KEPT_KB = 1,	    /* RSS allowed per message kept in history */
-	SOAK_MAX_QUEUE = 65536,	    /* natterd --max-queue: slow readers get dropped */
-	SOAK_SOFT_QUEUE = 32768,    /* natterd --soft-queue */
-	SOAK_SOFT_QUEUE_S = 2,	    /* natterd --soft-queue-time */
+	RSS_PER_KEPT_KB = 2,	    /* RSS allowed per message kept in history */
+	SOAK_SOFT_QUEUE = 32768,    /* natterd --soft-queue: paused readers get dropped */
+	SOAK_SOFT_QUEUE_S = 1,	    /* natterd --soft-queue-time */
 	LINE_OUT_MAX_BYTES = 16384, /* a line-mode line longer than this is a failure */
 };
 
@@ -144,6 +143,7 @@ struct soak {
 	/* options */
 	uint64_t seed, max_ops;
 	unsigned seconds, nslots, history;
+	unsigned long max_queue; /* natterd --max-queue */
 	const char *natterd;
 	int verbose;
 	long rss_limit_kb; /* 0: computed; -1: not checked */

@@ -148,12 +148,16 @@ static void op_part(struct soak *k, struct conn *c, const struct draw *d)
 		op_join(k, c, d);
 		return;
 	}
+	/* Said just before leaving, in the same read: it must still come back before the LEAVE. */
+	if (d->b & 4)
+		say(k, c, room, false, false);
 	c->member[room] = false;
 	if (!conn_native(c))
 		c->current = 0;
 	snprintf(r.arg, sizeof r.arg, "%s", room_names[room]);
 	conn_send_req(k, c, &r, NULL);
-	soak_note(k, "slot %d (%s) parts %s", c->slot, c->nick, room_names[room]);
+	soak_note(k, "slot %d (%s)%s parts %s", c->slot, c->nick,
+		  d->b & 4 ? " says a last word and" : "", room_names[room]);
 }
 
 static void op_rename(struct soak *k, struct conn *c)
@@ -191,6 +195,8 @@ static void op_end(struct soak *k, struct conn *c, const struct draw *d, bool gr
 	if (graceful) {
 		struct req r = {.type = RQ_QUIT};
 
+		if (d->b & 4)
+			say(k, c, pick_member_room(c, d->a, false), false, false);
 		c->quitting = true;
 		conn_send_req(k, c, &r, NULL);
 	} else {

@@ -67,9 +67,11 @@ int room_index(const char *name, size_t len)
 /* The command line that replays this run up to the current operation. */
 static void print_replay(const struct soak *k, FILE *out)
 {
-	fprintf(out, "replay: %s --natterd %s --seed %llu --ops %llu --clients %u --history %u\n",
+	fprintf(out,
+		"replay: %s --natterd %s --seed %llu --ops %llu --clients %u --history %u "
+		"--max-queue %lu%s\n",
 		k->argv0, k->natterd, (unsigned long long)k->seed, (unsigned long long)(k->ops + 1),
-		k->nslots, k->history);
+		k->nslots, k->history, k->max_queue, k->strict ? " --strict" : "");
 }
 
 static void print_tail(const char *path, FILE *out)
@@ -221,18 +223,20 @@ static void parse_args(struct soak *k, int argc, char **argv)
 	if (!seeded)
 		k->seed = fresh_seed();
 	k->rng = k->seed;
-	if (!hist) {
-		/* Small histories make resuming clients meet MISSED; large ones keep all. */
-		static const unsigned choices[] = {30, 200, 100000};
-
-		k->history = choices[rnd(k, 3)];
-	}
-	if (k->max_queue == 0) {
-		/* Small queues drop slow readers by the hard cap (and clients whose history
-		 * alone is larger); natterd's default by the soft one only. */
+	{
+		/* Small histories make resuming clients meet MISSED; large ones keep all.
+		 * Small queues drop slow readers by the hard cap (and clients whose history
+		 * alone is larger); natterd's default by the soft one only. Both are drawn
+		 * even when given, so that a replay with them draws the same operations. */
+		static const unsigned hists[] = {30, 200, 100000};
 		static const unsigned long queues[] = {65536, 262144, 1048576};
+		unsigned h = hists[rnd(k, 3)];
+		unsigned long q = queues[rnd(k, 3)];
 
-		k->max_queue = queues[rnd(k, 3)];
+		if (!hist)
+			k->history = h;
+		if (k->max_queue == 0)
+			k->max_queue = q;
 	}
 	if (k->max_queue < 8192)
 		usage_exit("--max-queue must be at least 8192");

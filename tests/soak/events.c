@@ -140,14 +140,6 @@ static void check_id(struct soak *k, struct conn *c, struct tok *t, uint64_t num
 {
 	struct slot *s = &k->slots[c->slot];
 
-	if (t->id == 0) {
-		t->id = id;
-		idset_add(k, id, num);
-	} else if (t->id != id) {
-		soak_fail(k, "message k%llu has id %llu at slot %d (%s) but %llu elsewhere",
-			  (unsigned long long)num, (unsigned long long)id, c->slot, c->nick,
-			  (unsigned long long)t->id);
-	}
 	if (!hist) {
 		if (id <= c->last_live)
 			soak_fail(k, "slot %d (%s) got live id %llu (k%llu) after live id %llu",
@@ -160,6 +152,14 @@ static void check_id(struct soak *k, struct conn *c, struct tok *t, uint64_t num
 				  c->slot, (unsigned long long)num, (unsigned long long)id,
 				  (unsigned long long)k->epoch_floor);
 		c->last_live = id;
+	}
+	if (t->id == 0) {
+		t->id = id;
+		idset_add(k, id, num);
+	} else if (t->id != id) {
+		soak_fail(k, "message k%llu has id %llu at slot %d (%s) but %llu elsewhere",
+			  (unsigned long long)num, (unsigned long long)id, c->slot, c->nick,
+			  (unsigned long long)t->id);
 	}
 	if (id > s->max_seen)
 		s->max_seen = id;

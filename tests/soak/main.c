@@ -70,7 +70,7 @@ static void print_replay(const struct soak *k, FILE *out)
 	fprintf(out,
 		"replay: %s --natterd %s --seed %llu --ops %llu --clients %u --history %u "
 		"--max-queue %lu%s\n",
-		k->argv0, k->natterd, (unsigned long long)k->seed, (unsigned long long)(k->ops + 1),
+		k->argv0, k->natterd, (unsigned long long)k->seed, (unsigned long long)k->ops,
 		k->nslots, k->history, k->max_queue, k->strict ? " --strict" : "");
 }
 
@@ -111,7 +111,7 @@ void soak_fail(struct soak *k, const char *fmt, ...)
 		(unsigned long long)k->ops, (double)(mono_ms() - k->t0) / 1000.0, k->epoch + 1,
 		(long)k->pid);
 	fprintf(stderr, "last operations:\n");
-	for (uint64_t i = k->ops > OPLOG_KEEP ? k->ops - OPLOG_KEEP : 0; i < k->ops; i++)
+	for (uint64_t i = k->notes > OPLOG_KEEP ? k->notes - OPLOG_KEEP : 0; i < k->notes; i++)
 		fprintf(stderr, "    %s\n", k->oplog[i % OPLOG_KEEP]);
 	print_replay(k, stderr);
 	print_tail(k->errpath, stderr);
@@ -122,9 +122,10 @@ void soak_fail(struct soak *k, const char *fmt, ...)
 
 void soak_note(struct soak *k, const char *fmt, ...)
 {
-	char *dst = k->oplog[k->ops % OPLOG_KEEP];
-	int n = snprintf(dst, sizeof k->oplog[0], "#%llu step %llu: ", (unsigned long long)k->ops,
-			 (unsigned long long)k->step);
+	char *dst = k->oplog[k->notes % OPLOG_KEEP];
+	int n =
+	    snprintf(dst, sizeof k->oplog[0], "op %llu, step %llu: ", (unsigned long long)k->ops,
+		     (unsigned long long)k->step);
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -133,7 +134,7 @@ void soak_note(struct soak *k, const char *fmt, ...)
 	va_end(ap);
 	if (k->verbose)
 		fprintf(stderr, "%s\n", dst);
-	k->ops++;
+	k->notes++;
 }
 
 static void usage_exit(const char *why)
@@ -229,9 +230,9 @@ static void parse_args(struct soak *k, int argc, char **argv)
 		 * alone is larger); natterd's default by the soft one only. Both are drawn
 		 * even when given, so that a replay with them draws the same operations. */
 		static const unsigned hists[] = {30, 200, 100000};
-		static const unsigned long queues[] = {65536, 262144, 1048576};
+		static const unsigned long queues[] = {65536, 262144, 1048576, 1048576};
 		unsigned h = hists[rnd(k, 3)];
-		unsigned long q = queues[rnd(k, 3)];
+		unsigned long q = queues[rnd(k, 4)];
 
 		if (!hist)
 			k->history = h;

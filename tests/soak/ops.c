@@ -267,6 +267,8 @@ static void do_op(struct soak *k)
 	struct slot *s = &k->slots[d.slot];
 	struct conn *c = &s->c;
 
+	k->ops++; /* counted in draws, so that --ops N replays exactly N of them */
+
 	if (d.kind == OP_KILL) {
 		k->counts[OP_KILL]++;
 		op_kill(k);

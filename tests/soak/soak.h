@@ -176,7 +176,8 @@ struct soak {
 	uint64_t counts[OP_KINDS];
 	uint64_t drops_slow, restarts, msgs_acked, checks;
 	uint64_t after_bye; /* frames natterd sent after a BYE (a defect; --strict fails) */
-	char oplog[OPLOG_KEEP][160];
+	char oplog[OPLOG_KEEP][160]; /* the last notes, a ring */
+	uint64_t notes;
 	uint64_t t0;
 };
 

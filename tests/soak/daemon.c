@@ -199,6 +199,29 @@ long daemon_rss_kb(struct soak *k)
 	return kb;
 }
 
+/*
+ * Nothing natterd logs at --log-level warning is expected here: a skipped
+ * transcript line after a restart means a crash damaged the transcript, a
+ * failed write that a message may be lost. Fail on the first new line.
+ */
+void daemon_scan_log(struct soak *k)
+{
+	char line[512];
+	FILE *f = fopen(k->errpath, "r");
+
+	if (f == NULL)
+		return;
+	if (fseeko(f, (off_t)k->err_off, SEEK_SET) < 0)
+		soak_fail(k, "cannot seek in %s: %s", k->errpath, strerror(errno));
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		fclose(f);
+		soak_fail(k, "natterd logged: %s", line);
+	}
+	k->err_off = (long long)ftello(f);
+	fclose(f);
+}
+
 void daemon_poll(struct soak *k)
 {
 	check_alive(k);

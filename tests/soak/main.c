@@ -329,6 +329,7 @@ int main(int argc, char **argv)
 		if (k.slots[i].c.fd >= 0)
 			conn_close_abrupt(&k, &k.slots[i].c);
 	rc = daemon_stop(&k);
+	daemon_scan_log(&k);
 	if (rc != 0)
 		soak_fail(&k,
 			  "natterd exited with status %d at the final SIGTERM (a sanitizer "

@@ -455,5 +455,6 @@ void model_check(struct soak *k)
 	for (unsigned i = 0; i < k->nslots; i++)
 		conn_check(k, &k->slots[i].c);
 	rss_check(k);
+	daemon_scan_log(k);
 	k->checks++;
 }

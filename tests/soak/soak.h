@@ -154,6 +154,7 @@ struct soak {
 	uint64_t rng;
 	/* the server */
 	char dir[256], sock[300], logdir[300], errpath[300];
+	long long err_off; /* natterd's log read up to here */
 	unsigned port;
 	pid_t pid;
 	unsigned epoch;
@@ -200,6 +201,7 @@ int daemon_stop(struct soak *k);
 long daemon_rss_kb(struct soak *k);
 void daemon_cleanup(struct soak *k);
 void daemon_poll(struct soak *k);
+void daemon_scan_log(struct soak *k);
 struct sockaddr_un;
 void daemon_sun(struct soak *k, struct sockaddr_un *sun);
 

@@ -116,7 +116,7 @@ static void send_native(struct soak *k, struct conn *c, const struct req *r, con
 	switch (r->type) {
 	case RQ_HELLO:
 		f.type = T_HELLO;
-		f.f[HELLO_VERSION].n = PROTO_VERSION;
+		f.f[HELLO_VERSION].n = k->slots[c->slot].version;
 		f.f[HELLO_NICK].s = str_c(c->nick);
 		f.f[HELLO_CLIENT].s = str_c("natter-soak");
 		f.f[HELLO_RESUME].n = c->after_for[0];

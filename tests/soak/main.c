@@ -20,7 +20,7 @@ const char *const op_names[OP_KINDS] = {"connect", "say",  "action", "burst",
 static const char usage_text[] =
     "usage: natter-soak --natterd PATH [--seed N] [--seconds N] [--ops N] [--clients N]\n"
     "                   [--history N] [--max-queue BYTES] [--rss-limit-kb N | --no-rss]\n"
-    "                   [--strict] [--keep] [-v]\n"
+    "                   [--proto N] [--strict] [--keep] [-v]\n"
     "Drives a real natterd (with --log, on a temporary socket and a loopback TCP port)\n"
     "through random operations from many native, line-mode and TCP clients, and checks\n"
     "after every step that every acknowledged message is in the transcript and in every\n"
@@ -28,6 +28,7 @@ static const char usage_text[] =
     "restart too), that resuming gives exactly what was missed, and that natterd's RSS\n"
     "stays bounded. Stops at --seconds (default 60) or --ops, whichever comes first.\n"
     "On a failure it prints the seed, the last operations and the command to replay it.\n"
+    "--proto N: the newest wire version its native clients speak (default the newest).\n"
     "--strict also fails on known server defects it otherwise counts (frames after BYE).\n"
     "exit: 0 all invariants held, 1 a failure, 2 usage\n";
 
@@ -181,6 +182,7 @@ static void parse_args(struct soak *k, int argc, char **argv)
 	k->seconds = 60;
 	k->max_ops = UINT64_MAX;
 	k->nslots = 12;
+	k->proto = PROTO_VERSION;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -198,6 +200,8 @@ static void parse_args(struct soak *k, int argc, char **argv)
 		} else if (strcmp(a, "--history") == 0) {
 			k->history = (unsigned)num_arg(argc, argv, &i, 100000);
 			hist = true;
+		} else if (strcmp(a, "--proto") == 0) {
+			k->proto = (unsigned)num_arg(argc, argv, &i, PROTO_VERSION);
 		} else if (strcmp(a, "--max-queue") == 0) {
 			k->max_queue = (unsigned long)num_arg(argc, argv, &i, 1UL << 30);
 		} else if (strcmp(a, "--rss-limit-kb") == 0) {
@@ -239,6 +243,8 @@ static void parse_args(struct soak *k, int argc, char **argv)
 		if (k->max_queue == 0)
 			k->max_queue = q;
 	}
+	if (k->proto < PROTO_MIN_VERSION)
+		usage_exit("--proto must be a wire version natterd speaks");
 	if (k->max_queue < 8192)
 		usage_exit("--max-queue must be at least 8192");
 	if (k->history == 0)
@@ -262,6 +268,8 @@ static void init_slots(struct soak *k)
 
 		s->kind = kinds[i % 5];
 		s->small_rcvbuf = i % 3 == 2;
+		/* Native clients speak the newest version and the two before it. */
+		s->version = k->proto > i % 3 ? k->proto - i % 3 : PROTO_MIN_VERSION;
 		s->c.fd = -1;
 		s->c.dead = true;
 		s->c.slot = (int)i;
@@ -281,11 +289,11 @@ static void print_summary(const struct soak *k, int rc)
 	for (int i = 0; i < OP_KINDS; i++)
 		printf(" %s %llu%s", op_names[i], (unsigned long long)k->counts[i],
 		       i + 1 < OP_KINDS ? "," : "\n");
-	printf("messages acknowledged %llu, checks %llu, dropped as too slow %llu, restarts %llu, "
-	       "history %u, max queue %lu, clients %u\n",
+	printf("messages acknowledged %llu, checks %llu, dropped as too slow %llu, restarts %llu "
+	       "(%llu with a torn line), history %u, max queue %lu, clients %u\n",
 	       (unsigned long long)k->msgs_acked, (unsigned long long)k->checks,
-	       (unsigned long long)k->drops_slow, (unsigned long long)k->restarts, k->history,
-	       k->max_queue, k->nslots);
+	       (unsigned long long)k->drops_slow, (unsigned long long)k->restarts,
+	       (unsigned long long)k->tears, k->history, k->max_queue, k->nslots);
 	if (k->after_bye > 0)
 		printf("KNOWN DEFECT: natterd sent %llu frame(s) or line(s) after a BYE (--strict "
 		       "fails on it)\n",

@@ -157,9 +157,10 @@ static void log_line(struct soak *k, int room, const char *p, size_t len, struct
 	if (++t->logged > 1)
 		soak_fail(k, "message k%llu is in the transcript of %s twice",
 			  (unsigned long long)num, rl->name);
-	if (t->state == TK_REJECTED)
-		soak_fail(k, "message k%llu was refused, yet it is in the transcript",
-			  (unsigned long long)num);
+	if (t->state == TK_REJECTED || t->state == TK_TORN)
+		soak_fail(k, "message k%llu was %s, yet it is in the transcript",
+			  (unsigned long long)num,
+			  t->state == TK_TORN ? "cut off with a torn line" : "refused");
 	if (t->id == 0) {
 		t->id = id;
 		idset_add(k, id, num);
@@ -456,5 +457,62 @@ void model_check(struct soak *k)
 		conn_check(k, &k->slots[i].c);
 	rss_check(k);
 	daemon_scan_log(k);
+	if (k->expect_cut[0] != '\0')
+		soak_fail(k, "natterd did not say it cut the torn last line off %s", k->expect_cut);
 	k->checks++;
+}
+
+/* The offset where the last line of a file of size bytes starts (it ends in a newline). */
+static off_t last_line_start(struct soak *k, int fd, off_t size, const char *path)
+{
+	enum { TAIL_BYTES = 20000 }; /* longer than any transcript line */
+	static char tail[TAIL_BYTES];
+	off_t from = size > TAIL_BYTES ? size - TAIL_BYTES : 0;
+	ssize_t got = pread(fd, tail, (size_t)(size - from), from);
+
+	if (got != size - from || got < 2 || tail[got - 1] != '\n')
+		soak_fail(k, "cannot read the end of %s to tear it", path);
+	for (ssize_t i = got - 2; i >= 0; i--)
+		if (tail[i] == '\n')
+			return from + i + 1;
+	return from;
+}
+
+/*
+ * While natterd is down after kill -9: cut the last line of one transcript
+ * short, as a machine crash in the middle of a write would leave it. natterd
+ * must cut the half line off (and say so), and never give its id again.
+ */
+void model_tear(struct soak *k, uint64_t pick)
+{
+	struct room_log *rl = NULL;
+	char path[512];
+	struct stat st;
+	off_t start, cut;
+	int fd;
+
+	for (int i = 0; i < NROOMS && rl == NULL; i++)
+		if (k->rooms[(pick + (uint64_t)i) % NROOMS].n > 0)
+			rl = &k->rooms[(pick + (uint64_t)i) % NROOMS];
+	if (rl == NULL)
+		return;
+	snprintf(path, sizeof path, "%s/%s.log", k->logdir, rl->name + 1);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size != rl->off || rl->partial.len > 0)
+		soak_fail(k, "cannot tear %s: it is not as last read", path);
+	start = last_line_start(k, fd, st.st_size, path);
+	/* Keep at least one byte of the line, lose at least its newline. */
+	cut = start + 1 + (off_t)((pick / NROOMS) % (uint64_t)(st.st_size - start - 1));
+	if (ftruncate(fd, cut) < 0 || close(fd) < 0)
+		soak_fail(k, "cannot tear %s: %s", path, strerror(errno));
+	rl->n--;
+	k->toks[rl->toks[rl->n]].state = TK_TORN;
+	k->toks[rl->toks[rl->n]].logged = 0;
+	rl->off = start;
+	snprintf(k->expect_cut, sizeof k->expect_cut, "%s", path);
+	k->tears++;
+	soak_note(k,
+		  "tear the last line of %s after %lld of its %lld bytes: k%llu (id %llu) is lost",
+		  rl->name, (long long)(cut - start), (long long)(st.st_size - start),
+		  (unsigned long long)rl->toks[rl->n], (unsigned long long)rl->ids[rl->n]);
 }

@@ -37,7 +37,8 @@ struct req {
 	char arg[MAX_NICK_BYTES + MAX_ROOM_BYTES + 2]; /* room, or new nick */
 };
 
-enum tok_state { TK_PENDING, TK_ACKED, TK_REJECTED, TK_UNCERTAIN };
+/* TK_TORN: its transcript line was cut by a simulated crash; it must never come back. */
+enum tok_state { TK_PENDING, TK_ACKED, TK_REJECTED, TK_UNCERTAIN, TK_TORN };
 
 /* One message the soak sent; its text starts with "k<number> ", the token. */
 struct tok {
@@ -108,6 +109,7 @@ struct slot {
 	struct conn c;
 	enum conn_kind kind;
 	bool small_rcvbuf;
+	unsigned version;     /* native: the wire version its HELLO asks for */
 	bool in_room[NROOMS]; /* rooms to re-enter on resume */
 	uint64_t max_seen;    /* the highest id any of its connections saw */
 	unsigned renames;
@@ -144,6 +146,7 @@ struct soak {
 	uint64_t seed, max_ops;
 	unsigned seconds, nslots, history;
 	unsigned long max_queue; /* natterd --max-queue */
+	unsigned proto;		 /* the newest wire version native clients speak */
 	const char *natterd;
 	int verbose;
 	long rss_limit_kb; /* 0: computed; -1: not checked */
@@ -154,7 +157,8 @@ struct soak {
 	uint64_t rng;
 	/* the server */
 	char dir[256], sock[300], logdir[300], errpath[300];
-	long long err_off; /* natterd's log read up to here */
+	long long err_off;    /* natterd's log read up to here */
+	char expect_cut[512]; /* a transcript natterd must say it cut a torn line off */
 	unsigned port;
 	pid_t pid;
 	unsigned epoch;
@@ -175,7 +179,7 @@ struct soak {
 	/* progress */
 	uint64_t ops;
 	uint64_t counts[OP_KINDS];
-	uint64_t drops_slow, restarts, msgs_acked, checks;
+	uint64_t drops_slow, restarts, tears, msgs_acked, checks;
 	uint64_t after_bye; /* frames natterd sent after a BYE (a defect; --strict fails) */
 	char oplog[OPLOG_KEEP][160]; /* the last notes, a ring */
 	uint64_t notes;
@@ -226,6 +230,7 @@ struct tok *tok_parse(struct soak *k, const char *text, size_t len, uint64_t *nu
 void model_read_logs(struct soak *k);
 void model_check(struct soak *k);
 void model_check_conn_end(struct soak *k, struct conn *c);
+void model_tear(struct soak *k, uint64_t pick);
 void idset_add(struct soak *k, uint64_t id, uint64_t tok);
 
 /* ops.c */

@@ -1,11 +1,11 @@
 /* conn.c - the soak's client connections: connect, send requests (frames or lines), read events. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -42,15 +42,13 @@ static int dial(struct soak *k, const struct slot *s)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
 	bool tcp = s->kind == CK_NATIVE_TCP || s->kind == CK_LINE_TCP;
 	int fd = socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int small = SMALL_RCVBUF_BYTES, rc;
 
 	if (fd < 0)
 		soak_fail(k, "socket: %s", strerror(errno));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
-	    (s->small_rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small) < 0))
+	if (s->small_rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small) < 0)
 		soak_fail(k, "setsockopt: %s", strerror(errno));
 	sin.sin_port = htons((uint16_t)k->port);
 	daemon_sun(k, &sun);
@@ -75,21 +73,36 @@ static void push_req(struct conn *c, const struct req *r)
 	c->q[c->qlen++] = *r;
 }
 
-/* Write all of p to the connection; a closed peer makes the connection dead. */
+/*
+ * Write all of p to the connection; a closed peer makes the connection dead.
+ * A server may stop reading a client whose replies wait unread (backpressure),
+ * so while the socket is full this reads it too, even a paused one: waiting
+ * for natterd to read first would be a deadlock, not a finding.
+ */
 static void write_all(struct soak *k, struct conn *c, const void *p, size_t n)
 {
+	uint64_t deadline = mono_ms() + (uint64_t)SEND_TIMEOUT_S * 1000;
 	size_t off = 0;
 
 	while (off < n && conn_live(c)) {
-		ssize_t w = send(c->fd, (const char *)p + off, n - off, MSG_NOSIGNAL);
+		ssize_t w =
+		    send(c->fd, (const char *)p + off, n - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		struct pollfd pf = {.fd = c->fd, .events = POLLIN | POLLOUT};
 
 		if (w > 0) {
 			off += (size_t)w;
 		} else if (w < 0 && errno == EINTR) {
 			continue;
 		} else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			soak_fail(k, "slot %d (%s): a write to natterd was blocked for %d s",
-				  c->slot, c->nick, SEND_TIMEOUT_S);
+			if (mono_ms() > deadline)
+				soak_fail(k,
+					  "slot %d (%s): natterd read nothing from it for %d s "
+					  "while it read everything natterd sent",
+					  c->slot, c->nick, SEND_TIMEOUT_S);
+			if (poll(&pf, 1, 100) < 0 && errno != EINTR)
+				soak_fail(k, "poll: %s", strerror(errno));
+			if (pf.revents & (POLLIN | POLLHUP | POLLERR))
+				conn_read(k, c);
 		} else {
 			/* natterd hung up (too slow, or crashed): read what it sent first. */
 			conn_read(k, c);

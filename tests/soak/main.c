@@ -20,7 +20,7 @@ const char *const op_names[OP_KINDS] = {"connect", "say",  "action", "burst",
 static const char usage_text[] =
     "usage: natter-soak --natterd PATH [--seed N] [--seconds N] [--ops N] [--clients N]\n"
     "                   [--history N] [--max-queue BYTES] [--rss-limit-kb N | --no-rss]\n"
-    "                   [--proto N] [--strict] [--keep] [-v]\n"
+    "                   [--proto N] [--no-tear] [--strict] [--keep] [-v]\n"
     "Drives a real natterd (with --log, on a temporary socket and a loopback TCP port)\n"
     "through random operations from many native, line-mode and TCP clients, and checks\n"
     "after every step that every acknowledged message is in the transcript and in every\n"
@@ -28,7 +28,8 @@ static const char usage_text[] =
     "restart too), that resuming gives exactly what was missed, and that natterd's RSS\n"
     "stays bounded. Stops at --seconds (default 60) or --ops, whichever comes first.\n"
     "On a failure it prints the seed, the last operations and the command to replay it.\n"
-    "--proto N: the newest wire version its native clients speak (default the newest).\n"
+    "--proto N: the newest wire version its native clients speak (default the newest);\n"
+    "--no-tear: kill -9 never cuts a transcript line short first (for older servers).\n"
     "--strict also fails on known server defects it otherwise counts (frames after BYE).\n"
     "exit: 0 all invariants held, 1 a failure, 2 usage\n";
 
@@ -70,9 +71,10 @@ static void print_replay(const struct soak *k, FILE *out)
 {
 	fprintf(out,
 		"replay: %s --natterd %s --seed %llu --ops %llu --clients %u --history %u "
-		"--max-queue %lu%s\n",
+		"--max-queue %lu --proto %u%s%s\n",
 		k->argv0, k->natterd, (unsigned long long)k->seed, (unsigned long long)k->ops,
-		k->nslots, k->history, k->max_queue, k->strict ? " --strict" : "");
+		k->nslots, k->history, k->max_queue, k->proto, k->no_tear ? " --no-tear" : "",
+		k->strict ? " --strict" : "");
 }
 
 static void print_tail(const char *path, FILE *out)
@@ -208,6 +210,8 @@ static void parse_args(struct soak *k, int argc, char **argv)
 			k->rss_limit_kb = (long)num_arg(argc, argv, &i, 1L << 40);
 		} else if (strcmp(a, "--no-rss") == 0) {
 			k->rss_limit_kb = -1;
+		} else if (strcmp(a, "--no-tear") == 0) {
+			k->no_tear = true;
 		} else if (strcmp(a, "--strict") == 0) {
 			k->strict = true;
 		} else if (strcmp(a, "--keep") == 0) {

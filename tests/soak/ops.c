@@ -261,7 +261,7 @@ static void op_kill(struct soak *k, const struct draw *d)
 	/* Every stream is complete now: check them before a tear changes the transcript. */
 	for (unsigned i = 0; i < k->nslots; i++)
 		model_check_conn_end(k, &k->slots[i].c);
-	if (d->a % 3 == 0)
+	if (d->a % 3 == 0 && !k->no_tear)
 		model_tear(k, d->b);
 	k->epoch_floor = k->max_id_seen;
 	k->epoch++;

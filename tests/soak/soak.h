@@ -18,7 +18,7 @@ enum {
 	QUIET_TIMEOUT_MS = 30000,   /* the longest a step may take to settle */
 	START_TIMEOUT_MS = 10000,   /* natterd must accept within this */
 	SMALL_RCVBUF_BYTES = 4096,  /* slots that read slowly shrink their socket buffer */
-	SEND_TIMEOUT_S = 10,	    /* a write to natterd blocked this long is a failure */
+	SEND_TIMEOUT_S = 10,	    /* a write natterd does not take for this long is a failure */
 	RSS_SLACK_KB = 32 * 1024,   /* RSS allowed above the start, besides history and queues */
 	RSS_PER_KEPT_KB = 2,	    /* RSS allowed per message kept in history */
 	SOAK_SOFT_QUEUE = 32768,    /* natterd --soft-queue: paused readers get dropped */
@@ -151,7 +151,8 @@ struct soak {
 	int verbose;
 	long rss_limit_kb; /* 0: computed; -1: not checked */
 	bool keep;
-	bool strict; /* known server defects fail the run instead of being counted */
+	bool strict;  /* known server defects fail the run instead of being counted */
+	bool no_tear; /* kill -9 never tears a transcript line */
 	const char *argv0;
 	/* random state */
 	uint64_t rng;

@@ -271,7 +271,9 @@ static void init_slots(struct soak *k)
 		struct slot *s = &k->slots[i];
 
 		s->kind = kinds[i % 5];
-		s->small_rcvbuf = i % 3 == 2;
+		/* A UNIX stream socket's data counts against the sender's buffer, so only
+		 * a TCP client's small receive buffer makes natterd's queue grow sooner. */
+		s->small_rcvbuf = s->kind == CK_NATIVE_TCP || s->kind == CK_LINE_TCP;
 		/* Native clients speak the newest version and the two before it. */
 		s->version = k->proto > i % 3 ? k->proto - i % 3 : PROTO_MIN_VERSION;
 		s->c.fd = -1;

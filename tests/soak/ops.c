@@ -12,7 +12,7 @@
 static const unsigned weights[OP_KINDS] = {
     [OP_SAY] = 60,  [OP_ACTION] = 8, [OP_BURST] = 10,  [OP_PM] = 20,
     [OP_JOIN] = 20, [OP_PART] = 14,  [OP_RENAME] = 10, [OP_QUIT] = 6,
-    [OP_DROP] = 6,  [OP_SLOW] = 5,   [OP_KILL] = 1,
+    [OP_DROP] = 6,  [OP_SLOW] = 4,   [OP_KILL] = 1,
 };
 
 static const char *const kind_names[] = {"native", "native/tcp", "line", "line/tcp"};
@@ -81,7 +81,8 @@ static void op_say(struct soak *k, struct conn *c, const struct draw *d, bool ac
 
 static void op_burst(struct soak *k, struct conn *c, const struct draw *d, int room, bool long_text)
 {
-	unsigned n = 5 + (unsigned)(d->b % 40);
+	/* Long ones come in floods of 20 to 79, enough to pass the soft queue limit. */
+	unsigned n = long_text ? 20 + (unsigned)(d->b % 60) : 5 + (unsigned)(d->b % 40);
 	uint64_t first = k->ntoks;
 
 	for (unsigned i = 0; i < n && conn_live(c); i++)
@@ -171,23 +172,27 @@ static void op_rename(struct soak *k, struct conn *c)
 	soak_note(k, "slot %d (%s) renames itself %s", c->slot, c->nick, r.arg);
 }
 
-/* Stop reading for a while, while another client sends long messages to the lobby. */
+/*
+ * Stop reading for a while, while the next two clients flood the lobby with
+ * long messages: enough, with the kernel's buffers full, to pass the soft
+ * queue limit for its time, or the hard one.
+ */
 static void op_slow(struct soak *k, struct conn *c, const struct draw *d)
 {
-	uint64_t ms = 100 + d->a % 1500;
-	struct conn *w = NULL;
+	uint64_t ms = 300 + d->a % 2200;
+	unsigned writers = 0;
 
 	c->paused_until = mono_ms() + ms;
 	soak_note(k, "slot %d (%s) stops reading for %llu ms", c->slot, c->nick,
 		  (unsigned long long)ms);
-	for (unsigned i = 1; i < k->nslots && w == NULL; i++) {
+	for (unsigned i = 1; i < k->nslots && writers < 2; i++) {
 		struct conn *o = &k->slots[(c->slot + (int)i) % (int)k->nslots].c;
 
-		if (conn_live(o) && !o->quitting && o->paused_until == 0)
-			w = o;
+		if (conn_live(o) && !o->quitting && o->paused_until == 0) {
+			op_burst(k, o, d, 0, true);
+			writers++;
+		}
 	}
-	if (w != NULL)
-		op_burst(k, w, d, 0, true);
 }
 
 static void op_end(struct soak *k, struct conn *c, const struct draw *d, bool graceful)

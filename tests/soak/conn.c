@@ -38,6 +38,7 @@ static void conn_reset(struct conn *c)
 	c->dead = true;
 }
 
+/* A connected socket to natterd over the slot's transport (blocking connect). */
 static int dial(struct soak *k, const struct slot *s)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
@@ -60,6 +61,7 @@ static int dial(struct soak *k, const struct slot *s)
 	return fd;
 }
 
+/* Remember a request whose answer is to come, in order. */
 static void push_req(struct conn *c, const struct req *r)
 {
 	if (c->qhead > 0 && c->qhead == c->qlen) {
@@ -121,6 +123,7 @@ static void send_frame(struct soak *k, struct conn *c, const struct frame *f)
 	buf_free(&out);
 }
 
+/* A request as the frame PROTOCOL.md section 3 gives it. */
 static void send_native(struct soak *k, struct conn *c, const struct req *r, const char *text)
 {
 	struct frame f = {0};
@@ -132,7 +135,7 @@ static void send_native(struct soak *k, struct conn *c, const struct req *r, con
 		f.f[HELLO_VERSION].n = k->slots[c->slot].version;
 		f.f[HELLO_NICK].s = str_c(c->nick);
 		f.f[HELLO_CLIENT].s = str_c("natter-soak");
-		f.f[HELLO_RESUME].n = c->after_for[0];
+		f.f[HELLO_RESUME].n = c->resume;
 		break;
 	case RQ_SAY:
 	case RQ_PM:
@@ -144,7 +147,7 @@ static void send_native(struct soak *k, struct conn *c, const struct req *r, con
 	case RQ_ENTER:
 		f.type = T_ENTER;
 		f.f[ENTER_ROOM].s = str_c(room);
-		f.f[ENTER_AFTER].n = c->after_for[room_index(room, strlen(room))];
+		f.f[ENTER_AFTER].n = r->after;
 		break;
 	case RQ_PART:
 		f.type = T_PART;
@@ -167,6 +170,7 @@ static void send_native(struct soak *k, struct conn *c, const struct req *r, con
 	send_frame(k, c, &f);
 }
 
+/* A request as the line a person would type (PROTOCOL.md 3.8). */
 static void send_line(struct soak *k, struct conn *c, const struct req *r, const char *text)
 {
 	struct buf out = {0};
@@ -201,10 +205,9 @@ void conn_send_req(struct soak *k, struct conn *c, const struct req *r, const ch
 /* Enter room ri on a new connection, resuming after the slot's newest id (native). */
 static void reenter(struct soak *k, struct conn *c, int ri, uint64_t after)
 {
-	struct req r = {.type = RQ_ENTER};
+	struct req r = {.type = RQ_ENTER, .after = after};
 
 	snprintf(r.arg, sizeof r.arg, "%s", room_names[ri]);
-	c->after_for[ri] = after;
 	c->member[ri] = true;
 	if (!conn_native(c))
 		c->current = ri;
@@ -227,7 +230,7 @@ void conn_open(struct soak *k, struct slot *s)
 	c->serial = ++k->next_serial;
 	c->epoch = k->epoch;
 	snprintf(c->nick, sizeof c->nick, "%s", s->nick);
-	c->after_for[0] = after;
+	c->resume = after;
 	c->member[0] = true;
 	conn_send_req(k, c, &hello, NULL);
 	for (int ri = 1; ri < NROOMS; ri++)

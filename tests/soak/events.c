@@ -44,7 +44,7 @@ struct episode *ep_active(struct conn *c, int room)
 	return NULL;
 }
 
-static void ep_begin(struct soak *k, struct conn *c, int room)
+static void ep_begin(struct soak *k, struct conn *c, int room, uint64_t after)
 {
 	struct episode *e;
 
@@ -58,7 +58,7 @@ static void ep_begin(struct soak *k, struct conn *c, int room)
 	e = &c->eps[c->neps++];
 	memset(e, 0, sizeof *e);
 	e->room = room;
-	e->after = c->after_for[room];
+	e->after = after;
 }
 
 /* End every active episode of c (a QUIT's BYE): it must have had what came before this step. */
@@ -178,7 +178,7 @@ static void on_msg(struct soak *k, struct conn *c, const struct frame *f)
 	if (t == NULL)
 		soak_fail(k, "slot %d (%s) got a message the soak never sent: %.*s", c->slot,
 			  c->nick, (int)(text.len > 60 ? 60 : text.len), text.p);
-	if (strlen(t->text) != text.len || memcmp(t->text, text.p, text.len) != 0)
+	if (!tok_text_is(t, text.p, text.len))
 		soak_fail(k, "slot %d (%s) got k%llu with its text changed: %.*s", c->slot, c->nick,
 			  (unsigned long long)num, (int)(text.len > 80 ? 80 : text.len), text.p);
 	if (((flags & MSGF_ACTION) != 0) != t->action || !nick_of_slot(from.p, from.len, t->slot))
@@ -239,12 +239,15 @@ static void on_own_join(struct soak *k, struct conn *c, int room)
 {
 	struct req *r = head(c);
 
-	ep_begin(k, c, room);
-	if (r != NULL && r->type == RQ_ENTER && room_index(r->arg, strlen(r->arg)) == room)
+	if (r != NULL && r->type == RQ_ENTER && room_index(r->arg, strlen(r->arg)) == room) {
+		ep_begin(k, c, room, r->after);
 		c->qhead++;
-	else if (room != 0)
+	} else if (room == 0) {
+		ep_begin(k, c, room, c->resume);
+	} else {
 		soak_fail(k, "slot %d (%s) joined %s while waiting for %s", c->slot, c->nick,
 			  room_names[room], head_name(c));
+	}
 }
 
 static void on_own_leave(struct soak *k, struct conn *c, int room)

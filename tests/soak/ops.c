@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -68,6 +69,7 @@ static void say(struct soak *k, struct conn *c, int room, bool action, bool long
 	r.tok = tok_new(k, c->slot, false, action, room, long_text, &text);
 	snprintf(r.arg, sizeof r.arg, "%s", room_names[room]);
 	conn_send_req(k, c, &r, text);
+	free(text);
 }
 
 static void op_say(struct soak *k, struct conn *c, const struct draw *d, bool action)
@@ -107,6 +109,7 @@ static void op_pm(struct soak *k, struct conn *c, const struct draw *d)
 	k->toks[r.tok].to_conn = tc->serial;
 	snprintf(r.arg, sizeof r.arg, "%s", tc->nick);
 	conn_send_req(k, c, &r, text);
+	free(text);
 	soak_note(k, "slot %d (%s) sends private k%llu to slot %d (%s)", c->slot, c->nick,
 		  (unsigned long long)r.tok, to, r.arg);
 }
@@ -130,7 +133,7 @@ static void op_join(struct soak *k, struct conn *c, const struct draw *d)
 		after = k->slots[c->slot].max_seen;
 	else if (conn_native(c) && d->b % 3 == 2 && rl->n > 0)
 		after = rl->ids[(d->b / 3) % rl->n];
-	c->after_for[room] = after;
+	r.after = after;
 	c->member[room] = true;
 	if (!conn_native(c))
 		c->current = room;
@@ -296,7 +299,7 @@ static void do_op(struct soak *k)
 		k->counts[OP_CONNECT]++;
 		soak_note(k, "slot %d connects (%s%s) as %s, resuming after id %llu", d.slot,
 			  kind_names[s->kind], s->small_rcvbuf ? ", small buffer" : "", c->nick,
-			  (unsigned long long)c->after_for[0]);
+			  (unsigned long long)c->resume);
 		return;
 	}
 	k->counts[d.kind]++;

@@ -33,7 +33,8 @@ enum req_type { RQ_HELLO, RQ_SAY, RQ_PM, RQ_ENTER, RQ_PART, RQ_NICK, RQ_PING, RQ
 
 struct req {
 	enum req_type type;
-	uint64_t tok; /* RQ_SAY/RQ_PM: message token; RQ_PING: token */
+	uint64_t tok;	/* RQ_SAY/RQ_PM: message token; RQ_PING: token */
+	uint64_t after; /* RQ_ENTER: history after this id */
 	char arg[MAX_NICK_BYTES + MAX_ROOM_BYTES + 2]; /* room, or new nick */
 };
 
@@ -52,8 +53,9 @@ struct tok {
 	unsigned recv; /* private: copies received by others */
 	unsigned logged;
 	uint64_t step;
-	int room; /* room messages: index of the room */
-	char *text;
+	int room;     /* room messages: index of the room */
+	uint32_t len; /* of its text, whose hash is: texts are not kept, for long runs */
+	uint64_t hash;
 };
 
 /* One message a connection received in a room. */
@@ -97,9 +99,9 @@ struct conn {
 	uint64_t last_live; /* the newest live id (native), or mapped id (line) */
 	size_t line_checked;
 	uint64_t paused_until;
-	uint64_t after_for[NROOMS]; /* ENTER/HELLO after, by room */
-	bool member[NROOMS];	    /* rooms it asked to be in */
-	int current;		    /* line mode: the room plain lines go to */
+	uint64_t resume;     /* HELLO's resume: the lobby's after */
+	bool member[NROOMS]; /* rooms it asked to be in */
+	int current;	     /* line mode: the room plain lines go to */
 	unsigned epoch;
 	struct elem *live; /* line mode: live room messages, for the id order check */
 	size_t nlive, livecap;
@@ -224,10 +226,11 @@ void ev_frame(struct soak *k, struct conn *c, const struct frame *f);
 void ev_line(struct soak *k, struct conn *c, const char *line, size_t len);
 struct episode *ep_active(struct conn *c, int room);
 
-/* model.c */
+/* model.c (tok_new's text is the caller's to free once sent) */
 uint64_t tok_new(struct soak *k, int slot, bool pm, bool action, int room, bool long_text,
 		 char **text);
 struct tok *tok_parse(struct soak *k, const char *text, size_t len, uint64_t *num);
+bool tok_text_is(const struct tok *t, const char *text, size_t len);
 void model_read_logs(struct soak *k);
 void model_check(struct soak *k);
 void model_check_conn_end(struct soak *k, struct conn *c);

@@ -2,9 +2,10 @@
 # 90_soak.sh - natter-soak for NATTER_SOAK_SECONDS (default 60): random operations from many clients, kill -9 and restart, every invariant checked after every step.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"
+# natter-test: timeout=180
 
 # NATTER_SOAK_SEED replays a run; otherwise a fresh seed, printed first.
-# Longer runs than about 90 s outlive the runner's per-test limit: run
+# Runs longer than about 120 s outlive the runner's limit above: run
 # bin/natter-soak by hand for those (natter-soak --help).
 SOAK="$(dirname "$NATTERD")/natter-soak"
 [ -x "$SOAK" ] || skip "$SOAK is not built (run make)"

@@ -20,18 +20,30 @@
 #include "soak.h"
 #include "sys.h"
 
-/* A loopback TCP port nothing uses now: bind port 0 and ask the kernel which it gave. */
+/*
+ * A loopback TCP port nothing uses now, from 20000-32767: below Linux's
+ * ephemeral range, so that no outgoing connection takes it while natterd
+ * is down between a kill -9 and its restart. Not from the seed's draws.
+ */
 static unsigned free_port(struct soak *k)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof sin;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	uint64_t x = mono_ms() ^ ((uint64_t)getpid() << 20);
 
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0)
-		soak_fail(k, "cannot find a free loopback port: %s", strerror(errno));
-	close(fd);
-	return ntohs(sin.sin_port);
+	for (int i = 0; i < 500; i++) {
+		struct sockaddr_in sin = {.sin_family = AF_INET,
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), rc;
+
+		if (fd < 0)
+			soak_fail(k, "socket: %s", strerror(errno));
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		sin.sin_port = htons((uint16_t)(20000 + (x >> 33) % 12768));
+		rc = bind(fd, (struct sockaddr *)&sin, sizeof sin);
+		close(fd);
+		if (rc == 0)
+			return ntohs(sin.sin_port);
+	}
+	soak_fail(k, "no free loopback port in 20000-32767 after 500 tries");
 }
 
 void daemon_paths(struct soak *k)

@@ -522,6 +522,9 @@ void model_tear(struct soak *k, uint64_t pick)
 	if (ftruncate(fd, cut) < 0 || close(fd) < 0)
 		soak_fail(k, "cannot tear %s: %s", path, strerror(errno));
 	rl->n--;
+	/* What a PART or QUIT later in this step must have had is one message fewer. */
+	if (k->step_floor[rl - k->rooms] > rl->n)
+		k->step_floor[rl - k->rooms] = rl->n;
 	k->toks[rl->toks[rl->n]].state = TK_TORN;
 	k->toks[rl->toks[rl->n]].logged = 0;
 	rl->off = start;

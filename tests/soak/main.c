@@ -177,6 +177,25 @@ static uint64_t fresh_seed(void)
 	return v % 1000000000000ULL; /* short enough to type */
 }
 
+/*
+ * Small histories make resuming clients meet MISSED; large ones keep all.
+ * Small queues drop slow readers by the hard cap (and clients whose history
+ * alone is larger); natterd's default by the soft one only. Both are drawn
+ * even when given, so that a replay with them draws the same operations.
+ */
+static void draw_settings(struct soak *k, bool hist_given)
+{
+	static const unsigned hists[] = {30, 200, 100000};
+	static const unsigned long queues[] = {65536, 262144, 1048576, 1048576};
+	unsigned h = hists[rnd(k, 3)];
+	unsigned long q = queues[rnd(k, 4)];
+
+	if (!hist_given)
+		k->history = h;
+	if (k->max_queue == 0)
+		k->max_queue = q;
+}
+
 static void parse_args(struct soak *k, int argc, char **argv)
 {
 	bool seeded = false, hist = false;
@@ -232,21 +251,7 @@ static void parse_args(struct soak *k, int argc, char **argv)
 	if (!seeded)
 		k->seed = fresh_seed();
 	k->rng = k->seed;
-	{
-		/* Small histories make resuming clients meet MISSED; large ones keep all.
-		 * Small queues drop slow readers by the hard cap (and clients whose history
-		 * alone is larger); natterd's default by the soft one only. Both are drawn
-		 * even when given, so that a replay with them draws the same operations. */
-		static const unsigned hists[] = {30, 200, 100000};
-		static const unsigned long queues[] = {65536, 262144, 1048576, 1048576};
-		unsigned h = hists[rnd(k, 3)];
-		unsigned long q = queues[rnd(k, 4)];
-
-		if (!hist)
-			k->history = h;
-		if (k->max_queue == 0)
-			k->max_queue = q;
-	}
+	draw_settings(k, hist);
 	if (k->proto < PROTO_MIN_VERSION)
 		usage_exit("--proto must be a wire version natterd speaks");
 	if (k->max_queue < 8192)

@@ -216,19 +216,43 @@ static void send_topic(struct server *s, struct client *c, const struct room *r)
 }
 
 /* Kept messages of r after `after`, as one batch, preceded by MISSED if some are gone. */
+/*
+ * Cut a replay to its newest frames that fit in cap bytes: more could not be
+ * queued without the client being dropped as too slow before it read any.
+ * Returns how many frames were cut; *first is then the id of the first kept.
+ */
+static uint64_t trim_replay(struct buf *out, size_t cap, uint64_t *first)
+{
+	size_t at = 0;
+	uint64_t cut = 0;
+	long whole;
+	struct frame f;
+
+	while (out->len - at > cap && (whole = frame_complete(out->data + at, out->len - at)) > 0)
+		at += (size_t)whole, cut++;
+	if (cut == 0)
+		return 0;
+	buf_consume(out, at);
+	if (out->len > FRAME_HEADER_BYTES &&
+	    proto_decode(out->data + FRAME_HEADER_BYTES, frame_body_len(out->data), &f) == 0)
+		*first = f.f[MSG_ID].n;
+	return cut;
+}
+
 static void send_history(struct server *s, struct client *c, struct room *r, uint64_t after)
 {
 	struct buf out = {0};
-	uint64_t missed;
+	uint64_t missed, first = room_first_kept(r);
 	bool exact;
 
 	room_replay(r, after, &out, &missed, &exact);
+	missed += trim_replay(&out, s->cfg.max_queue_bytes / 2, &first);
 	if (missed > 0 && after > 0) {
 		struct frame m = {.type = T_MISSED};
 
 		m.f[MISSED_ROOM].s = str_c(r->name);
 		m.f[MISSED_COUNT].n = missed;
-		m.f[MISSED_FIRST].n = room_first_kept(r);
+		m.f[MISSED_FIRST].n = first;
 		m.f[MISSED_EXACT].n = exact;
 		output_frame(s, c, &m);
 	}

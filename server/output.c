@@ -63,9 +63,11 @@ void output_queue(struct server *s, struct client *c, struct shbuf *b)
 {
 	struct shbuf *text = NULL;
 
-	if (c->state == CS_DEAD)
-		return;
+	if (c->state == CS_DEAD || c->said_last)
+		return; /* nothing follows a BYE (PROTOCOL.md 3.7) */
 	output_seal(s); /* messages collected earlier go first, to keep the order */
+	if (c->said_last)
+		return; /* the seal dropped c as too slow: its BYE was the last */
 	if (c->line.on && (text = line_form(s, c, b)) != NULL)
 		b = text;
 	if (s->trace)
@@ -292,6 +294,7 @@ void output_close_after(struct server *s, struct client *c, struct shbuf *last)
 		output_queue(s, c, last);
 	else if (c->out.count == 0)
 		client_kill(s, c);
+	c->said_last = true; /* output_queue takes nothing more for c */
 }
 
 /* Write what c has queued; a client whose queue drains while closing is done. */

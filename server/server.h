@@ -106,6 +106,7 @@ struct client {
 	bool got_bytes;
 	struct outq out;
 	bool pending_write; /* listed in server.pending */
+	bool said_last;	    /* its last frame (BYE) is queued: nothing may follow it */
 	uint64_t mark;	    /* server.mark_epoch when already visited in a walk */
 	struct room *rooms[MAX_ROOMS_PER_CLIENT];
 	uint32_t nrooms;

@@ -271,25 +271,21 @@ void conn_mark_dead(struct soak *k, struct conn *c)
 }
 
 /*
- * PROTOCOL.md 3.7: after BYE the server sends nothing more. natterd does when the
- * batch it seals while queueing a frame for a client drops that very client as too
- * slow (server_queue seals, the seal's drop queues BYE, then the frame follows).
- * TODO(issue 11, slow-reader drops): counted, not failed, unless --strict, until fixed.
+ * PROTOCOL.md 3.7: after BYE the server sends nothing more. natterd once did,
+ * when the batch it sealed while queueing a frame for a client dropped that
+ * very client as too slow (its BYE went first, the frame after it); found by
+ * this soak, fixed in server/output.c (said_last). Any frame after BYE fails.
  */
 static void after_bye(struct soak *k, struct conn *c, const unsigned char *p, size_t n)
 {
-	if (k->strict)
-		soak_fail(k,
-			  "slot %d (%s): natterd sent %s after BYE (PROTOCOL.md 3.7 says nothing "
-			  "follows BYE)",
-			  c->slot, c->nick,
-			  conn_native(c) && n > FRAME_HEADER_BYTES
-			      ? frame_type_name(p[FRAME_HEADER_BYTES])
-			      : "more text");
 	k->after_bye++;
-	if (k->verbose)
-		fprintf(stderr, "    slot %d (%s): %zu byte(s) after BYE, ignored\n", c->slot,
-			c->nick, n);
+	soak_fail(k,
+		  "slot %d (%s): natterd sent %s (%zu bytes) after BYE (PROTOCOL.md 3.7 says "
+		  "nothing follows BYE)",
+		  c->slot, c->nick,
+		  conn_native(c) && n > FRAME_HEADER_BYTES ? frame_type_name(p[FRAME_HEADER_BYTES])
+							   : "more text",
+		  n);
 }
 
 /* Feed complete frames or lines from the input buffer to the event handlers. */

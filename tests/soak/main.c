@@ -20,7 +20,7 @@ const char *const op_names[OP_KINDS] = {"connect", "say",  "action", "burst",
 static const char usage_text[] =
     "usage: natter-soak --natterd PATH [--seed N] [--seconds N] [--ops N] [--clients N]\n"
     "                   [--history N] [--max-queue BYTES] [--rss-limit-kb N | --no-rss]\n"
-    "                   [--proto N] [--no-tear] [--strict] [--keep] [-v]\n"
+    "                   [--proto N] [--no-tear] [--keep] [-v]\n"
     "Drives a real natterd (with --log, on a temporary socket and a loopback TCP port)\n"
     "through random operations from many native, line-mode and TCP clients, and checks\n"
     "after every step that every acknowledged message is in the transcript and in every\n"
@@ -30,7 +30,6 @@ static const char usage_text[] =
     "On a failure it prints the seed, the last operations and the command to replay it.\n"
     "--proto N: the newest wire version its native clients speak (default the newest);\n"
     "--no-tear: kill -9 never cuts a transcript line short first (for older servers).\n"
-    "--strict also fails on known server defects it otherwise counts (frames after BYE).\n"
     "exit: 0 all invariants held, 1 a failure, 2 usage\n";
 
 static struct soak *the_soak;
@@ -71,10 +70,9 @@ static void print_replay(const struct soak *k, FILE *out)
 {
 	fprintf(out,
 		"replay: %s --natterd %s --seed %llu --ops %llu --clients %u --history %u "
-		"--max-queue %lu --proto %u%s%s\n",
+		"--max-queue %lu --proto %u%s\n",
 		k->argv0, k->natterd, (unsigned long long)k->seed, (unsigned long long)k->ops,
-		k->nslots, k->history, k->max_queue, k->proto, k->no_tear ? " --no-tear" : "",
-		k->strict ? " --strict" : "");
+		k->nslots, k->history, k->max_queue, k->proto, k->no_tear ? " --no-tear" : "");
 }
 
 static void print_tail(const char *path, FILE *out)
@@ -231,8 +229,6 @@ static void parse_args(struct soak *k, int argc, char **argv)
 			k->rss_limit_kb = -1;
 		} else if (strcmp(a, "--no-tear") == 0) {
 			k->no_tear = true;
-		} else if (strcmp(a, "--strict") == 0) {
-			k->strict = true;
 		} else if (strcmp(a, "--keep") == 0) {
 			k->keep = true;
 		} else if (strcmp(a, "-v") == 0) {
@@ -305,10 +301,6 @@ static void print_summary(const struct soak *k, int rc)
 	       (unsigned long long)k->msgs_acked, (unsigned long long)k->checks,
 	       (unsigned long long)k->drops_slow, (unsigned long long)k->restarts,
 	       (unsigned long long)k->tears, k->history, k->max_queue, k->nslots);
-	if (k->after_bye > 0)
-		printf("KNOWN DEFECT: natterd sent %llu frame(s) or line(s) after a BYE (--strict "
-		       "fails on it)\n",
-		       (unsigned long long)k->after_bye);
 	if (k->rss_limit_kb >= 0)
 		printf("natterd RSS: %ld kB at start, %ld kB at most\n", k->rss_base_kb,
 		       k->rss_peak_kb);

@@ -153,7 +153,6 @@ struct soak {
 	int verbose;
 	long rss_limit_kb; /* 0: computed; -1: not checked */
 	bool keep;
-	bool strict;  /* known server defects fail the run instead of being counted */
 	bool no_tear; /* kill -9 never tears a transcript line */
 	const char *argv0;
 	/* random state */
@@ -183,7 +182,7 @@ struct soak {
 	uint64_t ops;
 	uint64_t counts[OP_KINDS];
 	uint64_t drops_slow, restarts, tears, msgs_acked, checks;
-	uint64_t after_bye; /* frames natterd sent after a BYE (a defect; --strict fails) */
+	uint64_t after_bye;	     /* frames natterd sent after a BYE: each fails the run */
 	char oplog[OPLOG_KEEP][160]; /* the last notes, a ring */
 	uint64_t notes;
 	uint64_t t0;

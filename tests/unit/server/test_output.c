@@ -264,11 +264,54 @@ static void test_line_form_made_once(void **state)
 	free(w);
 }
 
+/*
+ * Queueing a notice seals a batch that drops its very recipient as too slow:
+ * the BYE must be the last frame it gets (found by natter-soak).
+ */
+static void test_nothing_after_bye(void **state)
+{
+	struct world *w = xcalloc(1, sizeof *w);
+	struct frame m = {.type = T_MSG};
+	char big[512];
+	const unsigned char *p;
+	size_t n;
+	long whole;
+	int frames = 0, last = 0;
+
+	(void)state;
+	world_init(w);
+	w->s.cfg.max_queue_bytes = 256;
+	output_enter(&w->s, w->room[0], &w->c[1]);
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	m.f[MSG_ID].n = 1;
+	m.f[MSG_TARGET].s = str_c("#r0");
+	m.f[MSG_FROM].s = str_c("u0");
+	m.f[MSG_TEXT].s = str_c(big);
+	assert_int_equal(proto_encode(output_batch(&w->s, w->room[0]), &m), 0);
+	output_notice(&w->s, &w->c[1], "after the seal"); /* the seal drops u1 */
+	output_flush(&w->s);
+	drain_peers(w);
+	p = w->got[1].data;
+	n = w->got[1].len;
+	while ((whole = frame_complete(p, n)) > 0) {
+		last = p[4];
+		frames++;
+		p += whole;
+		n -= (size_t)whole;
+	}
+	assert_int_equal(frames, 1);
+	assert_int_equal(last, T_BYE);
+	world_free(w);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_order_by_construction),
 	    cmocka_unit_test(test_line_form_made_once),
+	    cmocka_unit_test(test_nothing_after_bye),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

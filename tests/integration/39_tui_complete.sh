@@ -9,6 +9,10 @@ S="$T/s.sock"
 start_server -s "$S"
 start_client bob -s "$S" -n bob
 start_client bot -s "$S" -n bot
+# Both in #lobby before alice comes, so her entry's listing names them (not a race).
+for n in bob bot; do
+	wait_for "$T/$n.out" "^$TS -!- connected to .* as $n " || fail_with "$T/$n.out" "$n did not connect"
+done
 tui_run alice -- -s "$S" -n alice
 wait_screen alice 'users in #lobby: .*bot' || fail_screen alice "alice's TUI never saw bob and bot"
 

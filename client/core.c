@@ -1,5 +1,6 @@
 /* core.c - the client core: handshake, held requests, frames turned into events, exit status. */
 #include "core.h"
+#include "core_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -47,42 +48,6 @@ void core_abort(struct core *c, int status, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Room names compare without regard to case (they are ASCII). */
-static bool same_room(const char *a, struct str b)
-{
-	return nick_equal(a, strlen(a), b.p, b.len);
-}
-
-/* Index of room in set, or -1. */
-static int rooms_find(const struct core_rooms *set, struct str room)
-{
-	for (size_t i = 0; i < set->n; i++)
-		if (same_room(set->name[i], room))
-			return (int)i;
-	return -1;
-}
-
-/* Add room unless it is there already or the set is full (the server allows no more). */
-static void rooms_add(struct core_rooms *set, struct str room)
-{
-	size_t n = utf8_truncate(room.p, room.len, CORE_ROOM_BYTES - 1);
-
-	if (rooms_find(set, room) >= 0 || set->n == CORE_MAX_ROOMS || n == 0)
-		return;
-	memcpy(set->name[set->n], room.p, n);
-	set->name[set->n++][n] = '\0';
-}
-
-static void rooms_remove(struct core_rooms *set, struct str room)
-{
-	int i = rooms_find(set, room);
-
-	if (i < 0)
-		return;
-	memmove(set->name[i], set->name[i + 1], (set->n - (size_t)i - 1) * sizeof set->name[0]);
-	set->n--;
-}
-
 /*
  * Forget everything about an earlier connection but what resuming needs:
  * the rooms we were in go to the rejoin set, the current room is kept, and
@@ -96,8 +61,8 @@ static void reset(struct core *c)
 	/* WELCOME's room, and #announcements, the server enters us into itself (PROTOCOL.md 3.10).
 	 */
 	for (size_t i = 0; i < c->joined.n; i++)
-		if (!same_room(c->home, str_c(c->joined.name[i])) &&
-		    !same_room(ANNOUNCE_ROOM, str_c(c->joined.name[i])))
+		if (!rooms_same(c->home, str_c(c->joined.name[i])) &&
+		    !rooms_same(ANNOUNCE_ROOM, str_c(c->joined.name[i])))
 			rooms_add(&c->rejoin, str_c(c->joined.name[i]));
 	c->joined.n = 0;
 	c->want_room[0] = '\0';
@@ -142,14 +107,7 @@ int core_attach(struct core *c, int fd, const char *where, const char *nick, str
 	return 0;
 }
 
-/*
- * A request's protocol 3 tag: a reference above the request's type, so an
- * answer says what it answers. The reference is the front end's (at most
- * CORE_REF_MAX), or, with AUTO_REF set, our own number for requests nobody
- * typed: unique, so a DONE settles only its own request, and never shown.
- */
-enum { TAG_TYPE_BITS = 8, AUTO_REF = 0x800000 };
-
+/* A request's protocol 3 tag (see core_int.h). */
 static uint32_t next_tag(struct core *c, uint8_t type)
 {
 	uint32_t ref = c->ref;
@@ -524,8 +482,7 @@ uint64_t core_last_id(const struct core *c)
 	return c->last_id;
 }
 
-/* Give ev to the front end; 1 if the front end ended the client meanwhile. */
-static int emit(struct core *c, const struct event *ev)
+int core_emit(struct core *c, const struct event *ev)
 {
 	struct event tagged = *ev;
 	uint32_t ref = c->frame_tag >> TAG_TYPE_BITS;
@@ -558,7 +515,7 @@ static void rejoin_rooms(struct core *c)
 	struct errmsg e;
 
 	for (size_t i = 0; i < c->rejoin.n; i++) {
-		bool current = same_room(c->room, str_c(c->rejoin.name[i]));
+		bool current = rooms_same(c->room, str_c(c->rejoin.name[i]));
 
 		f.f[ENTER_ROOM].s = str_c(c->rejoin.name[i]);
 		f.f[ENTER_AFTER].n = c->resume_id;
@@ -579,7 +536,7 @@ static int emit_current(struct core *c)
 	struct event ev = {.kind = EV_CURRENT, .time = wall_ms()};
 
 	ev.room = str_c(c->room);
-	return emit(c, &ev);
+	return core_emit(c, &ev);
 }
 
 static bool is_me(const struct core *c, struct str nick)
@@ -600,14 +557,14 @@ static int deliver_join(struct core *c, struct event *ev)
 	if (ev->self) {
 		rooms_add(&c->joined, ev->room);
 		rooms_remove(&c->rejoin, ev->room);
-		now_current = c->want_room[0] != '\0' && same_room(c->want_room, ev->room);
+		now_current = c->want_room[0] != '\0' && rooms_same(c->want_room, ev->room);
 		if (now_current)
 			c->want_room[0] = '\0';
 		/* The server's spelling of the room wins (a resumed current room too). */
-		if (now_current || same_room(c->room, ev->room))
+		if (now_current || rooms_same(c->room, ev->room))
 			copy_str(c->room, sizeof c->room, ev->room);
 	}
-	if (emit(c, ev))
+	if (core_emit(c, ev))
 		return 1;
 	return now_current ? emit_current(c) : 0;
 }
@@ -620,12 +577,12 @@ static int deliver_leave(struct core *c, struct event *ev)
 	ev->self = is_me(c, ev->nick);
 	if (ev->self) {
 		rooms_remove(&c->joined, ev->room);
-		fell_back = same_room(c->room, ev->room);
+		fell_back = rooms_same(c->room, ev->room);
 		if (fell_back)
 			snprintf(c->room, sizeof c->room, "%s",
 				 c->home[0] != '\0' ? c->home : DEFAULT_ROOM);
 	}
-	if (emit(c, ev))
+	if (core_emit(c, ev))
 		return 1;
 	return fell_back ? emit_current(c) : 0;
 }
@@ -658,7 +615,7 @@ static int on_welcome(struct core *c, const struct frame *f)
 	ev.server = f->f[WELCOME_SERVER].s;
 	ev.room = f->f[WELCOME_ROOM].s;
 	ev.users = (uint32_t)f->f[WELCOME_USERS].n;
-	return emit(c, &ev);
+	return core_emit(c, &ev);
 }
 
 /* Render untrusted server text for our own one-line sentences. */
@@ -679,7 +636,7 @@ static int on_error(struct core *c, const struct frame *f)
 
 	ev.code = (unsigned)f->f[ERROR_CODE].n;
 	ev.text = f->f[ERROR_TEXT].s;
-	stop = emit(c, &ev);
+	stop = core_emit(c, &ev);
 	sanitized(text, sizeof text, ev.text);
 	if (c->state == CORE_HANDSHAKE) {
 		core_abort(c, EXIT_REFUSED, "the server refused the connection: %s (%s)", text,
@@ -701,7 +658,7 @@ static int on_bye(struct core *c, const struct frame *f)
 
 	ev.reason = f->f[BYE_REASON].s;
 	ev.code = (unsigned)f->f[BYE_CODE].n;
-	emit(c, &ev);
+	core_emit(c, &ev);
 	sanitized(reason, sizeof reason, ev.reason);
 	if (c->state == CORE_QUITTING)
 		core_abort(c, EXIT_CLEAN, "quit");
@@ -712,126 +669,6 @@ static int on_bye(struct core *c, const struct frame *f)
 		core_abort(c, EXIT_LOST, "disconnected by the server at %s: %s", c->sess.where,
 			   reason);
 	return 1;
-}
-
-/* Deliver the room listing gathered so far as one event. */
-static int who_deliver(struct core *c)
-{
-	struct event ev = {.kind = EV_WHO, .time = wall_ms()};
-	const unsigned char *p = c->who_entries.data;
-	size_t n = c->who_entries.len;
-	struct who_entry *list = xcalloc(c->who_count, sizeof *list);
-	int stop;
-
-	/* The entries were checked when they arrived, so who_next cannot fail here. */
-	for (size_t i = 0; i < c->who_count; i++)
-		(void)who_next(&p, &n, &list[i]);
-	ev.room = str_n((const char *)c->who_room.data, c->who_room.len);
-	ev.who = list;
-	ev.who_len = c->who_count;
-	ev.requested = c->who_requested;
-	stop = emit(c, &ev);
-	free(list);
-	buf_clear(&c->who_entries);
-	c->who_count = 0;
-	c->who_open = false;
-	return stop;
-}
-
-static bool buf_equals(const struct buf *b, struct str s)
-{
-	return b->len == s.len && (s.len == 0 || memcmp(b->data, s.p, s.len) == 0);
-}
-
-/* Gather WHOREPLY frames until one says more=0, then deliver the whole listing. */
-static int on_whoreply(struct core *c, const struct frame *f)
-{
-	struct str room = f->f[WHOREPLY_ROOM].s;
-	size_t count = (size_t)f->f[WHOREPLY_COUNT].n, left = f->rest_len;
-	const unsigned char *p = f->rest;
-	struct who_entry entry;
-	size_t used;
-
-	for (size_t i = 0; i < count; i++) {
-		if (who_next(&p, &left, &entry) != 1) {
-			core_abort(
-			    c, EXIT_ERROR,
-			    "the server at %s sent a malformed WHOREPLY frame; disconnecting",
-			    c->sess.where);
-			return 1;
-		}
-	}
-	used = f->rest_len - left;
-	if (c->who_open && !buf_equals(&c->who_room, room) && who_deliver(c))
-		return 1;
-	if (!c->who_open) {
-		/* A new run: an answer to our WHO (its tag says so), or the listing of an ENTER. */
-		c->who_requested = (f->tag & ((1u << TAG_TYPE_BITS) - 1)) == T_WHO;
-	} else if (c->who_entries.len + used > MAX_WHO_BYTES) {
-		bool requested = c->who_requested;
-
-		if (who_deliver(c))
-			return 1;
-		c->who_requested = requested;
-	}
-	if (!c->who_open) {
-		buf_clear(&c->who_room);
-		buf_append(&c->who_room, room.p, room.len);
-		c->who_open = true;
-	}
-	buf_append(&c->who_entries, f->rest, used);
-	c->who_count += count;
-	return f->f[WHOREPLY_MORE].n ? 0 : who_deliver(c);
-}
-
-/* Deliver the ROOMLIST entries gathered so far as one event. */
-static int roomlist_deliver(struct core *c)
-{
-	struct event ev = {.kind = EV_ROOMLIST, .time = wall_ms()};
-	const unsigned char *p = c->list_entries.data;
-	size_t n = c->list_entries.len;
-	struct room_entry *list = xcalloc(c->list_count, sizeof *list);
-	struct field fl[MAX_FIELDS];
-	int stop;
-
-	/* The entries were checked when they arrived, so list_next cannot fail here. */
-	for (size_t i = 0; i < c->list_count && list_next(T_ROOMLIST, &p, &n, fl) == 1; i++) {
-		list[i].name = fl[ROOME_NAME].s;
-		list[i].members = (uint32_t)fl[ROOME_MEMBERS].n;
-		list[i].topic = fl[ROOME_TOPIC].s;
-	}
-	ev.rooms = list;
-	ev.rooms_len = c->list_count;
-	stop = emit(c, &ev);
-	free(list);
-	buf_clear(&c->list_entries);
-	c->list_count = 0;
-	return stop;
-}
-
-/* Gather ROOMLIST frames until one says more=0, then deliver the whole list. */
-static int on_roomlist(struct core *c, const struct frame *f)
-{
-	size_t count = (size_t)f->f[ROOMLIST_COUNT].n, left = f->rest_len;
-	const unsigned char *p = f->rest;
-	struct field fl[MAX_FIELDS];
-	size_t used;
-
-	for (size_t i = 0; i < count; i++) {
-		if (list_next(T_ROOMLIST, &p, &left, fl) != 1) {
-			core_abort(
-			    c, EXIT_ERROR,
-			    "the server at %s sent a malformed ROOMLIST frame; disconnecting",
-			    c->sess.where);
-			return 1;
-		}
-	}
-	used = f->rest_len - left;
-	if (c->list_entries.len + used > MAX_WHO_BYTES && c->list_count > 0 && roomlist_deliver(c))
-		return 1;
-	buf_append(&c->list_entries, f->rest, used);
-	c->list_count += count;
-	return f->f[ROOMLIST_MORE].n ? 0 : roomlist_deliver(c);
 }
 
 /* MSG, JOIN, LEAVE, RENAME, NOTICE, TOPICIS and MISSED map field by field onto an event. */
@@ -897,7 +734,7 @@ static int on_notice(struct core *c, const struct frame *f)
 		ev.text = f->f[NOTICE_TEXT].s;
 		break;
 	}
-	return emit(c, &ev);
+	return core_emit(c, &ev);
 }
 
 /*
@@ -943,7 +780,7 @@ static int on_done(struct core *c, const struct frame *f)
 	struct event ev = {.kind = EV_DONE, .time = wall_ms()};
 
 	ev.id = f->f[DONE_ID].n;
-	if (emit(c, &ev))
+	if (core_emit(c, &ev))
 		return 1;
 	return enter_settled(c, (uint32_t)f->f[DONE_TAG].n);
 }
@@ -971,8 +808,8 @@ static int on_frame_tagged(struct core *c, const struct frame *f)
 		return 1;
 	}
 	if (f->type == T_WHOREPLY)
-		return on_whoreply(c, f);
+		return core_on_whoreply(c, f);
 	if (f->type == T_ROOMLIST)
-		return on_roomlist(c, f);
+		return core_on_roomlist(c, f);
 	return on_notice(c, f);
 }

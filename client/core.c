@@ -226,6 +226,11 @@ int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e)
 	/* Entering again would replay the room's history: just switch to it. */
 	if (c->state == CORE_READY && rooms_find(&c->joined, room) >= 0)
 		return core_switch(c, room, e);
+	/* natter --resume: the first entry of a room in this run gets what we missed there. */
+	if (after == 0 && c->start_id != 0 && rooms_find(&c->resumed, room) < 0) {
+		after = c->start_id;
+		rooms_add(&c->resumed, room);
+	}
 	f.f[ENTER_ROOM].s = room;
 	f.f[ENTER_AFTER].n = after;
 	/* Its DONE or ERROR says the server handled it (see enter_settled). */
@@ -471,6 +476,11 @@ void core_expect_server_uid(struct core *c, long uid)
 
 void core_set_resume(struct core *c, uint64_t id)
 {
+	c->start_id = id;
+	c->resumed.n = 0;
+	/* HELLO's resume enters these (PROTOCOL.md 3.1, 3.10). */
+	rooms_add(&c->resumed, str_c(DEFAULT_ROOM));
+	rooms_add(&c->resumed, str_c(ANNOUNCE_ROOM));
 	if (id > c->last_id)
 		c->last_id = id;
 	c->resume_id = c->last_id;

@@ -81,6 +81,8 @@ struct core {
 	uint32_t frame_tag;		 /* the tag of the frame being turned into events */
 	uint64_t last_id;		 /* the highest MSG id seen, on any connection */
 	uint64_t resume_id;		 /* last_id when this connection opened: ENTER's `after` */
+	uint64_t start_id;		 /* natter --resume's id: a room's first ENTER's `after` */
+	struct core_rooms resumed;	 /* rooms entered after start_id already (once each) */
 	bool who_requested;		 /* the WHOREPLY run being gathered answers our WHO */
 	struct buf list_entries;	 /* raw ROOMLIST entries gathered so far */
 	size_t list_count;
@@ -185,7 +187,10 @@ int core_switch(struct core *c, struct str room, struct errmsg *e);
  * has seen; each later core_connect sends it in HELLO and, after WELCOME,
  * enters every other room we were in with ENTER(after = that id), so that
  * exactly the missed messages arrive (with EV_MISSED for what is gone).
- * core_set_resume starts from an id saved elsewhere (natter --resume).
+ * core_set_resume starts from an id saved elsewhere (natter --resume): the
+ * first entry into each room (the first connection's #lobby, each room a
+ * /join enters for the first time in this run) asks for the messages after
+ * that id, so a script that comes back gets exactly what it missed there.
  */
 /* The uid a UNIX server must run as (-1: its socket directory's owner; see addr_check_server). */
 void core_expect_server_uid(struct core *c, long uid);

@@ -11,6 +11,7 @@
 #include "command.h"
 #include "errmsg.h"
 #include "event.h"
+#include "keepalive.h"
 #include "session.h"
 
 /* natter's exit statuses (documented in --help). */
@@ -84,6 +85,7 @@ struct core {
 	uint64_t start_id;		 /* natter --resume's id: a room's first ENTER's `after` */
 	struct core_rooms resumed;	 /* rooms entered after start_id already (once each) */
 	bool who_requested;		 /* the WHOREPLY run being gathered answers our WHO */
+	struct keepalive ka;		 /* PINGs to a silent server, lag, giving up */
 	struct buf list_entries;	 /* raw ROOMLIST entries gathered so far */
 	size_t list_count;
 };
@@ -146,8 +148,17 @@ short core_poll_events(const struct core *c);
 int core_timeout_ms(const struct core *c, uint64_t now_ms);
 /* Handle poll's revents for core_fd(); events are delivered from here. */
 void core_handle(struct core *c, short revents);
-/* Enforce the handshake and QUIT deadlines (now_ms from mono_ms()). */
+/*
+ * Enforce the handshake and QUIT deadlines (now_ms from mono_ms()); PING a
+ * server that has been silent (keepalive.h), and end the connection
+ * (EXIT_LOST) when it has not answered a PING for the timeout.
+ */
 void core_tick(struct core *c, uint64_t now_ms);
+/*
+ * How long our oldest unanswered request or PING has waited, when that is
+ * long enough to show (2 s, or NATTER_PING_MS if less); 0 otherwise.
+ */
+uint64_t core_lag_ms(const struct core *c, uint64_t now_ms);
 
 /* Whether new commands are welcome (connected, not quitting). */
 bool core_accepting(const struct core *c);

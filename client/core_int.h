@@ -3,6 +3,7 @@
 #define NATTER_CORE_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core.h"
@@ -23,6 +24,13 @@ static inline uint8_t tag_type(uint32_t tag)
 
 /* Give ev to the front end (core.c); 1 if the front end ended the client meanwhile. */
 int core_emit(struct core *c, const struct event *ev);
+/* Tell the front end that our lines now go to c->room (EV_CURRENT). */
+int core_emit_current(struct core *c);
+/* Copy an untrusted string into a fixed field, cut at a character boundary. */
+void core_copy_str(char *dst, size_t cap, struct str s);
+
+/* requests.c: a new request's tag, for a request of this type. */
+uint32_t core_next_tag(struct core *c, uint8_t type);
 
 /* rooms.c: sets of room names; names compare without regard to case (they are ASCII). */
 bool rooms_same(const char *a, struct str b);

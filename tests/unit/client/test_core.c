@@ -913,10 +913,81 @@ static void test_deadlines(void **state)
 	w->server = sv[1];
 	buf_clear(&w->rx);
 	ready(state);
-	assert_int_equal(core_timeout_ms(&w->c, mono_ms()), -1);
+	/* Connected, the only deadline is the keepalive's. */
+	assert_true(core_timeout_ms(&w->c, mono_ms()) <= PING_INTERVAL_MS);
 	assert_int_equal(core_quit(&w->c, str_c(""), &e), 0);
 	core_tick(&w->c, mono_ms() + QUIT_TIMEOUT_MS + 1000);
 	assert_int_equal(core_status(&w->c), EXIT_LOST);
+}
+
+/* A silent server is PINGed; its PONG ends the lag; a PING left unanswered ends the connection. */
+static void test_keepalive(void **state)
+{
+	struct world *w = ready(state);
+	uint64_t now = mono_ms();
+	struct frame f;
+
+	core_tick(&w->c, now + 1);
+	assert_false(server_recv(w, &f)); /* not silent yet */
+	core_tick(&w->c, now + PING_INTERVAL_MS + 1);
+	expect_frame(w, T_PING, &f);
+	assert_int_equal(core_lag_ms(&w->c, now + PING_INTERVAL_MS + 1), 0);
+	assert_true(core_lag_ms(&w->c, now + PING_INTERVAL_MS + LAG_SHOW_MS + 1) >= LAG_SHOW_MS);
+	f.type = T_PONG;
+	server_send(w, &f);
+	assert_int_equal(core_lag_ms(&w->c, mono_ms() + LAG_SHOW_MS), 0);
+	assert_null(strstr(events(w), "notice")); /* a PONG is no event */
+	/* Silent again: another PING, and no answer for the timeout. */
+	now = mono_ms();
+	core_tick(&w->c, now + PING_INTERVAL_MS + 1);
+	expect_frame(w, T_PING, &f);
+	core_tick(&w->c, now + PING_INTERVAL_MS + 2);
+	assert_false(core_done(&w->c));
+	core_tick(&w->c, now + PING_INTERVAL_MS * (1 + PING_TIMEOUT_FACTOR) + 2);
+	assert_true(core_done(&w->c));
+	assert_int_equal(core_status(&w->c), EXIT_LOST);
+	assert_non_null(strstr(core_why(&w->c), "has not answered a PING"));
+}
+
+/* A line sent to a server that does not answer shows lag after LAG_SHOW_MS, backed by a PING. */
+static void test_lag_of_a_request(void **state)
+{
+	struct world *w = ready(state);
+	struct errmsg e;
+	struct frame f;
+	uint64_t now;
+
+	assert_int_equal(core_say(&w->c, str_c("hello"), 0, &e), 0);
+	now = mono_ms();
+	expect_frame(w, T_SAY, &f);
+	assert_int_equal(core_lag_ms(&w->c, now), 0);
+	core_tick(&w->c, now + LAG_SHOW_MS + 1);
+	expect_frame(w, T_PING, &f);
+	assert_true(core_lag_ms(&w->c, now + LAG_SHOW_MS + 1) >= LAG_SHOW_MS);
+	/* Anything from the server is an answer. */
+	done_frame(w, 1 << 8 | T_SAY);
+	assert_int_equal(core_lag_ms(&w->c, mono_ms()), 0);
+}
+
+/* natter --resume ID: each room's first /join asks for the messages after ID, once. */
+static void test_resume_joined_rooms(void **state)
+{
+	struct world *w;
+	struct errmsg e;
+	struct frame f;
+
+	core_set_resume(&(*(struct world **)state)->c, 4242);
+	w = ready(state);
+	assert_int_equal(core_join(&w->c, str_c("#dev"), 0, &e), 0);
+	expect_frame(w, T_ENTER, &f);
+	assert_int_equal(f.f[ENTER_AFTER].n, 4242);
+	assert_int_equal(core_join(&w->c, str_c("#Ops"), 0, &e), 0);
+	expect_frame(w, T_ENTER, &f);
+	assert_int_equal(f.f[ENTER_AFTER].n, 4242);
+	/* Entering #dev again later in the run is a fresh entry. */
+	assert_int_equal(core_join(&w->c, str_c("#DEV"), 0, &e), 0);
+	expect_frame(w, T_ENTER, &f);
+	assert_int_equal(f.f[ENTER_AFTER].n, 0);
 }
 
 int main(void)
@@ -948,6 +1019,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_set_resume, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_quit_wait_bounded_by_silence, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_keepalive, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lag_of_a_request, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resume_joined_rooms, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

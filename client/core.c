@@ -321,6 +321,7 @@ int core_emit(struct core *c, const struct event *ev)
 
 	/* What the frame answers, as the front end's reference (see next_tag). */
 	tagged.tag = (ref & AUTO_REF) ? 0 : ref;
+	tagged.req = c->frame_tag;
 	if (c->ops != NULL && c->ops->event != NULL)
 		c->ops->event(c->ctx, &tagged);
 	return c->state == CORE_DONE;

@@ -85,6 +85,7 @@ struct core {
 	uint64_t start_id;		 /* natter --resume's id: a room's first ENTER's `after` */
 	struct core_rooms resumed;	 /* rooms entered after start_id already (once each) */
 	bool who_requested;		 /* the WHOREPLY run being gathered answers our WHO */
+	uint32_t who_tag;		 /* the tag of its first frame */
 	struct keepalive ka;		 /* PINGs to a silent server, lag, giving up */
 	struct buf list_entries;	 /* raw ROOMLIST entries gathered so far */
 	size_t list_count;

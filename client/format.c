@@ -266,7 +266,8 @@ static void line_body(struct buf *out, const struct event *ev, const char *stamp
 		put(out, "-!- now talking in ");
 		put_safe(out, ev->room);
 		break;
-	case EV_DONE: break; /* the headless front end prints no line for it */
+	case EV_DONE: /* the headless front end prints no line for it */
+	case EV_SENDING: /* nor for its own lines going out */ break;
 	}
 }
 
@@ -415,6 +416,12 @@ static void json_body(struct buf *out, const struct event *ev)
 	case EV_DONE:
 		put(out, "{\"type\":\"done\"");
 		json_num(out, "id", ev->id);
+		break;
+	case EV_SENDING:
+		put(out, "{\"type\":\"sending\"");
+		json_str(out, "room", ev->room);
+		json_str(out, "text", ev->text);
+		json_bool(out, "action", ev->action);
 		break;
 	}
 }

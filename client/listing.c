@@ -12,6 +12,7 @@ static int who_deliver(struct core *c)
 	const unsigned char *p = c->who_entries.data;
 	size_t n = c->who_entries.len;
 	struct who_entry *list = xcalloc(c->who_count, sizeof *list);
+	uint32_t saved;
 	int stop;
 
 	/* The entries were checked when they arrived, so who_next cannot fail here. */
@@ -21,7 +22,11 @@ static int who_deliver(struct core *c)
 	ev.who = list;
 	ev.who_len = c->who_count;
 	ev.requested = c->who_requested;
+	/* The listing answers the request of its first frame, whatever frame ends it. */
+	saved = c->frame_tag;
+	c->frame_tag = c->who_tag;
 	stop = core_emit(c, &ev);
+	c->frame_tag = saved;
 	free(list);
 	buf_clear(&c->who_entries);
 	c->who_count = 0;
@@ -58,6 +63,7 @@ int core_on_whoreply(struct core *c, const struct frame *f)
 	if (!c->who_open) {
 		/* A new run: an answer to our WHO (its tag says so), or the listing of an ENTER. */
 		c->who_requested = tag_type(f->tag) == T_WHO;
+		c->who_tag = f->tag;
 	} else if (c->who_entries.len + used > MAX_WHO_BYTES) {
 		bool requested = c->who_requested;
 

@@ -25,6 +25,26 @@ void core_set_ref(struct core *c, uint32_t ref)
 }
 
 /* Send a request now, or hold it until WELCOME; *tag (if not NULL) is its tag. */
+/*
+ * A SAY has gone out (or is held until WELCOME): tell the front end, which
+ * may show it as not yet confirmed until its echo arrives (PROTOCOL.md 3.2).
+ */
+static void emit_sending(struct core *c, const struct frame *f)
+{
+	struct event ev = {.kind = EV_SENDING, .time = wall_ms()};
+	uint32_t saved = c->frame_tag;
+
+	ev.room = f->f[SAY_TARGET].s.len > 0 ? f->f[SAY_TARGET].s : str_c(DEFAULT_ROOM);
+	ev.private_msg = ev.room.p[0] != '#';
+	ev.nick = str_c(c->nick);
+	ev.text = f->f[SAY_TEXT].s;
+	ev.action = (f->f[SAY_FLAGS].n & MSGF_ACTION) != 0;
+	ev.own = true;
+	c->frame_tag = f->tag; /* the event is about this request */
+	(void)core_emit(c, &ev);
+	c->frame_tag = saved;
+}
+
 static int request_tagged(struct core *c, const struct frame *req, uint32_t *tag, struct errmsg *e)
 {
 	struct frame tagged = *req;
@@ -43,20 +63,23 @@ static int request_tagged(struct core *c, const struct frame *req, uint32_t *tag
 			    frame_type_name(f->type));
 			return -1;
 		}
-		return 0;
+		break;
 	case CORE_READY:
 		if (session_send(&c->sess, f, e) < 0)
 			return -1;
 		keepalive_asked(&c->ka, mono_ms());
-		return 0;
+		break;
 	case CORE_QUITTING:
 		errmsg_set(e, "natter is quitting; the request was not sent");
 		return -1;
 	case CORE_IDLE:
-	case CORE_DONE: break;
+	case CORE_DONE:
+		errmsg_set(e, "not connected to a server; the request was not sent");
+		return -1;
 	}
-	errmsg_set(e, "not connected to a server; the request was not sent");
-	return -1;
+	if (f->type == T_SAY)
+		emit_sending(c, f);
+	return 0;
 }
 
 static int request(struct core *c, const struct frame *f, struct errmsg *e)

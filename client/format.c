@@ -332,6 +332,28 @@ static void json_rooms(struct buf *out, const struct event *ev)
 	put(out, "]");
 }
 
+static void json_msg(struct buf *out, const struct event *ev)
+{
+	put(out, "{\"type\":\"msg\"");
+	json_num(out, "id", ev->id);
+	json_num(out, "time", ev->time);
+	json_str(out, "room", ev->room);
+	json_str(out, "from", ev->nick);
+	json_str(out, "text", ev->text);
+	json_bool(out, "action", ev->action);
+	json_bool(out, "history", ev->history);
+	json_bool(out, "private", ev->private_msg);
+}
+
+/* A SAY of ours going out (headless prints none; for tests and other front ends). */
+static void json_sending(struct buf *out, const struct event *ev)
+{
+	put(out, "{\"type\":\"sending\"");
+	json_str(out, "room", ev->room);
+	json_str(out, "text", ev->text);
+	json_bool(out, "action", ev->action);
+}
+
 static void json_body(struct buf *out, const struct event *ev)
 {
 	switch ((enum event_kind)ev->kind) {
@@ -346,17 +368,7 @@ static void json_body(struct buf *out, const struct event *ev)
 		put(out, "{\"type\":\"who\"");
 		json_who(out, ev);
 		break;
-	case EV_MSG:
-		put(out, "{\"type\":\"msg\"");
-		json_num(out, "id", ev->id);
-		json_num(out, "time", ev->time);
-		json_str(out, "room", ev->room);
-		json_str(out, "from", ev->nick);
-		json_str(out, "text", ev->text);
-		json_bool(out, "action", ev->action);
-		json_bool(out, "history", ev->history);
-		json_bool(out, "private", ev->private_msg);
-		break;
+	case EV_MSG: json_msg(out, ev); break;
 	case EV_JOIN:
 		put(out, "{\"type\":\"join\"");
 		json_num(out, "time", ev->time);
@@ -417,12 +429,7 @@ static void json_body(struct buf *out, const struct event *ev)
 		put(out, "{\"type\":\"done\"");
 		json_num(out, "id", ev->id);
 		break;
-	case EV_SENDING:
-		put(out, "{\"type\":\"sending\"");
-		json_str(out, "room", ev->room);
-		json_str(out, "text", ev->text);
-		json_bool(out, "action", ev->action);
-		break;
+	case EV_SENDING: json_sending(out, ev); break;
 	}
 }
 

@@ -32,8 +32,9 @@ struct tui_pending {
 enum { TUI_UNREAD_ROOMS = 32 }; /* as many rooms as a client may be in */
 
 enum {
-	TUI_REF_NICKS = 1,   /* the reference of our own WHO, which only feeds the nick list */
-	TUI_SENDING_MAX = 64 /* messages shown as not yet confirmed; older ones are left as shown */
+	TUI_REF_NICKS = 1, /* the reference of our own WHO, which only feeds the nick list */
+	TUI_SENDING_MAX =
+	    256 /* messages followed until confirmed; an older one is left unconfirmed */
 };
 
 /* A message we sent, shown dimmed and "(sending...)" until the server's echo confirms it. */

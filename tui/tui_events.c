@@ -337,8 +337,9 @@ static void on_sending(struct tui *t, const struct event *ev)
 	struct tui_sending *p;
 	struct buf text = {0};
 
+	/* A paste of hundreds of lines into a held-back connection: stop following the oldest. */
 	if (t->sending_len == TUI_SENDING_MAX)
-		sending_drop(t, 0); /* left as shown: a line so old is no longer watched */
+		sending_settle(t, 0, " (unconfirmed)");
 	p = &t->sending[t->sending_len++];
 	msg_text(t, &text, ev, true);
 	p->shown = xstrndup((const char *)text.data, text.len);

@@ -1,4 +1,5 @@
-/* core.c - the client core: handshake, held requests, frames turned into events, exit status. */
+/* core.c - the client core: handshake, held requests, the keepalive, frames turned into events,
+ * exit status. */
 #include "core.h"
 #include "core_int.h"
 

@@ -1,5 +1,4 @@
-/* core.c - the client core: handshake, held requests, the keepalive, frames turned into events,
- * exit status. */
+/* core.c - the client core: handshake, held requests, keepalive, frames to events, exit status. */
 #include "core.h"
 #include "core_int.h"
 

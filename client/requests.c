@@ -1,5 +1,4 @@
-/* requests.c - what a front end asks of the server: say, who, join, part, quit, typed commands;
- * tags. */
+/* requests.c - what a front end asks of the server (say, who, join, part, quit, commands). */
 #include <stdio.h>
 #include <string.h>
 

@@ -4,6 +4,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 # Never leave natterd stopped, whatever happens.
+# shellcheck disable=SC2154 # nt_rc is set inside the trap itself
 trap 'nt_rc=$?; [ -n "${SERVER_PID:-}" ] && kill -CONT "$SERVER_PID" 2>/dev/null; nt_cleanup $nt_rc' EXIT
 
 S="$T/s.sock"

@@ -168,6 +168,8 @@ fuzz:
 		echo "fuzz: skipped: $(FUZZ_CC) is not installed (apt-get install clang libclang-rt-dev)"; \
 	fi
 
+# natter starts natterd if none answers; that server outlives it, and natter's
+# last line says so (pid, socket, and 'natterctl shutdown' to stop it).
 run:
 	@tools/deps.sh --install build
 	$(MAKE) --no-print-directory all

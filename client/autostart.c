@@ -86,28 +86,54 @@ static _Noreturn void exec_server(const char *exe, const char *sock, const char 
 	_exit(127);
 }
 
-/* Fork twice so that natterd is adopted by init, in a session of its own. */
-static int spawn_detached(const char *exe, const char *sock, const char *log, struct errmsg *e)
+/* Read the natterd pid the middle child wrote to fd (closed here); 0 if there is none. */
+static pid_t read_pid(int fd)
+{
+	pid_t pid = 0;
+	ssize_t n;
+
+	while ((n = read(fd, &pid, sizeof pid)) < 0 && errno == EINTR)
+		;
+	close(fd);
+	return n == (ssize_t)sizeof pid ? pid : 0;
+}
+
+/*
+ * Fork twice so that natterd is adopted by init, in a session of its own;
+ * the middle child tells us natterd's pid through a pipe, for the farewell.
+ */
+static int spawn_detached(const char *exe, const char *sock, const char *log, pid_t *started,
+			  struct errmsg *e)
 {
 	pid_t pid;
-	int status;
+	int status, p[2];
 
+	if (pipe(p) < 0) { /* both ends are closed before natterd is exec()ed */
+		errmsg_set(e, "cannot start natterd: pipe failed: %s", strerror(errno));
+		return -1;
+	}
 	fflush(NULL); /* nothing buffered may be written twice */
 	pid = fork();
 	if (pid < 0) {
 		errmsg_set(e, "cannot start natterd: fork failed: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
 		return -1;
 	}
 	if (pid == 0) {
+		close(p[0]);
 		if (setsid() < 0)
 			_exit(1);
 		pid = fork();
 		if (pid < 0)
 			_exit(1);
 		if (pid > 0)
-			_exit(0);
+			_exit(write(p[1], &pid, sizeof pid) == (ssize_t)sizeof pid ? 0 : 1);
+		close(p[1]);
 		exec_server(exe, sock, log);
 	}
+	close(p[1]);
+	*started = read_pid(p[0]);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			errmsg_set(e, "cannot start natterd: waitpid failed: %s", strerror(errno));
@@ -122,7 +148,8 @@ static int spawn_detached(const char *exe, const char *sock, const char *log, st
 }
 
 /* Create the private directory, find natterd and start it on sock. */
-static int start_server(const char *sock, char *log, size_t log_cap, struct errmsg *e)
+static int start_server(const char *sock, char *log, size_t log_cap, pid_t *started,
+			struct errmsg *e)
 {
 	char checked[ADDR_PATH_BYTES], dir[ADDR_PATH_BYTES], exe[ADDR_PATH_BYTES];
 
@@ -135,7 +162,7 @@ static int start_server(const char *sock, char *log, size_t log_cap, struct errm
 	}
 	if (find_server(exe, sizeof exe, e) < 0)
 		return -1;
-	return spawn_detached(exe, sock, log, e);
+	return spawn_detached(exe, sock, log, started, e);
 }
 
 static void sleep_ms(unsigned ms)
@@ -147,17 +174,18 @@ static void sleep_ms(unsigned ms)
 }
 
 int autostart_connect(struct core *c, const struct addr *a, const char *nick, bool allowed,
-		      struct errmsg *note, struct errmsg *e)
+		      struct errmsg *note, pid_t *started, struct errmsg *e)
 {
 	char log[ADDR_PATH_BYTES];
 	uint64_t deadline;
 
 	note->text[0] = '\0';
+	*started = 0;
 	if (core_connect(c, a, nick, e) == 0)
 		return 0;
 	if (!allowed || a->kind != ADDR_UNIX || !no_server(errno))
 		return -1;
-	if (start_server(a->path, log, sizeof log, e) < 0)
+	if (start_server(a->path, log, sizeof log, started, e) < 0)
 		return -1;
 	errmsg_set(note, "started natterd on %s (log: %s)", a->path, log);
 	deadline = mono_ms() + AUTOSTART_WAIT_MS;
@@ -171,4 +199,16 @@ int autostart_connect(struct core *c, const struct addr *a, const char *nick, bo
 	errmsg_set(e, "started natterd, but it did not answer on %s within %d s; see %s", a->path,
 		   AUTOSTART_WAIT_MS / 1000, log);
 	return -1;
+}
+
+bool autostart_farewell(pid_t pid, const char *sock, struct errmsg *say)
+{
+	/* EPERM would mean another user's process has the pid by now: not ours. */
+	if (pid <= 0 || kill(pid, 0) < 0)
+		return false;
+	errmsg_set(say,
+		   "the natterd started for you is still running (pid %ld, socket %s); stop it "
+		   "with: natterctl shutdown",
+		   (long)pid, sock);
+	return true;
 }

@@ -370,18 +370,15 @@ static void json_body(struct buf *out, const struct event *ev)
 		break;
 	case EV_MSG: json_msg(out, ev); break;
 	case EV_JOIN:
-		put(out, "{\"type\":\"join\"");
-		json_num(out, "time", ev->time);
-		json_str(out, "room", ev->room);
-		json_str(out, "nick", ev->nick);
-		json_str(out, "login", ev->login);
-		break;
 	case EV_LEAVE:
-		put(out, "{\"type\":\"leave\"");
+		putf(out, "{\"type\":\"%s\"", ev->kind == EV_JOIN ? "join" : "leave");
 		json_num(out, "time", ev->time);
 		json_str(out, "room", ev->room);
 		json_str(out, "nick", ev->nick);
-		json_str(out, "reason", ev->reason);
+		if (ev->kind == EV_JOIN)
+			json_str(out, "login", ev->login);
+		else
+			json_str(out, "reason", ev->reason);
 		break;
 	case EV_RENAME:
 		put(out, "{\"type\":\"rename\"");

@@ -139,11 +139,6 @@ void session_free(struct session *s)
 	buf_free(&s->out);
 }
 
-bool session_is_open(const struct session *s)
-{
-	return s->fd >= 0;
-}
-
 short session_poll_events(const struct session *s)
 {
 	bool held = s->lab_dropped || (s->lab_wake_ms != 0 && mono_ms() < s->lab_wake_ms);

@@ -69,8 +69,6 @@ void session_close(struct session *s);
 /* Close and release the buffers. */
 void session_free(struct session *s);
 
-bool session_is_open(const struct session *s);
-
 /* The events to poll the fd for: POLLIN, plus POLLOUT while output is queued. */
 short session_poll_events(const struct session *s);
 

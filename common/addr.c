@@ -242,6 +242,50 @@ int sockpath_client(const char *given, char *out, size_t cap, struct errmsg *e)
 	return 0;
 }
 
+const char *path_nonsocket_kind(const char *path)
+{
+	struct stat st;
+
+	/* stat, not lstat: connect follows a symbolic link to a socket. */
+	if (stat(path, &st) < 0 || S_ISSOCK(st.st_mode))
+		return NULL;
+	if (S_ISDIR(st.st_mode))
+		return "a directory";
+	if (S_ISREG(st.st_mode))
+		return "a regular file";
+	if (S_ISFIFO(st.st_mode))
+		return "a FIFO";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "a device";
+	return "a special file";
+}
+
+/*
+ * The sentence for a connect to path that was refused or found nothing.
+ * Returns true if something other than a socket is there.
+ */
+static bool say_no_server(const char *path, struct errmsg *e)
+{
+	const char *kind = path_nonsocket_kind(path);
+
+	if (kind != NULL && strcmp(kind, "a directory") == 0)
+		errmsg_set(e,
+			   "%s is a directory, not a socket; give the socket file inside it, "
+			   "such as --socket %s/%s",
+			   path, path, SOCKET_FILE_NAME);
+	else if (kind != NULL)
+		errmsg_set(e,
+			   "%s is %s, not a socket, so no natter server can be there; give the "
+			   "path of natterd's socket",
+			   path, kind);
+	else
+		errmsg_set(e,
+			   "no natter server is running at %s; start one with 'natterd --socket "
+			   "%s'",
+			   path, path);
+	return kind != NULL;
+}
+
 static int connect_unix(const char *path, struct errmsg *e)
 {
 	struct sockaddr_un sun;
@@ -259,12 +303,12 @@ static int connect_unix(const char *path, struct errmsg *e)
 		if (errno == EINTR)
 			continue;
 		saved = errno;
-		if (saved == ENOENT || saved == ECONNREFUSED)
-			errmsg_set(e,
-				   "no natter server is running at %s; start one with 'natterd "
-				   "--socket %s'",
-				   path, path);
-		else if (saved == EACCES)
+		if (saved == ENOENT || saved == ECONNREFUSED) {
+			/* Something else at the path is not "nobody there": autostart must not try.
+			 */
+			if (say_no_server(path, e))
+				saved = ENOTSOCK;
+		} else if (saved == EACCES)
 			errmsg_set(
 			    e,
 			    "permission denied connecting to %s: the socket's mode and group, "
@@ -313,11 +357,12 @@ static int connect_tcp(const struct addr *a, struct errmsg *e)
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
+		/* natterd's --tcp PORT means 127.0.0.1: any other host is named. */
 		if (saved == ECONNREFUSED)
 			errmsg_set(e,
 				   "no natter server is listening on %s; start one with 'natterd "
 				   "--tcp %s'",
-				   where, a->port);
+				   where, strcmp(a->host, "127.0.0.1") == 0 ? a->port : where);
 		else
 			errmsg_set(e, "cannot connect to %s: %s", where, strerror(saved));
 		errno = saved;

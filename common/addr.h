@@ -77,6 +77,13 @@ int addr_connect(const struct addr *a, struct errmsg *e);
  */
 int addr_check_server(int fd, const char *path, long want_uid, struct errmsg *e);
 
+/*
+ * What path is when it exists but is no socket ("a directory", "a regular
+ * file", ...), for errors that would otherwise blame a missing server;
+ * NULL if it is a socket, is missing or cannot be looked at.
+ */
+const char *path_nonsocket_kind(const char *path);
+
 /* Whether a socket address is loopback (127.0.0.0/8, ::1, v4-mapped loopback). */
 bool sockaddr_is_loopback(const struct sockaddr *sa);
 

@@ -75,12 +75,16 @@ struct shbuf *shbuf_new(const void *p, size_t len)
 
 	s->refs = 1;
 	s->len = (uint32_t)len;
+	s->text = NULL;
 	memcpy(s->data, p, len);
 	return s;
 }
 
 void shbuf_unref(struct shbuf *s)
 {
-	if (--s->refs == 0)
+	if (--s->refs == 0) {
+		if (s->text != NULL)
+			shbuf_unref(s->text);
 		free(s);
+	}
 }

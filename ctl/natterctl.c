@@ -142,7 +142,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof *o);
 	o->timeout_s = DEFAULT_TIMEOUT_S;
 	/* '+': options end at the command, so a reason may begin with '-'. */
-	while ((ch = getopt_long(argc, argv, "+s:c:t:hV", opts, NULL)) != -1) {
+	opterr = 0; /* our own sentences, named "natterctl" whatever the path in argv[0] */
+	while ((ch = getopt_long(argc, argv, "+:s:c:t:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's': o->socket_path = optarg; break;
 		case 'c': o->control_path = optarg; break;
@@ -156,7 +157,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("natterctl %s\n", NATTER_VERSION); return EXIT_OK;
-		default: fprintf(stderr, "natterctl: try 'natterctl --help'\n"); return EXIT_USAGE;
+		case ':':
+			diag("option %s needs an argument; try 'natterctl --help'",
+			     argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			if (optopt != 0 && strncmp(argv[optind - 1], "--", 2) != 0)
+				diag("unknown option -%c; try 'natterctl --help'", optopt);
+			else
+				diag("unknown option %s; try 'natterctl --help'", argv[optind - 1]);
+			return EXIT_USAGE;
 		}
 	}
 	if (o->socket_path != NULL && o->control_path != NULL) {
@@ -239,7 +249,11 @@ static int send_request(int fd, const struct options *o, const char *path)
 	while (w < 0 && errno == EINTR);
 	if (w >= 0)
 		return 0;
-	if (errno == ENOENT)
+	if ((errno == ENOENT || errno == ECONNREFUSED) && path_nonsocket_kind(path) != NULL)
+		diag("%s is %s, not a control socket; give natterd's control socket (natterctl "
+		     "-c PATH) or its chat socket (natterctl -s PATH)",
+		     path, path_nonsocket_kind(path));
+	else if (errno == ENOENT)
 		diag("there is no control socket at %s; is natterd running with that socket "
 		     "(natterctl -s PATH), and without --no-control?",
 		     path);

@@ -15,144 +15,20 @@
 
 #define NICK_RULES "use 1 to 24 letters, digits, _ - . or /, not starting with - . or /"
 
-struct shbuf *chat_encode(struct server *s, const struct frame *f)
-{
-	buf_clear(&s->enc);
-	if (proto_encode(&s->enc, f) < 0) {
-		log_error("cannot encode a %s frame (too large?)", frame_type_name(f->type));
-		return NULL;
-	}
-	return shbuf_new(s->enc.data, s->enc.len);
-}
-
-/*
- * Queue a broadcast frame for one registered recipient. One whose queue
- * would pass --max-queue is only flagged here: it is dropped by drop_slow
- * once the frame has gone to everyone else, so all see the same order.
- */
-static void deliver(struct server *s, struct client *c, struct shbuf *b)
-{
-	if (c->state != CS_READY)
-		return;
-	if (c->out.bytes + b->len > s->cfg.max_queue_bytes) {
-		if (!c->slow) {
-			c->slow = true;
-			s->nslow++;
-		}
-		return;
-	}
-	server_queue(s, c, b);
-}
-
-/* Say goodbye to every client flagged slow; their LEAVEs may flag more. */
-static void drop_slow(struct server *s)
-{
-	char why[128];
-
-	if (s->dropping_slow)
-		return; /* the outer call's loop picks up newly flagged clients */
-	s->dropping_slow = true;
-	snprintf(why, sizeof why, "too slow: more than %zu bytes were waiting to be read",
-		 s->cfg.max_queue_bytes);
-	for (int round = 0; s->nslow > 0 && round < 1000000; round++) {
-		for (size_t i = s->nfixed; i < s->nslots && s->nslow > 0; i++) {
-			struct client *c = s->clients[i];
-
-			if (!c->slow)
-				continue;
-			c->slow = false;
-			s->nslow--;
-			log_info("client %llu %s: %s; disconnected", (unsigned long long)c->serial,
-				 c->nick, why);
-			outq_drop_unstarted(&c->out);
-			chat_bye(s, c, BYE_TOO_SLOW, why, "too slow");
-		}
-	}
-	s->dropping_slow = false;
-}
-
-/* Queue b to every registered client (slow ones are dropped); returns how many got it. */
-size_t chat_broadcast(struct server *s, struct shbuf *b)
-{
-	size_t n = 0;
-
-	for (size_t i = s->nfixed; i < s->nslots; i++) {
-		struct client *c = s->clients[i];
-
-		if (c->state != CS_READY)
-			continue;
-		deliver(s, c, b);
-		n += !c->slow;
-	}
-	drop_slow(s);
-	return n;
-}
-
-/* Send a frame to every member of r but except; encoded once, shared by all. */
-static void room_send(struct server *s, struct room *r, const struct frame *f,
-		      const struct client *except)
-{
-	struct shbuf *b = chat_encode(s, f);
-
-	if (b == NULL)
-		return;
-	for (uint32_t i = 0; i < r->nmembers; i++)
-		if (r->members[i] != except)
-			deliver(s, r->members[i], b);
-	shbuf_unref(b);
-	drop_slow(s);
-}
-
-/* Send a frame once to everyone who shares a room with c, c included. */
-static void send_to_neighbours(struct server *s, struct client *c, const struct frame *f)
-{
-	struct shbuf *b = chat_encode(s, f);
-
-	if (b == NULL)
-		return;
-	s->mark_epoch++;
-	c->mark = s->mark_epoch;
-	deliver(s, c, b);
-	for (uint32_t i = 0; i < c->nrooms; i++) {
-		struct room *r = c->rooms[i];
-
-		for (uint32_t j = 0; j < r->nmembers; j++) {
-			struct client *m = r->members[j];
-
-			if (m->mark != s->mark_epoch) {
-				m->mark = s->mark_epoch;
-				deliver(s, m, b);
-			}
-		}
-	}
-	shbuf_unref(b);
-	drop_slow(s);
-}
-
-static void send_notice(struct server *s, struct client *c, const char *text)
-{
-	struct frame f = {.type = T_NOTICE};
-
-	f.f[NOTICE_TIME].n = wall_ms();
-	f.f[NOTICE_TEXT].s = str_c(text);
-	client_send_frame(s, c, &f);
-}
-
 /* Remove c from r's members and from its own list (no notices). */
 static void forget_membership(struct server *s, struct client *c, struct room *r)
 {
-	batch_seal(s); /* what was said before c left still reaches c */
-	room_remove_member(r, c);
+	output_forget(s, r, c);
 	for (uint32_t i = 0; i < c->nrooms; i++) {
 		if (c->rooms[i] == r) {
 			c->nrooms--;
 			c->rooms[i] = c->rooms[c->nrooms];
-			c->said_ms[i] = c->said_ms[c->nrooms];
+			c->class.said_ms[i] = c->class.said_ms[c->nrooms];
 			break;
 		}
 	}
-	if (c->current == r)
-		c->current = NULL;
+	if (c->line.current == r)
+		c->line.current = NULL;
 }
 
 /* c leaves every room; the members who remain hear why (unless shutting down). */
@@ -169,7 +45,7 @@ static void leave_all_rooms(struct server *s, struct client *c, const char *reas
 		f.f[LEAVE_ROOM].s = str_c(r->name);
 		f.f[LEAVE_NICK].s = str_c(c->nick);
 		f.f[LEAVE_REASON].s = str_c(reason);
-		room_send(s, r, &f, c);
+		output_room(s, r, &f, c);
 	}
 }
 
@@ -181,8 +57,8 @@ void chat_bye(struct server *s, struct client *c, enum bye_code code, const char
 
 	f.f[BYE_REASON].s = str_c(bye_reason);
 	f.f[BYE_CODE].n = c->version >= 3 ? code : BYE_UNSAID; /* older clients: byte for byte */
-	b = chat_encode(s, &f);
-	client_close_after(s, c, b);
+	b = output_encode(s, &f);
+	output_close_after(s, c, b);
 	if (b != NULL)
 		shbuf_unref(b);
 	leave_all_rooms(s, c, leave_reason);
@@ -323,7 +199,7 @@ static void send_who(struct server *s, struct client *c, struct room *r, size_t 
 		listed++;
 	}
 	who_finish(&w, false);
-	client_send_frames(s, c, &out);
+	output_frames(s, c, &out);
 	buf_free(&out);
 	buf_free(&rooms);
 }
@@ -336,7 +212,7 @@ static void send_topic(struct server *s, struct client *c, const struct room *r)
 	t.f[TOPICIS_ROOM].s = str_c(r->name);
 	t.f[TOPICIS_NICK].s = str_c(r->topic_by);
 	t.f[TOPICIS_TEXT].s = str_c(r->topic);
-	client_send_frame(s, c, &t);
+	output_frame(s, c, &t);
 }
 
 /* Kept messages of r after `after`, as one batch, preceded by MISSED if some are gone. */
@@ -354,9 +230,9 @@ static void send_history(struct server *s, struct client *c, struct room *r, uin
 		m.f[MISSED_COUNT].n = missed;
 		m.f[MISSED_FIRST].n = room_first_kept(r);
 		m.f[MISSED_EXACT].n = exact;
-		client_send_frame(s, c, &m);
+		output_frame(s, c, &m);
 	}
-	client_send_frames(s, c, &out);
+	output_frames(s, c, &out);
 	buf_free(&out);
 }
 
@@ -365,8 +241,8 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 {
 	struct frame j = {.type = T_JOIN};
 
-	if (c->line_mode)
-		c->current = r;
+	if (c->line.on)
+		c->line.current = r;
 	if (room_has_member(r, c)) {
 		send_history(s, c, r, after);
 		return;
@@ -377,9 +253,8 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 				  MAX_ROOMS_PER_CLIENT);
 		return;
 	}
-	batch_seal(s); /* said before c came in: c gets it as history, not twice */
-	room_add_member(r, c);
-	c->said_ms[c->nrooms] = 0;
+	output_enter(s, r, c);
+	c->class.said_ms[c->nrooms] = 0;
 	c->rooms[c->nrooms++] = r;
 	j.f[JOIN_TIME].n = wall_ms();
 	j.f[JOIN_ROOM].s = str_c(r->name);
@@ -387,9 +262,9 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 	j.f[JOIN_LOGIN].s = str_c(c->login);
 	/* In a large room only the joiner hears of it: n joins must not cost n squared. */
 	if (room_is_large(r))
-		client_send_frame(s, c, &j);
+		output_frame(s, c, &j);
 	else
-		room_send(s, r, &j, NULL);
+		output_room(s, r, &j, NULL);
 	if (c->state != CS_READY)
 		return;
 	if (r->topic[0] != '\0')
@@ -402,7 +277,7 @@ static void enter_room(struct server *s, struct client *c, struct room *r, uint6
 		    text, sizeof text,
 		    "%s has %u members, more than are listed on joining; /who %s lists them all",
 		    r->name, r->nmembers, r->name);
-		send_notice(s, c, text);
+		output_notice(s, c, text);
 	}
 	send_history(s, c, r, after);
 }
@@ -441,19 +316,19 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 	c->last_msg_ms = mono_ms();
 	log_info("client %llu: %s joined (%s%s%s%s)", (unsigned long long)c->serial, c->nick,
 		 c->transport == TR_TCP ? "tcp" : "unix", c->login[0] ? ", login " : "", c->login,
-		 c->line_mode ? ", line mode" : "");
+		 c->line.on ? ", line mode" : "");
 	w.f[WELCOME_VERSION].n = c->version; /* the client's own: a v1 client sees 1 */
 	w.f[WELCOME_NICK].s = str_c(c->nick);
 	w.f[WELCOME_SERVER].s = str_c(s->cfg.name);
 	w.f[WELCOME_ROOM].s = str_c(s->lobby->name);
 	w.f[WELCOME_USERS].n = s->nready;
-	client_send_frame(s, c, &w);
+	output_frame(s, c, &w);
 	enter_room(s, c, s->lobby, f->f[HELLO_RESUME].n);
 	/* Every late joiner is shown every announcement (PROTOCOL.md 3.10). */
 	if (s->announce != NULL && c->state == CS_READY) {
 		enter_room(s, c, s->announce, f->f[HELLO_RESUME].n);
-		if (c->line_mode)
-			c->current = s->lobby; /* plain lines still go to #lobby */
+		if (c->line.on)
+			c->line.current = s->lobby; /* plain lines still go to #lobby */
 	}
 	classroom_welcome(s, c);
 }
@@ -464,7 +339,7 @@ static struct room *joined_room(struct server *s, struct client *c, struct str t
 	struct room *r;
 
 	if (target.len == 0)
-		return c->current ? c->current : s->lobby;
+		return c->line.current ? c->line.current : s->lobby;
 	r = room_find(&s->rooms, target.p, target.len);
 	if (r == NULL || !room_has_member(r, c)) {
 		client_send_error(s, c, ERR_NO_SUCH_TARGET, "you are not in %.*s; /join it first",
@@ -523,21 +398,22 @@ static void say_private(struct server *s, struct client *c, struct str target, s
 	c->req.id = s->next_msg_id; /* DONE names it (version 3) */
 	m->f[MSG_TARGET].s = str_c(to->nick);
 	save_id_watermark(s, s->next_msg_id);
-	b = chat_encode(s, m);
+	b = output_encode(s, m);
 	if (b == NULL)
 		return;
 	s->msgs_in++;
 	s->msgs_out += to != c ? 2 : 1;
-	deliver(s, to, b);
-	if (to != c)
-		deliver(s, c, b);
+	{
+		const struct client *const both[] = {to, c};
+
+		output_to(s, both, to != c ? 2 : 1, b);
+	}
 	shbuf_unref(b);
-	drop_slow(s);
 	if (to->away != NULL && c->state == CS_READY) {
 		char text[MAX_REASON_BYTES + MAX_NICK_BYTES + 32];
 
 		snprintf(text, sizeof text, "%s is away: %s", to->nick, to->away);
-		send_notice(s, c, text);
+		output_notice(s, c, text);
 	}
 }
 
@@ -575,7 +451,7 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 	/* Written down before anyone is told: what was acknowledged survives a restart. */
 	history_log(s, r, &m);
 	/* Encoded straight into the room's batch: sealing another batch may reuse s->enc. */
-	out = batch_for(s, r);
+	out = output_batch(s, r);
 	start = out->len;
 	if (proto_encode(out, &m) < 0) {
 		log_error("cannot encode a MSG frame (too large?)");
@@ -588,14 +464,6 @@ static void on_say(struct server *s, struct client *c, const struct frame *f)
 		room_keep(r, b, m.f[MSG_ID].n);
 		shbuf_unref(b);
 	}
-}
-
-/* Send b (a batch of MSG frames) to every member of r. */
-void chat_deliver_room(struct server *s, struct room *r, struct shbuf *b)
-{
-	for (uint32_t i = 0; i < r->nmembers; i++)
-		deliver(s, r->members[i], b);
-	drop_slow(s);
 }
 
 static void on_enter(struct server *s, struct client *c, const struct frame *f)
@@ -645,12 +513,12 @@ static void on_part(struct server *s, struct client *c, const struct frame *f)
 	l.f[LEAVE_NICK].s = str_c(c->nick);
 	l.f[LEAVE_REASON].s = str_c(reason);
 	if (room_is_large(r))
-		client_send_frame(s, c, &l);
+		output_frame(s, c, &l);
 	else
-		room_send(s, r, &l, NULL);
+		output_room(s, r, &l, NULL);
 	forget_membership(s, c, r);
-	if (c->line_mode && c->current == NULL)
-		c->current = s->lobby;
+	if (c->line.on && c->line.current == NULL)
+		c->line.current = s->lobby;
 }
 
 static void on_list(struct server *s, struct client *c)
@@ -675,7 +543,7 @@ static void on_list(struct server *s, struct client *c)
 		}
 	}
 	list_finish(&l, false);
-	client_send_frames(s, c, &out);
+	output_frames(s, c, &out);
 	buf_free(&out);
 }
 
@@ -689,7 +557,7 @@ static void on_topic(struct server *s, struct client *c, const struct frame *f)
 		struct str name = f->f[TOPIC_ROOM].s;
 
 		r = name.len ? room_find(&s->rooms, name.p, name.len)
-			     : (c->current ? c->current : s->lobby);
+			     : (c->line.current ? c->line.current : s->lobby);
 		if (r == NULL)
 			client_send_error(s, c, ERR_NO_SUCH_TARGET, "there is no room '%.*s'",
 					  (int)utf8_truncate(name.p, name.len, 64), name.p);
@@ -712,7 +580,7 @@ static void on_topic(struct server *s, struct client *c, const struct frame *f)
 	t.f[TOPICIS_ROOM].s = str_c(r->name);
 	t.f[TOPICIS_NICK].s = str_c(c->nick);
 	t.f[TOPICIS_TEXT].s = text;
-	room_send(s, r, &t, NULL);
+	output_room(s, r, &t, NULL);
 }
 
 static void on_away(struct server *s, struct client *c, const struct frame *f)
@@ -724,7 +592,7 @@ static void on_away(struct server *s, struct client *c, const struct frame *f)
 	free(c->away);
 	c->away = NULL;
 	if (text.len == 0) {
-		send_notice(s, c, "you are no longer marked as away");
+		output_notice(s, c, "you are no longer marked as away");
 		return;
 	}
 	if (!text_ok(s, c, text, SIZE_MAX))
@@ -737,7 +605,7 @@ static void on_away(struct server *s, struct client *c, const struct frame *f)
 	text_copy_reason(text.p, text.len, msg, MAX_REASON_BYTES);
 	c->away = xstrdup(msg);
 	snprintf(notice, sizeof notice, "you are marked as away: %s", msg);
-	send_notice(s, c, notice);
+	output_notice(s, c, notice);
 }
 
 static void on_nick(struct server *s, struct client *c, const struct frame *f)
@@ -768,7 +636,7 @@ static void on_nick(struct server *s, struct client *c, const struct frame *f)
 	r.f[RENAME_TIME].n = wall_ms();
 	r.f[RENAME_OLD].s = str_c(old);
 	r.f[RENAME_NEW].s = str_c(c->nick);
-	send_to_neighbours(s, c, &r);
+	output_neighbours(s, c, &r);
 }
 
 static void on_who(struct server *s, struct client *c, const struct frame *f)
@@ -804,7 +672,7 @@ void chat_handle(struct server *s, struct client *c, const struct frame *f)
 		struct frame p = {.type = T_PONG};
 
 		p.f[PING_TOKEN].n = f->f[PING_TOKEN].n;
-		client_send_frame(s, c, &p);
+		output_frame(s, c, &p);
 		return;
 	}
 	if (f->type == T_PONG)

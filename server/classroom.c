@@ -66,7 +66,7 @@ void classroom_register(struct server *s, struct client *c)
 {
 	bool member = false;
 
-	c->teacher = false;
+	c->class.teacher = false;
 	if (s->cfg.teachers_group == NULL || c->transport != TR_UNIX || !c->has_cred)
 		return;
 	if (peer_in_group(c->fd, s->cfg.teachers_gid, &member) < 0) {
@@ -75,18 +75,7 @@ void classroom_register(struct server *s, struct client *c)
 			 (unsigned long long)c->serial, c->login, strerror(errno));
 		return;
 	}
-	c->teacher = member;
-}
-
-static void notice(struct server *s, struct client *c, const char *text)
-{
-	struct frame f = {.type = T_NOTICE};
-
-	if (c->state != CS_READY)
-		return;
-	f.f[NOTICE_TIME].n = wall_ms();
-	f.f[NOTICE_TEXT].s = str_c(text);
-	client_send_frame(s, c, &f);
+	c->class.teacher = member;
 }
 
 /* The same NOTICE to every registered teacher. */
@@ -95,8 +84,8 @@ static void notice_teachers(struct server *s, const char *text)
 	for (size_t i = s->nfixed; i < s->nslots; i++) {
 		struct client *t = s->clients[i];
 
-		if (t->state == CS_READY && t->teacher)
-			notice(s, t, text);
+		if (t->state == CS_READY && t->class.teacher)
+			output_notice(s, t, text);
 	}
 }
 
@@ -110,7 +99,7 @@ void classroom_welcome(struct server *s, struct client *c)
 {
 	char text[256];
 
-	if (!c->teacher || c->state != CS_READY)
+	if (!c->class.teacher || c->state != CS_READY)
 		return;
 	log_info("classroom: client %llu %s (login %s) is a teacher", (unsigned long long)c->serial,
 		 c->nick, c->login);
@@ -118,7 +107,7 @@ void classroom_welcome(struct server *s, struct client *c)
 		 "you are a teacher here (group %s): /announce, /slow, /mute, /unmute, /kick, "
 		 "/hands and /hand next",
 		 s->cfg.teachers_name);
-	notice(s, c, text);
+	output_notice(s, c, text);
 }
 
 /* Index of r in c->rooms, or -1. */
@@ -135,7 +124,7 @@ bool classroom_may_say(struct server *s, struct client *c, struct room *r)
 	uint64_t now, wait_ms;
 	int i;
 
-	if (c->teacher || (r->slow_s == 0 && r != s->announce))
+	if (c->class.teacher || (r->slow_s == 0 && r != s->announce))
 		return true;
 	if (r == s->announce) {
 		client_send_error(
@@ -149,15 +138,15 @@ bool classroom_may_say(struct server *s, struct client *c, struct room *r)
 		return true;
 	now = mono_ms();
 	wait_ms = (uint64_t)r->slow_s * 1000;
-	if (c->said_ms[i] != 0 && now - c->said_ms[i] < wait_ms) {
-		uint64_t left = (wait_ms - (now - c->said_ms[i]) + 999) / 1000;
+	if (c->class.said_ms[i] != 0 && now - c->class.said_ms[i] < wait_ms) {
+		uint64_t left = (wait_ms - (now - c->class.said_ms[i]) + 999) / 1000;
 
 		client_send_error(s, c, ERR_SLOW_MODE,
 				  "%s is in slow mode: one message every %u s; wait %llu s",
 				  r->name, (unsigned)r->slow_s, (unsigned long long)left);
 		return false;
 	}
-	c->said_ms[i] = now;
+	c->class.said_ms[i] = now;
 	return true;
 }
 
@@ -176,7 +165,7 @@ static const char *command_of(const struct frame *f)
 /* Whether c may use a teacher's request; if not it is told why (ERR_NOT_TEACHER). */
 static bool teacher_only(struct server *s, struct client *c, const struct frame *f)
 {
-	if (c->teacher)
+	if (c->class.teacher)
 		return true;
 	if (s->cfg.teachers_group == NULL)
 		client_send_error(s, c, ERR_NOT_TEACHER,
@@ -210,7 +199,7 @@ static struct room *named_room(struct server *s, struct client *c, struct str na
 	struct room *r;
 
 	if (name.len == 0)
-		return c->current ? c->current : s->lobby;
+		return c->line.current ? c->line.current : s->lobby;
 	r = room_find(&s->rooms, name.p, name.len);
 	if (r == NULL)
 		client_send_error(s, c, ERR_NO_SUCH_TARGET,
@@ -245,9 +234,9 @@ static void on_slow(struct server *s, struct client *c, const struct frame *f)
 	snprintf(what, sizeof what, "set slow mode %u s in", (unsigned)secs);
 	log_action(c, what, r->name);
 	for (uint32_t i = 0; i < r->nmembers; i++)
-		notice(s, r->members[i], text);
+		output_notice(s, r->members[i], text);
 	if (!room_has_member(r, c))
-		notice(s, c, text);
+		output_notice(s, c, text);
 }
 
 /* The registered client a MUTE or KICK names, if a teacher may act on it; else an ERROR. */
@@ -262,7 +251,7 @@ static struct client *student_named(struct server *s, struct client *c, struct s
 				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
 		return NULL;
 	}
-	if (t->teacher) {
+	if (t->class.teacher) {
 		client_send_error(s, c, ERR_NOT_ALLOWED,
 				  "%s is a teacher; teachers cannot %s teachers (natterctl can)",
 				  t->nick, verb);
@@ -289,7 +278,7 @@ static void on_mute(struct server *s, struct client *c, const struct frame *f)
 			    : "unmuted");
 		mod_mute(s, t, on, c->nick);
 	}
-	notice(s, c, text);
+	output_notice(s, c, text);
 }
 
 static void on_kick(struct server *s, struct client *c, const struct frame *f)
@@ -304,7 +293,7 @@ static void on_kick(struct server *s, struct client *c, const struct frame *f)
 	log_action(c, "kicks", t->nick);
 	snprintf(text, sizeof text, "%s was kicked", t->nick);
 	mod_kick(s, t, c->nick, reason);
-	notice(s, c, text);
+	output_notice(s, c, text);
 }
 
 /* Raised hands, oldest first, into list (the first cap of them); returns how many there are in all.
@@ -317,18 +306,18 @@ static size_t hands_queue(struct server *s, struct client **list, size_t cap)
 		struct client *h = s->clients[i];
 		size_t at;
 
-		if (h->state != CS_READY || h->hand_seq == 0)
+		if (h->state != CS_READY || h->class.hand_seq == 0)
 			continue;
 		n++;
 		/* Insertion sort into the first cap places: queues are short and listed rarely. */
 		if (kept == cap) {
-			if (cap == 0 || list[cap - 1]->hand_seq < h->hand_seq)
+			if (cap == 0 || list[cap - 1]->class.hand_seq < h->class.hand_seq)
 				continue;
 			at = cap - 1; /* the newest kept one drops out */
 		} else {
 			at = kept++;
 		}
-		for (; at > 0 && list[at - 1]->hand_seq > h->hand_seq; at--)
+		for (; at > 0 && list[at - 1]->class.hand_seq > h->class.hand_seq; at--)
 			list[at] = list[at - 1];
 		list[at] = h;
 	}
@@ -343,7 +332,8 @@ static size_t hand_place(struct server *s, const struct client *h)
 	for (size_t i = s->nfixed; i < s->nslots; i++) {
 		const struct client *o = s->clients[i];
 
-		if (o->state == CS_READY && o->hand_seq != 0 && o->hand_seq < h->hand_seq)
+		if (o->state == CS_READY && o->class.hand_seq != 0 &&
+		    o->class.hand_seq < h->class.hand_seq)
 			place++;
 	}
 	return place;
@@ -353,26 +343,26 @@ static void hand_raise(struct server *s, struct client *c)
 {
 	char text[160];
 
-	if (c->teacher) {
+	if (c->class.teacher) {
 		client_send_error(
 		    s, c, ERR_NOT_ALLOWED,
 		    "teachers do not raise hands; /hands lists the students' raised hands");
 		return;
 	}
-	if (c->hand_seq != 0) {
+	if (c->class.hand_seq != 0) {
 		snprintf(text, sizeof text,
 			 "your hand is already raised: you are number %zu in the queue",
 			 hand_place(s, c));
-		notice(s, c, text);
+		output_notice(s, c, text);
 		return;
 	}
-	c->hand_seq = ++s->next_hand_seq;
-	c->hand_ms = mono_ms();
+	c->class.hand_seq = ++s->next_hand_seq;
+	c->class.hand_ms = mono_ms();
 	log_info("classroom: %s raised a hand", c->nick);
 	snprintf(text, sizeof text,
 		 "your hand is raised: you are number %zu in the queue; /hand down lowers it",
 		 hand_place(s, c));
-	notice(s, c, text);
+	output_notice(s, c, text);
 	snprintf(text, sizeof text,
 		 "%s raised a hand (number %zu in the queue); /hand next calls on the first",
 		 c->nick, hand_place(s, c));
@@ -383,13 +373,13 @@ static void hand_lower(struct server *s, struct client *c)
 {
 	char text[96];
 
-	if (c->hand_seq == 0) {
-		notice(s, c, "your hand was not raised");
+	if (c->class.hand_seq == 0) {
+		output_notice(s, c, "your hand was not raised");
 		return;
 	}
-	c->hand_seq = 0;
+	c->class.hand_seq = 0;
 	log_info("classroom: %s lowered a hand", c->nick);
-	notice(s, c, "your hand is lowered");
+	output_notice(s, c, "your hand is lowered");
 	snprintf(text, sizeof text, "%s lowered a hand", c->nick);
 	notice_teachers(s, text);
 }
@@ -404,17 +394,17 @@ static void hand_list(struct server *s, struct client *c)
 
 	log_action(c, "lists", "the raised hands");
 	if (n == 0) {
-		notice(s, c, "no hands are raised");
+		output_notice(s, c, "no hands are raised");
 		return;
 	}
 	buf_printf(&text, "%zu hand%s raised, oldest first:", n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < shown; i++)
 		buf_printf(&text, "%s %zu. %s (%llu s)", i ? "," : "", i + 1, list[i]->nick,
-			   (unsigned long long)((now - list[i]->hand_ms) / 1000));
+			   (unsigned long long)((now - list[i]->class.hand_ms) / 1000));
 	if (n > shown)
 		buf_printf(&text, ", and %zu more", n - shown);
 	buf_append(&text, "", 1);
-	notice(s, c, (const char *)text.data);
+	output_notice(s, c, (const char *)text.data);
 	buf_free(&text);
 }
 
@@ -425,17 +415,17 @@ static void hand_next(struct server *s, struct client *c)
 	size_t n = hands_queue(s, &first, 1);
 
 	if (n == 0) {
-		notice(s, c, "no hands are raised");
+		output_notice(s, c, "no hands are raised");
 		return;
 	}
-	first->hand_seq = 0;
+	first->class.hand_seq = 0;
 	log_action(c, "calls on", first->nick);
 	snprintf(text, sizeof text, "%s (teacher) calls on you", c->nick);
-	notice(s, first, text);
+	output_notice(s, first, text);
 	snprintf(text, sizeof text,
 		 "%s (teacher) called on %s, who waited %llu s; %zu hand%s still raised", c->nick,
-		 first->nick, (unsigned long long)((mono_ms() - first->hand_ms) / 1000), n - 1,
-		 n - 1 == 1 ? " is" : "s are");
+		 first->nick, (unsigned long long)((mono_ms() - first->class.hand_ms) / 1000),
+		 n - 1, n - 1 == 1 ? " is" : "s are");
 	notice_teachers(s, text);
 }
 

@@ -161,7 +161,7 @@ void client_accept(struct server *s, struct listener *l)
  */
 static void log_partial_frame(const struct client *c)
 {
-	if (c->line_mode || c->rlen == 0 || frame_complete(c->rbuf, c->rlen) != 0)
+	if (c->line.on || c->rlen == 0 || frame_complete(c->rbuf, c->rlen) != 0)
 		return;
 	if (c->rlen < FRAME_HEADER_BYTES)
 		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
@@ -191,54 +191,10 @@ void client_kill(struct server *s, struct client *c)
 	outq_free(&c->out);
 	free(c->rbuf);
 	c->rbuf = NULL;
+	buf_free(&c->line.held);
 	c->state = CS_DEAD;
 	s->nclients--;
 	s->ndead++;
-}
-
-void client_close_after(struct server *s, struct client *c, struct shbuf *last)
-{
-	if (c->state == CS_DEAD)
-		return;
-	batch_seal(s); /* its own messages of this pass reach it before the BYE */
-	if (c->state == CS_READY)
-		chat_unregister(s, c);
-	c->state = CS_CLOSING;
-	c->close_deadline_ms = mono_ms() + CLOSE_GRACE_MS;
-	if (last != NULL)
-		server_queue(s, c, last);
-	else if (c->out.count == 0)
-		client_kill(s, c);
-}
-
-void client_send_frame(struct server *s, struct client *c, const struct frame *f)
-{
-	struct frame tagged = *f;
-	struct shbuf *b;
-
-	tagged.tag = c->req.tag;
-	b = chat_encode(s, &tagged);
-	if (b == NULL)
-		return;
-	server_queue(s, c, b);
-	shbuf_unref(b);
-}
-
-void client_send_frames(struct server *s, struct client *c, const struct buf *frames)
-{
-	struct buf tagged = {0};
-	struct shbuf *b;
-
-	if (frames->len == 0)
-		return;
-	if (c->req.tag != 0 &&
-	    proto_tag_frames(&tagged, frames->data, frames->len, c->req.tag) == 0)
-		b = shbuf_new(tagged.data, tagged.len);
-	else
-		b = shbuf_new(frames->data, frames->len);
-	server_queue(s, c, b);
-	shbuf_unref(b);
-	buf_free(&tagged);
 }
 
 /* Version 3: a tagged request that no ERROR answered is answered by DONE. */
@@ -250,7 +206,7 @@ static void request_done(struct server *s, struct client *c)
 		d.f[DONE_TAG].n = c->req.tag;
 		d.f[DONE_ID].n = c->req.id;
 		c->req.tag = 0; /* DONE itself carries the tag as a field */
-		client_send_frame(s, c, &d);
+		output_frame(s, c, &d);
 	}
 	c->req.tag = 0;
 }
@@ -273,7 +229,7 @@ void client_send_error(struct server *s, struct client *c, unsigned code, const 
 	f.f[ERROR_TEXT].s = str_n((const char *)safe.data, safe.len);
 	f.tag = c->req.tag;
 	c->req.answered = true;
-	b = chat_encode(s, &f);
+	b = output_encode(s, &f);
 	if (b == NULL) {
 		buf_free(&safe);
 		return;
@@ -286,9 +242,9 @@ void client_send_error(struct server *s, struct client *c, unsigned code, const 
 			 (const char *)safe.data);
 		if (c->state == CS_READY)
 			chat_leave(s, c, code == ERR_TIMEOUT ? "timed out" : "protocol error");
-		client_close_after(s, c, b);
+		output_close_after(s, c, b);
 	} else {
-		server_queue(s, c, b);
+		output_queue(s, c, b);
 	}
 	shbuf_unref(b);
 	buf_free(&safe);
@@ -312,7 +268,7 @@ static void refuse_unknown(struct server *s, struct client *c, unsigned char fir
 	log_info("client %llu: unrecognised protocol (first byte 0x%02x); closed",
 		 (unsigned long long)c->serial, first);
 	c->got_bytes = true;
-	client_close_after(s, c, b);
+	output_close_after(s, c, b);
 	shbuf_unref(b);
 }
 
@@ -380,8 +336,9 @@ static bool costs_token(uint8_t type)
 
 /*
  * Process whole frames in p[0..n) and return how many bytes were used;
- * stops early if the client is no longer reading or has run out of tokens
- * (the rest is held back, and reading paused, until tokens return).
+ * stops early if the client is no longer reading, has run out of tokens or
+ * has more than the soft cap of replies waiting for it (the rest is held
+ * back, and reading paused, until a token returns and its queue drains).
  */
 static size_t handle_bytes(struct server *s, struct client *c, const unsigned char *p, size_t n)
 {
@@ -395,6 +352,10 @@ static size_t handle_bytes(struct server *s, struct client *c, const unsigned ch
 		whole = frame_complete(p + used, n - used);
 		if (whole <= 0)
 			break;
+		if (flood_backlogged(s, c)) {
+			flood_hold(s, c);
+			break;
+		}
 		if (c->state == CS_READY && costs_token(p[used + FRAME_HEADER_BYTES]) &&
 		    !flood_take(s, c)) {
 			flood_throttle(s, c);
@@ -446,7 +407,20 @@ void client_process_held(struct server *s, struct client *c)
 {
 	size_t used;
 
-	if (c->rlen == 0 || c->line_mode)
+	if (c->line.on) {
+		if (c->line.held.len == 0)
+			return;
+		used = linemode_input(s, c, c->line.held.data, c->line.held.len);
+		if (c->state == CS_DEAD)
+			return; /* lheld went with it */
+		if (c->flood.held && (c->state == CS_HELLO || c->state == CS_READY))
+			buf_consume(&c->line.held,
+				    used); /* held again: keep the lines not yet taken */
+		else
+			buf_free(&c->line.held);
+		return;
+	}
+	if (c->rlen == 0)
 		return;
 	used = handle_bytes(s, c, c->rbuf, c->rlen);
 	if (c->state != CS_DEAD)
@@ -481,7 +455,7 @@ static bool detect_mode(struct server *s, struct client *c, unsigned char first)
 		refuse_unknown(s, c, first);
 		return false;
 	}
-	c->line_mode = true;
+	c->line.on = true;
 	log_info("client %llu: plain-text line mode", (unsigned long long)c->serial);
 	return true;
 }
@@ -490,17 +464,21 @@ void client_readable(struct server *s, struct client *c)
 {
 	ssize_t r;
 
-	if (c->throttled)
-		return; /* held input waits for tokens; reading more would overrun the hold */
-	if (!c->line_mode && c->rlen > 0) {
+	if (c->flood.held)
+		return; /* held input is taken up first; reading more would overrun the hold */
+	if (!c->line.on && c->rlen > 0) {
 		r = read_partial(s, c);
 	} else {
 		r = read(c->fd, s->rscratch, READ_CHUNK_BYTES);
 		if (r > 0 && !detect_mode(s, c, s->rscratch[0]))
 			return;
-		if (r > 0 && c->line_mode) {
+		if (r > 0 && c->line.on) {
+			size_t used;
+
 			c->got_bytes = true;
-			linemode_input(s, c, s->rscratch, (size_t)r);
+			used = linemode_input(s, c, s->rscratch, (size_t)r);
+			if (c->state != CS_DEAD && c->flood.held)
+				buf_append(&c->line.held, s->rscratch + used, (size_t)r - used);
 		} else if (r > 0) {
 			size_t used = handle_bytes(s, c, s->rscratch, (size_t)r);
 
@@ -546,18 +524,25 @@ void client_tick(struct server *s, struct client *c, uint64_t now)
 	case CS_READY:
 		if (flood_tick(s, c, now))
 			break;
+		if (!flood_listening(s, c)) {
+			/* Not reading it, so not hearing it: its PONG may wait unread behind the
+			 * held input. The PING clock runs only while the server listens. */
+			c->last_rx_ms = now;
+			c->ping_sent_ms = 0;
+			break;
+		}
 		if (c->ping_sent_ms != 0 &&
 		    now - c->ping_sent_ms >= (uint64_t)s->cfg.ping_timeout_s * 1000) {
 			client_send_error(s, c, ERR_TIMEOUT,
 					  "no answer to PING within %u s; closing",
 					  s->cfg.ping_timeout_s);
-		} else if (c->ping_sent_ms == 0 && !c->line_mode &&
+		} else if (c->ping_sent_ms == 0 && !c->line.on &&
 			   now - c->last_rx_ms >= (uint64_t)s->cfg.ping_interval_s * 1000) {
 			struct frame f = {.type = T_PING};
 
 			f.f[PING_TOKEN].n = now;
 			c->ping_sent_ms = now;
-			client_send_frame(s, c, &f);
+			output_frame(s, c, &f);
 		}
 		break;
 	case CS_CLOSING:

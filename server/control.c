@@ -230,7 +230,7 @@ static void do_stats(struct server *s, struct buf *out)
 			tcp_n++;
 		else
 			unix_n++;
-		line_n += c->line_mode;
+		line_n += c->line.on;
 		ready += c->state == CS_READY;
 		hello += c->state == CS_HELLO;
 		closing += c->state == CS_CLOSING;
@@ -281,7 +281,7 @@ static void do_who(struct server *s, struct buf *out)
 			snprintf(uid, sizeof uid, "%lu", (unsigned long)c->uid);
 		buf_printf(out, "%-24s %-16s %-7s %-4s%-6s %5llus %8zu %-5s ", c->nick,
 			   c->login[0] ? c->login : "-", uid, transport_name(c),
-			   c->line_mode ? "+line" : "",
+			   c->line.on ? "+line" : "",
 			   (unsigned long long)(now - c->last_msg_ms) / 1000, c->out.bytes,
 			   c->muted ? "yes" : "no");
 		for (uint32_t j = 0; j < c->nrooms; j++)

@@ -1,68 +1,141 @@
-/* flood.c - fairness: the per-client token bucket, pausing a flooder's input, the soft queue cap.
- */
+/* flood.c - fairness: the per-client token bucket, holding back a client's input (over --rate, or
+ * while its own output queue is over the soft cap) and resuming it, the soft queue cap. */
 #include <stdio.h>
 
 #include "log.h"
 #include "server.h"
 #include "sys.h"
 
-/* Add the tokens earned since the last refill, up to the burst. */
-static void refill(struct server *s, struct client *c, uint64_t now)
-{
-	uint64_t cap = (uint64_t)s->cfg.burst * 1000;
-	uint64_t earned = (now - c->refill_ms) * s->cfg.rate; /* milli-tokens */
-
-	c->refill_ms = now;
-	c->tokens_milli = c->tokens_milli + earned > cap ? cap : c->tokens_milli + earned;
-}
-
 void flood_init(struct server *s, struct client *c)
 {
-	c->tokens_milli = (uint64_t)s->cfg.burst * 1000;
-	c->refill_ms = mono_ms();
+	bucket_init(&c->flood.bucket, s->cfg.burst, mono_ms());
 }
 
 bool flood_take(struct server *s, struct client *c)
 {
 	if (s->cfg.rate == 0)
 		return true;
-	refill(s, c, mono_ms());
-	if (c->tokens_milli < 1000)
-		return false;
-	c->tokens_milli -= 1000;
-	return true;
+	return bucket_take(&c->flood.bucket, s->cfg.rate, s->cfg.burst, mono_ms());
+}
+
+bool flood_backlogged(const struct server *s, const struct client *c)
+{
+	return c->out.bytes > s->cfg.soft_queue_bytes;
+}
+
+bool flood_listening(const struct server *s, const struct client *c)
+{
+	return !c->flood.held && !flood_backlogged(s, c);
+}
+
+void flood_hold(struct server *s, struct client *c)
+{
+	c->flood.held = true;
+	if (!c->flood.listed) {
+		if (s->nheld == s->held_cap) {
+			s->held_cap = s->held_cap ? s->held_cap * 2 : 16;
+			s->held = xrealloc(s->held, s->held_cap * sizeof *s->held);
+		}
+		s->held[s->nheld++] = c;
+		c->flood.listed = true;
+	}
+	server_update_events(s, c); /* stop reading: the kernel pushes back on the sender */
 }
 
 void flood_throttle(struct server *s, struct client *c)
 {
 	uint64_t now = mono_ms();
 
-	if (c->throttled)
-		return;
-	c->throttled = true;
-	if (c->throttled_since_ms == 0)
-		c->throttled_since_ms = now;
-	server_update_events(s, c); /* stop reading: the kernel pushes back on the sender */
-	if (!c->flood_warned) {
+	/* Woken exactly when the bucket has a token again, not on the next housekeeping tick. */
+	c->flood.throttled = true;
+	c->flood.resume_ms = now + bucket_wait_ms(&c->flood.bucket, s->cfg.rate, s->cfg.burst, now);
+	if (c->flood.throttled_since_ms == 0)
+		c->flood.throttled_since_ms = now;
+	flood_hold(s, c);
+	if (!c->flood.warned) {
 		char text[160];
-		struct frame f = {.type = T_NOTICE};
 
 		snprintf(text, sizeof text,
 			 "you are sending more than %u messages a second (bursts of %u); the rest "
 			 "are delayed, not lost",
 			 s->cfg.rate, s->cfg.burst);
-		f.f[NOTICE_TIME].n = wall_ms();
-		f.f[NOTICE_TEXT].s = str_c(text);
-		client_send_frame(s, c, &f);
-		c->flood_warned = true;
+		output_notice(s, c, text);
+		c->flood.warned = true;
 		log_info("client %llu %s: rate limited", (unsigned long long)c->serial, c->nick);
 	}
 }
 
+static bool live(const struct client *c)
+{
+	return c->state == CS_HELLO || c->state == CS_READY;
+}
+
+/* Whether c's held input may be taken up now: a token is due and its queue is under the cap. */
+static bool may_resume(const struct server *s, const struct client *c, uint64_t now)
+{
+	return !flood_backlogged(s, c) && (!c->flood.throttled || now >= c->flood.resume_ms);
+}
+
+int flood_poll_timeout(const struct server *s, uint64_t now, int timeout)
+{
+	for (size_t i = 0; i < s->nheld; i++) {
+		const struct client *c = s->held[i];
+
+		/* A backlogged client waits for a flush (POLLOUT), not for a timer. */
+		if (!live(c) || !c->flood.held || flood_backlogged(s, c))
+			continue;
+		if (may_resume(s, c, now))
+			return 0;
+		if (c->flood.resume_ms - now < (uint64_t)timeout)
+			timeout = (int)(c->flood.resume_ms - now);
+	}
+	return timeout;
+}
+
+/* Keep in the held list only live clients still holding input. */
+static void compact_held(struct server *s)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < s->nheld; i++) {
+		struct client *c = s->held[i];
+
+		if (live(c) && c->flood.held)
+			s->held[keep++] = c;
+		else
+			c->flood.listed = false;
+	}
+	s->nheld = keep;
+}
+
+void flood_resume(struct server *s, uint64_t now)
+{
+	/* Rereads nheld: processing one client's input never holds another's. */
+	for (size_t i = 0; i < s->nheld; i++) {
+		struct client *c = s->held[i];
+
+		if (!live(c) || !c->flood.held || !may_resume(s, c, now))
+			continue;
+		c->flood.held = false;
+		c->flood.throttled = false;
+		client_process_held(s, c); /* may hold it again */
+		if (live(c) && !c->flood.held) {
+			c->flood.throttled_since_ms = 0;
+			server_update_events(s, c);
+		}
+	}
+	compact_held(s);
+}
+
+void flood_forget_dead(struct server *s)
+{
+	compact_held(s);
+}
+
 bool flood_tick(struct server *s, struct client *c, uint64_t now)
 {
-	if (c->over_soft_since_ms != 0 &&
-	    now - c->over_soft_since_ms >= (uint64_t)s->cfg.soft_queue_s * 1000) {
+	if (c->flood.over_soft_since_ms != 0 && now > c->flood.over_soft_since_ms &&
+	    now - c->flood.over_soft_since_ms >= (uint64_t)s->cfg.soft_queue_s * 1000) {
 		char why[160];
 
 		snprintf(why, sizeof why,
@@ -74,9 +147,8 @@ bool flood_tick(struct server *s, struct client *c, uint64_t now)
 		chat_bye(s, c, BYE_TOO_SLOW, why, "too slow");
 		return true;
 	}
-	if (!c->throttled)
-		return false;
-	if (now - c->throttled_since_ms >= (uint64_t)FLOOD_DROP_S * 1000) {
+	if (c->flood.throttled && now > c->flood.throttled_since_ms &&
+	    now - c->flood.throttled_since_ms >= (uint64_t)FLOOD_DROP_S * 1000) {
 		char why[160];
 
 		snprintf(why, sizeof why,
@@ -87,23 +159,17 @@ bool flood_tick(struct server *s, struct client *c, uint64_t now)
 		chat_bye(s, c, BYE_FLOODING, why, "flooding");
 		return true;
 	}
-	c->throttled = false;
-	client_process_held(s, c); /* may throttle again */
-	if (c->state == CS_READY && !c->throttled) {
-		c->throttled_since_ms = 0;
-		server_update_events(s, c);
-	}
-	return c->state != CS_READY;
+	return false;
 }
 
 void flood_queue_grew(struct server *s, struct client *c)
 {
-	if (c->over_soft_since_ms == 0 && c->out.bytes > s->cfg.soft_queue_bytes)
-		c->over_soft_since_ms = mono_ms();
+	if (c->flood.over_soft_since_ms == 0 && c->out.bytes > s->cfg.soft_queue_bytes)
+		c->flood.over_soft_since_ms = mono_ms();
 }
 
 void flood_queue_drained(struct server *s, struct client *c)
 {
 	if (c->out.bytes <= s->cfg.soft_queue_bytes)
-		c->over_soft_since_ms = 0;
+		c->flood.over_soft_since_ms = 0;
 }

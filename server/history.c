@@ -43,7 +43,7 @@ static void keep_loaded(const char *room, const struct logged_msg *m, void *arg)
 	f.f[MSG_FROM].s = m->nick;
 	f.f[MSG_FLAGS].n = m->flags;
 	f.f[MSG_TEXT].s = m->text;
-	b = chat_encode(s, &f);
+	b = output_encode(s, &f);
 	if (b == NULL)
 		return;
 	room_keep(r, b, m->id);

@@ -200,7 +200,8 @@ static void render(const struct client *c, const struct frame *f, struct buf *ou
 		buf_append(out, "\n", 1);
 }
 
-struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames)
+struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames,
+			      bool *shared)
 {
 	const unsigned char *p = frames->data;
 	size_t n = frames->len;
@@ -209,6 +210,7 @@ struct shbuf *linemode_render(struct server *s, struct client *c, const struct s
 	/* Plain text queued for a line client (help, errors) passes through. */
 	if (n == 0 || p[0] != 0x00)
 		return NULL;
+	*shared = true;
 	buf_clear(&s->line_out);
 	while (n > 0) {
 		long whole = frame_complete(p, n);
@@ -217,8 +219,13 @@ struct shbuf *linemode_render(struct server *s, struct client *c, const struct s
 		if (whole <= 0)
 			break;
 		if (proto_decode(p + FRAME_HEADER_BYTES, (size_t)whole - FRAME_HEADER_BYTES, &f) ==
-		    0)
+		    0) {
+			/* A private message reads "[private to X]" to its sender alone. */
+			if (f.type == T_MSG &&
+			    (f.f[MSG_TARGET].s.len == 0 || f.f[MSG_TARGET].s.p[0] != '#'))
+				*shared = false;
 			render(c, &f, &s->line_out);
+		}
 		p += whole;
 		n -= (size_t)whole;
 	}
@@ -243,7 +250,7 @@ static struct str split_word(struct str *line)
 
 static struct str current_room(struct server *s, struct client *c)
 {
-	return str_c(c->current ? c->current->name : s->lobby->name);
+	return str_c(c->line.current ? c->line.current->name : s->lobby->name);
 }
 
 /* Queue plain text (already safe) to a line client. */
@@ -251,7 +258,7 @@ static void send_text(struct server *s, struct client *c, const char *text)
 {
 	struct shbuf *b = shbuf_new(text, strlen(text));
 
-	server_queue(s, c, b);
+	output_queue(s, c, b);
 	shbuf_unref(b);
 }
 
@@ -260,7 +267,7 @@ static void send_help(struct server *s, struct client *c)
 {
 	struct buf help = {0};
 	unsigned allowed = s->announce == NULL ? 0
-			   : c->teacher	       ? SCOPE_CLASSROOM | SCOPE_TEACHER
+			   : c->class.teacher  ? SCOPE_CLASSROOM | SCOPE_TEACHER
 					       : SCOPE_CLASSROOM;
 
 	command_help(&help, allowed, "-- ");
@@ -358,7 +365,7 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 		    "natterd is a chat server, not a web server; see PROTOCOL.md\n";
 		struct shbuf *b = shbuf_new(reply, sizeof reply - 1);
 
-		client_close_after(s, c, b);
+		output_close_after(s, c, b);
 		shbuf_unref(b);
 		return;
 	}
@@ -387,14 +394,20 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 	chat_handle(s, c, &f);
 }
 
-void linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n)
+size_t linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n)
 {
+	size_t total = n;
+
 	while (n > 0 && (c->state == CS_HELLO || c->state == CS_READY)) {
 		const unsigned char *nl = memchr(p, '\n', n);
 		size_t take = nl ? (size_t)(nl - p) : n;
 
-		if (c->line_skipping) {
-			c->line_skipping = nl == NULL;
+		if (flood_backlogged(s, c)) {
+			flood_hold(s, c); /* its replies wait unread: take no more of its lines */
+			break;
+		}
+		if (c->line.skipping) {
+			c->line.skipping = nl == NULL;
 		} else if (c->rlen + take > MAX_LINE_BYTES) {
 			char text[128];
 
@@ -403,7 +416,7 @@ void linemode_input(struct server *s, struct client *c, const unsigned char *p, 
 				 ERR_TEXT_TOO_LONG, MAX_LINE_BYTES);
 			send_text(s, c, text);
 			c->rlen = 0;
-			c->line_skipping = nl == NULL;
+			c->line.skipping = nl == NULL;
 		} else if (nl == NULL) {
 			if (c->rcap < MAX_LINE_BYTES) {
 				c->rbuf = xrealloc(c->rbuf, MAX_LINE_BYTES);
@@ -423,9 +436,12 @@ void linemode_input(struct server *s, struct client *c, const unsigned char *p, 
 		} else {
 			handle_line(s, c, str_n((const char *)p, take));
 		}
-		if (nl == NULL)
+		if (nl == NULL) {
+			n = 0;
 			break;
+		}
 		p += take + 1;
 		n -= take + 1;
 	}
+	return total - n;
 }

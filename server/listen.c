@@ -31,6 +31,35 @@ static void sleep_ms(unsigned ms)
 }
 
 /*
+ * Why PATH.lock could not be made. Permission to create it is about the
+ * directory, where natterd must write the socket too, so that is named;
+ * a lock file already there that we may not open (another user's, in a
+ * shared directory) is named instead.
+ */
+static void say_lock_failed(const char *lock_path, int err, struct errmsg *e)
+{
+	const char *slash = strrchr(lock_path, '/');
+	int dir_len = slash == NULL ? 1 : slash == lock_path ? 1 : (int)(slash - lock_path);
+	const char *dir = slash == NULL ? "." : lock_path;
+	struct stat st;
+
+	if ((err == EACCES || err == EPERM) && lstat(lock_path, &st) == 0)
+		errmsg_set(e,
+			   "cannot open lock file %s (it belongs to uid %lu): %s; remove it or "
+			   "choose another --socket",
+			   lock_path, (unsigned long)st.st_uid, strerror(err));
+	else if (err == EACCES || err == EPERM || err == EROFS)
+		errmsg_set(e,
+			   "cannot create files in directory %.*s (%s): natterd needs to write "
+			   "there for the socket and its lock file; choose a directory you can "
+			   "write to with --socket",
+			   dir_len, dir,
+			   err == EROFS ? "read-only file system" : "permission denied");
+	else
+		errmsg_set(e, "cannot create lock file %s: %s", lock_path, strerror(err));
+}
+
+/*
  * Take PATH.lock so that racing starters run the probe-unlink-bind steps one
  * at a time. The lock file is removed once we listen, so a waiter may hold a
  * lock on a file that is no longer there: it checks and tries again.
@@ -44,7 +73,7 @@ static int lock_take(const char *lock_path, struct errmsg *e)
 		int fd = open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 		if (fd < 0) {
-			errmsg_set(e, "cannot create lock file %s: %s", lock_path, strerror(errno));
+			say_lock_failed(lock_path, errno, e);
 			return -1;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
@@ -91,9 +120,13 @@ static enum probe_result probe(const char *path, int type, pid_t *pid, struct er
 	}
 	if (!S_ISSOCK(st.st_mode)) {
 		errmsg_set(e,
-			   "%s exists and is not a socket; natterd will not replace it, so remove "
-			   "it or choose another %s",
-			   path, type == SOCK_DGRAM ? "--control" : "--socket");
+			   "%s exists and is %s, not a socket; natterd will not replace it, so "
+			   "remove it or choose another %s",
+			   path,
+			   S_ISDIR(st.st_mode)	 ? "a directory"
+			   : S_ISREG(st.st_mode) ? "a regular file"
+						 : "a special file",
+			   type == SOCK_DGRAM ? "--control" : "--socket");
 		return PROBE_ERROR;
 	}
 	if (addr_sockaddr_un(path, &sun, &len, e) < 0)
@@ -250,6 +283,45 @@ out:
 	return rc;
 }
 
+/* -1 with a sentence if an address of res is not loopback and --allow-remote is not given. */
+static int refuse_remote(const struct config *cfg, const struct addrinfo *res, const char *where,
+			 struct errmsg *e)
+{
+	for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+		if (!cfg->allow_remote && !sockaddr_is_loopback(ai->ai_addr)) {
+			errmsg_set(
+			    e,
+			    "refusing to listen on %s, which is not a loopback address: natter has "
+			    "no encryption or passwords; add --allow-remote if you really mean it",
+			    where);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int listeners_check_tcp(const struct server *s, struct errmsg *e)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+
+	for (int i = 0; i < s->cfg.ntcp; i++) {
+		const struct addr *a = &s->cfg.tcp[i];
+		char where[ADDR_HOST_BYTES + 16];
+		struct addrinfo *res;
+		int rc;
+
+		if (getaddrinfo(a->host, a->port, &hints, &res) != 0)
+			continue;
+		addr_format(a, where, sizeof where);
+		rc = refuse_remote(&s->cfg, res, where, e);
+		freeaddrinfo(res);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int open_tcp_one(struct server *s, const struct addr *a, struct errmsg *e)
 {
 	struct addrinfo hints, *res, *ai;
@@ -266,16 +338,8 @@ static int open_tcp_one(struct server *s, const struct addr *a, struct errmsg *e
 		errmsg_set(e, "cannot resolve TCP address %s: %s", where, gai_strerror(rc));
 		return -1;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (!s->cfg.allow_remote && !sockaddr_is_loopback(ai->ai_addr)) {
-			errmsg_set(
-			    e,
-			    "refusing to listen on %s, which is not a loopback address: natter has "
-			    "no encryption or passwords; add --allow-remote if you really mean it",
-			    where);
-			goto fail;
-		}
-	}
+	if (refuse_remote(&s->cfg, res, where, e) < 0)
+		goto fail;
 	for (ai = res; ai != NULL && s->nlisteners < MAX_LISTENERS; ai = ai->ai_next) {
 		int one = 1, fd;
 		struct listener *l;

@@ -25,95 +25,27 @@ void server_add_slot(struct server *s, int fd, struct client *c)
 	s->nslots++;
 }
 
-/* Remember to flush c before the next poll. */
-static void mark_pending(struct server *s, struct client *c)
-{
-	if (c->pending_write)
-		return;
-	if (s->npending == s->pending_cap) {
-		s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 64;
-		s->pending = xrealloc(s->pending, s->pending_cap * sizeof *s->pending);
-	}
-	s->pending[s->npending++] = c;
-	c->pending_write = true;
-}
-
 /*
- * Queue b for c; it is written at the end of this loop pass. A line-mode
- * client gets the frames rendered as text instead.
+ * Set what poll should wait for on c's slot. Its input is not read while
+ * held, nor while more than the soft cap of replies wait for it: a client
+ * cannot pile up output faster than it reads (flood.c).
  */
-void server_queue(struct server *s, struct client *c, struct shbuf *b)
-{
-	struct shbuf *text = NULL;
-
-	if (c->state == CS_DEAD)
-		return;
-	batch_seal(s); /* messages collected earlier go first, to keep the order */
-	if (c->line_mode && (text = linemode_render(s, c, b)) != NULL)
-		b = text;
-	if (s->trace)
-		wiretrace_queued(s, c, b);
-	if (b->len > 0) {
-		outq_push(&c->out, b);
-		flood_queue_grew(s, c);
-	}
-	if (text != NULL)
-		shbuf_unref(text);
-	mark_pending(s, c);
-}
-
-/* Set what poll should wait for on c's slot. */
 void server_update_events(struct server *s, struct client *c)
 {
 	short ev = 0;
 
-	if ((c->state == CS_HELLO || c->state == CS_READY) && !c->throttled)
+	if ((c->state == CS_HELLO || c->state == CS_READY) && flood_listening(s, c))
 		ev |= POLLIN;
 	if (c->out.count > 0)
 		ev |= POLLOUT;
 	s->pfds[c->slot].events = ev;
 }
 
-/* Write what c has queued; a client whose queue drains while closing is done. */
-static void flush_client(struct server *s, struct client *c)
-{
-	if (c->state == CS_DEAD)
-		return;
-	if (outq_flush(&c->out, c->fd) < 0) {
-		if (errno != EPIPE && errno != ECONNRESET)
-			log_info("client %llu: write failed: %s", (unsigned long long)c->serial,
-				 strerror(errno));
-		chat_leave(s, c, "connection lost");
-		client_kill(s, c);
-		return;
-	}
-	if (c->state == CS_CLOSING && c->out.count == 0) {
-		client_kill(s, c);
-		return;
-	}
-	flood_queue_drained(s, c);
-	server_update_events(s, c);
-}
-
-/*
- * Write every queued output once per pass: many messages read in one pass
- * leave one writev per recipient. A client dropped here may queue LEAVE
- * notices for others; the walk reaches them too, since it rereads npending.
- */
-static void flush_pending(struct server *s)
-{
-	for (size_t i = 0; i < s->npending; i++) {
-		struct client *c = s->pending[i];
-
-		c->pending_write = false;
-		flush_client(s, c);
-	}
-	s->npending = 0;
-}
-
 /* Remove dead clients' slots, moving the last slot into each hole. */
 static void reap_dead(struct server *s)
 {
+	if (s->ndead > 0)
+		flood_forget_dead(s);
 	for (size_t i = s->nfixed; i < s->nslots && s->ndead > 0;) {
 		struct client *c = s->clients[i];
 
@@ -188,7 +120,7 @@ static void handle_client(struct server *s, struct client *c, short revents)
 		client_kill(s, c);
 		return;
 	}
-	if (c->throttled && (revents & (POLLHUP | POLLERR))) {
+	if (c->flood.held && (revents & (POLLHUP | POLLERR))) {
 		chat_leave(s, c, "connection lost");
 		client_kill(s, c);
 		return;
@@ -198,7 +130,7 @@ static void handle_client(struct server *s, struct client *c, short revents)
 	else if (revents & (POLLHUP | POLLERR))
 		client_kill(s, c);
 	if (c->state != CS_DEAD && (revents & POLLOUT))
-		mark_pending(s, c);
+		output_pending(s, c);
 }
 
 static void tick(struct server *s, uint64_t now)
@@ -222,6 +154,7 @@ int server_run(struct server *s)
 		timeout = now >= s->next_tick_ms ? 0 : (int)(s->next_tick_ms - now);
 		if (control_busy(s) && timeout > CTL_RETRY_MS)
 			timeout = CTL_RETRY_MS; /* a reply waits for room in a requester's queue */
+		timeout = flood_poll_timeout(s, now, timeout);
 		n = poll(s->pfds, s->nslots, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -245,13 +178,13 @@ int server_run(struct server *s)
 		}
 		if (control_busy(s))
 			control_retry(s);
-		now = mono_ms();
+		flood_resume(s, mono_ms());
+		now = mono_ms(); /* after resuming: what it queued is not older than now */
 		if (now >= s->next_tick_ms) {
 			tick(s, now);
 			s->next_tick_ms = now + TICK_MS;
 		}
-		batch_seal(s);
-		flush_pending(s);
+		output_flush(s);
 		reap_dead(s);
 	}
 	/* Whoever is left did not drain in time. */

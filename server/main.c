@@ -111,6 +111,20 @@ static const char *option_name(const struct option *opts, int val)
 	return "?";
 }
 
+/* Name the option getopt_long just rejected, as the user wrote it. */
+static void bad_option(char *const argv[], int code)
+{
+	const char *arg = argv[optind - 1];
+
+	if (code == ':')
+		fprintf(stderr, "natterd: option %s needs an argument; try 'natterd --help'\n",
+			arg);
+	else if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+		fprintf(stderr, "natterd: unknown option -%c; try 'natterd --help'\n", optopt);
+	else
+		fprintf(stderr, "natterd: unknown option %s; try 'natterd --help'\n", arg);
+}
+
 /*
  * Where the control socket goes: --control, else beside the chat socket
  * (PATH.ctl), else, with --no-unix, beside the default chat socket path.
@@ -175,7 +189,8 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 	uint64_t v;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "s:m:t:n:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our own sentences, named "natterd" whatever the path in argv[0] */
+	while ((ch = getopt_long(argc, argv, ":s:m:t:n:qhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			socket_path = optarg;
@@ -339,7 +354,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		case 'V':
 			printf("natterd %s (protocol %d)\n", NATTER_VERSION, PROTO_VERSION);
 			exit(EXIT_OK);
-		default: fprintf(stderr, "natterd: try 'natterd --help'\n"); return -1;
+		default: bad_option(argv, ch); return -1;
 		}
 	}
 	if (optind < argc) {
@@ -357,7 +372,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 
 		if (addr_set_unix(&a, socket_path, &e) < 0) {
 			fprintf(stderr, "natterd: %s\n", e.text);
-			return -2; /* a path that cannot be used, like a failed bind */
+			return -1; /* a value out of range: a usage error, as documented */
 		}
 		snprintf(cfg->socket_path, sizeof cfg->socket_path, "%s", socket_path);
 	}
@@ -366,7 +381,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 
 		if (addr_set_unix(&a, control_path, &e) < 0) {
 			fprintf(stderr, "natterd: --control: %s\n", e.text);
-			return -2;
+			return -1;
 		}
 		snprintf(cfg->control_path, sizeof cfg->control_path, "%s", control_path);
 	}
@@ -405,23 +420,28 @@ static void size_limits(struct config *cfg)
 	}
 }
 
-/* Listen on the sockets a service manager passed, or else open our own. */
+/*
+ * Listen on the sockets a service manager passed, or else open our own.
+ * Returns 0, or the exit status with a sentence in e.
+ */
 static int open_listeners(struct server *s, struct errmsg *e)
 {
 	int passed = activation_take(s, e);
 
-	if (passed < 0) {
-		errno = 0; /* not EADDRINUSE: this is no running server */
-		return -1;
-	}
+	if (passed < 0)
+		return EXIT_RUNTIME;
 	if (passed == 0) {
+		if (listeners_check_tcp(s, e) < 0)
+			return EXIT_USAGE;
 		/* Made here, not when parsing options, so socket activation never creates it. */
 		if (s->cfg.unix_enabled && s->cfg.socket_path[0] == '\0' &&
 		    sockpath_default(s->cfg.socket_path, sizeof s->cfg.socket_path, true, e) < 0)
-			return -1;
+			return EXIT_RUNTIME;
 		if (control_path_choose(&s->cfg, e) < 0)
-			return -1;
-		return listeners_open(s, e);
+			return EXIT_RUNTIME;
+		if (listeners_open(s, e) < 0)
+			return errno == EADDRINUSE ? EXIT_RUNNING : EXIT_RUNTIME;
+		return 0;
 	}
 	if (s->cfg.listen_given)
 		log_warn("--socket, --mode, --tcp and --no-unix are ignored: natterd listens on "
@@ -448,24 +468,26 @@ static int ignore_sigxfsz(void)
 	return sigaction(SIGXFSZ, &sa, NULL);
 }
 
+/* Everything before the loop. Returns 0, or the exit status with a sentence in e. */
 static int server_setup(struct server *s, struct errmsg *e)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	int rc;
 
 	if (ignore_sigpipe() < 0 || ignore_sigxfsz() < 0) {
 		errmsg_set(e, "cannot set up signal handling: %s", strerror(errno));
-		return -1;
+		return EXIT_RUNTIME;
 	}
 	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	s->rscratch = xmalloc(READ_CHUNK_BYTES);
 	size_limits(&s->cfg);
 	if (s->cfg.trace) {
 		if (trace_sink_open(&s->trace_sink, s->cfg.trace_path, e) < 0)
-			return -1;
+			return EXIT_RUNTIME;
 		s->trace = &s->trace_sink;
 	}
 	if (classroom_setup(s, e) < 0 || history_init(s, e) < 0)
-		return -1;
+		return EXIT_RUNTIME;
 	/*
 	 * Signals are caught only from here on: until the loop runs nobody would
 	 * read the pipe, and before the listeners exist SIGTERM may simply end
@@ -473,10 +495,13 @@ static int server_setup(struct server *s, struct errmsg *e)
 	 */
 	if (sigpipe_open(&s->sig, sigs, 3) < 0) {
 		errmsg_set(e, "cannot set up signal handling: %s", strerror(errno));
-		return -1;
+		return EXIT_RUNTIME;
 	}
-	if (open_listeners(s, e) < 0 || control_setup(s, e) < 0)
-		return -1;
+	rc = open_listeners(s, e);
+	if (rc != 0)
+		return rc;
+	if (control_setup(s, e) < 0)
+		return EXIT_RUNTIME;
 	s->started_ms = mono_ms();
 	server_add_slot(s, s->sig.rd, NULL);
 	for (int i = 0; i < s->nlisteners; i++)
@@ -499,6 +524,7 @@ static void server_cleanup(struct server *s)
 	free(s->pfds);
 	free(s->clients);
 	free(s->pending);
+	free(s->held);
 	free(s->rscratch);
 	buf_free(&s->enc);
 	buf_free(&s->line_out);
@@ -538,18 +564,22 @@ int main(int argc, char **argv)
 	    .ctl_fd_passed = -1,
 	};
 	struct errmsg e;
-	int rc;
+	int rc, tty;
 
 	log_init();
-	rc = parse_args(argc, argv, &s.cfg);
-	if (rc < 0)
-		return rc == -2 ? EXIT_RUNTIME : EXIT_USAGE;
-	if (server_setup(&s, &e) < 0) {
+	if (parse_args(argc, argv, &s.cfg) < 0)
+		return EXIT_USAGE;
+	tty = bglog_divert(&s.cfg);
+	rc = server_setup(&s, &e);
+	if (rc != 0) {
 		fprintf(stderr, "natterd: %s\n", e.text);
-		rc = errno == EADDRINUSE ? EXIT_RUNNING : EXIT_RUNTIME;
+		if (tty >= 0) /* the log is not where anyone looks for why it did not start */
+			dprintf(tty, "natterd: %s\n", e.text);
 		server_cleanup(&s);
 		return rc;
 	}
+	if (tty >= 0)
+		close(tty);
 	rc = server_run(&s) < 0 ? EXIT_RUNTIME : EXIT_OK;
 	server_cleanup(&s);
 	log_info("stopped");

@@ -40,16 +40,6 @@ void mod_kick(struct server *s, struct client *target, const char *by, const cha
 	chat_bye(s, target, BYE_KICKED, bye, leave);
 }
 
-/* Tell a client something from the server (one NOTICE). */
-static void notice_to(struct server *s, struct client *c, const char *text)
-{
-	struct frame f = {.type = T_NOTICE};
-
-	f.f[NOTICE_TIME].n = wall_ms();
-	f.f[NOTICE_TEXT].s = str_c(text);
-	client_send_frame(s, c, &f);
-}
-
 /* Mute or unmute target: while muted its SAY is refused with ERR_MUTED. It is told either way. */
 void mod_mute(struct server *s, struct client *target, bool muted, const char *by)
 {
@@ -73,7 +63,7 @@ void mod_mute(struct server *s, struct client *target, bool muted, const char *b
 			 who);
 	else
 		snprintf(text, sizeof text, "you were unmuted by %s: you may speak again", who);
-	notice_to(s, target, text);
+	output_notice(s, target, text);
 	log_info("moderation: %s %smuted client %llu %s", who, muted ? "" : "un",
 		 (unsigned long long)target->serial, target->nick);
 }
@@ -91,10 +81,10 @@ void mod_notice_all(struct server *s, const char *text)
 	}
 	f.f[NOTICE_TIME].n = wall_ms();
 	f.f[NOTICE_TEXT].s = str_c(text);
-	b = chat_encode(s, &f);
+	b = output_encode(s, &f);
 	if (b == NULL)
 		return;
-	n = chat_broadcast(s, b);
+	n = output_broadcast(s, b);
 	shbuf_unref(b);
 	log_info("moderation: notice to %zu client(s): %s", n, text);
 }

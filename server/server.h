@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "addr.h"
+#include "bucket.h"
 #include "buf.h"
 #include "outq.h"
 #include "proto.h"
@@ -54,6 +55,39 @@ enum client_state {
 	CS_DEAD,    /* closed; its slot is reclaimed at the end of the loop pass */
 };
 
+/* A client's classroom state, owned by classroom.c. */
+struct class_state {
+	bool teacher;				/* in the --teachers group */
+	uint64_t said_ms[MAX_ROOMS_PER_CLIENT]; /* beside client.rooms[]: its last message there */
+	uint64_t hand_seq; /* its place in the raised-hand queue; 0 when its hand is down */
+	uint64_t hand_ms;  /* when it raised its hand */
+};
+
+/* A plain-text client's state (PROTOCOL.md 3.8), owned by linemode.c. */
+struct line_state {
+	bool on;	      /* the client speaks line mode */
+	bool skipping;	      /* dropping the rest of an overlong line */
+	struct room *current; /* where plain lines go */
+	struct buf held;      /* held back: the bytes from the next unhandled line on */
+};
+
+/*
+ * A client's share of the server, owned by flood.c. Held: whole requests
+ * wait unprocessed (in rbuf, or in line.held) and the socket is not read,
+ * because the client is out of tokens (throttled, until resume_ms) or its
+ * own output queue is over the soft cap (until a flush brings it under).
+ */
+struct flood_state {
+	struct bucket bucket; /* --rate and --burst */
+	bool held;
+	bool listed;	/* in server.held */
+	bool throttled; /* held for want of a token */
+	uint64_t resume_ms;
+	bool warned;
+	uint64_t throttled_since_ms;
+	uint64_t over_soft_since_ms; /* queue above the soft cap since then */
+};
+
 struct client {
 	int fd;
 	uint32_t slot; /* index in server.pfds and server.clients */
@@ -72,16 +106,13 @@ struct client {
 	bool got_bytes;
 	struct outq out;
 	bool pending_write; /* listed in server.pending */
-	bool line_mode;	    /* a plain-text client (PROTOCOL.md 3.8) */
-	bool line_skipping; /* dropping the rest of an overlong line */
 	uint64_t mark;	    /* server.mark_epoch when already visited in a walk */
 	struct room *rooms[MAX_ROOMS_PER_CLIENT];
 	uint32_t nrooms;
-	struct room *current; /* line mode: where plain lines go */
-	char *away;	      /* NULL when not away */
-	bool slow;	      /* over --max-queue during a broadcast */
-	bool muted;	      /* SAY refused with ERR_MUTED (moderation.c) */
-	unsigned version;     /* the HELLO version it speaks (1 to 3) */
+	char *away;	  /* NULL when not away */
+	bool slow;	  /* over --max-queue during a broadcast */
+	bool muted;	  /* SAY refused with ERR_MUTED (moderation.c) */
+	unsigned version; /* the HELLO version it speaks (1 to 3) */
 	/* The request being handled (version 3): its tag, whether an ERROR answered
 	 * it, and the id its SAY was given; DONE follows it unless an ERROR did. */
 	struct {
@@ -89,23 +120,15 @@ struct client {
 		bool answered;
 		uint64_t id;
 	} req;
-	bool teacher; /* in the --teachers group (classroom.c) */
-	uint64_t
-	    said_ms[MAX_ROOMS_PER_CLIENT]; /* beside rooms[]: its last message there, for /slow */
-	uint64_t hand_seq; /* its place in the raised-hand queue; 0 when its hand is down */
-	uint64_t hand_ms;  /* when it raised its hand */
+	struct class_state class; /* --teachers (classroom.c) */
+	struct line_state line;	  /* a plain-text client (linemode.c) */
+	struct flood_state flood; /* --rate, holding back, backpressure (flood.c) */
 	uint64_t connected_ms;
 	uint64_t last_rx_ms;
 	uint64_t last_msg_ms;
 	uint64_t ping_sent_ms; /* 0 when no PING is outstanding */
 	uint64_t close_deadline_ms;
 	uint64_t partial_since_ms; /* a frame has been unfinished since then */
-	uint64_t tokens_milli;	   /* token bucket, in thousandths of a message */
-	uint64_t refill_ms;
-	bool throttled; /* out of tokens: input held back, not read */
-	bool flood_warned;
-	uint64_t throttled_since_ms;
-	uint64_t over_soft_since_ms; /* queue above the soft cap since then */
 };
 
 struct listener {
@@ -190,6 +213,10 @@ struct server {
 	struct client **pending;
 	size_t npending;
 	size_t pending_cap;
+	/* Clients whose input is held back, resumed by flood_resume (flood.c). */
+	struct client **held;
+	size_t nheld;
+	size_t held_cap;
 	size_t nclients;
 	size_t nready;
 	uint64_t next_serial;
@@ -226,25 +253,68 @@ struct server {
 int activation_take(struct server *s, struct errmsg *e);
 void activation_close(struct server *s);
 
+/* bglog.c */
+/*
+ * If natterd is a background job on a terminal (natterd &), point stderr
+ * at a log file beside the socket, so the log never draws over a
+ * full-screen program in the foreground, and say so once on the terminal.
+ * Returns a descriptor of the terminal (for a failure at startup), or -1.
+ */
+int bglog_divert(const struct config *cfg);
+
 /* listen.c */
 int listeners_open(struct server *s, struct errmsg *e);
+/*
+ * Whether every --tcp address is loopback (or --allow-remote is given):
+ * checked before anything is opened, since a refused address is a usage
+ * error. Returns 0, or -1 with a sentence (names that do not resolve pass:
+ * listeners_open reports them).
+ */
+int listeners_check_tcp(const struct server *s, struct errmsg *e);
 void listeners_close(struct server *s);
 
 /* loop.c */
 int server_run(struct server *s);
 void server_shutdown(struct server *s, const char *why, const char *bye_reason);
 void server_add_slot(struct server *s, int fd, struct client *c);
-void server_queue(struct server *s, struct client *c, struct shbuf *b);
 void server_update_events(struct server *s, struct client *c);
+
+/*
+ * output.c: the one way out. Everything queued is written by output_flush,
+ * once per loop pass; a room's messages of a pass go as one batch, sealed
+ * before anything else is queued or the room's membership changes.
+ */
+struct shbuf *output_encode(struct server *s, const struct frame *f);
+/* Queue b for c (line mode: its text form, rendered once per buffer). */
+void output_queue(struct server *s, struct client *c, struct shbuf *b);
+/* A frame (or encoded frames) for c alone: tagged with c's request, if any (version 3). */
+void output_frame(struct server *s, struct client *c, const struct frame *f);
+void output_frames(struct server *s, struct client *c, const struct buf *frames);
+/* One NOTICE for c (nothing unless c is registered). */
+void output_notice(struct server *s, struct client *c, const char *text);
+/* Fan-out of one shared buffer; recipients over --max-queue are dropped as too slow. */
+size_t output_broadcast(struct server *s, struct shbuf *b);
+void output_room(struct server *s, struct room *r, const struct frame *f,
+		 const struct client *except);
+void output_to(struct server *s, const struct client *const *to, size_t n, struct shbuf *b);
+/* Once to c and to everyone who shares a room with c. */
+void output_neighbours(struct server *s, struct client *c, const struct frame *f);
+/* The buffer to append r's next MSG frame to (sealing another room's batch first). */
+struct buf *output_batch(struct server *s, struct room *r);
+void output_seal(struct server *s);
+/* Room membership changes: the batch is sealed first, so nobody gets a message twice or none. */
+void output_enter(struct server *s, struct room *r, struct client *c);
+void output_forget(struct server *s, struct room *r, struct client *c);
+/* c is closing: last (BYE, or NULL) is the last thing it gets. */
+void output_close_after(struct server *s, struct client *c, struct shbuf *last);
+/* Write c's queue at the end of this pass (its socket is writable again). */
+void output_pending(struct server *s, struct client *c);
+void output_flush(struct server *s);
 
 /* client.c */
 void client_accept(struct server *s, struct listener *l);
 void client_readable(struct server *s, struct client *c);
 void client_kill(struct server *s, struct client *c);
-void client_close_after(struct server *s, struct client *c, struct shbuf *last);
-/* A frame (or encoded frames) for c alone: tagged with c's request, if any (version 3). */
-void client_send_frame(struct server *s, struct client *c, const struct frame *f);
-void client_send_frames(struct server *s, struct client *c, const struct buf *frames);
 void client_send_error(struct server *s, struct client *c, unsigned code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void client_tick(struct server *s, struct client *c, uint64_t now);
@@ -254,6 +324,18 @@ void client_process_held(struct server *s, struct client *c);
 void flood_init(struct server *s, struct client *c);
 bool flood_take(struct server *s, struct client *c);
 void flood_throttle(struct server *s, struct client *c);
+/* Whether c's output queue is over the soft cap: its own requests wait until a flush. */
+bool flood_backlogged(const struct server *s, const struct client *c);
+/* Whether the server is reading c's input now (neither held nor backlogged). */
+bool flood_listening(const struct server *s, const struct client *c);
+/* Stop taking c's requests and reading its socket; flood_resume takes them up again. */
+void flood_hold(struct server *s, struct client *c);
+/* timeout, or less: when the first held client may be resumed (0: one may be now). */
+int flood_poll_timeout(const struct server *s, uint64_t now, int timeout);
+/* Process the held input of every client that has a token again and room in its queue. */
+void flood_resume(struct server *s, uint64_t now);
+/* Drop clients no longer holding input (dead ones included) from the held list. */
+void flood_forget_dead(struct server *s);
 bool flood_tick(struct server *s, struct client *c, uint64_t now);
 void flood_queue_grew(struct server *s, struct client *c);
 void flood_queue_drained(struct server *s, struct client *c);
@@ -261,12 +343,10 @@ void flood_queue_drained(struct server *s, struct client *c);
 /* chat.c */
 void chat_handle(struct server *s, struct client *c, const struct frame *f);
 void chat_leave(struct server *s, struct client *c, const char *reason);
-struct shbuf *chat_encode(struct server *s, const struct frame *f);
 void chat_bye(struct server *s, struct client *c, enum bye_code code, const char *bye_reason,
 	      const char *leave_reason);
 void chat_free_client(struct server *s, struct client *c);
 void chat_unregister(struct server *s, struct client *c);
-size_t chat_broadcast(struct server *s, struct shbuf *b);
 
 /* moderation.c */
 struct client *mod_find(struct server *s, const char *nick);
@@ -289,13 +369,6 @@ bool control_busy(const struct server *s);
 void control_retry(struct server *s);
 void control_close(struct server *s);
 
-void chat_deliver_room(struct server *s, struct room *r, struct shbuf *b);
-
-/* batch.c */
-/* The buffer to append r's next MSG frame to (sealing another room's batch first). */
-struct buf *batch_for(struct server *s, struct room *r);
-void batch_seal(struct server *s);
-
 /* history.c */
 int history_init(struct server *s, struct errmsg *e);
 /* The last id used before this start: never below any id logged or recorded, nor the clock. */
@@ -313,7 +386,14 @@ void wiretrace_line_in(struct server *s, struct client *c, struct str line);
 void wiretrace_request(struct server *s, struct client *c, const struct frame *f);
 
 /* linemode.c */
-void linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n);
-struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames);
+/* Handle the lines in p[0..n); returns how many bytes were taken (fewer when c was held). */
+size_t linemode_input(struct server *s, struct client *c, const unsigned char *p, size_t n);
+/*
+ * frames as the lines a line-mode client reads; NULL if they are text
+ * already. *shared: the lines are the same for every line-mode recipient
+ * (output.c keeps them on the buffer), which private messages are not.
+ */
+struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames,
+			      bool *shared);
 
 #endif

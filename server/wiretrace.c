@@ -12,7 +12,7 @@ static void label(const struct client *c, const char *extra, char *dst, size_t c
 {
 	snprintf(dst, cap, "#%llu%s%s (%s%s%s)", (unsigned long long)c->serial,
 		 c->nick[0] ? " " : "", c->nick, c->transport == TR_TCP ? "tcp" : "unix",
-		 c->line_mode ? ", line mode" : "", extra);
+		 c->line.on ? ", line mode" : "", extra);
 }
 
 /* Write what was formatted; a trace that cannot be written is given up, once, with a warning. */
@@ -47,7 +47,7 @@ void wiretrace_queued(struct server *s, struct client *c, const struct shbuf *b)
 	char peer[96];
 
 	label(c, "", peer, sizeof peer);
-	if (c->line_mode || (n > 0 && p[0] != 0x00)) {
+	if (c->line.on || (n > 0 && p[0] != 0x00)) {
 		trace_text(&s->trace->buf, stamp, TRACE_OUT, peer, p, n);
 	} else {
 		while (n > 0) {

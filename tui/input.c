@@ -39,18 +39,29 @@ static struct input_state {
 	bool active;
 } in;
 
-int input_history_path(char *out, size_t cap)
+/* $VAR/natter/history if VAR is absolute, else $HOME/FALLBACK/natter/history. */
+static int xdg_file(char *out, size_t cap, const char *var, const char *fallback)
 {
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	const char *xdg = getenv(var), *home = getenv("HOME");
 	int n;
 
 	if (xdg != NULL && xdg[0] == '/')
 		n = snprintf(out, cap, "%s/natter/history", xdg);
 	else if (home != NULL && home[0] != '\0')
-		n = snprintf(out, cap, "%s/.local/share/natter/history", home);
+		n = snprintf(out, cap, "%s/%s/natter/history", home, fallback);
 	else
 		return -1;
 	return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+int input_history_path(char *out, size_t cap)
+{
+	return xdg_file(out, cap, "XDG_STATE_HOME", ".local/state");
+}
+
+int input_history_old_path(char *out, size_t cap)
+{
+	return xdg_file(out, cap, "XDG_DATA_HOME", ".local/share");
 }
 
 /* mkdir -p for the directory part of path, private to us. */
@@ -70,6 +81,26 @@ static int make_parent_dirs(const char *path)
 			return -1;
 		*p = '/';
 	}
+	return 0;
+}
+
+int input_history_choose(char *out, size_t cap)
+{
+	char old[sizeof in.history];
+	struct stat st;
+
+	if (input_history_path(out, cap) < 0 || make_parent_dirs(out) < 0)
+		return -1;
+	/* Only when there is no new file yet: moving twice could overwrite history. */
+	if (lstat(out, &st) == 0 || errno != ENOENT)
+		return 0;
+	if (input_history_old_path(old, sizeof old) < 0 || lstat(old, &st) < 0 ||
+	    !S_ISREG(st.st_mode) || rename(old, out) == 0)
+		return 0;
+	/* The old file stays the history: copying it could half-fail and lose lines. */
+	if (strlen(old) >= cap)
+		return -1;
+	memcpy(out, old, strlen(old) + 1);
 	return 0;
 }
 
@@ -431,12 +462,13 @@ int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e)
 	bind_keys();
 	using_history();
 	stifle_history(HISTORY_LINES);
-	if (input_history_path(in.history, sizeof in.history) == 0 &&
-	    make_parent_dirs(in.history) == 0) {
+	if (input_history_choose(in.history, sizeof in.history) == 0) {
 		in.have_history = true;
 		/* A missing file is the first run: create it, since append_history only appends. */
 		if (read_history(in.history) != 0 && write_history(in.history) != 0)
 			in.have_history = false;
+		/* read_history leaves the position at the oldest entry: Up must find the newest. */
+		using_history();
 	}
 	in.active = true;
 	return 0;

@@ -72,7 +72,22 @@ bool input_interrupt(void);
 /* Save the history and let readline go. */
 void input_end(void);
 
-/* Where the history lives: $XDG_DATA_HOME/natter/history or ~/.local/share/natter/history. */
+/*
+ * Where the history lives: $XDG_STATE_HOME/natter/history, else
+ * ~/.local/state/natter/history (a relative $XDG_STATE_HOME is ignored, as
+ * the XDG spec says). Returns 0, or -1 without HOME or if it does not fit.
+ */
 int input_history_path(char *out, size_t cap);
+
+/* Where natter 0.1 kept it: $XDG_DATA_HOME/natter/history, else ~/.local/share/.... */
+int input_history_old_path(char *out, size_t cap);
+
+/*
+ * The history file to use, its directories made (0700): input_history_path,
+ * after moving the old file there once if there is none yet. If the move
+ * fails (another file system, say), the old file is used where it is, so
+ * no history is ever lost. Returns 0, or -1 if there is no place for it.
+ */
+int input_history_choose(char *out, size_t cap);
 
 #endif

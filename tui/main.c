@@ -54,6 +54,7 @@ struct options {
 	/* The default nick's own copy: getpwuid's static result is overwritten by the
 	 * next lookup (the server's login, when its socket is checked). */
 	char login_nick[MAX_NICK_BYTES + 1];
+	char nick_note[160]; /* why the login name was not taken as the nick, or "" */
 };
 
 static const char usage_text[] =
@@ -132,7 +133,11 @@ static void bad_option(char *const argv[], int code)
 		diag("unknown option %s; try 'natter --help'", arg);
 }
 
-/* $NATTER_NICK, else the login name if it is a valid nick (copied into o), else "guest". */
+/*
+ * $NATTER_NICK, else the login name if it is a valid nick (copied into o),
+ * else "guest". A login that is a reserved nick (nobody) is a surprise
+ * worth one sentence in o->nick_note.
+ */
 static const char *default_nick(struct options *o)
 {
 	const char *env = getenv("NATTER_NICK");
@@ -141,6 +146,11 @@ static const char *default_nick(struct options *o)
 	if (env != NULL && env[0] != '\0')
 		return env;
 	pw = getpwuid(geteuid());
+	if (pw != NULL && pw->pw_name != NULL && nick_reserved(pw->pw_name, strlen(pw->pw_name)))
+		snprintf(
+		    o->nick_note, sizeof o->nick_note,
+		    "your login '%.*s' is a reserved nick; using '%s' (choose one with --nick)",
+		    MAX_NICK_BYTES, pw->pw_name, DEFAULT_NICK);
 	if (pw == NULL || pw->pw_name == NULL || !nick_valid(pw->pw_name, strlen(pw->pw_name)))
 		return DEFAULT_NICK;
 	snprintf(o->login_nick, sizeof o->login_nick, "%s", pw->pw_name);
@@ -215,9 +225,10 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case OPT_RESUME:
 			if (!parse_u64(optarg, 0, UINT64_MAX, &o->resume)) {
-				diag(
-				    "--resume needs a message id (a number such as 1234), not '%s'",
-				    optarg);
+				diag("--resume needs a message id (a number such as "
+				     "1796471042594001, from "
+				     "--json), not '%s'",
+				     optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -347,6 +358,17 @@ static void lab_faults_note(const struct options *o, char *dst, size_t cap)
 		 list);
 }
 
+/* A note, if any: in the full-screen client's pane (tui), else on stderr (tui NULL). */
+static void say(struct tui *tui, const char *text)
+{
+	if (text[0] == '\0')
+		return;
+	if (tui != NULL)
+		tui_note(tui, text);
+	else
+		diag("%s", text);
+}
+
 /* Connect (starting a server if allowed) and run the front end to the end. */
 static int run(const struct options *o)
 {
@@ -359,6 +381,7 @@ static int run(const struct options *o)
 	bool is_default, full = want_tui(o);
 	struct trace_sink sink = {.fd = -1};
 	char lab_note[LAB_DESCRIBE_BYTES + 96];
+	pid_t started = 0;
 	int status;
 
 	if (open_std_fds() < 0 || ignore_sigpipe() < 0) {
@@ -386,26 +409,19 @@ static int run(const struct options *o)
 	core_expect_server_uid(&core, o->server_uid);
 	core_trace(&core, o->trace ? &sink : NULL);
 	core_lab_faults(&core, &o->faults);
+	say(full ? &tui : NULL, o->nick_note);
 	if (o->faults.on) {
 		lab_faults_note(o, lab_note, sizeof lab_note);
-		if (full)
-			tui_note(&tui, lab_note);
-		else
-			diag("%s", lab_note);
+		say(full ? &tui : NULL, lab_note);
 	}
-	if (autostart_connect(&core, &a, o->nick, is_default && o->autostart, &note, &e) < 0) {
-		if (note.text[0] != '\0')
-			diag("%s", note.text);
+	if (autostart_connect(&core, &a, o->nick, is_default && o->autostart, &note, &started, &e) <
+	    0) {
+		say(NULL, note.text);
 		diag("%s", e.text);
 		status = EXIT_NO_SERVER;
-	} else if (full) {
-		if (note.text[0] != '\0')
-			tui_note(&tui, note.text);
-		status = tui_run(&tui, &a, o->nick);
 	} else {
-		if (note.text[0] != '\0')
-			diag("%s", note.text);
-		status = headless_run(&front);
+		say(full ? &tui : NULL, note.text);
+		status = full ? tui_run(&tui, &a, o->nick) : headless_run(&front);
 	}
 	if (full)
 		tui_free(&tui);
@@ -415,6 +431,9 @@ static int run(const struct options *o)
 	if (sink.failed)
 		diag("the trace to %s stopped early: %s", sink.name, strerror(sink.error));
 	trace_sink_close(&sink);
+	/* Said after the terminal is back: nothing else tells the user a server stays behind. */
+	if (autostart_farewell(started, a.path, &note))
+		diag("%s", note.text);
 	return status;
 }
 

@@ -19,8 +19,8 @@ enum { LIFETIME_MS = 60000, READ_BYTES = 4096 };
 static const char *const hostile_texts[] = {
     "\x1b[2J\x1b[31mHOSTILE1 clear screen and red",
     "\x1b]0;TITLE-PWNED\x07HOSTILE2 OSC title",
-    "\xc2\x9b"
-    "31mHOSTILE3 C1 CSI",
+    ("\xc2\x9b"
+     "31mHOSTILE3 C1 CSI"), /* split: \x9b31 would be one escape */
     "HOSTILE4 over\rwrite",
     "\x1b[?1049lHOSTILE5 leave the alternate screen\x1b[H",
     "HOSTILE6 bell\x07 and DEL\x7f and NUL-free \x1bP+q544e\x1b\\ DCS",
@@ -184,7 +184,7 @@ static void drain(int fd)
 int main(int argc, char *argv[])
 {
 	struct sockaddr_un sun;
-	socklen_t len;
+	socklen_t len = 0;
 	struct errmsg e;
 	struct pollfd p;
 	int lfd, fd;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 11_client_errors.sh - client exit codes: no server (3), invalid nick or full server (4); taken nicks get a suffix.
+# 11_client_errors.sh - client exit codes: no server (3), invalid nick or full server (4); taken nicks get a suffix; errors say what a path or address really is.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -22,8 +22,57 @@ rc=$?
 [ "$rc" = 3 ] || fail_with "$T/nosrvtcp.err" "natter -t 127.0.0.1:$port with nothing listening exited $rc, want 3"
 [ "$(wc -l <"$T/nosrvtcp.err")" = 1 ] || fail_with "$T/nosrvtcp.err" "natter -t with nothing listening printed $(wc -l <"$T/nosrvtcp.err") lines on stderr, want exactly 1"
 
+step "a directory or a regular file given as the socket is named as such (natter and natterctl)"
+mkdir "$T/adir" && : >"$T/afile" || fail "cannot make the test's directory and file"
+for what in adir afile; do
+	kind=directory
+	[ "$what" = afile ] && kind='regular file'
+	run_fg "nat-$what" "$NATTER" --no-autostart -s "$T/$what" -n alice
+	rc=$?
+	[ "$rc" = 3 ] || fail_with "$T/nat-$what.err" "natter -s <a $kind> exited $rc, want 3"
+	grep -q "$T/$what is a $kind, not a socket" "$T/nat-$what.err" ||
+		fail_with "$T/nat-$what.err" "natter -s <a $kind> does not say the path is a $kind"
+	grep -q 'natterd --socket' "$T/nat-$what.err" &&
+		fail_with "$T/nat-$what.err" "natter -s <a $kind> suggests 'natterd --socket', which would fail on it"
+	run_fg "ctl-$what" "$NT_ROOT/bin/natterctl" -c "$T/$what" stats
+	rc=$?
+	[ "$rc" = 3 ] || fail_with "$T/ctl-$what.err" "natterctl -c <a $kind> exited $rc, want 3"
+	grep -q "$T/$what is a $kind, not a control socket" "$T/ctl-$what.err" ||
+		fail_with "$T/ctl-$what.err" "natterctl -c <a $kind> does not say the path is a $kind"
+	grep -q 'stale' "$T/ctl-$what.err" && fail_with "$T/ctl-$what.err" "natterctl -c <a $kind> calls it a stale socket"
+done
+
+step "natter --tcp [::1]:PORT with nothing there suggests natterd --tcp [::1]:PORT, not the IPv4 default"
+run_fg nosrv6 "$NATTER" --no-autostart -t "[::1]:$port" -n alice
+rc=$?
+[ "$rc" = 3 ] || fail_with "$T/nosrv6.err" "natter -t [::1]:$port exited $rc, want 3"
+if grep -q 'no natter server is listening' "$T/nosrv6.err"; then
+	grep -qF "natterd --tcp [::1]:$port'" "$T/nosrv6.err" ||
+		fail_with "$T/nosrv6.err" "natter -t [::1]:$port suggests a natterd command that does not listen on ::1"
+fi
+grep -qF "natterd --tcp $port'" "$T/nosrvtcp.err" ||
+	fail_with "$T/nosrvtcp.err" "natter -t 127.0.0.1:$port no longer suggests the short 'natterd --tcp $port'"
+
 S="$T/s.sock"
 start_server -s "$S"
+
+step "--nick nobody: the refusal says the nick is reserved"
+start_client resv -s "$S" -n nobody
+wait_client resv
+rc=$?
+[ "$rc" = 4 ] || fail_with "$T/resv.err" "natter -n nobody exited $rc, want 4"
+grep -q "reserved" "$T/resv.err" "$T/resv.out" || fail_with "$T/resv.err" "natter -n nobody was refused without saying the nick is reserved"
+
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && [ "$(id -nu 65534 2>/dev/null)" = nobody ]; then
+	step "the login 'nobody' becomes 'guest', and natter says so once"
+	chmod 755 "$T" && chmod 666 "$S" || fail "cannot open the test socket to nobody"
+	start_client_as_nobody nob -s "$S"
+	wait_for "$T/nob.out" "^$TS -!- connected to .* as guest " || fail_with "$T/nob.out" "natter run by nobody did not connect as guest"
+	[ "$(grep -c "your login 'nobody' is a reserved nick; using 'guest'" "$T/nob.err")" = 1 ] ||
+		fail_with "$T/nob.err" "natter run by nobody did not say once that it uses 'guest' because 'nobody' is reserved"
+	close_client nob
+	chmod 700 "$T"
+fi
 
 step "invalid nicks are refused at the handshake: exit 4"
 i=0

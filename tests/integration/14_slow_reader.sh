@@ -17,12 +17,22 @@ wait_for "$T/reader.out" "^$TS -!- slowpoke joined #lobby( \\(.*\\))?\$" || fail
 start_client writer -s "$S" -n writer
 wait_for "$T/reader.out" "^$TS -!- writer joined #lobby( \\(.*\\))?\$" || fail_with "$T/reader.out" "the writer never joined"
 
-step "writer sends $N messages of 400+ bytes, then end of input"
+# In chunks, each sent once the reader has shown the last: the reader, a
+# normal client, is then never more than a chunk (about 440 KB) behind
+# however slowly a loaded machine runs it, while the client that never
+# reads falls further behind with every chunk.
+CHUNK=1000
+step "writer sends $N messages of 400+ bytes in chunks of $CHUNK, then end of input"
 pad=$(printf 'x%.0s' {1..400})
 for ((i = 1; i <= N; i++)); do
 	printf 'm%05d %s\n' "$i" "$pad"
 done >"$T/want"
-send_file writer "$T/want" || fail "could not write the writer's input"
+split -l "$CHUNK" -d -a 3 "$T/want" "$T/chunk."
+for ((c = 0; c < N / CHUNK; c++)); do
+	send_file writer "$T/chunk.$(printf '%03d' "$c")" || fail "could not write the writer's input"
+	wait_for "$T/reader.out" "^$TS <writer> m$(printf '%05d' $(((c + 1) * CHUNK))) " 30 ||
+		fail_with "$T/reader.out" "the reader never showed message $(((c + 1) * CHUNK))"
+done
 close_client writer 25
 rc=$?
 [ "$rc" = 0 ] || fail_with "$T/writer.err" "writer exited $rc after end of input, want 0 (all $N accepted)"

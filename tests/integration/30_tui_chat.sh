@@ -131,6 +131,6 @@ wait_exit bob 10
 rc=$?
 [ "$rc" = 0 ] || fail "bob's natter exited $rc after Ctrl-D: $(cat "$T/bob.err")"
 check_sane_tty bob
-grep -qx 'hello from alice' "$T/data.alice/natter/history" ||
+grep -qx 'hello from alice' "$T/state.alice/natter/history" ||
 	fail "alice's history file does not hold her lines"
 pass

@@ -26,7 +26,15 @@ pad=$(printf 'y%.0s' {1..300})
 for ((i = 1; i <= 2500; i++)); do
 	printf 's%04d %s\n' "$i" "$pad"
 done >"$T/want"
-send_file writer "$T/want"
+# In chunks of 25 (under 8 KB), each sent once alice has shown the last, so
+# alice never has more than the soft cap waiting however slowly a loaded
+# machine runs her; the lazy reader's queue only grows.
+split -l 25 -d -a 3 "$T/want" "$T/chunk."
+for ((c = 0; c < 100; c++)); do
+	send_file writer "$T/chunk.$(printf '%03d' "$c")"
+	wait_for "$T/alice.out" "^$TS <writer> s$(printf '%04d' $(((c + 1) * 25))) " 20 ||
+		fail_with "$T/alice.out" "alice never showed message $(((c + 1) * 25))"
+done
 nt_wait_exit "$lazy" 20 || fail_with "$SERVER_ERR" "the lazy reader was never dropped"
 grep -Eq 'too slow: more than 8192 bytes were waiting to be read for 2 s' "$SERVER_ERR" ||
 	fail_with "$SERVER_ERR" "natterd did not log the soft-cap drop"

@@ -42,7 +42,7 @@ tui_start() {
 	done
 	[ "${1:-}" = "--" ] && shift
 	rm -f "$T/$name.rc" "$T/$name.stty" "$T/$name.go"
-	printf -v q '%q ' env "HOME=$T" "XDG_DATA_HOME=$T/data.$name" ${envs[@]+"${envs[@]}"} \
+	printf -v q '%q ' env "HOME=$T" "XDG_DATA_HOME=$T/data.$name" "XDG_STATE_HOME=$T/state.$name" ${envs[@]+"${envs[@]}"} \
 		"$NATTER" --no-autostart "$@"
 	tm new-session -d -s "$name" -x "$TUI_COLS" -y "$TUI_ROWS" \
 		"while [ ! -e $T/$name.go ]; do sleep 0.02; done; $q 2>$T/$name.err; echo \$? >$T/$name.rc.tmp; stty -a >$T/$name.stty 2>&1; mv $T/$name.rc.tmp $T/$name.rc; sleep 120" ||

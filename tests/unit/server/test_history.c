@@ -142,16 +142,17 @@ static void test_room_names_fold_case(void **state)
 {
 	struct rooms rs = {.history_cap = 1};
 	struct room *a = room_create(&rs, "#Dev", 4);
-	int member = 0;
+	struct client *member = xcalloc(1, sizeof *member);
 
 	(void)state;
 	assert_ptr_equal(room_find(&rs, "#dev", 4), a);
 	assert_ptr_equal(room_find(&rs, "#DEV", 4), a);
 	assert_null(room_find(&rs, "#devs", 5));
-	room_add_member(a, (struct client *)&member);
-	assert_true(room_has_member(a, (struct client *)&member));
-	room_remove_member(a, (struct client *)&member);
-	assert_false(room_has_member(a, (struct client *)&member));
+	room_add_member(a, member);
+	assert_true(room_has_member(a, member));
+	room_remove_member(a, member);
+	assert_false(room_has_member(a, member));
+	free(member);
 	rooms_free(&rs);
 }
 

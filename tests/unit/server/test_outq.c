@@ -121,6 +121,7 @@ static void test_drop_unstarted_keeps_partial_head(void **state)
 	}
 	total += drain(sv[1], sink, sizeof sink);
 	assert_int_equal(q.count, 0);
+	assert_int_equal(total, sizeof big); /* the whole head, and none of the dropped tails */
 	shbuf_unref(s);
 	shbuf_unref(t);
 	close(sv[0]);

@@ -1,7 +1,7 @@
-/* core.c - the client core: handshake, held requests, frames turned into events, exit status. */
+/* core.c - the client core: handshake, held requests, keepalive, frames to events, exit status. */
 #include "core.h"
+#include "core_int.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,12 +12,13 @@
 #include "text.h"
 
 static int on_frame(void *ctx, const struct frame *f);
-static void copy_str(char *dst, size_t cap, struct str s);
+static int enter_settled(struct core *c, uint32_t tag);
 
 void core_init(struct core *c, const struct core_ops *ops, void *ctx)
 {
 	memset(c, 0, sizeof *c);
 	session_init(&c->sess, on_frame, c);
+	keepalive_init(&c->ka);
 	c->state = CORE_IDLE;
 	c->ops = ops;
 	c->ctx = ctx;
@@ -47,42 +48,6 @@ void core_abort(struct core *c, int status, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Room names compare without regard to case (they are ASCII). */
-static bool same_room(const char *a, struct str b)
-{
-	return nick_equal(a, strlen(a), b.p, b.len);
-}
-
-/* Index of room in set, or -1. */
-static int rooms_find(const struct core_rooms *set, struct str room)
-{
-	for (size_t i = 0; i < set->n; i++)
-		if (same_room(set->name[i], room))
-			return (int)i;
-	return -1;
-}
-
-/* Add room unless it is there already or the set is full (the server allows no more). */
-static void rooms_add(struct core_rooms *set, struct str room)
-{
-	size_t n = utf8_truncate(room.p, room.len, CORE_ROOM_BYTES - 1);
-
-	if (rooms_find(set, room) >= 0 || set->n == CORE_MAX_ROOMS || n == 0)
-		return;
-	memcpy(set->name[set->n], room.p, n);
-	set->name[set->n++][n] = '\0';
-}
-
-static void rooms_remove(struct core_rooms *set, struct str room)
-{
-	int i = rooms_find(set, room);
-
-	if (i < 0)
-		return;
-	memmove(set->name[i], set->name[i + 1], (set->n - (size_t)i - 1) * sizeof set->name[0]);
-	set->n--;
-}
-
 /*
  * Forget everything about an earlier connection but what resuming needs:
  * the rooms we were in go to the rejoin set, the current room is kept, and
@@ -96,8 +61,8 @@ static void reset(struct core *c)
 	/* WELCOME's room, and #announcements, the server enters us into itself (PROTOCOL.md 3.10).
 	 */
 	for (size_t i = 0; i < c->joined.n; i++)
-		if (!same_room(c->home, str_c(c->joined.name[i])) &&
-		    !same_room(ANNOUNCE_ROOM, str_c(c->joined.name[i])))
+		if (!rooms_same(c->home, str_c(c->joined.name[i])) &&
+		    !rooms_same(ANNOUNCE_ROOM, str_c(c->joined.name[i])))
 			rooms_add(&c->rejoin, str_c(c->joined.name[i]));
 	c->joined.n = 0;
 	c->want_room[0] = '\0';
@@ -142,221 +107,6 @@ int core_attach(struct core *c, int fd, const char *where, const char *nick, str
 	return 0;
 }
 
-/*
- * A request's protocol 3 tag: a reference above the request's type, so an
- * answer says what it answers. The reference is the front end's (at most
- * CORE_REF_MAX), or, with AUTO_REF set, our own number for requests nobody
- * typed: unique, so a DONE settles only its own request, and never shown.
- */
-enum { TAG_TYPE_BITS = 8, AUTO_REF = 0x800000 };
-
-static uint32_t next_tag(struct core *c, uint8_t type)
-{
-	uint32_t ref = c->ref;
-
-	if (ref == 0) {
-		c->seq = (c->seq % CORE_REF_MAX) + 1;
-		ref = AUTO_REF | c->seq;
-	}
-	return ref << TAG_TYPE_BITS | type;
-}
-
-void core_set_ref(struct core *c, uint32_t ref)
-{
-	c->ref = ref == 0 ? 0 : (ref - 1) % CORE_REF_MAX + 1;
-}
-
-/* Send a request now, or hold it until WELCOME; *tag (if not NULL) is its tag. */
-static int request_tagged(struct core *c, const struct frame *req, uint32_t *tag, struct errmsg *e)
-{
-	struct frame tagged = *req;
-	const struct frame *f = &tagged;
-
-	/* BYE answers a QUIT, never DONE: a tag would serve nothing. */
-	tagged.tag = req->type == T_QUIT ? 0 : next_tag(c, req->type);
-	if (tag != NULL)
-		*tag = tagged.tag;
-	switch (c->state) {
-	case CORE_HANDSHAKE:
-		if (proto_encode(&c->held, f) < 0) {
-			errmsg_set(
-			    e,
-			    "cannot send a %s request: a field is longer than the protocol allows",
-			    frame_type_name(f->type));
-			return -1;
-		}
-		return 0;
-	case CORE_READY: return session_send(&c->sess, f, e);
-	case CORE_QUITTING:
-		errmsg_set(e, "natter is quitting; the request was not sent");
-		return -1;
-	case CORE_IDLE:
-	case CORE_DONE: break;
-	}
-	errmsg_set(e, "not connected to a server; the request was not sent");
-	return -1;
-}
-
-static int request(struct core *c, const struct frame *f, struct errmsg *e)
-{
-	return request_tagged(c, f, NULL, e);
-}
-
-int core_request(struct core *c, const struct frame *f, struct errmsg *e)
-{
-	return request(c, f, e);
-}
-
-/*
- * The room our lines go to: a /join on its way counts already, since the
- * server handles requests in order. Empty before the first WELCOME, which
- * the server reads as #lobby.
- */
-static const char *speak_room(const struct core *c)
-{
-	return c->want_room[0] != '\0' ? c->want_room : c->room;
-}
-
-int core_say(struct core *c, struct str text, unsigned flags, struct errmsg *e)
-{
-	struct frame f = {.type = T_SAY};
-
-	f.f[SAY_TARGET].s = str_c(speak_room(c));
-	f.f[SAY_FLAGS].n = flags;
-	f.f[SAY_TEXT].s = text;
-	return request(c, &f, e);
-}
-
-int core_who(struct core *c, struct str room, struct errmsg *e)
-{
-	struct frame f = {.type = T_WHO};
-
-	f.f[WHO_TARGET].s = room;
-	return request(c, &f, e);
-}
-
-static int emit_current(struct core *c);
-static int enter_settled(struct core *c, uint32_t tag);
-
-int core_switch(struct core *c, struct str room, struct errmsg *e)
-{
-	int i = rooms_find(&c->joined, room);
-
-	if (i < 0) {
-		errmsg_set(e, "you are not in %.*s; /join it first",
-			   (int)utf8_truncate(room.p, room.len, MAX_ROOM_BYTES), room.p);
-		return -1;
-	}
-	snprintf(c->room, sizeof c->room, "%s", c->joined.name[i]);
-	c->want_room[0] = '\0';
-	emit_current(c);
-	return 0;
-}
-
-int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e)
-{
-	struct frame f = {.type = T_ENTER};
-	uint32_t tag;
-
-	/* Checked here too, so that the lines after a mistyped /join stay where they are. */
-	if (!room_valid(room.p, room.len)) {
-		errmsg_set(e,
-			   "'%.*s' is not a room name: use # and 1 to %d letters, digits, _ - or .",
-			   (int)utf8_truncate(room.p, room.len, 64), room.p, MAX_ROOM_BYTES - 1);
-		return -1;
-	}
-	/* Entering again would replay the room's history: just switch to it. */
-	if (c->state == CORE_READY && rooms_find(&c->joined, room) >= 0)
-		return core_switch(c, room, e);
-	f.f[ENTER_ROOM].s = room;
-	f.f[ENTER_AFTER].n = after;
-	/* Its DONE or ERROR says the server handled it (see enter_settled). */
-	if (request_tagged(c, &f, &tag, e) < 0)
-		return -1;
-	copy_str(c->want_room, sizeof c->want_room, room);
-	c->want_tag = tag;
-	return 0;
-}
-
-/* room, or the current room (see speak_room) when room is empty. */
-static struct str or_current(const struct core *c, struct str room)
-{
-	if (room.len > 0)
-		return room;
-	return str_c(speak_room(c)[0] != '\0' ? speak_room(c) : DEFAULT_ROOM);
-}
-
-int core_part(struct core *c, struct str room, struct str reason, struct errmsg *e)
-{
-	struct frame f = {.type = T_PART};
-
-	room = or_current(c, room);
-	reason.len = utf8_truncate(reason.p, reason.len, MAX_REASON_BYTES);
-	f.f[PART_ROOM].s = room;
-	f.f[PART_REASON].s = reason;
-	if (request(c, &f, e) < 0)
-		return -1;
-	/* Not to be entered again by a reconnect that comes before our LEAVE. */
-	rooms_remove(&c->rejoin, room);
-	return 0;
-}
-
-int core_quit(struct core *c, struct str reason, struct errmsg *e)
-{
-	struct frame f = {.type = T_QUIT};
-
-	if (c->quit_requested || (c->state != CORE_HANDSHAKE && c->state != CORE_READY))
-		return 0;
-	/* The server would cut a longer reason; cutting here keeps the frame small. */
-	reason.len = utf8_truncate(reason.p, reason.len, MAX_REASON_BYTES);
-	f.f[QUIT_REASON].s = reason;
-	if (request(c, &f, e) < 0)
-		return -1;
-	c->quit_requested = true;
-	if (c->state == CORE_READY) {
-		c->state = CORE_QUITTING;
-		c->deadline_ms = mono_ms() + QUIT_TIMEOUT_MS;
-	}
-	return 0;
-}
-
-/* /join: "dev" means "#dev", as in other chat clients. */
-static int exec_join(struct core *c, struct str arg, struct errmsg *e)
-{
-	char name[ROOM_NAME_BYTES];
-
-	if (arg.len > 0 && arg.p[0] == '#')
-		return core_join(c, arg, 0, e);
-	if (arg.len + 2 > sizeof name) {
-		errmsg_set(e, "a room name is at most %d bytes, # included", MAX_ROOM_BYTES);
-		return -1;
-	}
-	name[0] = '#';
-	memcpy(name + 1, arg.p, arg.len);
-	return core_join(c, str_n(name, arg.len + 1), 0, e);
-}
-
-int core_exec(struct core *c, const struct command *cmd, struct errmsg *e)
-{
-	struct frame f;
-	const char *why = "";
-	int rc;
-
-	/* What the core keeps track of; every other command is just its request. */
-	switch (cmd->kind) {
-	case CMD_SAY: return core_say(c, cmd->arg, 0, e);
-	case CMD_ME: return core_say(c, cmd->arg, MSGF_ACTION, e);
-	case CMD_QUIT: return core_quit(c, cmd->arg, e);
-	case CMD_JOIN: return exec_join(c, cmd->arg, e);
-	case CMD_PART: return core_part(c, cmd->target, cmd->arg, e);
-	default: break;
-	}
-	rc = command_request(cmd, or_current(c, str_c("")), &f, &why);
-	if (rc < 0)
-		errmsg_set(e, "%s", why);
-	return rc <= 0 ? (rc < 0 ? -1 : 1) : request(c, &f, e);
-}
-
 int core_fd(const struct core *c)
 {
 	return c->sess.fd;
@@ -371,12 +121,40 @@ int core_timeout_ms(const struct core *c, uint64_t now_ms)
 {
 	int lab = session_timeout_ms(&c->sess, now_ms), ms;
 
+	if (c->state == CORE_READY) {
+		int ka = keepalive_timeout_ms(&c->ka, now_ms);
+
+		lab = lab >= 0 && lab < ka ? lab : ka;
+	}
 	if (c->deadline_ms == 0)
 		return lab;
 	if (now_ms >= c->deadline_ms)
 		return 0;
 	ms = c->deadline_ms - now_ms > INT_MAX ? INT_MAX : (int)(c->deadline_ms - now_ms);
 	return lab >= 0 && lab < ms ? lab : ms;
+}
+
+/* PING a silent server; give the connection up when it stays silent after a PING. */
+static void keep_alive(struct core *c, uint64_t now_ms)
+{
+	struct frame ping = {.type = T_PING};
+	struct errmsg e;
+
+	if (keepalive_lost(&c->ka, now_ms)) {
+		core_abort(c, EXIT_LOST,
+			   "the server at %s has not answered a PING for %u s; giving the "
+			   "connection up",
+			   c->sess.where, (c->ka.timeout_ms + 999) / 1000);
+		session_close(&c->sess);
+	} else if (keepalive_ping_due(&c->ka, now_ms, &ping.f[PING_TOKEN].n)) {
+		/* A PING is 13 bytes: it always encodes. */
+		(void)session_send(&c->sess, &ping, &e);
+	}
+}
+
+uint64_t core_lag_ms(const struct core *c, uint64_t now_ms)
+{
+	return c->state == CORE_READY ? keepalive_lag(&c->ka, now_ms) : 0;
 }
 
 void core_tick(struct core *c, uint64_t now_ms)
@@ -388,6 +166,8 @@ void core_tick(struct core *c, uint64_t now_ms)
 		session_close(&c->sess);
 		return;
 	}
+	if (c->state == CORE_READY)
+		keep_alive(c, now_ms);
 	if (c->deadline_ms == 0 || now_ms < c->deadline_ms)
 		return;
 	if (c->state == CORE_HANDSHAKE)
@@ -420,7 +200,12 @@ void core_handle(struct core *c, short revents)
 {
 	struct errmsg e;
 
-	switch (session_handle(&c->sess, revents, &e)) {
+	enum session_result r = session_handle(&c->sess, revents, &e);
+
+	/* Anything the server sent, a PING included, proves it alive. */
+	if (c->sess.heard_ms > c->ka.heard_ms)
+		keepalive_heard(&c->ka, c->sess.heard_ms);
+	switch (r) {
 	case SESSION_OK:
 	case SESSION_STOPPED: break;
 	case SESSION_EOF:
@@ -513,6 +298,11 @@ void core_expect_server_uid(struct core *c, long uid)
 
 void core_set_resume(struct core *c, uint64_t id)
 {
+	c->start_id = id;
+	c->resumed.n = 0;
+	/* HELLO's resume enters these (PROTOCOL.md 3.1, 3.10). */
+	rooms_add(&c->resumed, str_c(DEFAULT_ROOM));
+	rooms_add(&c->resumed, str_c(ANNOUNCE_ROOM));
 	if (id > c->last_id)
 		c->last_id = id;
 	c->resume_id = c->last_id;
@@ -524,21 +314,21 @@ uint64_t core_last_id(const struct core *c)
 	return c->last_id;
 }
 
-/* Give ev to the front end; 1 if the front end ended the client meanwhile. */
-static int emit(struct core *c, const struct event *ev)
+int core_emit(struct core *c, const struct event *ev)
 {
 	struct event tagged = *ev;
 	uint32_t ref = c->frame_tag >> TAG_TYPE_BITS;
 
 	/* What the frame answers, as the front end's reference (see next_tag). */
 	tagged.tag = (ref & AUTO_REF) ? 0 : ref;
+	tagged.req = c->frame_tag;
 	if (c->ops != NULL && c->ops->event != NULL)
 		c->ops->event(c->ctx, &tagged);
 	return c->state == CORE_DONE;
 }
 
 /* Copy an untrusted string into a fixed field, cut at a character boundary. */
-static void copy_str(char *dst, size_t cap, struct str s)
+void core_copy_str(char *dst, size_t cap, struct str s)
 {
 	size_t n = utf8_truncate(s.p, s.len, cap - 1);
 
@@ -558,28 +348,28 @@ static void rejoin_rooms(struct core *c)
 	struct errmsg e;
 
 	for (size_t i = 0; i < c->rejoin.n; i++) {
-		bool current = same_room(c->room, str_c(c->rejoin.name[i]));
+		bool current = rooms_same(c->room, str_c(c->rejoin.name[i]));
 
 		f.f[ENTER_ROOM].s = str_c(c->rejoin.name[i]);
 		f.f[ENTER_AFTER].n = c->resume_id;
-		f.tag = next_tag(c, T_ENTER);
+		f.tag = core_next_tag(c, T_ENTER);
 		/* A name of at most CORE_ROOM_BYTES always fits in a frame. */
 		(void)session_send(&c->sess, &f, &e);
 		/* If entering our current room fails, enter_settled takes us back to WELCOME's. */
 		if (current) {
-			copy_str(c->want_room, sizeof c->want_room, str_c(c->room));
+			core_copy_str(c->want_room, sizeof c->want_room, str_c(c->room));
 			c->want_tag = f.tag;
 		}
 	}
 }
 
 /* Tell the front end that our lines now go to c->room. */
-static int emit_current(struct core *c)
+int core_emit_current(struct core *c)
 {
 	struct event ev = {.kind = EV_CURRENT, .time = wall_ms()};
 
 	ev.room = str_c(c->room);
-	return emit(c, &ev);
+	return core_emit(c, &ev);
 }
 
 static bool is_me(const struct core *c, struct str nick)
@@ -600,16 +390,16 @@ static int deliver_join(struct core *c, struct event *ev)
 	if (ev->self) {
 		rooms_add(&c->joined, ev->room);
 		rooms_remove(&c->rejoin, ev->room);
-		now_current = c->want_room[0] != '\0' && same_room(c->want_room, ev->room);
+		now_current = c->want_room[0] != '\0' && rooms_same(c->want_room, ev->room);
 		if (now_current)
 			c->want_room[0] = '\0';
 		/* The server's spelling of the room wins (a resumed current room too). */
-		if (now_current || same_room(c->room, ev->room))
-			copy_str(c->room, sizeof c->room, ev->room);
+		if (now_current || rooms_same(c->room, ev->room))
+			core_copy_str(c->room, sizeof c->room, ev->room);
 	}
-	if (emit(c, ev))
+	if (core_emit(c, ev))
 		return 1;
-	return now_current ? emit_current(c) : 0;
+	return now_current ? core_emit_current(c) : 0;
 }
 
 /* A LEAVE. Ours drops the room; leaving the current room makes WELCOME's room current. */
@@ -620,14 +410,14 @@ static int deliver_leave(struct core *c, struct event *ev)
 	ev->self = is_me(c, ev->nick);
 	if (ev->self) {
 		rooms_remove(&c->joined, ev->room);
-		fell_back = same_room(c->room, ev->room);
+		fell_back = rooms_same(c->room, ev->room);
 		if (fell_back)
 			snprintf(c->room, sizeof c->room, "%s",
 				 c->home[0] != '\0' ? c->home : DEFAULT_ROOM);
 	}
-	if (emit(c, ev))
+	if (core_emit(c, ev))
 		return 1;
-	return fell_back ? emit_current(c) : 0;
+	return fell_back ? core_emit_current(c) : 0;
 }
 
 static int on_welcome(struct core *c, const struct frame *f)
@@ -639,13 +429,16 @@ static int on_welcome(struct core *c, const struct frame *f)
 			   c->sess.where);
 		return 1;
 	}
-	copy_str(c->nick, sizeof c->nick, f->f[WELCOME_NICK].s);
-	copy_str(c->home, sizeof c->home, f->f[WELCOME_ROOM].s);
+	core_copy_str(c->nick, sizeof c->nick, f->f[WELCOME_NICK].s);
+	core_copy_str(c->home, sizeof c->home, f->f[WELCOME_ROOM].s);
 	/* After a reconnect we keep talking in our room, which rejoin_rooms enters again. */
 	if (rooms_find(&c->rejoin, str_c(c->room)) < 0)
-		copy_str(c->room, sizeof c->room, f->f[WELCOME_ROOM].s);
+		core_copy_str(c->room, sizeof c->room, f->f[WELCOME_ROOM].s);
 	c->state = CORE_READY;
 	c->deadline_ms = 0;
+	keepalive_start(&c->ka, mono_ms());
+	if (c->held.len > 0 || c->rejoin.n > 0)
+		keepalive_asked(&c->ka, mono_ms());
 	/* Before the held requests: a held SAY may be for one of these rooms. */
 	rejoin_rooms(c);
 	session_send_encoded(&c->sess, c->held.data, c->held.len);
@@ -658,7 +451,7 @@ static int on_welcome(struct core *c, const struct frame *f)
 	ev.server = f->f[WELCOME_SERVER].s;
 	ev.room = f->f[WELCOME_ROOM].s;
 	ev.users = (uint32_t)f->f[WELCOME_USERS].n;
-	return emit(c, &ev);
+	return core_emit(c, &ev);
 }
 
 /* Render untrusted server text for our own one-line sentences. */
@@ -667,7 +460,7 @@ static void sanitized(char *dst, size_t cap, struct str s)
 	struct buf b = {0};
 
 	text_sanitize(&b, s.p, s.len, 0);
-	copy_str(dst, cap, str_n((const char *)b.data, b.len));
+	core_copy_str(dst, cap, str_n((const char *)b.data, b.len));
 	buf_free(&b);
 }
 
@@ -679,7 +472,7 @@ static int on_error(struct core *c, const struct frame *f)
 
 	ev.code = (unsigned)f->f[ERROR_CODE].n;
 	ev.text = f->f[ERROR_TEXT].s;
-	stop = emit(c, &ev);
+	stop = core_emit(c, &ev);
 	sanitized(text, sizeof text, ev.text);
 	if (c->state == CORE_HANDSHAKE) {
 		core_abort(c, EXIT_REFUSED, "the server refused the connection: %s (%s)", text,
@@ -701,7 +494,7 @@ static int on_bye(struct core *c, const struct frame *f)
 
 	ev.reason = f->f[BYE_REASON].s;
 	ev.code = (unsigned)f->f[BYE_CODE].n;
-	emit(c, &ev);
+	core_emit(c, &ev);
 	sanitized(reason, sizeof reason, ev.reason);
 	if (c->state == CORE_QUITTING)
 		core_abort(c, EXIT_CLEAN, "quit");
@@ -712,126 +505,6 @@ static int on_bye(struct core *c, const struct frame *f)
 		core_abort(c, EXIT_LOST, "disconnected by the server at %s: %s", c->sess.where,
 			   reason);
 	return 1;
-}
-
-/* Deliver the room listing gathered so far as one event. */
-static int who_deliver(struct core *c)
-{
-	struct event ev = {.kind = EV_WHO, .time = wall_ms()};
-	const unsigned char *p = c->who_entries.data;
-	size_t n = c->who_entries.len;
-	struct who_entry *list = xcalloc(c->who_count, sizeof *list);
-	int stop;
-
-	/* The entries were checked when they arrived, so who_next cannot fail here. */
-	for (size_t i = 0; i < c->who_count; i++)
-		(void)who_next(&p, &n, &list[i]);
-	ev.room = str_n((const char *)c->who_room.data, c->who_room.len);
-	ev.who = list;
-	ev.who_len = c->who_count;
-	ev.requested = c->who_requested;
-	stop = emit(c, &ev);
-	free(list);
-	buf_clear(&c->who_entries);
-	c->who_count = 0;
-	c->who_open = false;
-	return stop;
-}
-
-static bool buf_equals(const struct buf *b, struct str s)
-{
-	return b->len == s.len && (s.len == 0 || memcmp(b->data, s.p, s.len) == 0);
-}
-
-/* Gather WHOREPLY frames until one says more=0, then deliver the whole listing. */
-static int on_whoreply(struct core *c, const struct frame *f)
-{
-	struct str room = f->f[WHOREPLY_ROOM].s;
-	size_t count = (size_t)f->f[WHOREPLY_COUNT].n, left = f->rest_len;
-	const unsigned char *p = f->rest;
-	struct who_entry entry;
-	size_t used;
-
-	for (size_t i = 0; i < count; i++) {
-		if (who_next(&p, &left, &entry) != 1) {
-			core_abort(
-			    c, EXIT_ERROR,
-			    "the server at %s sent a malformed WHOREPLY frame; disconnecting",
-			    c->sess.where);
-			return 1;
-		}
-	}
-	used = f->rest_len - left;
-	if (c->who_open && !buf_equals(&c->who_room, room) && who_deliver(c))
-		return 1;
-	if (!c->who_open) {
-		/* A new run: an answer to our WHO (its tag says so), or the listing of an ENTER. */
-		c->who_requested = (f->tag & ((1u << TAG_TYPE_BITS) - 1)) == T_WHO;
-	} else if (c->who_entries.len + used > MAX_WHO_BYTES) {
-		bool requested = c->who_requested;
-
-		if (who_deliver(c))
-			return 1;
-		c->who_requested = requested;
-	}
-	if (!c->who_open) {
-		buf_clear(&c->who_room);
-		buf_append(&c->who_room, room.p, room.len);
-		c->who_open = true;
-	}
-	buf_append(&c->who_entries, f->rest, used);
-	c->who_count += count;
-	return f->f[WHOREPLY_MORE].n ? 0 : who_deliver(c);
-}
-
-/* Deliver the ROOMLIST entries gathered so far as one event. */
-static int roomlist_deliver(struct core *c)
-{
-	struct event ev = {.kind = EV_ROOMLIST, .time = wall_ms()};
-	const unsigned char *p = c->list_entries.data;
-	size_t n = c->list_entries.len;
-	struct room_entry *list = xcalloc(c->list_count, sizeof *list);
-	struct field fl[MAX_FIELDS];
-	int stop;
-
-	/* The entries were checked when they arrived, so list_next cannot fail here. */
-	for (size_t i = 0; i < c->list_count && list_next(T_ROOMLIST, &p, &n, fl) == 1; i++) {
-		list[i].name = fl[ROOME_NAME].s;
-		list[i].members = (uint32_t)fl[ROOME_MEMBERS].n;
-		list[i].topic = fl[ROOME_TOPIC].s;
-	}
-	ev.rooms = list;
-	ev.rooms_len = c->list_count;
-	stop = emit(c, &ev);
-	free(list);
-	buf_clear(&c->list_entries);
-	c->list_count = 0;
-	return stop;
-}
-
-/* Gather ROOMLIST frames until one says more=0, then deliver the whole list. */
-static int on_roomlist(struct core *c, const struct frame *f)
-{
-	size_t count = (size_t)f->f[ROOMLIST_COUNT].n, left = f->rest_len;
-	const unsigned char *p = f->rest;
-	struct field fl[MAX_FIELDS];
-	size_t used;
-
-	for (size_t i = 0; i < count; i++) {
-		if (list_next(T_ROOMLIST, &p, &left, fl) != 1) {
-			core_abort(
-			    c, EXIT_ERROR,
-			    "the server at %s sent a malformed ROOMLIST frame; disconnecting",
-			    c->sess.where);
-			return 1;
-		}
-	}
-	used = f->rest_len - left;
-	if (c->list_entries.len + used > MAX_WHO_BYTES && c->list_count > 0 && roomlist_deliver(c))
-		return 1;
-	buf_append(&c->list_entries, f->rest, used);
-	c->list_count += count;
-	return f->f[ROOMLIST_MORE].n ? 0 : roomlist_deliver(c);
 }
 
 /* MSG, JOIN, LEAVE, RENAME, NOTICE, TOPICIS and MISSED map field by field onto an event. */
@@ -874,7 +547,7 @@ static int on_notice(struct core *c, const struct frame *f)
 		ev.nick = f->f[RENAME_OLD].s;
 		ev.new_nick = f->f[RENAME_NEW].s;
 		if (nick_equal(c->nick, strlen(c->nick), ev.nick.p, ev.nick.len))
-			copy_str(c->nick, sizeof c->nick, ev.new_nick);
+			core_copy_str(c->nick, sizeof c->nick, ev.new_nick);
 		break;
 	case T_TOPICIS:
 		ev.kind = EV_TOPIC;
@@ -897,7 +570,7 @@ static int on_notice(struct core *c, const struct frame *f)
 		ev.text = f->f[NOTICE_TEXT].s;
 		break;
 	}
-	return emit(c, &ev);
+	return core_emit(c, &ev);
 }
 
 /*
@@ -921,7 +594,7 @@ static int enter_settled(struct core *c, uint32_t tag)
 		snprintf(c->room, sizeof c->room, "%s", c->home);
 	else
 		return 0;
-	return emit_current(c);
+	return core_emit_current(c);
 }
 
 static int on_frame_tagged(struct core *c, const struct frame *f);
@@ -943,7 +616,7 @@ static int on_done(struct core *c, const struct frame *f)
 	struct event ev = {.kind = EV_DONE, .time = wall_ms()};
 
 	ev.id = f->f[DONE_ID].n;
-	if (emit(c, &ev))
+	if (core_emit(c, &ev))
 		return 1;
 	return enter_settled(c, (uint32_t)f->f[DONE_TAG].n);
 }
@@ -963,6 +636,7 @@ static int on_frame_tagged(struct core *c, const struct frame *f)
 	case T_ERROR: return on_error(c, f);
 	case T_BYE: return on_bye(c, f);
 	case T_DONE: return on_done(c, f);
+	case T_PONG: keepalive_pong(&c->ka, f->f[PING_TOKEN].n); return 0;
 	default: break;
 	}
 	if (c->state == CORE_HANDSHAKE) {
@@ -971,8 +645,8 @@ static int on_frame_tagged(struct core *c, const struct frame *f)
 		return 1;
 	}
 	if (f->type == T_WHOREPLY)
-		return on_whoreply(c, f);
+		return core_on_whoreply(c, f);
 	if (f->type == T_ROOMLIST)
-		return on_roomlist(c, f);
+		return core_on_roomlist(c, f);
 	return on_notice(c, f);
 }

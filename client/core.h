@@ -11,6 +11,7 @@
 #include "command.h"
 #include "errmsg.h"
 #include "event.h"
+#include "keepalive.h"
 #include "session.h"
 
 /* natter's exit statuses (documented in --help). */
@@ -81,7 +82,11 @@ struct core {
 	uint32_t frame_tag;		 /* the tag of the frame being turned into events */
 	uint64_t last_id;		 /* the highest MSG id seen, on any connection */
 	uint64_t resume_id;		 /* last_id when this connection opened: ENTER's `after` */
+	uint64_t start_id;		 /* natter --resume's id: a room's first ENTER's `after` */
+	struct core_rooms resumed;	 /* rooms entered after start_id already (once each) */
 	bool who_requested;		 /* the WHOREPLY run being gathered answers our WHO */
+	uint32_t who_tag;		 /* the tag of its first frame */
+	struct keepalive ka;		 /* PINGs to a silent server, lag, giving up */
 	struct buf list_entries;	 /* raw ROOMLIST entries gathered so far */
 	size_t list_count;
 };
@@ -144,8 +149,17 @@ short core_poll_events(const struct core *c);
 int core_timeout_ms(const struct core *c, uint64_t now_ms);
 /* Handle poll's revents for core_fd(); events are delivered from here. */
 void core_handle(struct core *c, short revents);
-/* Enforce the handshake and QUIT deadlines (now_ms from mono_ms()). */
+/*
+ * Enforce the handshake and QUIT deadlines (now_ms from mono_ms()); PING a
+ * server that has been silent (keepalive.h), and end the connection
+ * (EXIT_LOST) when it has not answered a PING for the timeout.
+ */
 void core_tick(struct core *c, uint64_t now_ms);
+/*
+ * How long our oldest unanswered request or PING has waited, when that is
+ * long enough to show (2 s, or NATTER_PING_MS if less); 0 otherwise.
+ */
+uint64_t core_lag_ms(const struct core *c, uint64_t now_ms);
 
 /* Whether new commands are welcome (connected, not quitting). */
 bool core_accepting(const struct core *c);
@@ -185,7 +199,10 @@ int core_switch(struct core *c, struct str room, struct errmsg *e);
  * has seen; each later core_connect sends it in HELLO and, after WELCOME,
  * enters every other room we were in with ENTER(after = that id), so that
  * exactly the missed messages arrive (with EV_MISSED for what is gone).
- * core_set_resume starts from an id saved elsewhere (natter --resume).
+ * core_set_resume starts from an id saved elsewhere (natter --resume): the
+ * first entry into each room (the first connection's #lobby, each room a
+ * /join enters for the first time in this run) asks for the messages after
+ * that id, so a script that comes back gets exactly what it missed there.
  */
 /* The uid a UNIX server must run as (-1: its socket directory's owner; see addr_check_server). */
 void core_expect_server_uid(struct core *c, long uid);

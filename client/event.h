@@ -23,6 +23,8 @@ enum event_kind {
 	EV_MISSED,   /* room, count, first, exact: messages no longer kept while resuming */
 	EV_CURRENT,  /* the current room (where lines are said) is now room */
 	EV_DONE,     /* tag's request succeeded; id: the message its SAY made (protocol 3) */
+	EV_SENDING,  /* a SAY of ours went out: room (target), nick, text, action, private_msg, req
+		      */
 };
 
 /* One ROOMLIST entry. */
@@ -75,6 +77,13 @@ struct event {
 	 * it answers none (another user's message, an event of the room).
 	 */
 	uint32_t tag;
+	/*
+	 * The core's handle of that request (EV_SENDING: of the request just
+	 * sent), set even when the front end gave no reference: the EV_DONE
+	 * or EV_ERROR that ends a request has the req of its EV_SENDING.
+	 * Opaque; 0 when the event answers no request.
+	 */
+	uint32_t req;
 };
 
 #endif

@@ -266,7 +266,8 @@ static void line_body(struct buf *out, const struct event *ev, const char *stamp
 		put(out, "-!- now talking in ");
 		put_safe(out, ev->room);
 		break;
-	case EV_DONE: break; /* the headless front end prints no line for it */
+	case EV_DONE: /* the headless front end prints no line for it */
+	case EV_SENDING: /* nor for its own lines going out */ break;
 	}
 }
 
@@ -344,6 +345,15 @@ static void json_msg(struct buf *out, const struct event *ev)
 	json_bool(out, "private", ev->private_msg);
 }
 
+/* A SAY of ours going out (headless prints none; for tests and other front ends). */
+static void json_sending(struct buf *out, const struct event *ev)
+{
+	put(out, "{\"type\":\"sending\"");
+	json_str(out, "room", ev->room);
+	json_str(out, "text", ev->text);
+	json_bool(out, "action", ev->action);
+}
+
 static void json_body(struct buf *out, const struct event *ev)
 {
 	switch ((enum event_kind)ev->kind) {
@@ -416,6 +426,7 @@ static void json_body(struct buf *out, const struct event *ev)
 		put(out, "{\"type\":\"done\"");
 		json_num(out, "id", ev->id);
 		break;
+	case EV_SENDING: json_sending(out, ev); break;
 	}
 }
 

@@ -25,6 +25,8 @@ static void on_event(void *ctx, const struct event *ev)
 
 	if (ev->kind == EV_DONE && !h->json)
 		return; /* text lines show what happened; DONE is for scripts reading JSON */
+	if (ev->kind == EV_SENDING)
+		return; /* what the script sent itself; the server's echo is the line */
 	buf_clear(&h->out);
 	if (h->json)
 		format_json(&h->out, ev);

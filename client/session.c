@@ -202,6 +202,7 @@ static enum session_result read_some(struct session *s, struct errmsg *e)
 		n = read(s->fd, s->in.data + s->in.len, s->in.cap - s->in.len);
 		if (n > 0) {
 			s->in.len += (size_t)n;
+			s->heard_ms = mono_ms();
 			return SESSION_OK;
 		}
 		if (n == 0) {

@@ -34,8 +34,9 @@ enum session_result {
 struct session {
 	int fd; /* -1 while closed */
 	char where[SESSION_WHERE_BYTES];
-	struct buf in;	/* bytes read but not yet decoded: at most one frame plus a read */
-	struct buf out; /* encoded frames not yet written */
+	struct buf in;	   /* bytes read but not yet decoded: at most one frame plus a read */
+	uint64_t heard_ms; /* mono_ms() of the last read that returned bytes */
+	struct buf out;	   /* encoded frames not yet written */
 	session_frame_fn on_frame;
 	void *ctx;
 	uint64_t resume; /* HELLO's resume id for the next open/attach: 0 for a fresh start */

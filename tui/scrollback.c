@@ -84,6 +84,21 @@ uint64_t sb_push(struct scrollback *sb, const struct sb_line *l)
 	return slot->seq;
 }
 
+bool sb_replace(struct scrollback *sb, uint64_t seq, const struct sb_line *l)
+{
+	long i = sb_index(sb, seq);
+	struct sb_line *slot;
+
+	if (i < 0)
+		return false;
+	slot = &sb->ring[(sb->head + (size_t)i) % sb->cap];
+	free(slot->text);
+	*slot = *l;
+	slot->text = xstrndup(l->text, l->len);
+	slot->seq = seq;
+	return true;
+}
+
 size_t sb_indent(const struct sb_line *l, size_t width)
 {
 	/* A long nick in a narrow pane would leave later rows a column or two wide. */

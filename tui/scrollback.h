@@ -65,6 +65,13 @@ void sb_clear(struct scrollback *sb);
 /* Add a line (takes a copy of l->text), dropping the oldest when full; returns its seq. */
 uint64_t sb_push(struct scrollback *sb, const struct sb_line *l);
 
+/*
+ * Put l (a copy of its text) in the place of the line with this seq, which
+ * keeps its seq and position (a message confirmed by the server); false if
+ * that line is no longer stored.
+ */
+bool sb_replace(struct scrollback *sb, uint64_t seq, const struct sb_line *l);
+
 /* The i-th stored line, 0 = oldest; NULL if out of range. */
 const struct sb_line *sb_at(const struct scrollback *sb, size_t i);
 /* Index (for sb_at) of the line with this seq, or -1 if it is no longer stored. */

@@ -75,6 +75,7 @@ void tui_free(struct tui *t)
 	t->rooms_seen = NULL;
 	tui_free_strings(t->pending.lines, &t->pending.len);
 	free(t->pending.lines);
+	tui_sending_free(t);
 	free(t->search);
 	free(t->give_back);
 	t->give_back = NULL;
@@ -178,6 +179,7 @@ static void connection_ended(struct tui *t)
 		return;
 	}
 	t->up = false;
+	tui_sending_lost(t);
 	/* A kick means a kick: coming straight back would undo it (PROTOCOL.md 3.7). */
 	t->held = core_status(t->c) == EXIT_KICKED;
 	t->retry_at = t->held ? UINT64_MAX : mono_ms() + t->retry_ms;
@@ -227,6 +229,9 @@ static int next_timeout(const struct tui *t, uint64_t now)
 {
 	int ms = t->up ? core_timeout_ms(t->c, now) : -1;
 
+	/* While the server is late, the lag in the status bar counts up each second. */
+	if (t->up && core_lag_ms(t->c, now) > 0 && (ms < 0 || ms > STATUS_TICK_MS))
+		ms = STATUS_TICK_MS;
 	if (!t->up) {
 		uint64_t wait = t->retry_at > now ? t->retry_at - now : 0;
 		int retry =
@@ -293,6 +298,8 @@ static void step(struct tui *t)
 		core_tick(t->c, now);
 		if (core_done(t->c) && !t->finished)
 			connection_ended(t);
+		else if (core_lag_ms(t->c, now) > 0 || t->lag_shown > 0)
+			tui_status_update(t); /* the lag counts up, or is over */
 	} else if (!t->finished) {
 		if (now >= t->retry_at)
 			reconnect(t);

@@ -31,6 +31,24 @@ struct tui_pending {
 
 enum { TUI_UNREAD_ROOMS = 32 }; /* as many rooms as a client may be in */
 
+enum {
+	TUI_REF_NICKS = 1, /* the reference of our own WHO, which only feeds the nick list */
+	TUI_SENDING_MAX =
+	    256 /* messages followed until confirmed; an older one is left unconfirmed */
+};
+
+/* A message we sent, shown dimmed and "(sending...)" until the server's echo confirms it. */
+struct tui_sending {
+	uint64_t seq; /* its scrollback line */
+	uint32_t req; /* the core's handle of its SAY: its DONE or ERROR has it */
+	uint64_t ms;  /* when it was sent */
+	char *room;   /* the SAY's target (a room, or a nick) */
+	char *text;   /* as sent, to recognise the echo */
+	char *shown;  /* the line's text without the marker */
+	bool action;
+	bool private_msg;
+};
+
 struct tui {
 	struct core *c;
 	struct ui ui;
@@ -51,7 +69,9 @@ struct tui {
 	char **nicks; /* who is in the room, for completion and the user count */
 	size_t nicks_len, nicks_cap;
 	bool have_who;
-	unsigned quiet_who; /* WHO answers to take in without showing them */
+	struct tui_sending sending[TUI_SENDING_MAX]; /* oldest first */
+	size_t sending_len;
+	unsigned lag_shown; /* the lag in the status bar, in seconds (0: none) */
 	struct tui_pending pending;
 	char *search;	 /* the last /search text */
 	char *give_back; /* a line to put back in the input once readline is done with it */

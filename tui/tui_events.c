@@ -123,6 +123,9 @@ void tui_status_update(struct tui *t)
 {
 	struct ui_status *s = &t->ui.status;
 	const char *nick = core_nick_now(t->c);
+	uint64_t lag = t->up ? core_lag_ms(t->c, mono_ms()) : 0;
+
+	t->lag_shown = (unsigned)((lag + 999) / 1000);
 
 	if (nick[0] == '\0')
 		nick = t->nick;
@@ -142,7 +145,9 @@ void tui_status_update(struct tui *t)
 			snprintf(s->state, sizeof s->state, "DISCONNECTED, /reconnect to return");
 		else
 			snprintf(s->state, sizeof s->state, "DISCONNECTED, retry in %u s", secs);
-	} else if (core_state(t->c) == CORE_READY)
+	} else if (core_state(t->c) == CORE_READY && t->lag_shown > 0)
+		snprintf(s->state, sizeof s->state, "lag %us", t->lag_shown);
+	else if (core_state(t->c) == CORE_READY)
 		snprintf(s->state, sizeof s->state, "connected");
 	else
 		snprintf(s->state, sizeof s->state, "connecting");
@@ -189,7 +194,6 @@ static void on_welcome(struct tui *t, const struct event *ev)
 {
 	tui_free_strings(t->nicks, &t->nicks_len);
 	t->have_who = false;
-	t->quiet_who = 0;
 	t->ui.status.users = ev->users;
 	snprintf(t->nick, sizeof t->nick, "%s", core_nick_now(t->c));
 	/* core_nick_now and core_room were checked by the core; ui_add sanitizes them anyway. */
@@ -206,8 +210,8 @@ static void on_welcome(struct tui *t, const struct event *ev)
 static void on_who(struct tui *t, const struct event *ev)
 {
 	struct buf list = {0};
-	/* The listing asked for by on_current only feeds completion and the count. */
-	bool quiet = ev->requested && t->quiet_who > 0;
+	/* The listing asked for by on_current (its reference says so) only feeds the nick list. */
+	bool quiet = ev->tag == TUI_REF_NICKS;
 
 	if (str_eq(ev->room, core_room(t->c))) {
 		tui_free_strings(t->nicks, &t->nicks_len);
@@ -215,10 +219,8 @@ static void on_who(struct tui *t, const struct event *ev)
 			add_nick(t, ev->who[i].nick);
 		t->have_who = true;
 	}
-	if (quiet) {
-		t->quiet_who--;
+	if (quiet)
 		return;
-	}
 	/* The headless client's words: "users in #dev: ...", then one line per user. */
 	format_who_head(&list, ev);
 	ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, (const char *)list.data, list.len, false);
@@ -268,41 +270,166 @@ static void count_unread(struct tui *t, struct tui_unread *u, const struct event
 	}
 }
 
+/* ---- our messages, shown until the server confirms them ---- */
+
+/*
+ * A message's text as shown: lines from elsewhere than the current room say
+ * where they belong ("(private to bob) ", "(private) ", "[#dev] ").
+ */
+static void msg_text(const struct tui *t, struct buf *text, const struct event *ev, bool mine)
+{
+	if (ev->private_msg) {
+		buf_append(text, mine ? "(private to " : "(private) ", mine ? 12 : 10);
+		if (mine) {
+			buf_append(text, ev->room.p, ev->room.len);
+			buf_append(text, ") ", 2);
+		}
+	} else if (!in_current(t, ev->room)) {
+		buf_append(text, "[", 1);
+		buf_append(text, ev->room.p, ev->room.len);
+		buf_append(text, "] ", 2);
+	}
+	buf_append(text, ev->text.p, ev->text.len);
+}
+
+static void sending_drop(struct tui *t, size_t i)
+{
+	struct tui_sending *p = &t->sending[i];
+
+	free(p->room);
+	free(p->text);
+	free(p->shown);
+	memmove(p, p + 1, (t->sending_len - i - 1) * sizeof *p);
+	t->sending_len--;
+}
+
+void tui_sending_free(struct tui *t)
+{
+	while (t->sending_len > 0)
+		sending_drop(t, 0);
+}
+
+/* Show entry i again, undimmed, with a marker after its text (NULL: none); then forget it. */
+static void sending_settle(struct tui *t, size_t i, const char *marker)
+{
+	struct tui_sending *p = &t->sending[i];
+	const char *nick = core_nick_now(t->c)[0] != '\0' ? core_nick_now(t->c) : t->nick;
+	struct buf text = {0};
+
+	buf_append(&text, p->shown, strlen(p->shown));
+	if (marker != NULL)
+		buf_append(&text, marker, strlen(marker));
+	ui_update_line(&t->ui, p->seq,
+		       &(struct ui_text){.kind = p->action ? SB_ACTION : SB_OWN,
+					 .ms = p->ms,
+					 .nick = nick,
+					 .nick_len = strlen(nick),
+					 .text = (const char *)text.data,
+					 .text_len = text.len});
+	buf_free(&text);
+	sending_drop(t, i);
+}
+
+/* A SAY of ours went out: show it at once, dimmed, until its echo comes back. */
+static void on_sending(struct tui *t, const struct event *ev)
+{
+	const char *nick = ev->nick.len > 0 ? ev->nick.p : t->nick;
+	struct tui_sending *p;
+	struct buf text = {0};
+
+	/* A paste of hundreds of lines into a held-back connection: stop following the oldest. */
+	if (t->sending_len == TUI_SENDING_MAX)
+		sending_settle(t, 0, " (unconfirmed)");
+	p = &t->sending[t->sending_len++];
+	msg_text(t, &text, ev, true);
+	p->shown = xstrndup((const char *)text.data, text.len);
+	buf_append(&text, " (sending...)", 13);
+	p->room = xstrndup(ev->room.p, ev->room.len);
+	p->text = xstrndup(ev->text.p, ev->text.len);
+	p->action = ev->action;
+	p->private_msg = ev->private_msg;
+	p->req = ev->req;
+	p->ms = ev->time;
+	p->seq = ui_add_line(&t->ui, &(struct ui_text){.kind = ev->action ? SB_ACTION : SB_OWN,
+						       .ms = ev->time,
+						       .nick = nick,
+						       .nick_len = strlen(nick),
+						       .text = (const char *)text.data,
+						       .text_len = text.len,
+						       .pending = true});
+	buf_free(&text);
+}
+
+/*
+ * The echo of one of our messages: the oldest one sent with the same target
+ * and text is confirmed (the server handles our SAYs in order), its line
+ * replaced in place by m. False if none is waiting (or it scrolled out).
+ */
+static bool sending_confirmed(struct tui *t, const struct event *ev, const struct ui_text *m)
+{
+	for (size_t i = 0; i < t->sending_len; i++) {
+		const struct tui_sending *p = &t->sending[i];
+		bool found = p->action == ev->action && p->private_msg == ev->private_msg &&
+			     nick_equal(p->room, strlen(p->room), ev->room.p, ev->room.len) &&
+			     str_eq(ev->text, p->text);
+
+		if (found) {
+			found = ui_update_line(&t->ui, p->seq, m);
+			sending_drop(t, i);
+			return found;
+		}
+	}
+	return false;
+}
+
+/* The DONE or ERROR that ends a request: a message still shown as sending is settled. */
+static void sending_answered(struct tui *t, const struct event *ev)
+{
+	for (size_t i = 0; ev->req != 0 && i < t->sending_len; i++) {
+		if (t->sending[i].req != ev->req)
+			continue;
+		/* A DONE without an echo before it: accepted all the same. */
+		if (ev->kind == EV_DONE)
+			sending_settle(t, i, NULL);
+		else
+			sending_settle(t, i, " (not sent)");
+		return;
+	}
+}
+
+void tui_sending_lost(struct tui *t)
+{
+	while (t->sending_len > 0)
+		sending_settle(t, 0, " (not confirmed: the connection was lost)");
+}
+
 static void on_msg(struct tui *t, const struct event *ev)
 {
 	bool mine = ev->own || is_me(t, ev->nick);
 	bool mention = !mine && (ev->private_msg ||
 				 sb_mentions(ev->text.p, ev->text.len, core_nick_now(t->c)));
-	enum sb_kind kind = ev->action ? SB_ACTION : mine ? SB_OWN : SB_MSG;
 	struct tui_unread *u = ev->private_msg ? NULL : unread_of(t, ev->room);
 	struct buf text = {0};
+	struct ui_text m = {.kind = ev->action ? SB_ACTION
+				    : mine     ? SB_OWN
+					       : SB_MSG,
+			    .ms = ev->time,
+			    .nick = ev->nick.p,
+			    .nick_len = ev->nick.len,
+			    .mention = mention,
+			    .history = ev->history,
+			    .room = ev->room.p,
+			    .room_len = ev->room.len};
 
 	if (seen_before(u, ev))
 		return;
 	count_unread(t, u, ev, mine, mention);
-	/* Lines from elsewhere than the current room say where they belong. */
-	if (ev->private_msg) {
-		buf_append(&text, mine ? "(private to " : "(private) ", mine ? 12 : 10);
-		if (mine) {
-			buf_append(&text, ev->room.p, ev->room.len);
-			buf_append(&text, ") ", 2);
-		}
-	} else if (!in_current(t, ev->room)) {
-		buf_append(&text, "[", 1);
-		buf_append(&text, ev->room.p, ev->room.len);
-		buf_append(&text, "] ", 2);
-	}
-	buf_append(&text, ev->text.p, ev->text.len);
-	ui_add_line(&t->ui, &(struct ui_text){.kind = kind,
-					      .ms = ev->time,
-					      .nick = ev->nick.p,
-					      .nick_len = ev->nick.len,
-					      .text = (const char *)text.data,
-					      .text_len = text.len,
-					      .mention = mention,
-					      .history = ev->history,
-					      .room = ev->room.p,
-					      .room_len = ev->room.len});
+	msg_text(t, &text, ev, mine);
+	m.text = (const char *)text.data;
+	m.text_len = text.len;
+	/* Our own message, echoed: the server confirms the line shown as sending (3.2). */
+	if (!(mine && !ev->history && sending_confirmed(t, ev, &m)))
+		ui_add_line(&t->ui, &m);
 	buf_free(&text);
 	/* Old lines replayed from the room's history are not news: no bell for them. */
 	if (mention && !ev->history && t->opt.bell)
@@ -411,10 +538,10 @@ static void on_current(struct tui *t, const struct event *ev)
 	notice3(t, SB_NOTICE, ev->time, str_c("now talking in "), "", ev->room, "");
 	tui_free_strings(t->nicks, &t->nicks_len);
 	t->have_who = false;
+	core_set_ref(t->c, TUI_REF_NICKS);
 	if (core_who(t->c, ev->room, &e) < 0)
 		ui_say(&t->ui, SB_ERROR, "%s", e.text);
-	else
-		t->quiet_who++;
+	core_set_ref(t->c, 0);
 }
 
 static void on_rename(struct tui *t, const struct event *ev)
@@ -442,8 +569,11 @@ void tui_on_event(void *ctx, const struct event *ev)
 		ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, ev->text.p, ev->text.len, false);
 		break;
 	case EV_ERROR:
+		sending_answered(t, ev);
 		notice3(t, SB_ERROR, ev->time, str_c("error from the server: "), "", ev->text, "");
 		break;
+	case EV_DONE: sending_answered(t, ev); break;
+	case EV_SENDING: on_sending(t, ev); break;
 	case EV_BYE:
 		notice3(t, SB_NOTICE, ev->time, str_c("the server says goodbye: "), "", ev->reason,
 			"");

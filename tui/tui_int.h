@@ -11,6 +11,10 @@
 
 /* The core's event callback (tui_events.c); ctx is the struct tui. */
 void tui_on_event(void *ctx, const struct event *ev);
+/* The connection is gone: messages not yet confirmed say so (tui_events.c). */
+void tui_sending_lost(struct tui *t);
+/* Forget the messages not yet confirmed (tui_free). */
+void tui_sending_free(struct tui *t);
 /* Refresh the status bar's fields from the core and the reconnect state. */
 void tui_status_update(struct tui *t);
 

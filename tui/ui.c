@@ -528,39 +528,66 @@ static void put_clock(struct buf *b, long day, const struct tm *tm)
 	buf_append(b, clock, n);
 }
 
-void ui_add_line(struct ui *u, const struct ui_text *m)
+/* Compose m into l, its text in b: the stamp, the nick as its kind shows it, the text. */
+static void compose(const struct ui_text *m, long day, const struct tm *tm, struct sb_line *l,
+		    struct buf *b)
 {
-	struct sb_line l = {.kind = m->kind, .mention = m->mention, .history = m->history};
+	/* A message not yet confirmed is dimmed like history (without a history line). */
+	*l = (struct sb_line){
+	    .kind = m->kind, .mention = m->mention, .history = m->history || m->pending};
+	put_clock(b, day, tm);
+	if (m->kind == SB_MSG || m->kind == SB_OWN) {
+		buf_append(b, "<", 1);
+		l->nick_off = b->len;
+		wrap_sanitize(b, m->nick, m->nick_len, false);
+		l->nick_len = b->len - l->nick_off;
+		buf_append(b, "> ", 2);
+	} else if (m->kind == SB_ACTION) {
+		buf_append(b, " * ", 3);
+		l->nick_off = b->len;
+		wrap_sanitize(b, m->nick, m->nick_len, false);
+		l->nick_len = b->len - l->nick_off;
+		buf_append(b, " ", 1);
+	} else {
+		buf_append(b, "-!- ", 4);
+	}
+	l->body_off = b->len;
+	l->prefix_cols = wrap_str_width((const char *)b->data, b->len);
+	wrap_sanitize(b, m->text, m->text_len, true);
+	l->text = (char *)b->data;
+	l->len = b->len;
+}
+
+uint64_t ui_add_line(struct ui *u, const struct ui_text *m)
+{
+	struct sb_line l;
 	struct buf b = {0};
 	struct tm tm;
 	long day = day_of(m->ms, &tm);
+	uint64_t seq;
 
 	history_start(u, m);
 	day_change(u, day, &tm);
-	put_clock(&b, day, &tm);
-	if (m->kind == SB_MSG || m->kind == SB_OWN) {
-		buf_append(&b, "<", 1);
-		l.nick_off = b.len;
-		wrap_sanitize(&b, m->nick, m->nick_len, false);
-		l.nick_len = b.len - l.nick_off;
-		buf_append(&b, "> ", 2);
-	} else if (m->kind == SB_ACTION) {
-		buf_append(&b, " * ", 3);
-		l.nick_off = b.len;
-		wrap_sanitize(&b, m->nick, m->nick_len, false);
-		l.nick_len = b.len - l.nick_off;
-		buf_append(&b, " ", 1);
-	} else {
-		buf_append(&b, "-!- ", 4);
-	}
-	l.body_off = b.len;
-	l.prefix_cols = wrap_str_width((const char *)b.data, b.len);
-	wrap_sanitize(&b, m->text, m->text_len, true);
-	l.text = (char *)b.data;
-	l.len = b.len;
-	sb_push(&u->sb, &l);
+	compose(m, day, &tm, &l, &b);
+	seq = sb_push(&u->sb, &l);
 	buf_free(&b);
 	u->dirty = true;
+	return seq;
+}
+
+bool ui_update_line(struct ui *u, uint64_t seq, const struct ui_text *m)
+{
+	struct sb_line l;
+	struct buf b = {0};
+	struct tm tm;
+	long day = day_of(m->ms, &tm);
+	bool found;
+
+	compose(m, day, &tm, &l, &b);
+	found = sb_replace(&u->sb, seq, &l);
+	buf_free(&b);
+	u->dirty = true;
+	return found;
 }
 
 void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,

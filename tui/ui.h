@@ -46,6 +46,7 @@ struct ui_text {
 	bool history;	  /* replayed from room's history: dimmed, after a "history of" line */
 	const char *room; /* for history: the room it belongs to */
 	size_t room_len;
+	bool pending; /* our message, not yet confirmed by the server: dimmed */
 };
 
 /* Prepare the model only (no terminal): a scrollback of sb_lines lines. */
@@ -86,9 +87,14 @@ void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size
  * ui_add with every option: a line from before today shows its date, a line
  * on another local day than the line before it comes after a day line
  * ("-- Saturday 5 December 2026 --"), and the first of a run of history
- * lines after a "-- history of #dev --" line.
+ * lines after a "-- history of #dev --" line. Returns the line's seq.
  */
-void ui_add_line(struct ui *u, const struct ui_text *m);
+uint64_t ui_add_line(struct ui *u, const struct ui_text *m);
+/*
+ * Compose m as ui_add_line does and put it in the place of the line with
+ * this seq (ui_add_line's result); false if that line has scrolled out.
+ */
+bool ui_update_line(struct ui *u, uint64_t seq, const struct ui_text *m);
 
 /* ui_add for the client's own sentences (SB_INFO / SB_ERROR), printf-style. */
 void ui_say(struct ui *u, enum sb_kind kind, const char *fmt, ...)

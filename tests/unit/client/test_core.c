@@ -25,6 +25,8 @@ struct world {
 	struct buf events; /* every event as a JSON line */
 	struct buf rx;	   /* bytes the server end has read */
 	struct buf last;   /* the frame server_recv returned last (its strings point here) */
+	uint32_t sending_req, done_req,
+	    who_tag; /* the last EV_SENDING's and EV_DONE's req; EV_WHO's tag */
 };
 
 static void record(void *ctx, const struct event *ev)
@@ -33,6 +35,12 @@ static void record(void *ctx, const struct event *ev)
 
 	format_json(&w->events, ev);
 	buf_append(&w->events, "\n", 1);
+	if (ev->kind == EV_SENDING)
+		w->sending_req = ev->req;
+	else if (ev->kind == EV_DONE || ev->kind == EV_ERROR)
+		w->done_req = ev->req;
+	else if (ev->kind == EV_WHO)
+		w->who_tag = ev->tag;
 }
 
 static const struct core_ops recorder = {.event = record};
@@ -226,7 +234,10 @@ static void test_requests_held_until_welcome(void **state)
 	bye(w, "quit");
 	assert_true(core_done(&w->c));
 	assert_int_equal(core_status(&w->c), EXIT_CLEAN);
+	/* The held SAY is told at once (EV_SENDING): shown as not yet confirmed. */
 	assert_string_equal(events(w),
+			    "{\"type\":\"sending\",\"room\":\"#lobby\",\"text\":\"early\","
+			    "\"action\":false}\n"
 			    "{\"type\":\"welcome\",\"nick\":\"alice2\",\"server\":\"natterd\","
 			    "\"room\":\"#lobby\",\"users\":2}\n"
 			    "{\"type\":\"bye\",\"reason\":\"quit\"}\n");
@@ -913,10 +924,130 @@ static void test_deadlines(void **state)
 	w->server = sv[1];
 	buf_clear(&w->rx);
 	ready(state);
-	assert_int_equal(core_timeout_ms(&w->c, mono_ms()), -1);
+	/* Connected, the only deadline is the keepalive's. */
+	assert_true(core_timeout_ms(&w->c, mono_ms()) <= PING_INTERVAL_MS);
 	assert_int_equal(core_quit(&w->c, str_c(""), &e), 0);
 	core_tick(&w->c, mono_ms() + QUIT_TIMEOUT_MS + 1000);
 	assert_int_equal(core_status(&w->c), EXIT_LOST);
+}
+
+/* A silent server is PINGed; its PONG ends the lag; a PING left unanswered ends the connection. */
+static void test_keepalive(void **state)
+{
+	struct world *w = ready(state);
+	uint64_t now = mono_ms();
+	struct frame f;
+
+	core_tick(&w->c, now + 1);
+	assert_false(server_recv(w, &f)); /* not silent yet */
+	core_tick(&w->c, now + PING_INTERVAL_MS + 1);
+	expect_frame(w, T_PING, &f);
+	assert_int_equal(core_lag_ms(&w->c, now + PING_INTERVAL_MS + 1), 0);
+	assert_true(core_lag_ms(&w->c, now + PING_INTERVAL_MS + LAG_SHOW_MS + 1) >= LAG_SHOW_MS);
+	f.type = T_PONG;
+	server_send(w, &f);
+	assert_int_equal(core_lag_ms(&w->c, mono_ms() + LAG_SHOW_MS), 0);
+	assert_null(strstr(events(w), "notice")); /* a PONG is no event */
+	/* Silent again: another PING, and no answer for the timeout. */
+	now = mono_ms();
+	core_tick(&w->c, now + PING_INTERVAL_MS + 1);
+	expect_frame(w, T_PING, &f);
+	core_tick(&w->c, now + PING_INTERVAL_MS + 2);
+	assert_false(core_done(&w->c));
+	core_tick(&w->c, now + PING_INTERVAL_MS * (1 + PING_TIMEOUT_FACTOR) + 2);
+	assert_true(core_done(&w->c));
+	assert_int_equal(core_status(&w->c), EXIT_LOST);
+	assert_non_null(strstr(core_why(&w->c), "has not answered a PING"));
+}
+
+/* A line sent to a server that does not answer shows lag after LAG_SHOW_MS, backed by a PING. */
+static void test_lag_of_a_request(void **state)
+{
+	struct world *w = ready(state);
+	struct errmsg e;
+	struct frame f;
+	uint64_t now;
+
+	assert_int_equal(core_say(&w->c, str_c("hello"), 0, &e), 0);
+	now = mono_ms();
+	expect_frame(w, T_SAY, &f);
+	assert_int_equal(core_lag_ms(&w->c, now), 0);
+	core_tick(&w->c, now + LAG_SHOW_MS + 1);
+	expect_frame(w, T_PING, &f);
+	assert_true(core_lag_ms(&w->c, now + LAG_SHOW_MS + 1) >= LAG_SHOW_MS);
+	/* Anything from the server is an answer. */
+	done_frame(w, 1 << 8 | T_SAY);
+	assert_int_equal(core_lag_ms(&w->c, mono_ms()), 0);
+}
+
+/* natter --resume ID: each room's first /join asks for the messages after ID, once. */
+static void test_resume_joined_rooms(void **state)
+{
+	struct world *w;
+	struct errmsg e;
+	struct frame f;
+
+	core_set_resume(&(*(struct world **)state)->c, 4242);
+	w = ready(state);
+	assert_int_equal(core_join(&w->c, str_c("#dev"), 0, &e), 0);
+	expect_frame(w, T_ENTER, &f);
+	assert_int_equal(f.f[ENTER_AFTER].n, 4242);
+	assert_int_equal(core_join(&w->c, str_c("#Ops"), 0, &e), 0);
+	expect_frame(w, T_ENTER, &f);
+	assert_int_equal(f.f[ENTER_AFTER].n, 4242);
+	/* Entering #dev again later in the run is a fresh entry. */
+	assert_int_equal(core_join(&w->c, str_c("#DEV"), 0, &e), 0);
+	expect_frame(w, T_ENTER, &f);
+	assert_int_equal(f.f[ENTER_AFTER].n, 0);
+}
+
+/* A SAY is told as it goes out, with the handle its DONE (or ERROR) comes back with. */
+static void test_sending_matches_done(void **state)
+{
+	struct world *w = ready(state);
+	struct errmsg e;
+	struct frame f;
+	uint32_t first;
+
+	assert_int_equal(core_say(&w->c, str_c("one"), 0, &e), 0);
+	first = w->sending_req;
+	assert_int_not_equal(first, 0);
+	assert_int_equal(core_say(&w->c, str_c("two"), MSGF_ACTION, &e), 0);
+	assert_int_not_equal(w->sending_req, first);
+	assert_non_null(strstr(events(w),
+			       "\"type\":\"sending\",\"room\":\"#lobby\",\"text\":\"two\","
+			       "\"action\":true"));
+	expect_frame(w, T_SAY, &f);
+	done_frame(w, f.tag);
+	assert_int_equal(w->done_req, first);
+	expect_frame(w, T_SAY, &f);
+	error_tagged(w, ERR_MUTED, "muted", f.tag);
+	assert_int_equal(w->done_req, w->sending_req);
+}
+
+/* A WHO made with a reference: its whole listing carries it, even one ended by another room's. */
+static void test_who_reference(void **state)
+{
+	struct world *w = ready(state);
+	struct errmsg e;
+	struct frame f, r = {.type = T_WHOREPLY};
+
+	core_set_ref(&w->c, 77);
+	assert_int_equal(core_who(&w->c, str_c("#dev"), &e), 0);
+	core_set_ref(&w->c, 0);
+	expect_frame(w, T_WHO, &f);
+	r.f[WHOREPLY_ROOM].s = str_c("#dev");
+	r.f[WHOREPLY_MORE].n = 1;
+	r.tag = f.tag;
+	server_send(w, &r);
+	/* A listing of another room (an ENTER's, untagged) ends the first run. */
+	r.f[WHOREPLY_ROOM].s = str_c("#ops");
+	r.f[WHOREPLY_MORE].n = 0;
+	r.tag = 0;
+	server_send(w, &r);
+	assert_int_equal(w->who_tag, 0); /* the second listing's */
+	assert_non_null(strstr(events(w), "\"requested\":true"));
+	assert_non_null(strstr(events(w), "\"tag\":77"));
 }
 
 int main(void)
@@ -948,6 +1079,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_set_resume, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_quit_wait_bounded_by_silence, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_keepalive, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sending_matches_done, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_who_reference, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lag_of_a_request, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resume_joined_rooms, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

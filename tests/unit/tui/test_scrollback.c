@@ -76,6 +76,28 @@ static void test_bound(void **state)
 	sb_free(&sb);
 }
 
+/* A line replaced in place keeps its seq and position; one that scrolled out cannot be. */
+static void test_replace(void **state)
+{
+	struct scrollback sb;
+	char text[] = "[12:01] <me> confirmed";
+	struct sb_line l = {.kind = SB_OWN, .text = text, .len = sizeof text - 1};
+
+	(void)state;
+	sb_init(&sb, 3);
+	push(&sb, "first", false);
+	push(&sb, "mine (sending...)", false);
+	push(&sb, "after", false);
+	assert_true(sb_replace(&sb, 2, &l));
+	assert_int_equal(sb_at(&sb, 1)->seq, 2);
+	assert_int_equal(sb_at(&sb, 1)->kind, SB_OWN);
+	assert_string_equal(sb_at(&sb, 1)->text, "[12:01] <me> confirmed");
+	assert_string_equal(sb_at(&sb, 2)->text, "[12:00] <bob> after");
+	push_n(&sb, 3);
+	assert_false(sb_replace(&sb, 2, &l));
+	sb_free(&sb);
+}
+
 static void test_follow_and_scroll(void **state)
 {
 	struct scrollback sb;
@@ -281,6 +303,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_bound),
+	    cmocka_unit_test(test_replace),
 	    cmocka_unit_test(test_follow_and_scroll),
 	    cmocka_unit_test(test_stable_while_scrolled),
 	    cmocka_unit_test(test_anchor_evicted),

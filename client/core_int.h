@@ -1,0 +1,47 @@
+/* core_int.h - what the client core's files share (not for front ends). */
+#ifndef NATTER_CORE_INT_H
+#define NATTER_CORE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+
+/*
+ * A request's protocol 3 tag: a reference above the request's type, so an
+ * answer says what it answers. The reference is the front end's (at most
+ * CORE_REF_MAX), or, with AUTO_REF set, our own number for requests nobody
+ * typed: unique, so a DONE settles only its own request, and never shown.
+ */
+enum { TAG_TYPE_BITS = 8, AUTO_REF = 0x800000 };
+
+/* The request type a tag was given for (core.c's next_tag). */
+static inline uint8_t tag_type(uint32_t tag)
+{
+	return (uint8_t)(tag & ((1u << TAG_TYPE_BITS) - 1));
+}
+
+/* Give ev to the front end (core.c); 1 if the front end ended the client meanwhile. */
+int core_emit(struct core *c, const struct event *ev);
+/* Tell the front end that our lines now go to c->room (EV_CURRENT). */
+int core_emit_current(struct core *c);
+/* Copy an untrusted string into a fixed field, cut at a character boundary. */
+void core_copy_str(char *dst, size_t cap, struct str s);
+
+/* requests.c: a new request's tag, for a request of this type. */
+uint32_t core_next_tag(struct core *c, uint8_t type);
+
+/* rooms.c: sets of room names; names compare without regard to case (they are ASCII). */
+bool rooms_same(const char *a, struct str b);
+/* Index of room in set, or -1. */
+int rooms_find(const struct core_rooms *set, struct str room);
+/* Add room unless it is there already or the set is full (the server allows no more). */
+void rooms_add(struct core_rooms *set, struct str room);
+void rooms_remove(struct core_rooms *set, struct str room);
+
+/* listing.c: WHOREPLY and ROOMLIST frames gathered into one event per listing. */
+int core_on_whoreply(struct core *c, const struct frame *f);
+int core_on_roomlist(struct core *c, const struct frame *f);
+
+#endif

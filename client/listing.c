@@ -1,0 +1,132 @@
+/* listing.c - room listings: WHOREPLY and ROOMLIST runs gathered into one event each. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_int.h"
+#include "sys.h"
+
+/* Deliver the room listing gathered so far as one event. */
+static int who_deliver(struct core *c)
+{
+	struct event ev = {.kind = EV_WHO, .time = wall_ms()};
+	const unsigned char *p = c->who_entries.data;
+	size_t n = c->who_entries.len;
+	struct who_entry *list = xcalloc(c->who_count, sizeof *list);
+	uint32_t saved;
+	int stop;
+
+	/* The entries were checked when they arrived, so who_next cannot fail here. */
+	for (size_t i = 0; i < c->who_count; i++)
+		(void)who_next(&p, &n, &list[i]);
+	ev.room = str_n((const char *)c->who_room.data, c->who_room.len);
+	ev.who = list;
+	ev.who_len = c->who_count;
+	ev.requested = c->who_requested;
+	/* The listing answers the request of its first frame, whatever frame ends it. */
+	saved = c->frame_tag;
+	c->frame_tag = c->who_tag;
+	stop = core_emit(c, &ev);
+	c->frame_tag = saved;
+	free(list);
+	buf_clear(&c->who_entries);
+	c->who_count = 0;
+	c->who_open = false;
+	return stop;
+}
+
+static bool buf_equals(const struct buf *b, struct str s)
+{
+	return b->len == s.len && (s.len == 0 || memcmp(b->data, s.p, s.len) == 0);
+}
+
+/* Gather WHOREPLY frames until one says more=0, then deliver the whole listing. */
+int core_on_whoreply(struct core *c, const struct frame *f)
+{
+	struct str room = f->f[WHOREPLY_ROOM].s;
+	size_t count = (size_t)f->f[WHOREPLY_COUNT].n, left = f->rest_len;
+	const unsigned char *p = f->rest;
+	struct who_entry entry;
+	size_t used;
+
+	for (size_t i = 0; i < count; i++) {
+		if (who_next(&p, &left, &entry) != 1) {
+			core_abort(
+			    c, EXIT_ERROR,
+			    "the server at %s sent a malformed WHOREPLY frame; disconnecting",
+			    c->sess.where);
+			return 1;
+		}
+	}
+	used = f->rest_len - left;
+	if (c->who_open && !buf_equals(&c->who_room, room) && who_deliver(c))
+		return 1;
+	if (!c->who_open) {
+		/* A new run: an answer to our WHO (its tag says so), or the listing of an ENTER. */
+		c->who_requested = tag_type(f->tag) == T_WHO;
+		c->who_tag = f->tag;
+	} else if (c->who_entries.len + used > MAX_WHO_BYTES) {
+		bool requested = c->who_requested;
+
+		if (who_deliver(c))
+			return 1;
+		c->who_requested = requested;
+	}
+	if (!c->who_open) {
+		buf_clear(&c->who_room);
+		buf_append(&c->who_room, room.p, room.len);
+		c->who_open = true;
+	}
+	buf_append(&c->who_entries, f->rest, used);
+	c->who_count += count;
+	return f->f[WHOREPLY_MORE].n ? 0 : who_deliver(c);
+}
+
+/* Deliver the ROOMLIST entries gathered so far as one event. */
+static int roomlist_deliver(struct core *c)
+{
+	struct event ev = {.kind = EV_ROOMLIST, .time = wall_ms()};
+	const unsigned char *p = c->list_entries.data;
+	size_t n = c->list_entries.len;
+	struct room_entry *list = xcalloc(c->list_count, sizeof *list);
+	struct field fl[MAX_FIELDS];
+	int stop;
+
+	/* The entries were checked when they arrived, so list_next cannot fail here. */
+	for (size_t i = 0; i < c->list_count && list_next(T_ROOMLIST, &p, &n, fl) == 1; i++) {
+		list[i].name = fl[ROOME_NAME].s;
+		list[i].members = (uint32_t)fl[ROOME_MEMBERS].n;
+		list[i].topic = fl[ROOME_TOPIC].s;
+	}
+	ev.rooms = list;
+	ev.rooms_len = c->list_count;
+	stop = core_emit(c, &ev);
+	free(list);
+	buf_clear(&c->list_entries);
+	c->list_count = 0;
+	return stop;
+}
+
+/* Gather ROOMLIST frames until one says more=0, then deliver the whole list. */
+int core_on_roomlist(struct core *c, const struct frame *f)
+{
+	size_t count = (size_t)f->f[ROOMLIST_COUNT].n, left = f->rest_len;
+	const unsigned char *p = f->rest;
+	struct field fl[MAX_FIELDS];
+	size_t used;
+
+	for (size_t i = 0; i < count; i++) {
+		if (list_next(T_ROOMLIST, &p, &left, fl) != 1) {
+			core_abort(
+			    c, EXIT_ERROR,
+			    "the server at %s sent a malformed ROOMLIST frame; disconnecting",
+			    c->sess.where);
+			return 1;
+		}
+	}
+	used = f->rest_len - left;
+	if (c->list_entries.len + used > MAX_WHO_BYTES && c->list_count > 0 && roomlist_deliver(c))
+		return 1;
+	buf_append(&c->list_entries, f->rest, used);
+	c->list_count += count;
+	return f->f[ROOMLIST_MORE].n ? 0 : roomlist_deliver(c);
+}

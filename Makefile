@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # natter - build, test and install. 'make' builds bin/natterd, bin/natter, bin/natterctl
 # and bin/natter-bench (it needs ncurses and readline, never cmocka, and installs nothing);
 # 'make check' runs the quick tests (unit and integration, no sanitizers, valgrind or fuzzing);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bench.h - natter-bench's shared types: options, what a run measured, clocks and deadlines. */
 #ifndef NATTER_BENCH_H
 #define NATTER_BENCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* chunkq.c - a ring of shared-buffer references per connection, so fan-out never copies bytes. */
 #include "chunkq.h"
 

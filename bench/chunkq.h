@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* chunkq.h - the relay's output queue: shared buffers queued by reference, written with writev. */
 #ifndef NATTER_BENCH_CHUNKQ_H
 #define NATTER_BENCH_CHUNKQ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conn.c - the benchmark's client side: many non-blocking connections in one epoll set. */
 #include "conn.h"
 

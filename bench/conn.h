@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conn.h - the benchmark's client connections: connect, HELLO (or a line-mode NICK), an optional
  * ENTER, buffered writes, and message texts read off the wire. */
 #ifndef NATTER_BENCH_CONN_H

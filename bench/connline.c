@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* connline.c - reading natterd's plain-text line mode: the welcome, message lines, errors. */
 #include <string.h>
 

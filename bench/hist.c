@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hist.c - log-linear latency buckets: exact below 128, then 64 buckets per power of two. */
 #include "hist.h"
 

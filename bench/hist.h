@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hist.h - a latency histogram: log-linear buckets (about 1.5% wide), exact count and maximum. */
 #ifndef NATTER_BENCH_HIST_H
 #define NATTER_BENCH_HIST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* idle.c - the idle test: N clients that only read; connect time, server RSS per client, one
  * broadcast to all. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* load.c - the message load: S senders, N receivers in R rooms, M messages, a window in flight,
  * optional fixed rate. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* main.c - natter-bench's entry point: parse, set up, run every configuration, report, clean up. */
 #include <errno.h>
 #include <signal.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # matrix.sh - what 'make bench' runs: the standard matrix, each configuration REPEAT times against natterd and the relay, medians written into BENCHMARKS.md.
 #
 # usage: bench/matrix.sh [NATTER_BENCH [OUTPUT]]   (defaults: bin/natter-bench BENCHMARKS.md)

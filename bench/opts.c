@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* opts.c - parsing and checking natter-bench's command line: one table row per option. */
 #include "opts.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* opts.h - natter-bench's command line. */
 #ifndef NATTER_BENCH_OPTS_H
 #define NATTER_BENCH_OPTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* payload.c - encoding and parsing the benchmark's message texts. */
 #include "payload.h"
 

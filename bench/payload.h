@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* payload.h - the text of a benchmark message: kind, sequence number and send time, then filler. */
 #ifndef NATTER_BENCH_PAYLOAD_H
 #define NATTER_BENCH_PAYLOAD_H

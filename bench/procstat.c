@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* procstat.c - VmRSS, VmHWM and CPU time of the server under test, read from /proc. */
 #include "procstat.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* procstat.h - a local process's memory and CPU time, from /proc. */
 #ifndef NATTER_BENCH_PROCSTAT_H
 #define NATTER_BENCH_PROCSTAT_H

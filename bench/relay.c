@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* relay.c - the baseline: a non-blocking poll() loop that fans each client's frames out to the
  * others in its room, one shared buffer per read for all recipients. */
 #include "relay.h"

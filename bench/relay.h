@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* relay.h - the ideal relay: the machine's limit for "read bytes, write them to everyone else". */
 #ifndef NATTER_BENCH_RELAY_H
 #define NATTER_BENCH_RELAY_H

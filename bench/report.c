@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* report.c - turning results into the table a person reads, JSON, or BENCHMARKS.md rows. */
 #include "report.h"
 

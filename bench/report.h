@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* report.h - medians of repeated runs, and the results as a table, JSON or Markdown. */
 #ifndef NATTER_BENCH_REPORT_H
 #define NATTER_BENCH_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* spawn.c - starting, pinning, measuring and always reaping the servers a benchmark runs against.
  */
 #define _GNU_SOURCE /* sched_setaffinity, CPU_SET */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* target.h - what a run talks to: natterd or the ideal relay, spawned here or already running. */
 #ifndef NATTER_BENCH_TARGET_H
 #define NATTER_BENCH_TARGET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* autostart.c - spawn a detached natterd on the default socket and wait for it to answer. */
 #include "autostart.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* autostart.h - start natterd in the background when nobody answers on the default socket. */
 #ifndef NATTER_AUTOSTART_H
 #define NATTER_AUTOSTART_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* core.c - the client core: handshake, held requests, keepalive, frames to events, exit status. */
 #include "core.h"
 #include "core_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* core.h - the client core that every front end drives: state, requests, events, exit status. */
 #ifndef NATTER_CORE_H
 #define NATTER_CORE_H

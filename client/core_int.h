@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* core_int.h - what the client core's files share (not for front ends). */
 #ifndef NATTER_CORE_INT_H
 #define NATTER_CORE_INT_H

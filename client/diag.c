@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* diag.c - diagnostics for the person (or script) running natter. */
 #include "diag.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* diag.h - one-sentence diagnostics on stderr, prefixed "natter: ". */
 #ifndef NATTER_DIAG_H
 #define NATTER_DIAG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* event.h - what the client core tells a front end: one server event, decoded. */
 #ifndef NATTER_EVENT_H
 #define NATTER_EVENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* format.c - turn client events into headless text lines and JSON objects (pure). */
 #include "format.h"
 

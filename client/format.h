@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* format.h - events rendered as headless output: one text line or one JSON object. */
 #ifndef NATTER_FORMAT_H
 #define NATTER_FORMAT_H

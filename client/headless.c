@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* headless.c - the headless front end: one poll() loop over stdin, the server and signals. */
 #include "headless.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* headless.h - the line-oriented front end: stdin lines in, one event per stdout line out. */
 #ifndef NATTER_HEADLESS_H
 #define NATTER_HEADLESS_H

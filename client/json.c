@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* json.c - JSON string escaping: valid UTF-8 out, whatever bytes come in. */
 #include "json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* json.h - JSON string literals built from untrusted bytes. */
 #ifndef NATTER_JSON_H
 #define NATTER_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* keepalive.c - pure: when to PING a silent server, how late its answers are, when to give up. */
 #include "keepalive.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* keepalive.h - pure: when to PING a silent server, how late its answers are, when to give up. */
 #ifndef NATTER_KEEPALIVE_H
 #define NATTER_KEEPALIVE_H

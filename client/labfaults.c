@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* labfaults.c - parsing --lab-faults, and planning the faulty writes (pure: session.c does the
  * I/O). */
 #include "labfaults.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* labfaults.h - natter --lab-faults: the client's own writes to the server misbehave on purpose. */
 #ifndef NATTER_LABFAULTS_H
 #define NATTER_LABFAULTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lines.c - bounded line splitting: partial lines wait, overlong lines are skipped whole. */
 #include "lines.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lines.h - split a byte stream (stdin) into lines of bounded length. */
 #ifndef NATTER_LINES_H
 #define NATTER_LINES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* listing.c - room listings: WHOREPLY and ROOMLIST runs gathered into one event each. */
 #include <stdlib.h>
 #include <string.h>

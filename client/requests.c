@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* requests.c - what a front end asks of the server (say, who, join, part, quit, commands). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rooms.c - pure: the client core's sets of room names (joined, to rejoin, resumed). */
 #include <string.h>
 

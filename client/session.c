@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* session.c - the connection to natterd: frame reassembly, output queue, keepalive answers. */
 #include "session.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* session.h - one connection to natterd: HELLO, non-blocking framed I/O, PING answers. */
 #ifndef NATTER_SESSION_H
 #define NATTER_SESSION_H

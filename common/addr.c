@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* addr.c - parsing, formatting and connecting natter addresses. */
 #include "addr.h"
 

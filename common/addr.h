@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* addr.h - where natter listens and connects: UNIX paths, TCP host:port, the private socket dir. */
 #ifndef NATTER_ADDR_H
 #define NATTER_ADDR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* buf.c - growable and shared byte buffers. */
 #include "buf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* buf.h - growable byte buffers, and immutable reference-counted ones for fan-out. */
 #ifndef NATTER_BUF_H
 #define NATTER_BUF_H

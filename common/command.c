@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* command.c - the command table, and lines parsed into commands and the requests they mean (pure).
  */
 #include "command.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* command.h - natter's one vocabulary of typed commands: the table, the parser, the request each
  * means, /help and completion (pure; used by the clients and by the server's line mode). */
 #ifndef NATTER_COMMAND_H

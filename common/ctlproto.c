@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctlproto.c - the control socket's datagrams: "ID VERB ARGS" requests, reply parts, reassembly. */
 #include "ctlproto.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctlproto.h - the control socket's datagrams (PROTOCOL.md section 8): requests, split replies,
  * reassembly. */
 #ifndef NATTER_CTLPROTO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* errmsg.c - error sentences and allocation that cannot fail silently. */
 #include "errmsg.h"
 

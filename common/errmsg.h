@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* errmsg.h - one plain sentence explaining a failure, for the user to read. */
 #ifndef NATTER_ERRMSG_H
 #define NATTER_ERRMSG_H

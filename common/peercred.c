@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* peercred.c - SO_PEERCRED, SCM_CREDENTIALS and login names; the one file that needs _GNU_SOURCE.
  */
 #define _GNU_SOURCE /* struct ucred */

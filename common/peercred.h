@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* peercred.h - who is at the other end of a UNIX socket (SO_PEERCRED). */
 #ifndef NATTER_PEERCRED_H
 #define NATTER_PEERCRED_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* proto.c - table-driven encoder and decoder for natter frames. */
 #include "proto.h"
 

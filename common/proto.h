@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* proto.h - the natter wire protocol (PROTOCOL.md): frame types, limits, codec. */
 #ifndef NATTER_PROTO_H
 #define NATTER_PROTO_H

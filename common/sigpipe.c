@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sigpipe.c - signals into the poll loop through a socketpair, shared by natterd and natter. */
 #include "sigpipe.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sigpipe.h - the self-pipe trick: signal handlers only write the signal's number, the poll loop
  * reads it. */
 #ifndef NATTER_SIGPIPE_H

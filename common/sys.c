@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sys.c - clocks and descriptor flags. */
 #include "sys.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sys.h - small wrappers over POSIX calls that both programs use. */
 #ifndef NATTER_SYS_H
 #define NATTER_SYS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* text.c - UTF-8 validation, chat text and nick rules, display sanitizing. */
 #include "text.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* text.h - UTF-8 rules for chat text and nicks, and making text safe to display. */
 #ifndef NATTER_TEXT_H
 #define NATTER_TEXT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* trace.c - formatting frames and text lines for --trace: pure, no I/O (see tracesink.c). */
 #include "trace.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* trace.h - what --trace shows: each frame or text line as a readable header and a hex dump. */
 #ifndef NATTER_TRACE_H
 #define NATTER_TRACE_H

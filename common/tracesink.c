@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tracesink.c - where --trace output goes: a private file or stderr, each block written whole. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* version.h - the release version of natter's programs. */
 #ifndef NATTER_VERSION_H
 #define NATTER_VERSION_H

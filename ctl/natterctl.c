@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* natterctl.c - control a running natterd: one request datagram out, the reply's datagrams back. */
 #include <errno.h>
 #include <getopt.h>

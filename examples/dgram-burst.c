@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dgram-burst.c - a burst of numbered datagrams into a receiver that is not reading: UNIX
  * (non-blocking, then blocking sender) against UDP on 127.0.0.1.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dual-stack.c - one IPv6 listening socket, IPV6_V6ONLY off then on: who can connect to it over
  * 127.0.0.1 and ::1.

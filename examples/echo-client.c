@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * echo-client.c - the lecture's TCP echo client: sends what you type, prints what comes back,
  * notices a server that hangs up.

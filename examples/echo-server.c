@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * echo-server.c - the lecture's TCP echo server: a fixed port, SO_REUSEADDR, bound to INADDR_ANY,
  * one client at a time.

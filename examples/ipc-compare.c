@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ipc-compare.c - why processes need IPC, and the same three messages through a pipe, a FIFO,
  * shared memory and a socket.

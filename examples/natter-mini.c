@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * natter-mini.c - a whole natter client in one file, written from PROTOCOL.md alone.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sun-path.c - bind a UNIX socket to PATH, checking first that PATH fits in sun_path (108 bytes on
  * Linux, the NUL included).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* activation.c - sockets passed by a service manager (systemd's LISTEN_FDS protocol). */
 #include <errno.h>
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bglog.c - a natterd started in the background of a terminal (natterd &) logs to a file, not over
  * the foreground. */
 #include <errno.h>

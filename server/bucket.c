@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bucket.c - a token bucket in thousandths of a token: pure arithmetic on a clock the caller reads.
  */
 #include "bucket.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bucket.h - a token bucket in thousandths of a token: pure arithmetic on a clock the caller reads.
  */
 #ifndef NATTER_BUCKET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* chat.c - what each request means: handshake, rooms, messages, private messages, nicks, who. */
 #include <errno.h>
 #include <fcntl.h>

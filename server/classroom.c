@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* classroom.c - natterd --teachers: who is a teacher, #announcements, /slow, /mute, /kick, raised
  * hands. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* client.c - one connection: accepting it, reading frames off it, closing it. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* control.c - the datagram control socket: who may ask (SCM_CREDENTIALS), what each request does,
  * replies. */
 #include <errno.h>

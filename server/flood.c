@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* flood.c - fairness: the per-client token bucket, holding back a client's input (over --rate, or
  * while its own output queue is over the soft cap) and resuming it, the soft queue cap. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* history.c - the lobby, where message ids resume, and room transcripts (--log): read back,
  * written, retried. */
 #include <errno.h>

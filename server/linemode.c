@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* linemode.c - plain-text clients (nc -U, socat): lines in become requests, events out become
  * lines. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* listen.c - opening the listening sockets: the UNIX path (safely) and loopback TCP. */
 #include <errno.h>
 #include <fcntl.h>

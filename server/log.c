@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* log.c - timestamped, levelled log lines on stderr. */
 #include "log.h"
 

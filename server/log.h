@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* log.h - the server's log: timestamped lines with a level, on stderr. */
 #ifndef NATTER_LOG_H
 #define NATTER_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* loop.c - the single poll() loop: slots, accepting, reading, batched writes, timers. */
 #include <errno.h>
 #include <fcntl.h>

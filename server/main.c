@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* main.c - natterd's entry point: parse the command line, open listeners, run the loop. */
 #include <errno.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* moderation.c - what an operator (natterctl) or a teacher may do to clients: kick, mute, notices
  * to all. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nicks.c - a linear-probing hash set of registered clients, keyed by case-folded nick. */
 #include "nicks.h"
 

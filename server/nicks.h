@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nicks.h - registered clients by nick, without regard to case: O(1) lookups for HELLO, NICK and
  * /msg. */
 #ifndef NATTER_NICKS_H

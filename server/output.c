@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* output.c - the one way a byte leaves natterd: encode, queue, fan out to rooms, batch, drop slow
  * readers, and write once per loop pass. */
 #include <errno.h>

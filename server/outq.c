@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* outq.c - per-client output queue: shared buffers, partial writes, writev batching. */
 #include "outq.h"
 

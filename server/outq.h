@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* outq.h - a client's queue of shared output buffers, drained with writev. */
 #ifndef NATTER_OUTQ_H
 #define NATTER_OUTQ_H

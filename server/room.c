@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* room.c - room membership, topics and the bounded history of each room. */
 #include "room.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* room.h - chat rooms: members, topic, and the history kept for late joiners and resumes. */
 #ifndef NATTER_ROOM_H
 #define NATTER_ROOM_H

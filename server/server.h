@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* server.h - natterd's state: the listeners, the clients, and the one poll loop. */
 #ifndef NATTER_SERVER_H
 #define NATTER_SERVER_H

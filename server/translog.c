@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* translog.c - room transcripts: the line format (one readable line per message, with its id), and
  * reading them back. */
 #include "translog.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* translog.h - the append-only transcript of each room (--log DIR), and reading it back. */
 #ifndef NATTER_TRANSLOG_H
 #define NATTER_TRANSLOG_H

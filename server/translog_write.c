@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* translog_write.c - appending to room transcripts; lines a full disk refuses wait in memory, in
  * order. */
 #include "translog.h"

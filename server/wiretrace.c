@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* wiretrace.c - natterd --trace: each frame read or queued, and line-mode text, shown on the trace.
  */
 #include <errno.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lib.sh - sourced by every integration test: private temp dir, servers, headless clients, bounded waits, cleanup.
 # shellcheck shell=bash disable=SC2034 # (variables set here are read by the tests)
 #

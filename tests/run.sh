@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # run.sh - the test runner behind 'make test': unit binaries, then every integration script, plain and under ASan/UBSan.
 #
 # usage: tests/run.sh [PATTERN]   (only tests whose name contains PATTERN)

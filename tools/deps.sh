@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # deps.sh - check the Debian packages natter builds and tests with; with --install, install the
 # missing ones with apt-get when run as root, otherwise print the exact command.
 #

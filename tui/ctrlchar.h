@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctrlchar.h - control characters in a line typed or pasted: where the first one is, and the line
  * without them (pure). */
 #ifndef NATTER_CTRLCHAR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* input.c - readline inside curses: bytes from our poll loop in, the line buffer out to ui.c. */
 #include "input.h"
 

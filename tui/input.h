@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* input.h - the input line: GNU readline's callback interface fed by our poll loop, drawn by ui.c.
  */
 #ifndef NATTER_INPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* main.c - natter's entry point: parse the command line, connect, run a front end. */
 #include <errno.h>
 #include <fcntl.h>

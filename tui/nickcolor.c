@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nickcolor.c - FNV-1a over the lower-cased nick, so every client colours a nick alike. */
 #include "nickcolor.h"
 

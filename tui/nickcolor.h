@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nickcolor.h - a stable colour for each nick, from a hash of its case-folded name. */
 #ifndef NATTER_NICKCOLOR_H
 #define NATTER_NICKCOLOR_H

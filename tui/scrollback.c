@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* scrollback.c - bounded line ring with a scroll anchor that new lines do not move (pure). */
 #include "scrollback.h"
 

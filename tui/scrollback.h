@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* scrollback.h - the bounded store of display lines, the scroll position, the "N new" count,
  * search. */
 #ifndef NATTER_SCROLLBACK_H

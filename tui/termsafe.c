@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* termsafe.c - the terminal checked before curses starts, and put back even when natter dies. */
 #include "termsafe.h"
 

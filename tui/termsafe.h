@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* termsafe.h - the terminal checked before curses starts, and put back even when natter dies. */
 #ifndef NATTER_TERMSAFE_H
 #define NATTER_TERMSAFE_H

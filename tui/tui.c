@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui.c - the full-screen front end's loop: terminal, server, signals, reconnect with backoff. */
 #include "tui.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui.h - the full-screen front end: one poll loop over the terminal, the server and signals. */
 #ifndef NATTER_TUI_H
 #define NATTER_TUI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui_commands.c - what the user types in the full-screen UI: lines, commands, keys, completion. */
 #include "tui.h"
 

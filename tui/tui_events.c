@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui_events.c - server events in the full-screen UI: lines, the room's nicks, the status bar. */
 #include "tui.h"
 

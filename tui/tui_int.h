@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui_int.h - what the full-screen front end's files share (not for other modules). */
 #ifndef NATTER_TUI_INT_H
 #define NATTER_TUI_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ui.c - curses drawing: the pane from the bottom up, the status bar, the input line; resize. */
 #include "ui.h"
 

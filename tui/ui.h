@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ui.h - the curses screen: scrollback pane, status bar and input line; layout and drawing. */
 #ifndef NATTER_UI_H
 #define NATTER_UI_H

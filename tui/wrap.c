@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* wrap.c - width-aware word wrapping and display sanitizing (pure: depends only on the locale). */
 #include "wrap.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* wrap.h - terminal display text: column widths, word wrapping with a hanging indent, sanitizing.
  */
 #ifndef NATTER_WRAP_H

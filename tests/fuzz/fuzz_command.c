@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_command.c - libFuzzer target: the client's command-line parser stays inside its input. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_ctl.c - libFuzzer target: control datagrams (requests, reply parts, reassembly) and the
  * reply splitter. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_frames.c - libFuzzer target: a byte stream split anywhere decodes as it does in one piece;
  * its trace is safe. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_text.c - libFuzzer target: text rules and display sanitizing never let a control through. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh SECONDS TARGET... - run each libFuzzer target for SECONDS from its seed
 # corpus (new inputs go to a scratch dir, not the repo) and print its figures.
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* activate.c - test tool: a tiny socket-activating service manager (like systemd-socket-activate).
  */
 #include <errno.h>

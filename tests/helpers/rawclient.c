@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rawclient.c - test tool: speak raw natter frames (well-formed or hostile) and print each reply.
  */
 #define _GNU_SOURCE /* POLLRDHUP */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui_hostile_server.c - a fake natterd for tests: sends one client escapes in every string. */
 #include <errno.h>
 #include <poll.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 03_echo_eof.sh - 100 lines then end of input: the writer has seen its own echo of all 100 when it exits 0, and so does a reader.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

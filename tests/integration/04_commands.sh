@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 04_commands.sh - /me, //escape, /who, /nick (taken and free) and /quit REASON as others see them; natterd -n NAME.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 05_tcp.sh - TCP on 127.0.0.1 beside the UNIX socket, --no-unix, and refusal of a non-loopback address.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 06_tcp_ipv6.sh - TCP over [::1], and --tcp twice (IPv4 + IPv6): clients chat (skipped where ::1 is unavailable).
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

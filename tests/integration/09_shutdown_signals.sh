@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 09_shutdown_signals.sh - SIGTERM and SIGINT: clients get the BYE, natterd exits 0, socket and lock files are gone.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

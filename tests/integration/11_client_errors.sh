@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 11_client_errors.sh - client exit codes: no server (3), invalid nick or full server (4); taken nicks get a suffix; errors say what a path or address really is.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

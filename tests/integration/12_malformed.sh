@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 12_malformed.sh - hostile and odd frames via rawclient get the right ERROR (and close, when fatal) while a normal client is served throughout.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

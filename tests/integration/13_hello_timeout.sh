@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 13_hello_timeout.sh - a connection that never completes HELLO is closed with ERR_TIMEOUT (106) after HELLO_TIMEOUT_S.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 14_slow_reader.sh - a client that never reads is dropped as too slow; a normal reader gets every message in order; natterd lives on.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 15_valgrind.sh - natterd under valgrind through a chat, hostile frames and SIGTERM: no errors, no definite leaks, exit 0.
 # natter-test: valgrind-only
 # shellcheck source=SCRIPTDIR/../lib.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 16_startup_errors.sh - natterd exit codes and messages: -h/-V (0), unknown options, sun_path too long and a refused address (2), an unwritable directory named.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 17_spec_promises.sh - PROTOCOL.md's promises an independent client relies on: a refused HELLO closes, ERROR texts are UTF-8, half frames time out before HELLO too, one-line fields, 103 before 101, nicks under --identity strict and in line mode.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

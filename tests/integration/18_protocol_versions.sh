@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 18_protocol_versions.sh - version 1, 2 and 3 clients on one server together: each reads the others; only version 3 gets tags, DONE and BYE codes; older ones get what they always got.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 19_json_tags.sh - natter --headless --json: every answer carries the number of the input line it answers ("tag"), so a script can match replies to its commands; DONE says a line succeeded and names its message's id.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 20_rooms.sh - rooms keep their traffic to themselves; /rooms, /topic (members and a later joiner), /part, /who #room, /away.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

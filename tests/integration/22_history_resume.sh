@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 22_history_resume.sh - history for late joiners (--history 5), resuming by id across a restart with --log (no gap, no duplicate), MISSED, a transcript replaced by a link.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 23_line_mode.sh - a socat (plain-text line mode) user and a natter user see each other both ways; an overlong line is refused and the connection lives on.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 24_identity.sh - natterd --identity strict: nick = login (or login/suffix) over UNIX, refused otherwise (exit 4); logins come from SO_PEERCRED; TCP has none.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

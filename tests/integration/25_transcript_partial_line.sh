@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 25_transcript_partial_line.sh - a transcript whose last line a crash left unfinished: cut off and reported at start, and every message acknowledged after it survives the next restart.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 26_ids_full_disk.sh - message ids never go back: not after a full log disk (ulimit -f) and kill -9, not when --log starts on an empty directory; lines the disk refused are written once it has room.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

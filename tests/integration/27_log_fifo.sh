@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 27_log_fifo.sh - a FIFO or link in the --log directory never blocks natterd: refused at start with a sentence naming it (exit 1), waited out at run time; SIGTERM works while starting.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

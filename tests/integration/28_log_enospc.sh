@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 28_log_enospc.sh - a real full disk (a 64 KiB tmpfs; root only, else SKIP): messages wait in memory, reach the transcript in order once space returns, and survive a restart.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

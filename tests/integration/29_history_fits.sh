@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 29_history_fits.sh - a room's kept history larger than --max-queue: a newcomer gets the newest part that fits (older ones counted in MISSED when resuming) and is never dropped as too slow for replies it had no chance to read.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 30_tui_chat.sh - two full-screen clients in tmux: messages, /me, UTF-8 widths, typing undisturbed, resize, nick change, completion, clean exit.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 31_tui_scrollback.sh - the TUI's scrollback: PageUp/PageDown, the "N new" marker, top/bottom keys, /search, mentions, a flood while typing.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 32_tui_reconnect.sh - the TUI when the server goes away: the status bar says so, typed text is kept and sent after the automatic reconnect.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 33_tui_hostile.sh - a hostile server sends escape sequences in every string; the raw bytes the TUI writes to its terminal carry none of them.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

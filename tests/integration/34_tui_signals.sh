@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 34_tui_signals.sh - SIGTERM, SIGQUIT (Ctrl-\) and SIGHUP (the terminal closing) end the TUI politely; SIGABRT and SIGSEGV kill it but leave the terminal sane and the shell's screen back.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 35_tui_rooms.sh - rooms in the TUI: /join switches the status bar, lines from other rooms and private messages say where they belong.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

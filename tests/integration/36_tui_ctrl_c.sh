@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 36_tui_ctrl_c.sh - Ctrl-C never quits and never loses typed text: the line goes into the history (Up brings it back) and the input is cleared; on an empty line it says how to leave; it also leaves a history search.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 37_tui_paste.sh - pasted text: a paste ending in a newline sends no empty last line and an empty line sends nothing; a line holding a control character is kept in the input with where the character is, and Alt-s strips it.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 38_tui_dumb_terminal.sh - a terminal that cannot move the cursor (TERM=dumb), or one terminfo does not know, is refused in one sentence that suggests --headless (exit 2), and no server is started or asked.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

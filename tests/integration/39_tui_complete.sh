@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 39_tui_complete.sh - Tab cycles through candidates in place (Shift-Tab back) and never lists them in the conversation: nicks, #rooms (joined and from /rooms), commands; the classroom's only on a classroom server, the teachers' never.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

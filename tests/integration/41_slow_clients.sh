@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 41_slow_clients.sh - a slowloris (frame left unfinished) and a reader above the soft queue cap are dropped; others go on.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

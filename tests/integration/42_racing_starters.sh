@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 42_racing_starters.sh - five servers started at once leave exactly one; kill -9 and restart is clean; the mode is exact every time.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 43_connection_limits.sh - --max-clients, --max-per-uid and a low descriptor limit: refusals are clear, nothing spins, chat goes on.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

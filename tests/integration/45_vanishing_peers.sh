@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 45_vanishing_peers.sh - peers that reset (RST) or vanish mid-broadcast, and a client that never answers PING: others lose nothing.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

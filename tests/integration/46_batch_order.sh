@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 46_batch_order.sh - messages batched per room (server/batch.c) still arrive exactly once and in id order, interleaved with other rooms and private messages.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 47_rate_drain.sh - a held-back flooder is drained at --rate (woken when its next token is due, not once a housekeeping tick), and never faster.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

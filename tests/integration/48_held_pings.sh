@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 48_held_pings.sh - a held-back flooder that answers every PING is not dropped for silence: the PING clock runs only while natterd reads it.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

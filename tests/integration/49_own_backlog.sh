@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 49_own_backlog.sh - a client whose requests, read in one pass, ask for more replies than --max-queue is held back (not dropped) until it has read them: line mode and native.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 50_bench_smoke.sh - natter-bench against a real natterd and against its relay, with native and line-mode receivers, several senders and rooms: nothing lost, nothing duplicated, exit 0 (no timing asserted).
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 51_tui_history_rooms.sh - history is deduplicated per room: /join shows a room's older lines, a resume after a lost server shows every room's news.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 52_tui_rendering.sh - the full-screen pane: history marked and dated, day lines, long words and Japanese wrapped in place, mentions visible without colour.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

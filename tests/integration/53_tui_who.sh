@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 53_tui_who.sh - /who in the full-screen client: one line per user with login, idle time, rooms and away message, in the headless client's words; /who * names the server.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

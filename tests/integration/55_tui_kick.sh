@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 55_tui_kick.sh - a kick means a kick: the full-screen client says why, does not come back by itself, and /reconnect brings it back; the headless client exits 6.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

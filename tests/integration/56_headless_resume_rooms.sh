@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 56_headless_resume_rooms.sh - headless --resume ID resumes every room the script joins, not only #lobby: exactly the missed messages, no duplicates.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 57_tui_frozen_server.sh - natterd frozen (kill -STOP): a line typed shows as sending until the echo confirms it, the status bar shows the lag, and past the PING timeout the TUI gives the connection up and reconnects.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 58_headless_keepalive.sh - a headless client PINGs a frozen server (kill -STOP) and exits 5 when it stays unanswered, instead of hanging; a live one is left alone.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 59_tui_own_who.sh - the full-screen client tells its own nick-list WHO from the user's by the request's tag: a /who answered before the client's own WHO is shown, never swallowed (issue 12 item 5).
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 60_natterctl.sh - natterctl against a real natterd: stats, who (split over many datagrams), kick, say, mute, shutdown, and no server.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

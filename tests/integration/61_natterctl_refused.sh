@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 61_natterctl_refused.sh - another user cannot control natterd: the 0600 control socket stops it, and past that natterd's credential check does.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

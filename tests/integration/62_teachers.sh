@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 62_teachers.sh - natterd --teachers: roles from Unix groups (not nicks), #announcements replayed and kept across a restart, /slow, raised hands, /mute and /kick, and version 1 clients still served.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 70_trace.sh - natterd --trace and natter --trace show a known SAY and its MSG with exactly PROTOCOL.md's bytes, both ways; line mode is traced as text; nothing raw reaches a trace.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 71_lab_faults.sh - a client with --lab-faults (bytewise, merge, delay, drop mid-frame) is served correctly, in order, while others chat on; a drop is logged in a plain sentence.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

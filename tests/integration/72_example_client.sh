@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 72_example_client.sh - examples/natter-mini.c builds warning-free with its one cc line and chats both ways with natter through a real natterd.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

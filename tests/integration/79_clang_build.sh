@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 79_clang_build.sh - every program, helper and unit test builds with clang as with gcc: warnings on and none given (-Werror), in a private build directory.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

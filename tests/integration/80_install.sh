@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 80_install.sh - make install PREFIX=/usr DESTDIR=tmp puts every program and man/*.1 there, they run, make uninstall removes them;
 # BINDIR, the packager's CPPFLAGS/CFLAGS/LDFLAGS, and a plain make that never runs apt-get.
 # shellcheck source=SCRIPTDIR/../lib.sh

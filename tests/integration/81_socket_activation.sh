@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 81_socket_activation.sh - natterd on sockets passed with LISTEN_FDS/LISTEN_PID: chat over them, never unlink them, refuse what is not a listener.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

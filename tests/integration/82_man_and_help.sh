@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 82_man_and_help.sh - every man/*.1 renders without a warning and documents every long option its program's --help lists; --help and --version exit 0 on stdout.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

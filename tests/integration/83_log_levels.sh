@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 83_log_levels.sh - natterd --log-level (debug shows each connection, warning and -q hide info), timestamps, and journal-style lines when JOURNAL_STREAM names stderr.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 84_lab_commands.sh - LAB.md's core student path works as printed: a 0660 class server in a setgid directory, line mode over socat (/help row for row) and nc -N, a SAY traced with LAB.md's hex row, natter-mini built with LAB.md's cc line, natterctl stats, a stale socket replaced, a lying frame, the captures' version, cleanup on SIGTERM.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 85_debian_package.sh - dpkg-buildpackage -us -uc -b on a copy of the tree: the package holds the programs, pages, docs,
 # units, sysusers.d and tmpfiles.d files; its binaries pass hardening-check and lintian reports no error or warning.
 # natter-test: timeout=420

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 86_systemd_units.sh - contrib's systemd units: each socket unit's sockets and service's command line, passed the way systemd
 # passes them, give a server that natter and natterctl reach; systemd-analyze security scores each service 3.0 or lower.
 # shellcheck source=SCRIPTDIR/../lib.sh

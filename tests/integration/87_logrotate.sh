@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 87_logrotate.sh - contrib/natter.logrotate rotates a running natterd's transcripts: old lines in ROOM.log.1, new lines
 # from the start of ROOM.log (natterd writes with O_APPEND, so copytruncate leaves no hole), and nothing else disturbed.
 # shellcheck source=SCRIPTDIR/../lib.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 88_tui_user_files.sh - what natter leaves behind: the history moved once to $XDG_STATE_HOME, a word about the natterd it started; natterd & logs to a file, not over the terminal.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

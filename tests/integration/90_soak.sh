@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 90_soak.sh - natter-soak for NATTER_SOAK_SECONDS (default 60, 10 in 'make check'): random operations from many clients, kill -9 and restart, every invariant checked after every step.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # 91_lab_examples.sh - LAB.md exercises 0 and 10-13 as printed: each example builds with its LAB.md cc line (plus -Werror) and prints the rows LAB.md shows (IPC, echo round trip, EADDRINUSE, SO_REUSEADDR through TIME_WAIT both ways, IPv6 loopback, datagram bursts, sun_path).
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tui_lib.sh - sourced by the tmux tests of the full-screen client (after ../lib.sh): a private tmux server, panes, screen waits.
 # shellcheck shell=bash
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conn.c - the soak's client connections: connect, send requests (frames or lines), read events. */
 #include <errno.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* daemon.c - the natterd under test: temporary paths, start, kill -9, restart, RSS, cleanup. */
 #define _GNU_SOURCE /* nftw's FTW_DEPTH, prctl */
 #include <errno.h>

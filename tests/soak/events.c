@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* events.c - what each frame or line from natterd means for the model: acks, episodes, streams. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* main.c - natter-soak: options, the run loop, and the failure report with the replay command. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* model.c - the soak's model: the messages it sent, the transcripts, and the invariant checks. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ops.c - the random operations of a step, waiting for the server to settle, and kill -9. */
 #include <errno.h>
 #include <poll.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* soak.h - the randomized soak test's shared state: server, connections, the model it checks. */
 #ifndef NATTER_SOAK_H
 #define NATTER_SOAK_H

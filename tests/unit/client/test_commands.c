@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* client/test_commands.c - input line parsing and stdin line splitting for the client. */
 #include <setjmp.h>
 #include <stdarg.h>

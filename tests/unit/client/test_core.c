@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* client/test_core.c - the client core and session against a scripted server on a socketpair. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* client/test_format.c - the client's event lines, JSON output and escaping. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* client/test_labfaults.c - natter --lab-faults: the parser, and the write planner driven by hand.
  */
 #include <setjmp.h>

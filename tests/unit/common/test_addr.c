@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* common/test_addr.c - unit tests for addresses, the socket dir and loopback checks
  * (common/addr.h). */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* common/test_buf.c - unit tests for growable and shared byte buffers (common/buf.h). */
 #include <stdarg.h>
 #include <stddef.h>

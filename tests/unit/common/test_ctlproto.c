@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* common/test_ctlproto.c - unit tests for the control socket's datagrams (common/ctlproto.h,
  * PROTOCOL.md 8). */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* common/test_proto.c - unit tests for the frame codec (common/proto.h) against PROTOCOL.md. */
 #include <stdarg.h>
 #include <stddef.h>

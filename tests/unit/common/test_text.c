@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* common/test_text.c - unit tests for UTF-8, text and nick rules and display sanitizing
  * (common/text.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* common/test_trace.c - the --trace formatter (common/trace.h): hex layout, fields, bad input,
  * sanitizing, bounds. */
 #include <setjmp.h>

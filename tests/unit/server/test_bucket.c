@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* server/test_bucket.c - the rate limit's token bucket: bursts, refills, and when the next token is
  * due.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* server/test_history.c - rooms' kept history and resume arithmetic, and the transcript line
  * format. */
 #include <stdarg.h>

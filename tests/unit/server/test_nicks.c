@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* server/test_nicks.c - the server's nick index agrees with a plain search through many adds,
  * renames and removes. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* server/test_output.c - the output path (server/output.c) keeps every recipient's order by
  * construction: random interleavings of room messages, notices, joins, leaves and closes,
  * checked frame by frame against a model; line mode's text made once per buffer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* server/test_outq.c - the server's output queue: sharing, partial writes, dropping, bounds. */
 #include <stdarg.h>
 #include <stddef.h>

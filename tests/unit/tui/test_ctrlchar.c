@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui/test_ctrlchar.c - unit tests for finding, naming and stripping control characters in typed
  * lines (tui/ctrlchar.h). */
 #include <stdarg.h>

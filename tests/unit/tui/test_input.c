@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui/test_input.c - unit tests for where the readline history lives and its one move there
  * (tui/input.h). */
 #include <stdarg.h>

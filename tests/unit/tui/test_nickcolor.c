@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui/test_nickcolor.c - unit tests for stable per-nick colours (tui/nickcolor.h). */
 #include <stdarg.h>
 #include <stddef.h>

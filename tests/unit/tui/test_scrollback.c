@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui/test_scrollback.c - unit tests for the scrollback model (tui/scrollback.h). */
 #include <stdarg.h>
 #include <stddef.h>

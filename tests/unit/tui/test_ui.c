@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui/test_ui.c - unit tests for composing display lines from untrusted events (tui/ui.h
  * ui_add). */
 #include <stdarg.h>

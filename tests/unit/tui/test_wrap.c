@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tui/test_wrap.c - unit tests for width-aware wrapping and display sanitizing (tui/wrap.h). */
 #include <stdarg.h>
 #include <stddef.h>

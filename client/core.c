@@ -257,6 +257,11 @@ const char *core_nick_now(const struct core *c)
 	return c->nick;
 }
 
+unsigned core_roles(const struct core *c)
+{
+	return c->roles;
+}
+
 const char *core_room(const struct core *c)
 {
 	return c->room;
@@ -432,6 +437,7 @@ static int on_welcome(struct core *c, const struct frame *f)
 	}
 	core_copy_str(c->nick, sizeof c->nick, f->f[WELCOME_NICK].s);
 	core_copy_str(c->home, sizeof c->home, f->f[WELCOME_ROOM].s);
+	c->roles = (unsigned)f->f[WELCOME_ROLES].n;
 	/* After a reconnect we keep talking in our room, which rejoin_rooms enters again. */
 	if (rooms_find(&c->rejoin, str_c(c->room)) < 0)
 		core_copy_str(c->room, sizeof c->room, f->f[WELCOME_ROOM].s);

@@ -74,6 +74,7 @@ struct core {
 	struct errmsg why;
 	/* Rooms and resuming (PROTOCOL.md 3.4, 3.6). */
 	char home[CORE_ROOM_BYTES];	 /* WELCOME's room: where parting the current room leads */
+	unsigned roles;			 /* WELCOME's ROLE_* bits (protocol 3) */
 	struct core_rooms joined;	 /* the rooms we are in on this connection */
 	struct core_rooms rejoin;	 /* rooms to enter again after the next WELCOME */
 	char want_room[CORE_ROOM_BYTES]; /* a /join that becomes current when its JOIN arrives */
@@ -183,6 +184,8 @@ const char *core_why(const struct core *c);
  * JOIN has not arrived yet: the server handles requests in order.
  */
 const char *core_nick_now(const struct core *c);
+/* ROLE_CLASSROOM, ROLE_TEACHER: what the server said we may do (0 before WELCOME). */
+unsigned core_roles(const struct core *c);
 const char *core_room(const struct core *c);
 /* The rooms we are in, in the order we entered them: i from 0 to core_room_count() - 1. */
 size_t core_room_count(const struct core *c);

@@ -21,7 +21,7 @@ struct frame_spec {
 
 static const struct frame_spec specs[] = {
     {T_HELLO, DIR_C2S, "HELLO", "hss", "version nick client"}, /* + optional q resume */
-    {T_WELCOME, DIR_S2C, "WELCOME", "hsssw", "version nick server room users"},
+    {T_WELCOME, DIR_S2C, "WELCOME", "hsssw", "version nick server room users"}, /* + b roles (v3) */
     {T_ERROR, DIR_S2C, "ERROR", "hs", "code text"},
     {T_BYE, DIR_S2C, "BYE", "s", "reason"}, /* + optional h code (version 3) */
     {T_PING, DIR_BOTH, "PING", "q", "token"},
@@ -274,6 +274,10 @@ int proto_decode(const unsigned char *body, size_t len, struct frame *f)
 		f->f[BYE_CODE].n = get_be(f->rest, 2);
 		f->rest += 2;
 		f->rest_len -= 2;
+	} else if (f->type == T_WELCOME && f->rest_len >= 1) {
+		f->f[WELCOME_ROLES].n = f->rest[0];
+		f->rest += 1;
+		f->rest_len -= 1;
 	}
 	decode_tag(f);
 	return 0;
@@ -336,6 +340,8 @@ int proto_encode(struct buf *out, const struct frame *f)
 		encode_field(out, 'q', &f->f[HELLO_RESUME]);
 	if (f->type == T_BYE && f->f[BYE_CODE].n != 0)
 		encode_field(out, 'h', &f->f[BYE_CODE]);
+	if (f->type == T_WELCOME && f->f[WELCOME_VERSION].n >= 3)
+		encode_field(out, 'b', &f->f[WELCOME_ROLES]);
 	if (list_entry_spec(f->type) != NULL) {
 		buf_append(out, f->rest, f->rest_len); /* the entries come before the tag */
 		encode_tag(out, f->tag, false);

@@ -89,6 +89,9 @@ static inline bool bye_may_reconnect(unsigned code)
 	return code != BYE_QUIT && code != BYE_KICKED;
 }
 
+/* WELCOME's roles (version 3): what the client may do on this server. */
+enum { ROLE_CLASSROOM = 0x01, ROLE_TEACHER = 0x02 };
+
 /* WHOREPLY entry flags. */
 enum { WHOF_NOID = 0x01, WHOF_AWAY = 0x02 };
 
@@ -154,7 +157,7 @@ struct frame {
 
 /* Field indexes, one enum per frame type (see PROTOCOL.md section 3). */
 enum { HELLO_VERSION, HELLO_NICK, HELLO_CLIENT, HELLO_RESUME };
-enum { WELCOME_VERSION, WELCOME_NICK, WELCOME_SERVER, WELCOME_ROOM, WELCOME_USERS };
+enum { WELCOME_VERSION, WELCOME_NICK, WELCOME_SERVER, WELCOME_ROOM, WELCOME_USERS, WELCOME_ROLES };
 enum { ERROR_CODE, ERROR_TEXT };
 enum { BYE_REASON, BYE_CODE };
 enum { PING_TOKEN };

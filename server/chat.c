@@ -347,6 +347,8 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 	w.f[WELCOME_SERVER].s = str_c(s->cfg.name);
 	w.f[WELCOME_ROOM].s = str_c(s->lobby->name);
 	w.f[WELCOME_USERS].n = s->nready;
+	w.f[WELCOME_ROLES].n = (s->announce != NULL ? ROLE_CLASSROOM : 0) |
+			       (c->class.teacher ? ROLE_TEACHER : 0); /* sent to version 3 only */
 	output_frame(s, c, &w);
 	enter_room(s, c, s->lobby, f->f[HELLO_RESUME].n);
 	/* Every late joiner is shown every announcement (PROTOCOL.md 3.10). */

@@ -281,18 +281,18 @@ static const char *on_room(void *ctx, size_t i)
 }
 
 /*
- * Commands to complete: the classroom's only on a classroom server (one
- * that put us in #announcements). Whether we are a teacher is not told by
- * the protocol, so the teachers' commands are never offered (they are in
- * /help, and the server refuses them to students).
+ * Commands to complete: the classroom's only on a classroom server, the
+ * teachers' only to a teacher, as WELCOME's roles say (protocol 3).
  */
 static unsigned on_command_scopes(void *ctx)
 {
 	struct tui *t = ctx;
-	unsigned scopes = SCOPE_SCREEN;
+	unsigned scopes = SCOPE_SCREEN, roles = core_roles(t->c);
 
-	if (core_in_room(t->c, str_c(ANNOUNCE_ROOM)))
+	if ((roles & ROLE_CLASSROOM) || core_in_room(t->c, str_c(ANNOUNCE_ROOM)))
 		scopes |= SCOPE_CLASSROOM;
+	if (roles & ROLE_TEACHER)
+		scopes |= SCOPE_TEACHER;
 	return scopes;
 }
 

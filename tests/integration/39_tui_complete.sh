@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
-# 39_tui_complete.sh - Tab cycles through candidates in place (Shift-Tab back) and never lists them in the conversation: nicks, #rooms (joined and from /rooms), commands; the classroom's only on a classroom server, the teachers' never.
+# 39_tui_complete.sh - Tab cycles through candidates in place (Shift-Tab back) and never lists them in the conversation: nicks, #rooms (joined and from /rooms), commands; the classroom's only on a classroom server, the teachers' only to a teacher.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=SCRIPTDIR/tui_lib.sh
@@ -97,4 +97,16 @@ expect_input stu "/ann" "/ann + Tab (a teacher's command)"
 keys stu C-u
 type_line stu "/quit"
 wait_exit stu 10 || fail "natter exited $? after /quit: $(cat "$T/stu.err")"
+stop_server
+
+step "a teacher (WELCOME's roles, protocol 3) is offered the teachers' commands"
+start_server -s "$C" --teachers "$(id -gn)"
+tui_run tea -- -s "$C" -n tea
+wait_screen tea 'tea joined #announcements' || fail_screen tea "tea was not put in #announcements"
+type_text tea "/ann"
+keys tea Tab
+expect_input tea "/announce " "/ann + Tab for a teacher"
+keys tea C-u
+type_line tea "/quit"
+wait_exit tea 10 || fail "natter exited $? after /quit: $(cat "$T/tea.err")"
 pass

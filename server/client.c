@@ -282,16 +282,14 @@ static bool header_ok(struct server *s, struct client *c, const unsigned char *h
 	uint32_t len = frame_body_len(hdr);
 
 	if (len == 0 || len > MAX_BODY_BYTES) {
-		if (s->trace)
-			wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
+		wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
 		client_send_error(s, c, ERR_FRAME_SIZE,
 				  "frame body of %lu bytes is out of range: 1 to %d bytes allowed",
 				  (unsigned long)len, MAX_BODY_BYTES);
 		return false;
 	}
 	if (c->state == CS_HELLO && len > PRE_HELLO_MAX_BYTES) {
-		if (s->trace)
-			wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
+		wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
 		client_send_error(
 		    s, c, ERR_FRAME_SIZE,
 		    "frame body of %lu bytes before HELLO; at most %d allowed until the handshake",
@@ -307,8 +305,7 @@ static void handle_frame(struct server *s, struct client *c, const unsigned char
 	struct frame f;
 	int rc = proto_decode(p + FRAME_HEADER_BYTES, n - FRAME_HEADER_BYTES, &f);
 
-	if (s->trace)
-		wiretrace_in(s, c, p, n);
+	wiretrace_in(s, c, p, n);
 	/* The type byte is judged before the body: 103 wins over 101 (PROTOCOL.md 5). */
 	if (rc == ERR_UNKNOWN_TYPE || !(frame_type_dir(p[FRAME_HEADER_BYTES]) & DIR_C2S)) {
 		client_send_error(s, c, ERR_UNKNOWN_TYPE,

@@ -328,8 +328,7 @@ static bool register_line_client(struct server *s, struct client *c, struct str 
 		hello.f[HELLO_NICK].s = split_word(&rest);
 		used = true;
 	}
-	if (s->trace)
-		wiretrace_request(s, c, &hello);
+	wiretrace_request(s, c, &hello);
 	chat_handle(s, c, &hello);
 	return used;
 }
@@ -357,8 +356,7 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 	struct command cmd;
 	const char *why = NULL;
 
-	if (s->trace)
-		wiretrace_line_in(s, c, line);
+	wiretrace_line_in(s, c, line);
 	if (line.len > 0 && line.p[line.len - 1] == '\r')
 		line.len--;
 	if (c->state == CS_HELLO && looks_like_http(line)) {
@@ -391,8 +389,7 @@ static void handle_line(struct server *s, struct client *c, struct str line)
 		local_command(s, c, &cmd, why);
 		return;
 	}
-	if (s->trace)
-		wiretrace_request(s, c, &f);
+	wiretrace_request(s, c, &f);
 	chat_handle(s, c, &f);
 }
 

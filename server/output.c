@@ -71,8 +71,7 @@ void output_queue(struct server *s, struct client *c, struct shbuf *b)
 		return; /* the seal dropped c as too slow: its BYE was the last */
 	if (c->line.on && (text = line_form(s, c, b)) != NULL)
 		b = text;
-	if (s->trace)
-		wiretrace_queued(s, c, b);
+	wiretrace_queued(s, c, b);
 	if (b->len > 0) {
 		outq_push(&c->out, b);
 		flood_queue_grew(s, c);

@@ -31,6 +31,8 @@ void wiretrace_in(struct server *s, struct client *c, const unsigned char *p, si
 {
 	char peer[96];
 
+	if (s->trace == NULL)
+		return; /* off: the hot paths call these unconditionally */
 	label(c, "", peer, sizeof peer);
 	trace_frame(&s->trace->buf, trace_sink_stamp(s->trace), TRACE_IN, peer, p, n);
 	flush(s);
@@ -44,9 +46,12 @@ void wiretrace_queued(struct server *s, struct client *c, const struct shbuf *b)
 {
 	const unsigned char *p = b->data;
 	size_t n = b->len;
-	const char *stamp = trace_sink_stamp(s->trace);
+	const char *stamp;
 	char peer[96];
 
+	if (s->trace == NULL)
+		return; /* off: the hot paths call these unconditionally */
+	stamp = trace_sink_stamp(s->trace);
 	label(c, "", peer, sizeof peer);
 	if (c->line.on || (n > 0 && p[0] != 0x00)) {
 		trace_text(&s->trace->buf, stamp, TRACE_OUT, peer, p, n);
@@ -68,6 +73,8 @@ void wiretrace_line_in(struct server *s, struct client *c, struct str line)
 {
 	char peer[96];
 
+	if (s->trace == NULL)
+		return; /* off: the hot paths call these unconditionally */
 	label(c, "", peer, sizeof peer);
 	buf_clear(&s->trace_enc);
 	buf_append(&s->trace_enc, line.p, line.len);
@@ -82,6 +89,8 @@ void wiretrace_request(struct server *s, struct client *c, const struct frame *f
 {
 	char peer[128];
 
+	if (s->trace == NULL)
+		return; /* off: the hot paths call these unconditionally */
 	label(c, ": the request this line became", peer, sizeof peer);
 	buf_clear(&s->trace_enc);
 	if (proto_encode(&s->trace_enc, f) < 0)

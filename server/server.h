@@ -172,7 +172,7 @@ struct config {
 	char teachers_name[64];	    /* the group's name, for sentences */
 };
 
-/* Messages to one room collected during a pass (batch.c). */
+/* Messages to one room collected during a pass (output.c). */
 struct batch {
 	struct room *room; /* NULL: no batch open */
 	struct buf frames; /* their MSG frames, back to back */

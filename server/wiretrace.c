@@ -39,7 +39,7 @@ void wiretrace_in(struct server *s, struct client *c, const unsigned char *p, si
 }
 
 /*
- * What server_queue hands a client: frames for a native client (a buffer
+ * What output_queue hands a client: frames for a native client (a buffer
  * may hold several: history, WHOREPLY runs), text lines for a line client.
  */
 void wiretrace_queued(struct server *s, struct client *c, const struct shbuf *b)

@@ -277,6 +277,26 @@ static size_t index_of(struct soak *k, const struct room_log *rl, uint64_t id, u
 	return i;
 }
 
+/*
+ * Whether a replay of h messages ending before transcript index i0 was cut by
+ * natterd's bound (PROTOCOL.md 3.4: at most half of --max-queue bytes): the
+ * message before i0 would have made it larger. Frame sizes are counted from
+ * above (the longest room and nick), so the check errs on accepting a cut.
+ */
+static bool replay_full(const struct soak *k, const struct room_log *rl, const struct episode *e,
+			size_t h, size_t i0)
+{
+	enum { MSG_OVERHEAD_MAX = 4 + 1 + 8 + 8 + 2 + MAX_ROOM_BYTES + 2 + MAX_NICK_BYTES + 1 + 2 };
+	uint64_t bytes = 0;
+
+	if (i0 == 0)
+		return false;
+	for (size_t i = 0; i < h; i++)
+		bytes += MSG_OVERHEAD_MAX + k->toks[e->v[i].tok].len;
+	bytes += MSG_OVERHEAD_MAX + k->toks[rl->toks[i0 - 1]].len;
+	return bytes > k->max_queue / 2;
+}
+
 /* The first elements of an episode: history from after, or MISSED for what is gone. */
 static void ep_start(struct soak *k, struct conn *c, struct episode *e)
 {
@@ -290,8 +310,10 @@ static void ep_start(struct soak *k, struct conn *c, struct episode *e)
 			  c->slot, c->nick, rl->name, (unsigned long long)e->after,
 			  (unsigned long long)e->v[0].id, (unsigned long long)e->v[0].tok);
 	if (i0 > j) {
-		/* Older ones may be gone only if the history was full. */
-		if (!(h == k->history || (e->end == EP_ABRUPT && h == e->n)))
+		/* Older ones may be gone only if the history was full, or if the next
+		 * older one would not have fitted in the replay's half of --max-queue. */
+		if (!(h == k->history || (e->end == EP_ABRUPT && h == e->n) ||
+		      replay_full(k, rl, e, h, i0)))
 			soak_fail(k,
 				  "slot %d (%s) entered %s after id %llu and got %zu history "
 				  "message(s) from id %llu, but %zu older one(s) after id %llu are "

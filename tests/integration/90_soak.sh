@@ -5,7 +5,6 @@
 . "$(dirname "$0")/../lib.sh"
 # natter-test: timeout=180
 
-# NATTER_SOAK_SEED replays a run; otherwise a fresh seed, printed first.
 # Runs longer than about 120 s outlive the runner's limit above: run
 # bin/natter-soak by hand for those (natter-soak --help).
 SOAK="$(dirname "$NATTERD")/natter-soak"
@@ -14,7 +13,11 @@ SOAK="$(dirname "$NATTERD")/natter-soak"
 quick_secs=60
 [ -z "${NATTER_QUICK:-}" ] || quick_secs=10
 secs=${NATTER_SOAK_SECONDS:-$quick_secs}
-seed=${NATTER_SOAK_SEED:-$(((RANDOM << 30) | (RANDOM << 15) | RANDOM))}
+# The gate soaks a fixed seed (the operations are the same every run, their
+# timing is not), so a green suite does not depend on the draw;
+# NATTER_SOAK_SEED=random explores a fresh one, any number replays one.
+seed=${NATTER_SOAK_SEED:-20261205}
+[ "$seed" != random ] || seed=$(((RANDOM << 30) | (RANDOM << 15) | RANDOM))
 args=(--natterd "$NATTERD" --seed "$seed" --seconds "$secs")
 # Under AddressSanitizer RSS is shadow memory and the free quarantine, not
 # natterd's own: the bound would measure the sanitizer.

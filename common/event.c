@@ -19,7 +19,7 @@ static void decode_list(struct event *ev, const struct frame *f, struct buf *lis
 		ev->room = f->f[WHOREPLY_ROOM].s;
 		while (who_next(&p, &n, &e) == 1)
 			buf_append(list, &e, sizeof e);
-		ev->who = (const struct who_entry *)list->data;
+		ev->who = (const void *)list->data; /* malloc'd: aligned for any type */
 		ev->who_len = list->len / sizeof e;
 	} else {
 		struct field fl[MAX_FIELDS];
@@ -32,7 +32,7 @@ static void decode_list(struct event *ev, const struct frame *f, struct buf *lis
 						.topic = fl[ROOME_TOPIC].s};
 			buf_append(list, &r, sizeof r);
 		}
-		ev->rooms = (const struct room_entry *)list->data;
+		ev->rooms = (const void *)list->data;
 		ev->rooms_len = list->len / sizeof r;
 	}
 }

@@ -16,7 +16,6 @@ struct shbuf *linemode_render(struct server *s, struct client *c, const struct s
 	const unsigned char *p = frames->data;
 	size_t n = frames->len;
 	struct buf list = {0};
-	struct shbuf *b;
 
 	/* Plain text queued for a line client (help, errors) passes through. */
 	if (n == 0 || p[0] != 0x00)
@@ -25,28 +24,27 @@ struct shbuf *linemode_render(struct server *s, struct client *c, const struct s
 	buf_clear(&s->line_out);
 	while (n > 0) {
 		long whole = frame_complete(p, n);
+		const unsigned char *body = p + FRAME_HEADER_BYTES;
 		struct frame f;
 		struct event ev;
 
 		if (whole <= 0)
 			break;
-		/* Line mode shows no time for frames without one of their own: now is 0. */
-		if (proto_decode(p + FRAME_HEADER_BYTES, (size_t)whole - FRAME_HEADER_BYTES, &f) ==
-			0 &&
-		    event_from_frame(&ev, &f, 0, &list)) {
-			/* A private message reads "[private to X]" to its sender alone. */
-			if (ev.kind == EV_MSG && ev.private_msg) {
-				*shared = false;
-				ev.own = str_eq(ev.nick, c->nick);
-			}
-			words_render(&s->line_out, WORDS_LINE, &ev, NULL);
-		}
 		p += whole;
 		n -= (size_t)whole;
+		/* Line mode shows no time for frames without one of their own: now is 0. */
+		if (proto_decode(body, (size_t)whole - FRAME_HEADER_BYTES, &f) != 0 ||
+		    !event_from_frame(&ev, &f, 0, &list))
+			continue;
+		/* A private message reads "[private to X]" to its sender alone. */
+		if (ev.kind == EV_MSG && ev.private_msg) {
+			*shared = false;
+			ev.own = str_eq(ev.nick, c->nick);
+		}
+		words_render(&s->line_out, WORDS_LINE, &ev, NULL);
 	}
 	buf_free(&list);
-	b = shbuf_new(s->line_out.data, s->line_out.len);
-	return b;
+	return shbuf_new(s->line_out.data, s->line_out.len);
 }
 
 /* Split "/cmd rest" into the command word and the rest (leading spaces skipped). */

@@ -80,7 +80,14 @@ bool event_from_frame(struct event *ev, const struct frame *f, uint64_t now, str
 {
 	const struct field *v = f->f;
 
-	*ev = (struct event){.time = now};
+	switch (f->type) {
+	case T_MSG:
+	case T_JOIN:
+	case T_LEAVE:
+	case T_RENAME:
+	case T_NOTICE: decode_said(ev, f); return true; /* the most frequent: first */
+	default: *ev = (struct event){.time = now}; break;
+	}
 	switch (f->type) {
 	case T_WELCOME:
 		ev->kind = EV_WELCOME;
@@ -119,11 +126,6 @@ bool event_from_frame(struct event *ev, const struct frame *f, uint64_t now, str
 		ev->first = v[MISSED_FIRST].n;
 		ev->exact = v[MISSED_EXACT].n != 0;
 		return true;
-	case T_MSG:
-	case T_JOIN:
-	case T_LEAVE:
-	case T_RENAME:
-	case T_NOTICE: decode_said(ev, f); return true;
 	case T_WHOREPLY:
 	case T_ROOMLIST:
 		if (list != NULL)

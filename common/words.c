@@ -198,14 +198,17 @@ static bool holds(const struct at *a, char c)
 static void put_stamp(struct buf *out, const struct at *a)
 {
 	char clock[CLOCK_BYTES];
+	bool line = a->form == WORDS_LINE;
 
+	if (a->form == WORDS_SCREEN)
+		return;
 	words_clock(clock, a->ev->time);
-	if (a->form == WORDS_LINE && clock[0] == '?')
+	if (line && clock[0] == '?')
 		memcpy(clock, "--:--:--", CLOCK_BYTES);
-	if (a->form == WORDS_HEADLESS)
-		buf_printf(out, "[%s] ", clock);
-	else if (a->form == WORDS_LINE)
-		buf_printf(out, "%s ", clock);
+	if (!line)
+		buf_append(out, "[", 1);
+	buf_append(out, clock, CLOCK_BYTES - 1);
+	buf_append(out, line ? " " : "] ", line ? 1 : 2);
 }
 
 /* Seconds as a short duration: 42s, 5m, 3h, 2d. */
@@ -221,7 +224,7 @@ static void put_idle(struct buf *out, uint64_t s)
 		buf_printf(out, "%" PRIu64 "d", s / 86400);
 }
 
-static void expand(struct buf *out, const struct at *a, const char *t, size_t n);
+static const char *expand(struct buf *out, const struct at *a, const char *t);
 
 /* %*: the listing's entries, inline. */
 static void put_entries(struct buf *out, const struct at *a)
@@ -234,10 +237,34 @@ static void put_entries(struct buf *out, const struct at *a)
 			e.room = &a->ev->rooms[e.index];
 		else
 			e.who = &a->ev->who[e.index];
-		expand(out, &e, a->cell->each, strlen(a->cell->each));
+		(void)expand(out, &e, a->cell->each);
 	}
 	if (len == 0)
-		expand(out, a, a->cell->none, strlen(a->cell->none));
+		(void)expand(out, a, a->cell->none);
+}
+
+static bool printable_ascii(char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/*
+ * text_sanitize(s), faster: printable ASCII passes it unchanged, so runs of
+ * it are appended whole. Splitting there is exact: no UTF-8 sequence holds
+ * an ASCII byte, so each stretch between runs decodes as it would in full.
+ */
+static void put_safe(struct buf *out, struct str s)
+{
+	for (size_t i = 0, end; i < s.len; i = end) {
+		bool plain = printable_ascii(s.p[i]);
+
+		for (end = i + 1; end < s.len && printable_ascii(s.p[end]) == plain; end++)
+			;
+		if (plain)
+			buf_append(out, s.p + i, end - i);
+		else
+			text_sanitize(out, s.p + i, end - i, 0);
+	}
 }
 
 /* Put %c. */
@@ -255,46 +282,47 @@ static void put_field(struct buf *out, const struct at *a, char c)
 	else if (!field(a, c, &s, &n))
 		buf_printf(out, "%" PRIu64, n);
 	else if (a->safe)
-		text_sanitize(out, s.p, s.len, 0);
+		put_safe(out, s);
 	else
 		buf_append(out, s.p, s.len);
 }
 
-/* The index of the '}' that closes the '{' at t[i]. */
-static size_t closing(const char *t, size_t i, size_t n)
-{
-	int depth = 0;
+/* The bytes that end a template's literal text. */
+static const bool special[256] = {['\0'] = true, ['%'] = true, ['{'] = true, ['}'] = true};
 
-	for (; i < n; i++) {
-		depth += t[i] == '{' ? 1 : t[i] == '}' ? -1 : 0;
-		if (depth == 0)
-			return i;
+/* Past the group that t is in: the '}' that closes it, or the end. */
+static const char *skip_group(const char *t)
+{
+	for (int depth = 0; *t != '\0'; t++) {
+		if (*t == '{')
+			depth++;
+		else if (*t == '}' && depth-- == 0)
+			break;
 	}
-	return n;
+	return t;
 }
 
-/* Append the template t[0..n) expanded. */
-static void expand(struct buf *out, const struct at *a, const char *t, size_t n)
+/* Append template t expanded up to its end or the '}' that closes its group; returns where. */
+static const char *expand(struct buf *out, const struct at *a, const char *t)
 {
-	size_t i = 0;
+	for (;;) {
+		const char *lit = t;
 
-	while (i < n) {
-		size_t lit = i;
-
-		while (i < n && t[i] != '%' && t[i] != '{')
-			i++;
-		buf_append(out, t + lit, i - lit);
-		if (i + 1 >= n)
-			break;
-		if (t[i] == '%') {
-			put_field(out, a, t[i + 1]);
-			i += 2;
+		while (!special[(unsigned char)*t])
+			t++;
+		buf_append(out, lit, (size_t)(t - lit));
+		if (*t == '\0' || *t == '}' || t[1] == '\0')
+			return t;
+		if (*t == '%') {
+			put_field(out, a, t[1]);
+			t += 2;
 		} else {
-			size_t end = closing(t, i, n), c = i + 1 + (t[i + 1] == '!');
+			bool not = t[1] == '!';
+			const char *c = t + 1 + not ;
 
-			if (holds(a, t[c]) != (t[i + 1] == '!'))
-				expand(out, a, t + c + 1, end - c - 1);
-			i = end + 1;
+			t = holds(a, *c) != not ? expand(out, a, c + 1) : skip_group(c + 1);
+			if (*t == '}')
+				t++;
 		}
 	}
 }
@@ -313,7 +341,7 @@ bool words_line(struct buf *out, enum words_form form, const struct event *ev,
 	a.safe = form != WORDS_SCREEN || cell->safe;
 	if (cell->line != NULL) {
 		if (i == 0) {
-			expand(out, &a, cell->line, strlen(cell->line));
+			(void)expand(out, &a, cell->line);
 			return true;
 		}
 		i--;
@@ -326,7 +354,7 @@ bool words_line(struct buf *out, enum words_form form, const struct event *ev,
 		a.room = &ev->rooms[i];
 	else
 		a.who = &ev->who[i];
-	expand(out, &a, cell->item, strlen(cell->item));
+	(void)expand(out, &a, cell->item);
 	return true;
 }
 

@@ -428,7 +428,7 @@ static int deliver_leave(struct core *c, struct event *ev)
 
 static int on_welcome(struct core *c, const struct frame *f)
 {
-	struct event ev = {.kind = EV_WELCOME, .time = wall_ms(), .where = c->sess.where};
+	struct event ev;
 
 	if (c->state != CORE_HANDSHAKE) {
 		core_abort(c, EXIT_ERROR, "the server at %s sent a second WELCOME; disconnecting",
@@ -454,10 +454,8 @@ static int on_welcome(struct core *c, const struct frame *f)
 		c->state = CORE_QUITTING;
 		c->deadline_ms = mono_ms() + QUIT_TIMEOUT_MS;
 	}
-	ev.nick = f->f[WELCOME_NICK].s;
-	ev.server = f->f[WELCOME_SERVER].s;
-	ev.room = f->f[WELCOME_ROOM].s;
-	ev.users = (uint32_t)f->f[WELCOME_USERS].n;
+	(void)event_from_frame(&ev, f, wall_ms(), NULL);
+	ev.where = c->sess.where;
 	return core_emit(c, &ev);
 }
 
@@ -473,12 +471,11 @@ static void sanitized(char *dst, size_t cap, struct str s)
 
 static int on_error(struct core *c, const struct frame *f)
 {
-	struct event ev = {.kind = EV_ERROR, .time = wall_ms()};
+	struct event ev;
 	char text[ERRMSG_BYTES / 2];
 	int stop;
 
-	ev.code = (unsigned)f->f[ERROR_CODE].n;
-	ev.text = f->f[ERROR_TEXT].s;
+	(void)event_from_frame(&ev, f, wall_ms(), NULL);
 	stop = core_emit(c, &ev);
 	sanitized(text, sizeof text, ev.text);
 	if (c->state == CORE_HANDSHAKE) {
@@ -496,11 +493,10 @@ static int on_error(struct core *c, const struct frame *f)
 
 static int on_bye(struct core *c, const struct frame *f)
 {
-	struct event ev = {.kind = EV_BYE, .time = wall_ms()};
+	struct event ev;
 	char reason[ERRMSG_BYTES / 2];
 
-	ev.reason = f->f[BYE_REASON].s;
-	ev.code = (unsigned)f->f[BYE_CODE].n;
+	(void)event_from_frame(&ev, f, wall_ms(), NULL);
 	core_emit(c, &ev);
 	sanitized(reason, sizeof reason, ev.reason);
 	if (c->state == CORE_QUITTING)
@@ -514,68 +510,25 @@ static int on_bye(struct core *c, const struct frame *f)
 	return 1;
 }
 
-/* MSG, JOIN, LEAVE, RENAME, NOTICE, TOPICIS and MISSED map field by field onto an event. */
+/* MSG, JOIN, LEAVE, RENAME, NOTICE, TOPICIS and MISSED: event.c decodes them. */
 static int on_notice(struct core *c, const struct frame *f)
 {
-	struct event ev = {.kind = EV_NOTICE};
+	struct event ev;
 
-	switch (f->type) {
-	case T_MSG:
-		ev.kind = EV_MSG;
-		ev.id = f->f[MSG_ID].n;
-		ev.time = f->f[MSG_TIME].n;
-		ev.room = f->f[MSG_TARGET].s;
-		ev.nick = f->f[MSG_FROM].s;
-		ev.action = (f->f[MSG_FLAGS].n & MSGF_ACTION) != 0;
-		ev.history = (f->f[MSG_FLAGS].n & MSGF_HISTORY) != 0;
-		ev.text = f->f[MSG_TEXT].s;
-		ev.private_msg = ev.room.len == 0 || ev.room.p[0] != '#';
+	(void)event_from_frame(&ev, f, wall_ms(), NULL);
+	switch (ev.kind) {
+	case EV_MSG:
 		ev.own = is_me(c, ev.nick);
 		if (ev.id > c->last_id)
 			c->last_id = ev.id;
 		break;
-	case T_JOIN:
-		ev.kind = EV_JOIN;
-		ev.time = f->f[JOIN_TIME].n;
-		ev.room = f->f[JOIN_ROOM].s;
-		ev.nick = f->f[JOIN_NICK].s;
-		ev.login = f->f[JOIN_LOGIN].s;
-		return deliver_join(c, &ev);
-	case T_LEAVE:
-		ev.kind = EV_LEAVE;
-		ev.time = f->f[LEAVE_TIME].n;
-		ev.room = f->f[LEAVE_ROOM].s;
-		ev.nick = f->f[LEAVE_NICK].s;
-		ev.reason = f->f[LEAVE_REASON].s;
-		return deliver_leave(c, &ev);
-	case T_RENAME:
-		ev.kind = EV_RENAME;
-		ev.time = f->f[RENAME_TIME].n;
-		ev.nick = f->f[RENAME_OLD].s;
-		ev.new_nick = f->f[RENAME_NEW].s;
+	case EV_JOIN: return deliver_join(c, &ev);
+	case EV_LEAVE: return deliver_leave(c, &ev);
+	case EV_RENAME:
 		if (nick_equal(c->nick, strlen(c->nick), ev.nick.p, ev.nick.len))
 			core_copy_str(c->nick, sizeof c->nick, ev.new_nick);
 		break;
-	case T_TOPICIS:
-		ev.kind = EV_TOPIC;
-		/* A room that never had a topic has no time for it: say when we heard. */
-		ev.time = f->f[TOPICIS_TIME].n != 0 ? f->f[TOPICIS_TIME].n : wall_ms();
-		ev.room = f->f[TOPICIS_ROOM].s;
-		ev.nick = f->f[TOPICIS_NICK].s;
-		ev.text = f->f[TOPICIS_TEXT].s;
-		break;
-	case T_MISSED:
-		ev.kind = EV_MISSED;
-		ev.time = wall_ms();
-		ev.room = f->f[MISSED_ROOM].s;
-		ev.count = f->f[MISSED_COUNT].n;
-		ev.first = f->f[MISSED_FIRST].n;
-		ev.exact = f->f[MISSED_EXACT].n != 0;
-		break;
-	default:
-		ev.time = f->f[NOTICE_TIME].n;
-		ev.text = f->f[NOTICE_TEXT].s;
-		break;
+	default: break;
 	}
 	return core_emit(c, &ev);
 }
@@ -620,9 +573,9 @@ static int on_frame(void *ctx, const struct frame *f)
 /* A DONE: the request with its tag succeeded. */
 static int on_done(struct core *c, const struct frame *f)
 {
-	struct event ev = {.kind = EV_DONE, .time = wall_ms()};
+	struct event ev;
 
-	ev.id = f->f[DONE_ID].n;
+	(void)event_from_frame(&ev, f, wall_ms(), NULL);
 	if (core_emit(c, &ev))
 		return 1;
 	return enter_settled(c, (uint32_t)f->f[DONE_TAG].n);

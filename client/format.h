@@ -8,11 +8,7 @@
 
 #include "buf.h"
 #include "event.h"
-
-enum { CLOCK_BYTES = sizeof "HH:MM:SS" };
-
-/* Local wall-clock time of ms (since the epoch) as HH:MM:SS. */
-void format_clock(char out[CLOCK_BYTES], uint64_t ms);
+#include "words.h"
 
 /*
  * Append ev as "[HH:MM:SS] ..." with every network string sanitized; no
@@ -20,15 +16,6 @@ void format_clock(char out[CLOCK_BYTES], uint64_t ms);
  * "users in ROOM: ..." and then one line per user.
  */
 void format_line(struct buf *out, const struct event *ev);
-
-/*
- * The words of a WHO listing, shared by every front end (network strings
- * sanitized, no stamp): "users in #dev: a b c" ("users on the server: ..."
- * for /who *), and for the answer to our own WHO one line per user, "alice
- * (login alice, idle 3s, in #lobby #dev, away: lunch)".
- */
-void format_who_head(struct buf *out, const struct event *ev);
-void format_who_user(struct buf *out, const struct who_entry *w);
 
 /* Append ev as one JSON object (valid UTF-8, no raw controls); no newline. */
 void format_json(struct buf *out, const struct event *ev);

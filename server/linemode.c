@@ -3,211 +3,19 @@
  * lines. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "command.h"
 #include "server.h"
 #include "sys.h"
 #include "text.h"
-
-/* Append "HH:MM:SS " for a wall-clock time in ms. */
-static void put_time(struct buf *out, uint64_t ms)
-{
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
-	char t[16];
-
-	if (localtime_r(&secs, &tm) == NULL || strftime(t, sizeof t, "%H:%M:%S ", &tm) == 0)
-		snprintf(t, sizeof t, "--:--:-- ");
-	buf_append(out, t, strlen(t));
-}
-
-static void put_str(struct buf *out, const char *s)
-{
-	buf_append(out, s, strlen(s));
-}
-
-/* Append network text made safe for a terminal (one line). */
-static void put_safe(struct buf *out, struct str s)
-{
-	text_sanitize(out, s.p, s.len, 0);
-}
-
-static void render_msg(const struct client *c, const struct frame *f, struct buf *out)
-{
-	struct str target = f->f[MSG_TARGET].s, from = f->f[MSG_FROM].s;
-	unsigned flags = (unsigned)f->f[MSG_FLAGS].n;
-
-	put_time(out, f->f[MSG_TIME].n);
-	if (target.len > 0 && target.p[0] == '#') {
-		put_safe(out, target);
-		put_str(out, flags & MSGF_HISTORY ? " (history) " : " ");
-	} else if (str_eq(from, c->nick)) {
-		put_str(out, "[private to ");
-		put_safe(out, target);
-		put_str(out, "] ");
-	} else {
-		put_str(out, "[private] ");
-	}
-	if (flags & MSGF_ACTION) {
-		put_str(out, "* ");
-		put_safe(out, from);
-		put_str(out, " ");
-	} else {
-		put_str(out, "<");
-		put_safe(out, from);
-		put_str(out, "> ");
-	}
-	put_safe(out, f->f[MSG_TEXT].s);
-}
-
-static void render_who(const struct frame *f, struct buf *out)
-{
-	const unsigned char *p = f->rest;
-	size_t n = f->rest_len;
-	struct who_entry e;
-
-	put_str(out, "-- ");
-	if (f->f[WHOREPLY_ROOM].s.len > 0) {
-		put_str(out, "in ");
-		put_safe(out, f->f[WHOREPLY_ROOM].s);
-	} else {
-		put_str(out, "on this server");
-	}
-	put_str(out, ":\n");
-	while (who_next(&p, &n, &e) == 1) {
-		put_str(out, "-- ");
-		put_safe(out, e.nick);
-		if (e.flags & WHOF_NOID) {
-			put_str(out, "  (tcp, no OS identity)");
-		} else {
-			put_str(out, "  login ");
-			put_safe(out, e.login);
-		}
-		buf_printf(out, "  idle %us  in ", (unsigned)e.idle);
-		put_safe(out, e.rooms);
-		if (e.flags & WHOF_AWAY) {
-			put_str(out, "  away: ");
-			put_safe(out, e.away);
-		}
-		put_str(out, "\n");
-	}
-}
-
-static void render_roomlist(const struct frame *f, struct buf *out)
-{
-	const unsigned char *p = f->rest;
-	size_t n = f->rest_len;
-	struct field e[3];
-
-	while (list_next(T_ROOMLIST, &p, &n, e) == 1) {
-		put_str(out, "-- ");
-		put_safe(out, e[ROOME_NAME].s);
-		buf_printf(out, " (%llu)", (unsigned long long)e[ROOME_MEMBERS].n);
-		if (e[ROOME_TOPIC].s.len > 0) {
-			put_str(out, ": ");
-			put_safe(out, e[ROOME_TOPIC].s);
-		}
-		put_str(out, "\n");
-	}
-}
-
-/* "12:00:03 #lobby -- bob (login bob) joined", or "... -- bob left (reason)". */
-static void render_presence(const struct frame *f, struct buf *out)
-{
-	bool join = f->type == T_JOIN;
-	struct str login = f->f[JOIN_LOGIN].s, reason = f->f[LEAVE_REASON].s;
-
-	put_time(out, f->f[join ? JOIN_TIME : LEAVE_TIME].n);
-	put_safe(out, f->f[join ? JOIN_ROOM : LEAVE_ROOM].s);
-	put_str(out, " -- ");
-	put_safe(out, f->f[join ? JOIN_NICK : LEAVE_NICK].s);
-	if (join && login.len > 0) {
-		put_str(out, " (login ");
-		put_safe(out, login);
-		put_str(out, ")");
-	} else if (join) {
-		put_str(out, " (tcp, no OS identity)");
-	}
-	put_str(out, join ? " joined" : " left");
-	if (!join && reason.len > 0) {
-		put_str(out, " (");
-		put_safe(out, reason);
-		put_str(out, ")");
-	}
-}
-
-/* One event as a line (or a few); nothing for frames a line client need not see. */
-static void render(const struct client *c, const struct frame *f, struct buf *out)
-{
-	size_t start = out->len;
-
-	switch (f->type) {
-	case T_WELCOME:
-		put_str(out, "-- welcome to ");
-		put_safe(out, f->f[WELCOME_SERVER].s);
-		put_str(out, ", you are ");
-		put_safe(out, f->f[WELCOME_NICK].s);
-		buf_printf(out, " (%llu %s here); type /help for commands",
-			   (unsigned long long)f->f[WELCOME_USERS].n,
-			   f->f[WELCOME_USERS].n == 1 ? "user" : "users");
-		break;
-	case T_ERROR:
-		buf_printf(out, "error %u: ", (unsigned)f->f[ERROR_CODE].n);
-		put_safe(out, f->f[ERROR_TEXT].s);
-		break;
-	case T_BYE:
-		put_str(out, "bye: ");
-		put_safe(out, f->f[BYE_REASON].s);
-		break;
-	case T_MSG: render_msg(c, f, out); break;
-	case T_JOIN:
-	case T_LEAVE: render_presence(f, out); break;
-	case T_RENAME:
-		put_time(out, f->f[RENAME_TIME].n);
-		put_str(out, "-- ");
-		put_safe(out, f->f[RENAME_OLD].s);
-		put_str(out, " is now known as ");
-		put_safe(out, f->f[RENAME_NEW].s);
-		break;
-	case T_NOTICE:
-		put_time(out, f->f[NOTICE_TIME].n);
-		put_str(out, "-- ");
-		put_safe(out, f->f[NOTICE_TEXT].s);
-		break;
-	case T_TOPICIS:
-		put_safe(out, f->f[TOPICIS_ROOM].s);
-		if (f->f[TOPICIS_TEXT].s.len == 0) {
-			put_str(out, " -- no topic");
-			break;
-		}
-		put_str(out, " -- topic: ");
-		put_safe(out, f->f[TOPICIS_TEXT].s);
-		put_str(out, " (set by ");
-		put_safe(out, f->f[TOPICIS_NICK].s);
-		put_str(out, ")");
-		break;
-	case T_MISSED:
-		put_str(out, "-- ");
-		put_safe(out, f->f[MISSED_ROOM].s);
-		buf_printf(out, ": %s%llu message(s) you missed are no longer kept",
-			   f->f[MISSED_EXACT].n ? "" : "up to ",
-			   (unsigned long long)f->f[MISSED_COUNT].n);
-		break;
-	case T_WHOREPLY: render_who(f, out); return;
-	case T_ROOMLIST: render_roomlist(f, out); return;
-	default: return; /* PING, PONG: line clients are not pinged */
-	}
-	if (out->len > start)
-		buf_append(out, "\n", 1);
-}
+#include "words.h"
 
 struct shbuf *linemode_render(struct server *s, struct client *c, const struct shbuf *frames,
 			      bool *shared)
 {
 	const unsigned char *p = frames->data;
 	size_t n = frames->len;
-	struct shbuf *b;
+	struct buf list = {0};
 
 	/* Plain text queued for a line client (help, errors) passes through. */
 	if (n == 0 || p[0] != 0x00)
@@ -216,23 +24,27 @@ struct shbuf *linemode_render(struct server *s, struct client *c, const struct s
 	buf_clear(&s->line_out);
 	while (n > 0) {
 		long whole = frame_complete(p, n);
+		const unsigned char *body = p + FRAME_HEADER_BYTES;
 		struct frame f;
+		struct event ev;
 
 		if (whole <= 0)
 			break;
-		if (proto_decode(p + FRAME_HEADER_BYTES, (size_t)whole - FRAME_HEADER_BYTES, &f) ==
-		    0) {
-			/* A private message reads "[private to X]" to its sender alone. */
-			if (f.type == T_MSG &&
-			    (f.f[MSG_TARGET].s.len == 0 || f.f[MSG_TARGET].s.p[0] != '#'))
-				*shared = false;
-			render(c, &f, &s->line_out);
-		}
 		p += whole;
 		n -= (size_t)whole;
+		/* Line mode shows no time for frames without one of their own: now is 0. */
+		if (proto_decode(body, (size_t)whole - FRAME_HEADER_BYTES, &f) != 0 ||
+		    !event_from_frame(&ev, &f, 0, &list))
+			continue;
+		/* A private message reads "[private to X]" to its sender alone. */
+		if (ev.kind == EV_MSG && ev.private_msg) {
+			*shared = false;
+			ev.own = str_eq(ev.nick, c->nick);
+		}
+		words_render(&s->line_out, WORDS_LINE, &ev, NULL);
 	}
-	b = shbuf_new(s->line_out.data, s->line_out.len);
-	return b;
+	buf_free(&list);
+	return shbuf_new(s->line_out.data, s->line_out.len);
 }
 
 /* Split "/cmd rest" into the command word and the rest (leading spaces skipped). */

@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "command.h"
-#include "format.h"
 #include "sys.h"
 #include "text.h"
 #include "tui_int.h"
+#include "words.h"
 #include "wrap.h"
 
 static bool in_current(const struct tui *t, struct str room);
@@ -169,6 +168,19 @@ static bool is_me(const struct tui *t, struct str nick)
 	return nick_equal(me, strlen(me), nick.p, nick.len);
 }
 
+/* Show ev in the screen form's words, one scrollback line each. */
+static void say(struct tui *t, enum sb_kind kind, const struct event *ev)
+{
+	struct words_view v = {.room = str_c(core_room(t->c)), .again = t->attempts > 0};
+	struct buf b = {0};
+
+	for (size_t i = 0; words_line(&b, WORDS_SCREEN, ev, &v, i); i++) {
+		ui_add(&t->ui, kind, ev->time, "", 0, (const char *)b.data, b.len, false);
+		buf_clear(&b);
+	}
+	buf_free(&b);
+}
+
 /* Send what was typed while the server was away, now that it is back. */
 static void flush_pending(struct tui *t)
 {
@@ -197,11 +209,14 @@ static void on_welcome(struct tui *t, const struct event *ev)
 	t->have_who = false;
 	t->ui.status.users = ev->users;
 	snprintf(t->nick, sizeof t->nick, "%s", core_nick_now(t->c));
-	/* core_nick_now and core_room were checked by the core; ui_add sanitizes them anyway. */
-	ui_say(&t->ui, SB_NOTICE, "%s %s as %s in %s (%u user%s)",
-	       t->attempts > 0 ? "back: reconnected to" : "connected to", core_where(t->c),
-	       core_nick_now(t->c), core_room(t->c), (unsigned)ev->users,
-	       ev->users == 1 ? "" : "s");
+	/* Where we are now: after a reconnect the core may have kept another room. */
+	say(t, SB_NOTICE,
+	    &(struct event){.kind = EV_WELCOME,
+			    .time = ev->time,
+			    .users = ev->users,
+			    .where = core_where(t->c),
+			    .nick = str_c(core_nick_now(t->c)),
+			    .room = str_c(core_room(t->c))});
 	t->attempts = 0;
 	t->retry_ms = RECONNECT_FIRST_MS;
 	t->ready_once = true;
@@ -210,7 +225,6 @@ static void on_welcome(struct tui *t, const struct event *ev)
 
 static void on_who(struct tui *t, const struct event *ev)
 {
-	struct buf list = {0};
 	/* The listing asked for by on_current (its reference says so) only feeds the nick list. */
 	bool quiet = ev->tag == TUI_REF_NICKS;
 
@@ -220,18 +234,8 @@ static void on_who(struct tui *t, const struct event *ev)
 			add_nick(t, ev->who[i].nick);
 		t->have_who = true;
 	}
-	if (quiet)
-		return;
-	/* The headless client's words: "users in #dev: ...", then one line per user. */
-	format_who_head(&list, ev);
-	ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, (const char *)list.data, list.len, false);
-	for (size_t i = 0; ev->requested && i < ev->who_len; i++) {
-		buf_clear(&list);
-		format_who_user(&list, &ev->who[i]);
-		ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, (const char *)list.data, list.len,
-		       false);
-	}
-	buf_free(&list);
+	if (!quiet)
+		say(t, SB_NOTICE, ev);
 }
 
 /*
@@ -279,18 +283,11 @@ static void count_unread(struct tui *t, struct tui_unread *u, const struct event
  */
 static void msg_text(const struct tui *t, struct buf *text, const struct event *ev, bool mine)
 {
-	if (ev->private_msg) {
-		buf_append(text, mine ? "(private to " : "(private) ", mine ? 12 : 10);
-		if (mine) {
-			buf_append(text, ev->room.p, ev->room.len);
-			buf_append(text, ") ", 2);
-		}
-	} else if (!in_current(t, ev->room)) {
-		buf_append(text, "[", 1);
-		buf_append(text, ev->room.p, ev->room.len);
-		buf_append(text, "] ", 2);
-	}
-	buf_append(text, ev->text.p, ev->text.len);
+	struct event e = *ev;
+
+	e.own = mine;
+	(void)words_line(text, WORDS_SCREEN, &e,
+			 &(struct words_view){.room = str_c(core_room(t->c))}, 0);
 }
 
 static void sending_drop(struct tui *t, size_t i)
@@ -437,21 +434,6 @@ static void on_msg(struct tui *t, const struct event *ev)
 		t->ring = true;
 }
 
-/* A notice line built from our words and untrusted strings: s1 mid s2 end. */
-static void notice3(struct tui *t, enum sb_kind kind, uint64_t time, struct str s1, const char *mid,
-		    struct str s2, const char *end)
-{
-	struct buf b = {0};
-
-	buf_append(&b, s1.p, s1.len);
-	buf_append(&b, mid, strlen(mid));
-	buf_append(&b, s2.p, s2.len);
-	buf_append(&b, end, strlen(end));
-	/* ui_add sanitizes the whole text, our words included. */
-	ui_add(&t->ui, kind, time, "", 0, (const char *)b.data, b.len, false);
-	buf_free(&b);
-}
-
 /* Whether an event's room is the one we talk in (the nick list and user count follow it). */
 static bool in_current(const struct tui *t, struct str room)
 {
@@ -464,67 +446,14 @@ static void on_join(struct tui *t, const struct event *ev)
 {
 	if (in_current(t, ev->room))
 		add_nick(t, ev->nick);
-	notice3(t, SB_NOTICE, ev->time, ev->nick, " joined ", ev->room, "");
+	say(t, SB_NOTICE, ev);
 }
 
 static void on_leave(struct tui *t, const struct event *ev)
 {
-	struct buf b = {0};
-
 	if (in_current(t, ev->room))
 		remove_nick(t, ev->nick);
-	buf_append(&b, ev->room.p, ev->room.len);
-	if (ev->reason.len > 0) {
-		buf_append(&b, " (", 2);
-		buf_append(&b, ev->reason.p, ev->reason.len);
-		buf_append(&b, ")", 1);
-	}
-	notice3(t, SB_NOTICE, ev->time, ev->nick, " left ", str_n((const char *)b.data, b.len), "");
-	buf_free(&b);
-}
-
-static void on_topic(struct tui *t, const struct event *ev)
-{
-	struct buf b = {0};
-
-	if (ev->text.len == 0) {
-		notice3(t, SB_NOTICE, ev->time, str_c("no topic in "), "", ev->room, "");
-		return;
-	}
-	buf_append(&b, ev->text.p, ev->text.len);
-	if (ev->nick.len > 0) {
-		buf_append(&b, " (set by ", 9);
-		buf_append(&b, ev->nick.p, ev->nick.len);
-		buf_append(&b, ")", 1);
-	}
-	notice3(t, SB_NOTICE, ev->time, ev->room, " topic: ", str_n((const char *)b.data, b.len),
-		"");
-	buf_free(&b);
-}
-
-static void on_roomlist(struct tui *t, const struct event *ev)
-{
-	char members[32];
-
-	ui_say(&t->ui, SB_NOTICE, "%zu room%s on the server:", ev->rooms_len,
-	       ev->rooms_len == 1 ? "" : "s");
-	for (size_t i = 0; i < ev->rooms_len; i++) {
-		const struct room_entry *r = &ev->rooms[i];
-
-		snprintf(members, sizeof members, " (%u)%s", (unsigned)r->members,
-			 r->topic.len > 0 ? " " : "");
-		notice3(t, SB_NOTICE, ev->time, r->name, members, r->topic, "");
-	}
-}
-
-static void on_missed(struct tui *t, const struct event *ev)
-{
-	char what[128];
-
-	snprintf(what, sizeof what, ": %s%llu message%s sent while you were away %s no longer kept",
-		 ev->exact ? "" : "up to ", (unsigned long long)ev->count,
-		 ev->count == 1 ? "" : "s", ev->count == 1 ? "is" : "are");
-	notice3(t, SB_ERROR, ev->time, ev->room, what, str_c(""), "");
+	say(t, SB_NOTICE, ev);
 }
 
 /* The room we talk in changed: say so, and fetch its members for completion and the count. */
@@ -536,7 +465,7 @@ static void on_current(struct tui *t, const struct event *ev)
 
 	if (u != NULL)
 		u->count = u->mentions = 0;
-	notice3(t, SB_NOTICE, ev->time, str_c("now talking in "), "", ev->room, "");
+	say(t, SB_NOTICE, ev);
 	tui_free_strings(t->nicks, &t->nicks_len);
 	t->have_who = false;
 	core_set_ref(t->c, TUI_REF_NICKS);
@@ -551,7 +480,7 @@ static void on_rename(struct tui *t, const struct event *ev)
 	add_nick(t, ev->new_nick);
 	if (is_me(t, ev->new_nick) || is_me(t, ev->nick))
 		snprintf(t->nick, sizeof t->nick, "%s", core_nick_now(t->c));
-	notice3(t, SB_NOTICE, ev->time, ev->nick, " is now known as ", ev->new_nick, "");
+	say(t, SB_NOTICE, ev);
 }
 
 void tui_on_event(void *ctx, const struct event *ev)
@@ -566,22 +495,17 @@ void tui_on_event(void *ctx, const struct event *ev)
 	case EV_JOIN: on_join(t, ev); break;
 	case EV_LEAVE: on_leave(t, ev); break;
 	case EV_RENAME: on_rename(t, ev); break;
-	case EV_NOTICE:
-		ui_add(&t->ui, SB_NOTICE, ev->time, "", 0, ev->text.p, ev->text.len, false);
-		break;
 	case EV_ERROR:
 		sending_answered(t, ev);
-		notice3(t, SB_ERROR, ev->time, str_c("error from the server: "), "", ev->text, "");
+		say(t, SB_ERROR, ev);
 		break;
 	case EV_DONE: sending_answered(t, ev); break;
 	case EV_SENDING: on_sending(t, ev); break;
+	case EV_MISSED: say(t, SB_ERROR, ev); break;
+	case EV_NOTICE:
 	case EV_BYE:
-		notice3(t, SB_NOTICE, ev->time, str_c("the server says goodbye: "), "", ev->reason,
-			"");
-		break;
-	case EV_TOPIC: on_topic(t, ev); break;
-	case EV_ROOMLIST: on_roomlist(t, ev); break;
-	case EV_MISSED: on_missed(t, ev); break;
+	case EV_TOPIC:
+	case EV_ROOMLIST: say(t, SB_NOTICE, ev); break;
 	case EV_CURRENT: on_current(t, ev); break;
 	default: break;
 	}

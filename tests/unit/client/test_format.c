@@ -66,11 +66,11 @@ static void test_clock(void **state)
 	char clock[CLOCK_BYTES];
 
 	(void)state;
-	format_clock(clock, T0);
+	words_clock(clock, T0);
 	assert_string_equal(clock, "22:13:20");
-	format_clock(clock, T0 + 999);
+	words_clock(clock, T0 + 999);
 	assert_string_equal(clock, "22:13:20");
-	format_clock(clock, 0);
+	words_clock(clock, 0);
 	assert_string_equal(clock, "00:00:00");
 }
 

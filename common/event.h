@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* event.h - what the client core tells a front end: one server event, decoded. */
+/* event.h - one server event, decoded: what the client core tells a front end and words render. */
 #ifndef NATTER_EVENT_H
 #define NATTER_EVENT_H
 
@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "proto.h"
 
 enum event_kind {
@@ -86,5 +87,15 @@ struct event {
 	 */
 	uint32_t req;
 };
+
+/*
+ * Decode one frame from the server into ev, field by field: WELCOME, ERROR,
+ * BYE, DONE, MSG, JOIN, LEAVE, RENAME, NOTICE, TOPICIS, MISSED, and, when
+ * list is not NULL, one WHOREPLY or ROOMLIST frame's entries (held in list).
+ * A frame without a time of its own (or a topic never set) gets now. False
+ * for a frame that is no event (PING, PONG, a request). Left for the caller,
+ * who knows who is reading: where, own, self, requested, tag and req.
+ */
+bool event_from_frame(struct event *ev, const struct frame *f, uint64_t now, struct buf *list);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "addr.h"
 #include "buf.h"
@@ -32,6 +33,28 @@ enum session_result {
 	SESSION_PROTO_ERROR, /* the server broke the protocol */
 };
 
+struct session;
+
+/*
+ * One layer of a session's I/O. The plain layer is the socket calls;
+ * --trace (tracing.c) and --lab-faults (labfaults.c) each add a layer that
+ * wraps the one below, for one connection. A layer is one xcalloc'd block
+ * that starts with this struct: session_close frees it.
+ */
+struct session_io {
+	struct session_io *below;
+	/* Read into p[0..n), *got bytes (0: none now); not SESSION_OK: e says why. */
+	enum session_result (*read)(struct session_io *io, struct session *s, void *p, size_t n,
+				    size_t *got, struct errmsg *e);
+	/* Write a prefix of p[0..n) now: bytes taken (0: none now), or -1 with a sentence in e. */
+	ssize_t (*write)(struct session_io *io, struct session *s, const unsigned char *p, size_t n,
+			 struct errmsg *e);
+	/* Whole frames at p[0..n), just queued (out) or about to be delivered (in). */
+	void (*frames)(struct session_io *io, enum trace_dir dir, const unsigned char *p, size_t n);
+	/* Until when (mono_ms) output is held back, 0 if not; *end: the connection then ends. */
+	uint64_t (*held)(struct session_io *io, const struct errmsg **end);
+};
+
 struct session {
 	int fd; /* -1 while closed */
 	char where[SESSION_WHERE_BYTES];
@@ -44,11 +67,7 @@ struct session {
 	long server_uid; /* the uid the server must run as; -1: the socket directory's owner */
 	struct trace_sink *trace;	 /* --trace: every frame in and out; NULL when off */
 	const struct lab_faults *faults; /* --lab-faults; NULL when off */
-	struct lab_state lab;		 /* the faults' progress on this connection */
-	uint64_t lab_wake_ms;		 /* a fault holds writes back until then (0: none) */
-	bool lab_dropped; /* drop=N: our side is shut; waiting for the server's close */
-	uint64_t lab_drop_deadline_ms; /* ... until then at most */
-	struct errmsg lab_why;	       /* the sentence to end with */
+	struct session_io *io;		 /* the top layer: the plain one unless those are on */
 };
 
 /* Set up a closed session that will deliver frames to on_frame(ctx, ...). */

@@ -11,7 +11,6 @@
 #include "proto.h"
 #include "session.h"
 #include "sys.h"
-#include "tracing.h"
 
 enum { LAB_SPEC_MAX_BYTES = 256 };
 
@@ -206,7 +205,8 @@ struct lab_io {
 	struct session_io io;
 	const struct lab_faults *f;
 	struct lab_state st;
-	uint64_t wake_ms;     /* a fault holds writes back until then (0: none) */
+	uint64_t wake_ms;     /* a fault holds writes back until then (0: none)... */
+	size_t wait_len;      /* ... unless more than these bytes are queued meanwhile */
 	bool dropped;	      /* drop=N: our side is shut; waiting for the server's close */
 	uint64_t deadline_ms; /* ... until then at most */
 	struct errmsg why;    /* the sentence to end with */
@@ -306,6 +306,7 @@ static ssize_t lab_write(struct session_io *io, struct session *s, const unsigne
 			return drop_now(l, s, e) < 0 ? -1 : (ssize_t)n;
 		if (a == LAB_WAIT) {
 			l->wake_ms = wake;
+			l->wait_len = n - done;
 			break;
 		}
 		w = io->below->write(io->below, s, p + done, len, e);
@@ -319,33 +320,24 @@ static ssize_t lab_write(struct session_io *io, struct session *s, const unsigne
 	return (ssize_t)done;
 }
 
-/* Frames just queued may be what a holding merge waits for. */
-static void lab_frames(struct session_io *io, enum trace_dir dir, const unsigned char *p, size_t n)
-{
-	if (dir == TRACE_OUT)
-		((struct lab_io *)io)->wake_ms = 0;
-	io->below->frames(io->below, dir, p, n);
-}
-
-static uint64_t lab_held(struct session_io *io, const struct errmsg **end)
+static uint64_t lab_held(struct session_io *io, const struct session *s, const struct errmsg **end)
 {
 	struct lab_io *l = (struct lab_io *)io;
 
-	if (!l->dropped)
-		return l->wake_ms;
-	*end = &l->why;
-	return l->deadline_ms;
+	if (l->dropped) {
+		*end = &l->why;
+		return l->deadline_ms;
+	}
+	/* Frames queued since may be what a holding merge waits for. */
+	return s->out.len == l->wait_len ? l->wake_ms : 0;
 }
 
 void lab_wrap(struct session *s)
 {
 	struct lab_io *l = xcalloc(1, sizeof *l);
 
-	l->io = (struct session_io){.below = s->io,
-				    .read = lab_read,
-				    .write = lab_write,
-				    .frames = lab_frames,
-				    .held = lab_held};
+	l->io = (struct session_io){
+	    .below = s->io, .read = lab_read, .write = lab_write, .held = lab_held};
 	l->f = s->faults;
 	s->io = &l->io;
 }

@@ -77,9 +77,4 @@ enum lab_action lab_next(const struct lab_faults *f, struct lab_state *st, const
 void lab_wrote(const struct lab_faults *f, struct lab_state *st, const unsigned char *out, size_t n,
 	       size_t w, uint64_t now);
 
-struct session;
-
-/* Wrap s->io in a layer that makes its writes misbehave as s->faults says. */
-void lab_wrap(struct session *s);
-
 #endif

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "sys.h"
-#include "tracing.h"
 #include "version.h"
 
 #define CLIENT_NAME "natter/" NATTER_VERSION
@@ -26,20 +25,17 @@ static enum session_result plain_read(struct session_io *io, struct session *s, 
 	ssize_t r;
 
 	(void)io;
-	*got = 0;
 	do
 		r = read(s->fd, p, n);
 	while (r < 0 && errno == EINTR);
-	if (r > 0)
-		*got = (size_t)r;
-	if (r > 0 || (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)))
-		return SESSION_OK;
-	if (r == 0) {
+	*got = r > 0 ? (size_t)r : 0;
+	if (r == 0)
 		errmsg_set(e, "the server at %s closed the connection", s->where);
-		return SESSION_EOF;
-	}
-	errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
-	return SESSION_IO_ERROR;
+	else if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+		errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
+	else
+		return SESSION_OK;
+	return r == 0 ? SESSION_EOF : SESSION_IO_ERROR;
 }
 
 /* The plain layer's write: send(2) until the socket takes no more. */
@@ -64,33 +60,35 @@ static ssize_t plain_write(struct session_io *io, struct session *s, const unsig
 	return (ssize_t)done;
 }
 
-/* The plain layer shows no frames... */
-static void plain_frames(struct session_io *io, enum trace_dir dir, const unsigned char *p,
-			 size_t n)
+/* The plain layer holds no output back. */
+static uint64_t plain_held(struct session_io *io, const struct session *s,
+			   const struct errmsg **end)
 {
 	(void)io;
-	(void)dir;
-	(void)p;
-	(void)n;
-}
-
-/* ... and holds no output back. */
-static uint64_t plain_held(struct session_io *io, const struct errmsg **end)
-{
-	(void)io;
+	(void)s;
 	(void)end;
 	return 0;
 }
 
 /* Stateless, so one serves every session. */
-static struct session_io plain = {
-    .read = plain_read, .write = plain_write, .frames = plain_frames, .held = plain_held};
+static struct session_io plain = {.read = plain_read, .write = plain_write, .held = plain_held};
+
+/* Without --trace, frames are not shown. */
+static void show_nothing(const struct session *s, enum trace_dir dir, const unsigned char *p,
+			 size_t n)
+{
+	(void)s;
+	(void)dir;
+	(void)p;
+	(void)n;
+}
 
 void session_init(struct session *s, session_frame_fn on_frame, void *ctx)
 {
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
 	s->io = &plain;
+	s->show = show_nothing;
 	s->server_uid = -1;
 	s->on_frame = on_frame;
 	s->ctx = ctx;
@@ -140,12 +138,11 @@ int session_attach(struct session *s, int fd, const char *where, const char *nic
 	}
 	s->fd = fd;
 	snprintf(s->where, sizeof s->where, "%s", where);
-	/* Layers for this connection only: every connection starts its faults afresh. */
+	/* For this connection only: every connection starts its faults afresh. */
 	if (s->faults != NULL)
 		lab_wrap(s);
-	if (s->trace != NULL)
-		tracing_wrap(s);
-	s->io->frames(s->io, TRACE_OUT, s->out.data, s->out.len);
+	s->show = s->trace != NULL ? tracing_show : show_nothing;
+	s->show(s, TRACE_OUT, s->out.data, s->out.len);
 	return 0;
 }
 
@@ -175,7 +172,7 @@ void session_free(struct session *s)
 static uint64_t held(const struct session *s, const struct errmsg **end)
 {
 	*end = NULL;
-	return s->io->held(s->io, end);
+	return s->io->held(s->io, s, end);
 }
 
 short session_poll_events(const struct session *s)
@@ -224,7 +221,7 @@ int session_send(struct session *s, const struct frame *f, struct errmsg *e)
 			   frame_type_name(f->type) ? frame_type_name(f->type) : "unknown");
 		return -1;
 	}
-	s->io->frames(s->io, TRACE_OUT, s->out.data + from, s->out.len - from);
+	s->show(s, TRACE_OUT, s->out.data + from, s->out.len - from);
 	return 0;
 }
 
@@ -233,7 +230,7 @@ void session_send_encoded(struct session *s, const void *p, size_t n)
 	size_t from = s->out.len;
 
 	buf_append(&s->out, p, n);
-	s->io->frames(s->io, TRACE_OUT, s->out.data + from, s->out.len - from);
+	s->show(s, TRACE_OUT, s->out.data + from, s->out.len - from);
 }
 
 static enum session_result bad_frame(struct session *s, int code, uint8_t type, struct errmsg *e)
@@ -253,7 +250,6 @@ static enum session_result bad_frame(struct session *s, int code, uint8_t type, 
 static int screen_frame(struct session *s, const struct frame *f, struct errmsg *e)
 {
 	struct frame pong = {.type = T_PONG};
-	size_t from = s->out.len;
 
 	if (!(frame_type_dir(f->type) & DIR_S2C)) {
 		errmsg_set(e, "the server at %s sent a %s frame, which only clients may send",
@@ -264,8 +260,7 @@ static int screen_frame(struct session *s, const struct frame *f, struct errmsg 
 		return 1;
 	pong.f[PING_TOKEN].n = f->f[PING_TOKEN].n;
 	/* A PONG is 13 bytes; encoding it cannot fail. */
-	(void)proto_encode(&s->out, &pong);
-	s->io->frames(s->io, TRACE_OUT, s->out.data + from, s->out.len - from);
+	(void)session_send(s, &pong, e);
 	return 0;
 }
 
@@ -283,7 +278,7 @@ static enum session_result deliver_frames(struct session *s, struct errmsg *e)
 
 		if (size == 0)
 			break;
-		s->io->frames(s->io, TRACE_IN, p, size > 0 ? (size_t)size : FRAME_HEADER_BYTES);
+		s->show(s, TRACE_IN, p, size > 0 ? (size_t)size : FRAME_HEADER_BYTES);
 		if (size < 0) {
 			errmsg_set(e,
 				   "the server at %s announced a frame of %lu bytes, outside the 1 "

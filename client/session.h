@@ -36,10 +36,9 @@ enum session_result {
 struct session;
 
 /*
- * One layer of a session's I/O. The plain layer is the socket calls;
- * --trace (tracing.c) and --lab-faults (labfaults.c) each add a layer that
- * wraps the one below, for one connection. A layer is one xcalloc'd block
- * that starts with this struct: session_close frees it.
+ * The session's byte I/O, as layers: the plain one is read(2) and send(2);
+ * --lab-faults (labfaults.c) wraps it for one connection. A layer is one
+ * xcalloc'd block that starts with this struct: session_close frees it.
  */
 struct session_io {
 	struct session_io *below;
@@ -49,10 +48,9 @@ struct session_io {
 	/* Write a prefix of p[0..n) now: bytes taken (0: none now), or -1 with a sentence in e. */
 	ssize_t (*write)(struct session_io *io, struct session *s, const unsigned char *p, size_t n,
 			 struct errmsg *e);
-	/* Whole frames at p[0..n), just queued (out) or about to be delivered (in). */
-	void (*frames)(struct session_io *io, enum trace_dir dir, const unsigned char *p, size_t n);
-	/* Until when (mono_ms) output is held back, 0 if not; *end: the connection then ends. */
-	uint64_t (*held)(struct session_io *io, const struct errmsg **end);
+	/* Until when (mono_ms) the queued output waits, 0 if not; *end set: the connection then
+	 * ends. */
+	uint64_t (*held)(struct session_io *io, const struct session *s, const struct errmsg **end);
 };
 
 struct session {
@@ -67,7 +65,9 @@ struct session {
 	long server_uid; /* the uid the server must run as; -1: the socket directory's owner */
 	struct trace_sink *trace;	 /* --trace: every frame in and out; NULL when off */
 	const struct lab_faults *faults; /* --lab-faults; NULL when off */
-	struct session_io *io;		 /* the top layer: the plain one unless those are on */
+	struct session_io *io;		 /* the top layer, for this connection */
+	/* Frames just queued (out) or about to be delivered (in): tracing_show, or nothing. */
+	void (*show)(const struct session *s, enum trace_dir dir, const unsigned char *p, size_t n);
 };
 
 /* Set up a closed session that will deliver frames to on_frame(ctx, ...). */
@@ -115,5 +115,16 @@ void session_send_encoded(struct session *s, const void *p, size_t n);
  * then write queued output. Never blocks. Errors leave a sentence in e.
  */
 enum session_result session_handle(struct session *s, short revents, struct errmsg *e);
+
+/* The layers session_attach adds (tracing.c, labfaults.c) */
+
+/* Show on s->trace every frame of p[0..n) (bytes that make no frame as one block). */
+void tracing_show(const struct session *s, enum trace_dir dir, const unsigned char *p, size_t n);
+
+/* Show a remark (a lab fault taking effect) on s->trace, if tracing. */
+void tracing_note(const struct session *s, const char *what);
+
+/* Wrap s->io in a layer that makes its writes misbehave as s->faults says. */
+void lab_wrap(struct session *s);
 
 #endif

@@ -245,40 +245,34 @@ static void note_chunk(const struct lab_io *l, const struct session *s)
  * drop=N: the half frame is out; shut our sending side, so the server reads
  * end of file in the middle of the frame. We keep reading (and ignoring)
  * until it closes, at most LAB_DROP_LINGER_MS: closing at once could make
- * the server's next write fail before it ever read the half frame.
+ * the server's next write fail before it ever read the half frame. From
+ * now on the connection ends with l->why, even if shutdown fails.
  */
-static int drop_now(struct lab_io *l, const struct session *s, struct errmsg *e)
+static int drop_now(struct lab_io *l, const struct session *s)
 {
 	errmsg_set(&l->why,
 		   "lab fault drop=%u: wrote %zu of the %zu bytes of frame %llu to %s and closed "
 		   "the connection on purpose",
 		   l->f->drop_after, l->st.chunk_bytes, l->st.drop_frame_bytes,
 		   (unsigned long long)l->st.frames_done + 1, s->where);
-	if (shutdown(s->fd, SHUT_WR) < 0) {
-		*e = l->why;
-		return -1;
-	}
-	tracing_note(s, "lab fault drop: our side of the connection is closed (shutdown); the "
-			"server reads end of file in the middle of a frame");
 	l->dropped = true;
 	l->deadline_ms = mono_ms() + LAB_DROP_LINGER_MS;
+	if (shutdown(s->fd, SHUT_WR) < 0)
+		return -1;
+	tracing_note(s, "lab fault drop: our side of the connection is closed (shutdown); the "
+			"server reads end of file in the middle of a frame");
 	return 0;
 }
 
 /* After a drop, what the server still sends is read and ignored, until it closes. */
-static enum session_result lab_read(struct session_io *io, struct session *s, void *p, size_t n,
-				    size_t *got, struct errmsg *e)
+static ssize_t lab_read(struct session_io *io, struct session *s, void *p, size_t n)
 {
-	struct lab_io *l = (struct lab_io *)io;
-	enum session_result r = io->below->read(io->below, s, p, n, got, e);
+	ssize_t r = io->below->read(io->below, s, p, n);
 
-	if (!l->dropped)
+	if (r <= 0 || !((struct lab_io *)io)->dropped)
 		return r;
-	*got = 0;
-	if (r == SESSION_OK)
-		return r;
-	*e = l->why;
-	return SESSION_IO_ERROR;
+	errno = EAGAIN;
+	return -1;
 }
 
 /*
@@ -287,8 +281,7 @@ static enum session_result lab_read(struct session_io *io, struct session *s, vo
  * between them; a delay or a merge that holds is a wake-up time for the
  * poll loop's timeout, never a sleep. After a drop nothing is written.
  */
-static ssize_t lab_write(struct session_io *io, struct session *s, const unsigned char *p, size_t n,
-			 struct errmsg *e)
+static ssize_t lab_write(struct session_io *io, struct session *s, const unsigned char *p, size_t n)
 {
 	struct lab_io *l = (struct lab_io *)io;
 	size_t done = 0;
@@ -302,14 +295,14 @@ static ssize_t lab_write(struct session_io *io, struct session *s, const unsigne
 
 		if (l->st.chunk_started)
 			note_chunk(l, s);
-		if (a == LAB_CLOSE) /* the rest of the output is dropped with the connection */
-			return drop_now(l, s, e) < 0 ? -1 : (ssize_t)n;
+		if (a == LAB_CLOSE) /* the rest of the output goes with the connection */
+			return drop_now(l, s) < 0 ? -1 : (ssize_t)n;
 		if (a == LAB_WAIT) {
 			l->wake_ms = wake;
 			l->wait_len = n - done;
 			break;
 		}
-		w = io->below->write(io->below, s, p + done, len, e);
+		w = io->below->write(io->below, s, p + done, len);
 		if (w <= 0)
 			return w < 0 ? -1 : (ssize_t)done;
 		lab_wrote(l->f, &l->st, p + done, n - done, (size_t)w, now);

@@ -18,9 +18,8 @@
 
 enum { READ_CHUNK_BYTES = 16384 };
 
-/* The plain layer's read: one read(2). */
-static enum session_result plain_read(struct session_io *io, struct session *s, void *p, size_t n,
-				      size_t *got, struct errmsg *e)
+/* The plain layer's read: read(2), again if a signal cut it short. */
+static ssize_t plain_read(struct session_io *io, struct session *s, void *p, size_t n)
 {
 	ssize_t r;
 
@@ -28,19 +27,12 @@ static enum session_result plain_read(struct session_io *io, struct session *s, 
 	do
 		r = read(s->fd, p, n);
 	while (r < 0 && errno == EINTR);
-	*got = r > 0 ? (size_t)r : 0;
-	if (r == 0)
-		errmsg_set(e, "the server at %s closed the connection", s->where);
-	else if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-		errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
-	else
-		return SESSION_OK;
-	return r == 0 ? SESSION_EOF : SESSION_IO_ERROR;
+	return r;
 }
 
 /* The plain layer's write: send(2) until the socket takes no more. */
 static ssize_t plain_write(struct session_io *io, struct session *s, const unsigned char *p,
-			   size_t n, struct errmsg *e)
+			   size_t n)
 {
 	size_t done = 0;
 
@@ -52,10 +44,8 @@ static ssize_t plain_write(struct session_io *io, struct session *s, const unsig
 			done += (size_t)w;
 		else if (errno == EAGAIN || errno == EWOULDBLOCK)
 			break;
-		else if (errno != EINTR) {
-			errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
+		else if (errno != EINTR)
 			return -1;
-		}
 	}
 	return (ssize_t)done;
 }
@@ -179,9 +169,9 @@ short session_poll_events(const struct session *s)
 {
 	const struct errmsg *end;
 	uint64_t until = held(s, &end);
-	bool hold = end != NULL || (until != 0 && mono_ms() < until);
+	bool go = end == NULL && mono_ms() >= until;
 
-	return (short)(POLLIN | (s->out.len > 0 && !hold ? POLLOUT : 0));
+	return (short)(POLLIN | (s->out.len > 0 && go ? POLLOUT : 0));
 }
 
 bool session_lab_overdue(const struct session *s, uint64_t now_ms, struct errmsg *e)
@@ -300,10 +290,24 @@ static enum session_result deliver_frames(struct session *s, struct errmsg *e)
 	return r;
 }
 
+/* The connection is over: a layer that ends it on purpose says why, else the socket (errno). */
+static enum session_result lost(const struct session *s, ssize_t n, struct errmsg *e)
+{
+	const struct errmsg *end;
+
+	held(s, &end);
+	if (end != NULL)
+		*e = *end;
+	else if (n == 0)
+		errmsg_set(e, "the server at %s closed the connection", s->where);
+	else
+		errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
+	return n == 0 && end == NULL ? SESSION_EOF : SESSION_IO_ERROR;
+}
+
 enum session_result session_handle(struct session *s, short revents, struct errmsg *e)
 {
 	enum session_result r = SESSION_OK;
-	size_t got;
 	ssize_t n;
 
 	if (s->fd < 0)
@@ -315,19 +319,20 @@ enum session_result session_handle(struct session *s, short revents, struct errm
 	/* Read first: a BYE waiting in the input explains a write error that would follow. */
 	if (revents & (POLLIN | POLLHUP | POLLERR)) {
 		buf_reserve(&s->in, READ_CHUNK_BYTES);
-		r = s->io->read(s->io, s, s->in.data + s->in.len, s->in.cap - s->in.len, &got, e);
-		if (got > 0) {
-			s->in.len += got;
+		n = s->io->read(s->io, s, s->in.data + s->in.len, s->in.cap - s->in.len);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+			return lost(s, n, e);
+		if (n > 0) {
+			s->in.len += (size_t)n;
 			s->heard_ms = mono_ms();
 		}
-		if (r == SESSION_OK)
-			r = deliver_frames(s, e);
+		r = deliver_frames(s, e);
 	}
 	if (r != SESSION_OK || !(revents & POLLOUT) || s->out.len == 0)
 		return r;
-	n = s->io->write(s->io, s, s->out.data, s->out.len, e);
+	n = s->io->write(s->io, s, s->out.data, s->out.len);
 	if (n < 0)
-		return SESSION_IO_ERROR;
+		return lost(s, n, e);
 	buf_consume(&s->out, (size_t)n);
 	return SESSION_OK;
 }

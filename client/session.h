@@ -42,14 +42,13 @@ struct session;
  */
 struct session_io {
 	struct session_io *below;
-	/* Read into p[0..n), *got bytes (0: none now); not SESSION_OK: e says why. */
-	enum session_result (*read)(struct session_io *io, struct session *s, void *p, size_t n,
-				    size_t *got, struct errmsg *e);
-	/* Write a prefix of p[0..n) now: bytes taken (0: none now), or -1 with a sentence in e. */
-	ssize_t (*write)(struct session_io *io, struct session *s, const unsigned char *p, size_t n,
-			 struct errmsg *e);
-	/* Until when (mono_ms) the queued output waits, 0 if not; *end set: the connection then
-	 * ends. */
+	/* read(2) into p[0..n). */
+	ssize_t (*read)(struct session_io *io, struct session *s, void *p, size_t n);
+	/* Write a prefix of p[0..n) now: the bytes taken (0: none now), or -1 with errno set. */
+	ssize_t (*write)(struct session_io *io, struct session *s, const unsigned char *p,
+			 size_t n);
+	/* Until when (mono_ms) the queued output waits, 0 if not; *end: why the connection ends
+	 * then. */
 	uint64_t (*held)(struct session_io *io, const struct session *s, const struct errmsg **end);
 };
 

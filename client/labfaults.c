@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* labfaults.c - natter --lab-faults: parsing, the planner of faulty writes, and the session
- * I/O layer that carries them out. */
+/* labfaults.c - natter --lab-faults: parsing, planning the faulty writes, the layer doing them. */
 #include "labfaults.h"
 
 #include <errno.h>
@@ -243,10 +242,9 @@ static void note_chunk(const struct lab_io *l, const struct session *s)
 
 /*
  * drop=N: the half frame is out; shut our sending side, so the server reads
- * end of file in the middle of the frame. We keep reading (and ignoring)
- * until it closes, at most LAB_DROP_LINGER_MS: closing at once could make
- * the server's next write fail before it ever read the half frame. From
- * now on the connection ends with l->why, even if shutdown fails.
+ * end of file in the middle of the frame. We read (and ignore) until it
+ * closes, at most LAB_DROP_LINGER_MS: closing at once could make the
+ * server's next write fail before it ever read the half frame.
  */
 static int drop_now(struct lab_io *l, const struct session *s)
 {
@@ -276,10 +274,9 @@ static ssize_t lab_read(struct session_io *io, struct session *s, void *p, size_
 }
 
 /*
- * Write p[0..n) as the faults ask, a planned chunk at a time. A bytewise
- * or delayed write is one per call, so the poll loop (and the server) run
- * between them; a delay or a merge that holds is a wake-up time for the
- * poll loop's timeout, never a sleep. After a drop nothing is written.
+ * Write p[0..n) as the faults ask, a planned chunk at a time. A bytewise or
+ * delayed write is one per call, so the poll loop (and the server) run
+ * between them; a delay or a merge that holds is a wake-up time, never a sleep.
  */
 static ssize_t lab_write(struct session_io *io, struct session *s, const unsigned char *p, size_t n)
 {

@@ -14,40 +14,23 @@
 #include "sys.h"
 #include "version.h"
 
-#define CLIENT_NAME "natter/" NATTER_VERSION
-
 enum { READ_CHUNK_BYTES = 16384 };
 
-/* The plain layer's read: read(2), again if a signal cut it short. */
+/* The plain layer's read: read(2). */
 static ssize_t plain_read(struct session_io *io, struct session *s, void *p, size_t n)
 {
-	ssize_t r;
-
 	(void)io;
-	do
-		r = read(s->fd, p, n);
-	while (r < 0 && errno == EINTR);
-	return r;
+	return read(s->fd, p, n);
 }
 
-/* The plain layer's write: send(2) until the socket takes no more. */
+/* The plain layer's write: one send(2), which takes all the socket has room for. */
 static ssize_t plain_write(struct session_io *io, struct session *s, const unsigned char *p,
 			   size_t n)
 {
-	size_t done = 0;
+	ssize_t w = send(s->fd, p, n, MSG_NOSIGNAL);
 
 	(void)io;
-	while (done < n) {
-		ssize_t w = send(s->fd, p + done, n - done, MSG_NOSIGNAL);
-
-		if (w >= 0)
-			done += (size_t)w;
-		else if (errno == EAGAIN || errno == EWOULDBLOCK)
-			break;
-		else if (errno != EINTR)
-			return -1;
-	}
-	return (ssize_t)done;
+	return w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : w;
 }
 
 /* The plain layer holds no output back. */
@@ -116,7 +99,7 @@ int session_attach(struct session *s, int fd, const char *where, const char *nic
 	}
 	hello.f[HELLO_VERSION].n = PROTO_VERSION;
 	hello.f[HELLO_NICK].s = str_c(nick);
-	hello.f[HELLO_CLIENT].s = str_c(CLIENT_NAME);
+	hello.f[HELLO_CLIENT].s = str_c("natter/" NATTER_VERSION);
 	hello.f[HELLO_RESUME].n = s->resume;
 	if (proto_encode(&s->out, &hello) < 0) {
 		errmsg_set(
@@ -320,7 +303,8 @@ enum session_result session_handle(struct session *s, short revents, struct errm
 	if (revents & (POLLIN | POLLHUP | POLLERR)) {
 		buf_reserve(&s->in, READ_CHUNK_BYTES);
 		n = s->io->read(s->io, s, s->in.data + s->in.len, s->in.cap - s->in.len);
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+		/* A signal, or nothing to read: poll says when to try again. */
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
 			return lost(s, n, e);
 		if (n > 0) {
 			s->in.len += (size_t)n;

@@ -47,8 +47,7 @@ struct session_io {
 	/* Write a prefix of p[0..n) now: the bytes taken (0: none now), or -1 with errno set. */
 	ssize_t (*write)(struct session_io *io, struct session *s, const unsigned char *p,
 			 size_t n);
-	/* Until when (mono_ms) the queued output waits, 0 if not; *end: why the connection ends
-	 * then. */
+	/* Until when (mono_ms) output waits, 0 if not; *end set: why the connection ends then. */
 	uint64_t (*held)(struct session_io *io, const struct session *s, const struct errmsg **end);
 };
 

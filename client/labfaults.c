@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: ISC */
-/* labfaults.c - parsing --lab-faults, and planning the faulty writes (pure: session.c does the
- * I/O). */
+/* labfaults.c - natter --lab-faults: parsing, planning the faulty writes, the layer doing them. */
 #include "labfaults.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "proto.h"
+#include "session.h"
 #include "sys.h"
 
 enum { LAB_SPEC_MAX_BYTES = 256 };
@@ -195,4 +197,137 @@ void lab_wrote(const struct lab_faults *f, struct lab_state *st, const unsigned 
 	}
 	if (f->delay_ms > 0)
 		st->next_write_ms = now + f->delay_ms;
+}
+
+/* The layer: the faults' progress on one connection, and what they hold back. */
+struct lab_io {
+	struct session_io io;
+	const struct lab_faults *f;
+	struct lab_state st;
+	uint64_t wake_ms;     /* a fault holds writes back until then (0: none)... */
+	size_t wait_len;      /* ... unless more than these bytes are queued meanwhile */
+	bool dropped;	      /* drop=N: our side is shut; waiting for the server's close */
+	uint64_t deadline_ms; /* ... until then at most */
+	struct errmsg why;    /* the sentence to end with */
+};
+
+/* Say on the trace what the fault does to the chunk lab_next just began. */
+static void note_chunk(const struct lab_io *l, const struct session *s)
+{
+	const struct lab_state *st = &l->st;
+	char what[192];
+
+	if (st->chunk_frames == 0)
+		snprintf(
+		    what, sizeof what,
+		    "lab fault drop=%u: after %llu whole frames, only %zu of the next frame's %zu "
+		    "bytes are written, then the connection is closed",
+		    l->f->drop_after, (unsigned long long)st->frames_done, st->chunk_bytes,
+		    st->drop_frame_bytes);
+	else if (st->chunk_frames > 1)
+		snprintf(
+		    what, sizeof what,
+		    "lab fault merge=%u: the next %u frames (%zu bytes) go out in one write()%s",
+		    l->f->merge, st->chunk_frames, st->chunk_bytes,
+		    l->f->bytewise ? ", made of one-byte writes (bytewise)" : "");
+	else if (l->f->bytewise)
+		snprintf(
+		    what, sizeof what,
+		    "lab fault bytewise: the next frame (%zu bytes) goes out one byte per write()",
+		    st->chunk_bytes);
+	else
+		return;
+	tracing_note(s, what);
+}
+
+/*
+ * drop=N: the half frame is out; shut our sending side, so the server reads
+ * end of file in the middle of the frame. We read (and ignore) until it
+ * closes, at most LAB_DROP_LINGER_MS: closing at once could make the
+ * server's next write fail before it ever read the half frame.
+ */
+static int drop_now(struct lab_io *l, const struct session *s)
+{
+	errmsg_set(&l->why,
+		   "lab fault drop=%u: wrote %zu of the %zu bytes of frame %llu to %s and closed "
+		   "the connection on purpose",
+		   l->f->drop_after, l->st.chunk_bytes, l->st.drop_frame_bytes,
+		   (unsigned long long)l->st.frames_done + 1, s->where);
+	l->dropped = true;
+	l->deadline_ms = mono_ms() + LAB_DROP_LINGER_MS;
+	if (shutdown(s->fd, SHUT_WR) < 0)
+		return -1;
+	tracing_note(s, "lab fault drop: our side of the connection is closed (shutdown); the "
+			"server reads end of file in the middle of a frame");
+	return 0;
+}
+
+/* After a drop, what the server still sends is read and ignored, until it closes. */
+static ssize_t lab_read(struct session_io *io, struct session *s, void *p, size_t n)
+{
+	ssize_t r = io->below->read(io->below, s, p, n);
+
+	if (r <= 0 || !((struct lab_io *)io)->dropped)
+		return r;
+	errno = EAGAIN;
+	return -1;
+}
+
+/*
+ * Write p[0..n) as the faults ask, a planned chunk at a time. A bytewise or
+ * delayed write is one per call, so the poll loop (and the server) run
+ * between them; a delay or a merge that holds is a wake-up time, never a sleep.
+ */
+static ssize_t lab_write(struct session_io *io, struct session *s, const unsigned char *p, size_t n)
+{
+	struct lab_io *l = (struct lab_io *)io;
+	size_t done = 0;
+
+	l->wake_ms = 0;
+	while (!l->dropped) {
+		uint64_t now = mono_ms(), wake;
+		size_t len;
+		ssize_t w;
+		enum lab_action a = lab_next(l->f, &l->st, p + done, n - done, now, &len, &wake);
+
+		if (l->st.chunk_started)
+			note_chunk(l, s);
+		if (a == LAB_CLOSE) /* the rest of the output goes with the connection */
+			return drop_now(l, s) < 0 ? -1 : (ssize_t)n;
+		if (a == LAB_WAIT) {
+			l->wake_ms = wake;
+			l->wait_len = n - done;
+			break;
+		}
+		w = io->below->write(io->below, s, p + done, len);
+		if (w <= 0)
+			return w < 0 ? -1 : (ssize_t)done;
+		lab_wrote(l->f, &l->st, p + done, n - done, (size_t)w, now);
+		done += (size_t)w;
+		if (l->f->bytewise || l->f->delay_ms > 0)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+static uint64_t lab_held(struct session_io *io, const struct session *s, const struct errmsg **end)
+{
+	struct lab_io *l = (struct lab_io *)io;
+
+	if (l->dropped) {
+		*end = &l->why;
+		return l->deadline_ms;
+	}
+	/* Frames queued since may be what a holding merge waits for. */
+	return s->out.len == l->wait_len ? l->wake_ms : 0;
+}
+
+void lab_wrap(struct session *s)
+{
+	struct lab_io *l = xcalloc(1, sizeof *l);
+
+	l->io = (struct session_io){
+	    .below = s->io, .read = lab_read, .write = lab_write, .held = lab_held};
+	l->f = s->faults;
+	s->io = &l->io;
 }

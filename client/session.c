@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,14 +14,54 @@
 #include "sys.h"
 #include "version.h"
 
-#define CLIENT_NAME "natter/" NATTER_VERSION
-
 enum { READ_CHUNK_BYTES = 16384 };
+
+/* The plain layer's read: read(2). */
+static ssize_t plain_read(struct session_io *io, struct session *s, void *p, size_t n)
+{
+	(void)io;
+	return read(s->fd, p, n);
+}
+
+/* The plain layer's write: one send(2), which takes all the socket has room for. */
+static ssize_t plain_write(struct session_io *io, struct session *s, const unsigned char *p,
+			   size_t n)
+{
+	ssize_t w = send(s->fd, p, n, MSG_NOSIGNAL);
+
+	(void)io;
+	return w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : w;
+}
+
+/* The plain layer holds no output back. */
+static uint64_t plain_held(struct session_io *io, const struct session *s,
+			   const struct errmsg **end)
+{
+	(void)io;
+	(void)s;
+	(void)end;
+	return 0;
+}
+
+/* Stateless, so one serves every session. */
+static struct session_io plain = {.read = plain_read, .write = plain_write, .held = plain_held};
+
+/* Without --trace, frames are not shown. */
+static void show_nothing(const struct session *s, enum trace_dir dir, const unsigned char *p,
+			 size_t n)
+{
+	(void)s;
+	(void)dir;
+	(void)p;
+	(void)n;
+}
 
 void session_init(struct session *s, session_frame_fn on_frame, void *ctx)
 {
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
+	s->io = &plain;
+	s->show = show_nothing;
 	s->server_uid = -1;
 	s->on_frame = on_frame;
 	s->ctx = ctx;
@@ -43,53 +84,6 @@ int session_open(struct session *s, const struct addr *a, const char *nick, stru
 	return session_attach(s, fd, where, nick, e);
 }
 
-/* Show on the trace, if on, the frames queued from out.data + from onwards. */
-static void trace_queued(struct session *s, size_t from)
-{
-	const char *stamp;
-	char peer[SESSION_WHERE_BYTES + 16];
-
-	s->lab_wake_ms = 0; /* a merge waiting for frames may have its frames now */
-	if (s->trace == NULL)
-		return;
-	stamp = trace_sink_stamp(s->trace);
-	snprintf(peer, sizeof peer, "natterd at %s", s->where);
-	while (from < s->out.len) {
-		long whole = frame_complete(s->out.data + from, s->out.len - from);
-		size_t take = whole > 0 ? (size_t)whole : s->out.len - from;
-
-		trace_frame(&s->trace->buf, stamp, TRACE_OUT, peer, s->out.data + from, take);
-		from += take;
-	}
-	/* A trace that cannot be written stops; main reports it at the end. */
-	if (trace_write(s->trace) < 0)
-		s->trace = NULL;
-}
-
-/* Show a frame (or bad bytes) that arrived, if tracing. */
-static void trace_received(struct session *s, const unsigned char *p, size_t n)
-{
-	char peer[SESSION_WHERE_BYTES + 16];
-
-	snprintf(peer, sizeof peer, "natterd at %s", s->where);
-	trace_frame(&s->trace->buf, trace_sink_stamp(s->trace), TRACE_IN, peer, p, n);
-	if (trace_write(s->trace) < 0)
-		s->trace = NULL;
-}
-
-/* Show a lab fault taking effect, if tracing. */
-static void trace_fault(struct session *s, const char *what)
-{
-	char peer[SESSION_WHERE_BYTES + 16];
-
-	if (s->trace == NULL)
-		return;
-	snprintf(peer, sizeof peer, "natterd at %s", s->where);
-	trace_note(&s->trace->buf, trace_sink_stamp(s->trace), peer, what);
-	if (trace_write(s->trace) < 0)
-		s->trace = NULL;
-}
-
 int session_attach(struct session *s, int fd, const char *where, const char *nick, struct errmsg *e)
 {
 	struct frame hello = {.type = T_HELLO};
@@ -105,7 +99,7 @@ int session_attach(struct session *s, int fd, const char *where, const char *nic
 	}
 	hello.f[HELLO_VERSION].n = PROTO_VERSION;
 	hello.f[HELLO_NICK].s = str_c(nick);
-	hello.f[HELLO_CLIENT].s = str_c(CLIENT_NAME);
+	hello.f[HELLO_CLIENT].s = str_c("natter/" NATTER_VERSION);
 	hello.f[HELLO_RESUME].n = s->resume;
 	if (proto_encode(&s->out, &hello) < 0) {
 		errmsg_set(
@@ -117,7 +111,11 @@ int session_attach(struct session *s, int fd, const char *where, const char *nic
 	}
 	s->fd = fd;
 	snprintf(s->where, sizeof s->where, "%s", where);
-	trace_queued(s, 0);
+	/* For this connection only: every connection starts its faults afresh. */
+	if (s->faults != NULL)
+		lab_wrap(s);
+	s->show = s->trace != NULL ? tracing_show : show_nothing;
+	s->show(s, TRACE_OUT, s->out.data, s->out.len);
 	return 0;
 }
 
@@ -128,9 +126,12 @@ void session_close(struct session *s)
 	s->fd = -1;
 	buf_clear(&s->in);
 	buf_clear(&s->out);
-	memset(&s->lab, 0, sizeof s->lab); /* every connection starts its faults afresh */
-	s->lab_wake_ms = 0;
-	s->lab_dropped = false;
+	while (s->io != &plain) {
+		struct session_io *below = s->io->below;
+
+		free(s->io);
+		s->io = below;
+	}
 }
 
 void session_free(struct session *s)
@@ -140,31 +141,43 @@ void session_free(struct session *s)
 	buf_free(&s->out);
 }
 
+/* Until when the layers hold output back (0: they do not); *end: the connection then ends. */
+static uint64_t held(const struct session *s, const struct errmsg **end)
+{
+	*end = NULL;
+	return s->io->held(s->io, s, end);
+}
+
 short session_poll_events(const struct session *s)
 {
-	bool held = s->lab_dropped || (s->lab_wake_ms != 0 && mono_ms() < s->lab_wake_ms);
+	const struct errmsg *end;
+	uint64_t until = held(s, &end);
+	bool go = end == NULL && mono_ms() >= until;
 
-	return (short)(POLLIN | (s->out.len > 0 && !held ? POLLOUT : 0));
+	return (short)(POLLIN | (s->out.len > 0 && go ? POLLOUT : 0));
 }
 
 bool session_lab_overdue(const struct session *s, uint64_t now_ms, struct errmsg *e)
 {
-	if (!s->lab_dropped || now_ms < s->lab_drop_deadline_ms)
+	const struct errmsg *end;
+	uint64_t until = held(s, &end);
+
+	if (end == NULL || now_ms < until)
 		return false;
-	*e = s->lab_why;
+	*e = *end;
 	return true;
 }
 
 int session_timeout_ms(const struct session *s, uint64_t now_ms)
 {
-	if (s->lab_dropped)
-		return now_ms >= s->lab_drop_deadline_ms ? 0
-							 : (int)(s->lab_drop_deadline_ms - now_ms);
-	if (s->out.len == 0 || s->lab_wake_ms == 0)
+	const struct errmsg *end;
+	uint64_t until = held(s, &end);
+
+	if (until == 0 || (end == NULL && s->out.len == 0))
 		return -1;
-	if (now_ms >= s->lab_wake_ms)
+	if (now_ms >= until)
 		return 0;
-	return s->lab_wake_ms - now_ms > INT_MAX ? INT_MAX : (int)(s->lab_wake_ms - now_ms);
+	return until - now_ms > INT_MAX ? INT_MAX : (int)(until - now_ms);
 }
 
 size_t session_backlog(const struct session *s)
@@ -181,7 +194,7 @@ int session_send(struct session *s, const struct frame *f, struct errmsg *e)
 			   frame_type_name(f->type) ? frame_type_name(f->type) : "unknown");
 		return -1;
 	}
-	trace_queued(s, from);
+	s->show(s, TRACE_OUT, s->out.data + from, s->out.len - from);
 	return 0;
 }
 
@@ -190,33 +203,7 @@ void session_send_encoded(struct session *s, const void *p, size_t n)
 	size_t from = s->out.len;
 
 	buf_append(&s->out, p, n);
-	trace_queued(s, from);
-}
-
-/* One read into the input buffer. */
-static enum session_result read_some(struct session *s, struct errmsg *e)
-{
-	ssize_t n;
-
-	buf_reserve(&s->in, READ_CHUNK_BYTES);
-	for (;;) {
-		n = read(s->fd, s->in.data + s->in.len, s->in.cap - s->in.len);
-		if (n > 0) {
-			s->in.len += (size_t)n;
-			s->heard_ms = mono_ms();
-			return SESSION_OK;
-		}
-		if (n == 0) {
-			errmsg_set(e, "the server at %s closed the connection", s->where);
-			return SESSION_EOF;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return SESSION_OK;
-		errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
-		return SESSION_IO_ERROR;
-	}
+	s->show(s, TRACE_OUT, s->out.data + from, s->out.len - from);
 }
 
 static enum session_result bad_frame(struct session *s, int code, uint8_t type, struct errmsg *e)
@@ -236,7 +223,6 @@ static enum session_result bad_frame(struct session *s, int code, uint8_t type, 
 static int screen_frame(struct session *s, const struct frame *f, struct errmsg *e)
 {
 	struct frame pong = {.type = T_PONG};
-	size_t from = s->out.len;
 
 	if (!(frame_type_dir(f->type) & DIR_S2C)) {
 		errmsg_set(e, "the server at %s sent a %s frame, which only clients may send",
@@ -247,8 +233,7 @@ static int screen_frame(struct session *s, const struct frame *f, struct errmsg 
 		return 1;
 	pong.f[PING_TOKEN].n = f->f[PING_TOKEN].n;
 	/* A PONG is 13 bytes; encoding it cannot fail. */
-	(void)proto_encode(&s->out, &pong);
-	trace_queued(s, from);
+	(void)session_send(s, &pong, e);
 	return 0;
 }
 
@@ -266,8 +251,7 @@ static enum session_result deliver_frames(struct session *s, struct errmsg *e)
 
 		if (size == 0)
 			break;
-		if (s->trace != NULL)
-			trace_received(s, p, size > 0 ? (size_t)size : FRAME_HEADER_BYTES);
+		s->show(s, TRACE_IN, p, size > 0 ? (size_t)size : FRAME_HEADER_BYTES);
 		if (size < 0) {
 			errmsg_set(e,
 				   "the server at %s announced a frame of %lu bytes, outside the 1 "
@@ -289,143 +273,25 @@ static enum session_result deliver_frames(struct session *s, struct errmsg *e)
 	return r;
 }
 
-/* Say on the trace what the fault does to the chunk lab_next just began. */
-static void note_chunk(struct session *s)
+/* The connection is over: a layer that ends it on purpose says why, else the socket (errno). */
+static enum session_result lost(const struct session *s, ssize_t n, struct errmsg *e)
 {
-	const struct lab_state *st = &s->lab;
-	char what[192];
+	const struct errmsg *end;
 
-	if (st->chunk_frames == 0)
-		snprintf(
-		    what, sizeof what,
-		    "lab fault drop=%u: after %llu whole frames, only %zu of the next frame's %zu "
-		    "bytes are written, then the connection is closed",
-		    s->faults->drop_after, (unsigned long long)st->frames_done, st->chunk_bytes,
-		    st->drop_frame_bytes);
-	else if (st->chunk_frames > 1)
-		snprintf(
-		    what, sizeof what,
-		    "lab fault merge=%u: the next %u frames (%zu bytes) go out in one write()%s",
-		    s->faults->merge, st->chunk_frames, st->chunk_bytes,
-		    s->faults->bytewise ? ", made of one-byte writes (bytewise)" : "");
-	else if (s->faults->bytewise)
-		snprintf(
-		    what, sizeof what,
-		    "lab fault bytewise: the next frame (%zu bytes) goes out one byte per write()",
-		    st->chunk_bytes);
+	held(s, &end);
+	if (end != NULL)
+		*e = *end;
+	else if (n == 0)
+		errmsg_set(e, "the server at %s closed the connection", s->where);
 	else
-		return;
-	trace_fault(s, what);
-}
-
-/*
- * drop=N: the half frame is out; shut our sending side, so the server reads
- * end of file in the middle of the frame. We keep reading (and ignoring)
- * until it closes, at most LAB_DROP_LINGER_MS: closing at once could make
- * the server's next write fail before it ever read the half frame.
- */
-static enum session_result drop_now(struct session *s, struct errmsg *e)
-{
-	errmsg_set(&s->lab_why,
-		   "lab fault drop=%u: wrote %zu of the %zu bytes of frame %llu to %s and closed "
-		   "the connection on purpose",
-		   s->faults->drop_after, s->lab.chunk_bytes, s->lab.drop_frame_bytes,
-		   (unsigned long long)s->lab.frames_done + 1, s->where);
-	if (shutdown(s->fd, SHUT_WR) < 0) {
-		*e = s->lab_why;
-		return SESSION_IO_ERROR;
-	}
-	trace_fault(s, "lab fault drop: our side of the connection is closed (shutdown); the "
-		       "server reads end of file in the middle of a frame");
-	s->lab_dropped = true;
-	s->lab_drop_deadline_ms = mono_ms() + LAB_DROP_LINGER_MS;
-	buf_clear(&s->out);
-	return SESSION_OK;
-}
-
-/* After a drop: read and ignore what the server still sends, until it closes. */
-static enum session_result drain_dropped(struct session *s, struct errmsg *e)
-{
-	char scratch[READ_CHUNK_BYTES];
-	ssize_t n = read(s->fd, scratch, sizeof scratch);
-
-	if (n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)))
-		return SESSION_OK;
-	*e = s->lab_why;
-	return SESSION_IO_ERROR;
-}
-
-/*
- * Write queued output as --lab-faults asks, a planned chunk at a time. A
- * bytewise or delayed write is one per call, so the poll loop (and the
- * server) run between them; a delay or a merge that holds is a wake-up
- * time for the poll loop's timeout, never a sleep.
- */
-static enum session_result flush_faulty(struct session *s, struct errmsg *e)
-{
-	s->lab_wake_ms = 0;
-	for (;;) {
-		uint64_t now = mono_ms(), wake;
-		size_t len;
-		ssize_t n;
-		enum lab_action a =
-		    lab_next(s->faults, &s->lab, s->out.data, s->out.len, now, &len, &wake);
-
-		if (s->lab.chunk_started)
-			note_chunk(s);
-		if (a == LAB_CLOSE)
-			return drop_now(s, e);
-		if (a == LAB_WAIT) {
-			s->lab_wake_ms = wake;
-			return SESSION_OK;
-		}
-		n = send(s->fd, s->out.data, len, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return SESSION_OK;
-			errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
-			return SESSION_IO_ERROR;
-		}
-		lab_wrote(s->faults, &s->lab, s->out.data, s->out.len, (size_t)n, now);
-		buf_consume(&s->out, (size_t)n);
-		if (s->faults->bytewise || s->faults->delay_ms > 0)
-			return SESSION_OK;
-	}
-}
-
-/* Write as much queued output as the socket takes now. */
-static enum session_result flush_out(struct session *s, struct errmsg *e)
-{
-	enum session_result r = SESSION_OK;
-	size_t done = 0;
-
-	if (s->faults != NULL)
-		return flush_faulty(s, e);
-
-	while (done < s->out.len) {
-		ssize_t n = send(s->fd, s->out.data + done, s->out.len - done, MSG_NOSIGNAL);
-
-		if (n >= 0) {
-			done += (size_t)n;
-			continue;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
-			r = SESSION_IO_ERROR;
-		}
-		break;
-	}
-	buf_consume(&s->out, done);
-	return r;
+		errmsg_set(e, "lost the connection to %s: %s", s->where, strerror(errno));
+	return n == 0 && end == NULL ? SESSION_EOF : SESSION_IO_ERROR;
 }
 
 enum session_result session_handle(struct session *s, short revents, struct errmsg *e)
 {
-	enum session_result r;
+	enum session_result r = SESSION_OK;
+	ssize_t n;
 
 	if (s->fd < 0)
 		return SESSION_OK;
@@ -433,18 +299,24 @@ enum session_result session_handle(struct session *s, short revents, struct errm
 		errmsg_set(e, "the connection to %s is no longer open", s->where);
 		return SESSION_IO_ERROR;
 	}
-	if (s->lab_dropped)
-		return drain_dropped(s, e);
 	/* Read first: a BYE waiting in the input explains a write error that would follow. */
 	if (revents & (POLLIN | POLLHUP | POLLERR)) {
-		r = read_some(s, e);
-		if (r != SESSION_OK)
-			return r;
+		buf_reserve(&s->in, READ_CHUNK_BYTES);
+		n = s->io->read(s->io, s, s->in.data + s->in.len, s->in.cap - s->in.len);
+		/* A signal, or nothing to read: poll says when to try again. */
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+			return lost(s, n, e);
+		if (n > 0) {
+			s->in.len += (size_t)n;
+			s->heard_ms = mono_ms();
+		}
 		r = deliver_frames(s, e);
-		if (r != SESSION_OK)
-			return r;
 	}
-	if ((revents & POLLOUT) && s->out.len > 0)
-		return flush_out(s, e);
+	if (r != SESSION_OK || !(revents & POLLOUT) || s->out.len == 0)
+		return r;
+	n = s->io->write(s->io, s, s->out.data, s->out.len);
+	if (n < 0)
+		return lost(s, n, e);
+	buf_consume(&s->out, (size_t)n);
 	return SESSION_OK;
 }

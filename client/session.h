@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "addr.h"
 #include "buf.h"
@@ -32,6 +33,24 @@ enum session_result {
 	SESSION_PROTO_ERROR, /* the server broke the protocol */
 };
 
+struct session;
+
+/*
+ * The session's byte I/O, as layers: the plain one is read(2) and send(2);
+ * --lab-faults (labfaults.c) wraps it for one connection. A layer is one
+ * xcalloc'd block that starts with this struct: session_close frees it.
+ */
+struct session_io {
+	struct session_io *below;
+	/* read(2) into p[0..n). */
+	ssize_t (*read)(struct session_io *io, struct session *s, void *p, size_t n);
+	/* Write a prefix of p[0..n) now: the bytes taken (0: none now), or -1 with errno set. */
+	ssize_t (*write)(struct session_io *io, struct session *s, const unsigned char *p,
+			 size_t n);
+	/* Until when (mono_ms) output waits, 0 if not; *end set: why the connection ends then. */
+	uint64_t (*held)(struct session_io *io, const struct session *s, const struct errmsg **end);
+};
+
 struct session {
 	int fd; /* -1 while closed */
 	char where[SESSION_WHERE_BYTES];
@@ -44,11 +63,9 @@ struct session {
 	long server_uid; /* the uid the server must run as; -1: the socket directory's owner */
 	struct trace_sink *trace;	 /* --trace: every frame in and out; NULL when off */
 	const struct lab_faults *faults; /* --lab-faults; NULL when off */
-	struct lab_state lab;		 /* the faults' progress on this connection */
-	uint64_t lab_wake_ms;		 /* a fault holds writes back until then (0: none) */
-	bool lab_dropped; /* drop=N: our side is shut; waiting for the server's close */
-	uint64_t lab_drop_deadline_ms; /* ... until then at most */
-	struct errmsg lab_why;	       /* the sentence to end with */
+	struct session_io *io;		 /* the top layer, for this connection */
+	/* Frames just queued (out) or about to be delivered (in): tracing_show, or nothing. */
+	void (*show)(const struct session *s, enum trace_dir dir, const unsigned char *p, size_t n);
 };
 
 /* Set up a closed session that will deliver frames to on_frame(ctx, ...). */
@@ -96,5 +113,16 @@ void session_send_encoded(struct session *s, const void *p, size_t n);
  * then write queued output. Never blocks. Errors leave a sentence in e.
  */
 enum session_result session_handle(struct session *s, short revents, struct errmsg *e);
+
+/* The layers session_attach adds (tracing.c, labfaults.c) */
+
+/* Show on s->trace every frame of p[0..n) (bytes that make no frame as one block). */
+void tracing_show(const struct session *s, enum trace_dir dir, const unsigned char *p, size_t n);
+
+/* Show a remark (a lab fault taking effect) on s->trace, if tracing. */
+void tracing_note(const struct session *s, const char *what);
+
+/* Wrap s->io in a layer that makes its writes misbehave as s->faults says. */
+void lab_wrap(struct session *s);
 
 #endif

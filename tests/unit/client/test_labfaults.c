@@ -84,7 +84,7 @@ static void pings(struct buf *out, int k)
 	}
 }
 
-/* Carry out one planned write of len bytes (as session.c does after send()). */
+/* Carry out one planned write of len bytes (as the lab layer does after send()). */
 static void wrote(const struct lab_faults *f, struct lab_state *st, struct buf *out, size_t len,
 		  uint64_t now)
 {

@@ -15,7 +15,10 @@
 #include "sys.h"
 
 #define SERVER_EXE_NAME "natterd"
+#define SERVER_LOG_NAME "natterd.log"
 #define FALLBACK_PATH	"/usr/local/bin:/usr/bin:/bin"
+
+enum { AUTOSTART_RETRY_MS = 50, AUTOSTART_WAIT_MS = 3000 };
 
 static bool no_server(int err)
 {
@@ -34,19 +37,15 @@ static bool join_path(char *out, size_t cap, const char *dir, size_t dir_len, co
 static int find_server(char *out, size_t cap, struct errmsg *e)
 {
 	char self[ADDR_PATH_BYTES] = "natter";
-	const char *path = getenv("PATH"), *p, *end;
+	const char *path = getenv("PATH"), *p, *end, *slash;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 
-	if (n > 0) {
-		const char *slash;
-
+	if (n > 0)
 		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash != NULL &&
-		    join_path(out, cap, self, (size_t)(slash - self), SERVER_EXE_NAME) &&
-		    access(out, X_OK) == 0)
-			return 0;
-	}
+	slash = strrchr(self, '/'); /* none in "natter", if readlink failed */
+	if (slash != NULL && join_path(out, cap, self, (size_t)(slash - self), SERVER_EXE_NAME) &&
+	    access(out, X_OK) == 0)
+		return 0;
 	if (path == NULL || path[0] == '\0')
 		path = FALLBACK_PATH;
 	for (p = path; *p != '\0'; p = *end ? end + 1 : end) {
@@ -87,18 +86,6 @@ static _Noreturn void exec_server(const char *exe, const char *sock, const char 
 	_exit(127);
 }
 
-/* Read the natterd pid the middle child wrote to fd (closed here); 0 if there is none. */
-static pid_t read_pid(int fd)
-{
-	pid_t pid = 0;
-	ssize_t n;
-
-	while ((n = read(fd, &pid, sizeof pid)) < 0 && errno == EINTR)
-		;
-	close(fd);
-	return n == (ssize_t)sizeof pid ? pid : 0;
-}
-
 /*
  * Fork twice so that natterd is adopted by init, in a session of its own;
  * the middle child tells us natterd's pid through a pipe, for the farewell.
@@ -108,6 +95,7 @@ static int spawn_detached(const char *exe, const char *sock, const char *log, pi
 {
 	pid_t pid;
 	int status, p[2];
+	ssize_t n;
 
 	if (pipe(p) < 0) { /* both ends are closed before natterd is exec()ed */
 		errmsg_set(e, "cannot start natterd: pipe failed: %s", strerror(errno));
@@ -134,7 +122,12 @@ static int spawn_detached(const char *exe, const char *sock, const char *log, pi
 		exec_server(exe, sock, log);
 	}
 	close(p[1]);
-	*started = read_pid(p[0]);
+	/* natterd's pid, or 0 if the middle child wrote none. */
+	while ((n = read(p[0], started, sizeof *started)) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	if (n != (ssize_t)sizeof *started)
+		*started = 0;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			errmsg_set(e, "cannot start natterd: waitpid failed: %s", strerror(errno));

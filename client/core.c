@@ -49,18 +49,14 @@ void core_abort(struct core *c, int status, const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * Forget everything about an earlier connection but what resuming needs:
- * the rooms we were in go to the rejoin set, the current room is kept, and
- * HELLO will carry the highest id seen.
- */
+/* Forget an earlier connection but what resuming needs: its rooms (to rejoin) and the last id. */
 static void reset(struct core *c)
 {
 	session_close(&c->sess);
+	c->state = CORE_IDLE;
 	c->quit_requested = false;
 	c->nick[0] = '\0';
-	/* WELCOME's room, and #announcements, the server enters us into itself (PROTOCOL.md 3.10).
-	 */
+	/* WELCOME's room and #announcements the server enters us into itself (PROTOCOL.md 3.10). */
 	for (size_t i = 0; i < c->joined.n; i++)
 		if (!rooms_same(c->home, str_c(c->joined.name[i])) &&
 		    !rooms_same(ANNOUNCE_ROOM, str_c(c->joined.name[i])))
@@ -82,30 +78,26 @@ static void reset(struct core *c)
 	c->why.text[0] = '\0';
 }
 
-static void start_handshake(struct core *c)
+/* Wait for WELCOME on the session just opened (rc 0), or pass its failure on. */
+static int start_handshake(struct core *c, int rc)
 {
+	if (rc < 0)
+		return -1;
 	c->state = CORE_HANDSHAKE;
 	c->deadline_ms = mono_ms() + HANDSHAKE_TIMEOUT_MS;
+	return 0;
 }
 
 int core_connect(struct core *c, const struct addr *a, const char *nick, struct errmsg *e)
 {
 	reset(c);
-	c->state = CORE_IDLE;
-	if (session_open(&c->sess, a, nick, e) < 0)
-		return -1;
-	start_handshake(c);
-	return 0;
+	return start_handshake(c, session_open(&c->sess, a, nick, e));
 }
 
 int core_attach(struct core *c, int fd, const char *where, const char *nick, struct errmsg *e)
 {
 	reset(c);
-	c->state = CORE_IDLE;
-	if (session_attach(&c->sess, fd, where, nick, e) < 0)
-		return -1;
-	start_handshake(c);
-	return 0;
+	return start_handshake(c, session_attach(&c->sess, fd, where, nick, e));
 }
 
 int core_fd(const struct core *c)
@@ -188,13 +180,11 @@ void core_tick(struct core *c, uint64_t now_ms)
 /* The sentence for a connection that ended without BYE, by what we were doing. */
 static void ended(struct core *c, const char *what)
 {
-	if (c->state == CORE_HANDSHAKE)
-		core_abort(c, EXIT_LOST, "%s during the handshake", what);
-	else if (c->state == CORE_QUITTING)
-		core_abort(c, EXIT_LOST, "%s before confirming QUIT; the last messages may be lost",
-			   what);
-	else
-		core_abort(c, EXIT_LOST, "%s", what);
+	const char *when = c->state == CORE_HANDSHAKE ? " during the handshake" : "";
+
+	if (c->state == CORE_QUITTING)
+		when = " before confirming QUIT; the last messages may be lost";
+	core_abort(c, EXIT_LOST, "%s%s", what, when);
 }
 
 void core_handle(struct core *c, short revents)
@@ -212,10 +202,9 @@ void core_handle(struct core *c, short revents)
 	case SESSION_EOF:
 	case SESSION_IO_ERROR: ended(c, e.text); break;
 	case SESSION_PROTO_ERROR:
-		if (c->state == CORE_HANDSHAKE)
-			core_abort(c, EXIT_ERROR, "%s; is it really a natter server?", e.text);
-		else
-			core_abort(c, EXIT_ERROR, "%s; disconnecting", e.text);
+		core_abort(c, EXIT_ERROR, "%s; %s", e.text,
+			   c->state == CORE_HANDSHAKE ? "is it really a natter server?"
+						      : "disconnecting");
 		break;
 	}
 	if (c->state == CORE_DONE)
@@ -333,7 +322,6 @@ int core_emit(struct core *c, const struct event *ev)
 	return c->state == CORE_DONE;
 }
 
-/* Copy an untrusted string into a fixed field, cut at a character boundary. */
 void core_copy_str(char *dst, size_t cap, struct str s)
 {
 	size_t n = utf8_truncate(s.p, s.len, cap - 1);
@@ -343,11 +331,7 @@ void core_copy_str(char *dst, size_t cap, struct str s)
 	dst[n] = '\0';
 }
 
-/*
- * Enter the rooms of the last connection again, each with ENTER(after = the
- * highest id seen then): exactly what we missed comes back (PROTOCOL.md
- * 3.6). A room stays in the set until its JOIN arrives.
- */
+/* ENTER the last connection's rooms again after the id seen then; each stays until its JOIN. */
 static void rejoin_rooms(struct core *c)
 {
 	struct frame f = {.type = T_ENTER};
@@ -369,12 +353,10 @@ static void rejoin_rooms(struct core *c)
 	}
 }
 
-/* Tell the front end that our lines now go to c->room. */
 int core_emit_current(struct core *c)
 {
-	struct event ev = {.kind = EV_CURRENT, .time = wall_ms()};
+	struct event ev = {.kind = EV_CURRENT, .time = wall_ms(), .room = str_c(c->room)};
 
-	ev.room = str_c(c->room);
 	return core_emit(c, &ev);
 }
 
@@ -383,11 +365,7 @@ static bool is_me(const struct core *c, struct str nick)
 	return nick_equal(c->nick, strlen(c->nick), nick.p, nick.len);
 }
 
-/*
- * A JOIN. Ours adds the room to our set and, if /join asked for it, makes it
- * current (EV_CURRENT after the JOIN); the WHOREPLY that follows it is the
- * room's automatic listing.
- */
+/* A JOIN. Ours adds the room to our set and makes it current if /join asked for it. */
 static int deliver_join(struct core *c, struct event *ev)
 {
 	bool now_current = false;
@@ -581,11 +559,8 @@ static int on_notice(struct core *c, const struct frame *f)
 }
 
 /*
- * The DONE or ERROR that ends a /join's ENTER (or entering our current room
- * again on a reconnect): the server has handled it. A JOIN would have come
- * first and made the room current; without one we were in the room already
- * (switch to it now) or the ENTER failed: stay where we are, or, if we are
- * not in our current room, go back to WELCOME's room.
+ * The DONE or ERROR that settles a /join's ENTER. Without the JOIN first, we were in the room
+ * already (switch to it) or the ENTER failed: stay, or go back to WELCOME's room if out of ours.
  */
 static int enter_settled(struct core *c, uint32_t tag)
 {
@@ -632,9 +607,7 @@ static int on_frame_tagged(struct core *c, const struct frame *f)
 {
 	if (c->state == CORE_DONE)
 		return 1;
-	/*
-	 * A server that holds our input back (PROTOCOL.md 3.9) may take long to
-	 * reach the QUIT; what bounds the wait is silence, not the total time.
+	/* A server holding our input back (PROTOCOL.md 3.9) may reach QUIT late: bound the silence.
 	 */
 	if (c->state == CORE_QUITTING)
 		c->deadline_ms = mono_ms() + QUIT_TIMEOUT_MS;

@@ -3,17 +3,11 @@
 #ifndef NATTER_CORE_INT_H
 #define NATTER_CORE_INT_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
 #include "core.h"
 
 /*
- * A request's protocol 3 tag: a reference above the request's type, so an
- * answer says what it answers. The reference is the front end's (at most
- * CORE_REF_MAX), or, with AUTO_REF set, our own number for requests nobody
- * typed: unique, so a DONE settles only its own request, and never shown.
+ * A request's protocol 3 tag: a reference above its type. The reference is the front end's, or
+ * with AUTO_REF our own for requests nobody typed: unique, so a DONE settles only its request.
  */
 enum { TAG_TYPE_BITS = 8, AUTO_REF = 0x800000 };
 

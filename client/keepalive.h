@@ -12,11 +12,7 @@ enum {
 	PING_TIMEOUT_FACTOR = 3,  /* the connection is lost after this many intervals unanswered */
 };
 
-/*
- * One connection's keepalive. All times are mono_ms() milliseconds; 0 means
- * "none". Anything the server sends proves it alive (heard); a request we
- * sent and a PING are answered late when nothing has come since.
- */
+/* One connection's keepalive; times are mono_ms() milliseconds, 0 meaning none. */
 struct keepalive {
 	unsigned interval_ms; /* PING after this much silence */
 	unsigned lag_ms;      /* lag is shown from this much */
@@ -29,9 +25,8 @@ struct keepalive {
 
 /* Intervals from NATTER_PING_MS (milliseconds, 100 to 3600000), else the defaults. */
 void keepalive_init(struct keepalive *k);
-/* A new connection (or a fresh start of the clock). */
+/* A new connection; the server sent something (which proves it alive). */
 void keepalive_start(struct keepalive *k, uint64_t now);
-/* The server sent something. */
 void keepalive_heard(struct keepalive *k, uint64_t now);
 /* We sent a request that the server will answer. */
 void keepalive_asked(struct keepalive *k, uint64_t now);
@@ -43,7 +38,7 @@ bool keepalive_ping_due(struct keepalive *k, uint64_t now, uint64_t *token);
 bool keepalive_lost(const struct keepalive *k, uint64_t now);
 /* How long the oldest unanswered request or PING has waited, when at least lag_ms; else 0. */
 uint64_t keepalive_lag(const struct keepalive *k, uint64_t now);
-/* Milliseconds until one of the above changes its answer (-1: never). */
+/* Milliseconds until one of the above changes its answer. */
 int keepalive_timeout_ms(const struct keepalive *k, uint64_t now);
 
 #endif

@@ -40,37 +40,41 @@ static bool buf_equals(const struct buf *b, struct str s)
 	return b->len == s.len && (s.len == 0 || memcmp(b->data, s.p, s.len) == 0);
 }
 
+/* The bytes of f's count list entries; 0 with the client ended if one is malformed. */
+static size_t entries_bytes(struct core *c, const struct frame *f, size_t count)
+{
+	const unsigned char *p = f->rest;
+	size_t left = f->rest_len;
+	struct field fl[MAX_FIELDS];
+
+	for (size_t i = 0; i < count; i++) {
+		if (list_next(f->type, &p, &left, fl) != 1) {
+			core_abort(c, EXIT_ERROR,
+				   "the server at %s sent a malformed %s frame; disconnecting",
+				   c->sess.where, frame_type_name(f->type));
+			return 0;
+		}
+	}
+	return f->rest_len - left;
+}
+
 /* Gather WHOREPLY frames until one says more=0, then deliver the whole listing. */
 int core_on_whoreply(struct core *c, const struct frame *f)
 {
 	struct str room = f->f[WHOREPLY_ROOM].s;
-	size_t count = (size_t)f->f[WHOREPLY_COUNT].n, left = f->rest_len;
-	const unsigned char *p = f->rest;
-	struct who_entry entry;
-	size_t used;
+	size_t count = (size_t)f->f[WHOREPLY_COUNT].n;
+	size_t used = entries_bytes(c, f, count);
 
-	for (size_t i = 0; i < count; i++) {
-		if (who_next(&p, &left, &entry) != 1) {
-			core_abort(
-			    c, EXIT_ERROR,
-			    "the server at %s sent a malformed WHOREPLY frame; disconnecting",
-			    c->sess.where);
-			return 1;
-		}
-	}
-	used = f->rest_len - left;
+	if (core_done(c))
+		return 1;
 	if (c->who_open && !buf_equals(&c->who_room, room) && who_deliver(c))
 		return 1;
 	if (!c->who_open) {
 		/* A new run: an answer to our WHO (its tag says so), or the listing of an ENTER. */
 		c->who_requested = tag_type(f->tag) == T_WHO;
 		c->who_tag = f->tag;
-	} else if (c->who_entries.len + used > MAX_WHO_BYTES) {
-		bool requested = c->who_requested;
-
-		if (who_deliver(c))
-			return 1;
-		c->who_requested = requested;
+	} else if (c->who_entries.len + used > MAX_WHO_BYTES && who_deliver(c)) {
+		return 1;
 	}
 	if (!c->who_open) {
 		buf_clear(&c->who_room);
@@ -110,21 +114,11 @@ static int roomlist_deliver(struct core *c)
 /* Gather ROOMLIST frames until one says more=0, then deliver the whole list. */
 int core_on_roomlist(struct core *c, const struct frame *f)
 {
-	size_t count = (size_t)f->f[ROOMLIST_COUNT].n, left = f->rest_len;
-	const unsigned char *p = f->rest;
-	struct field fl[MAX_FIELDS];
-	size_t used;
+	size_t count = (size_t)f->f[ROOMLIST_COUNT].n;
+	size_t used = entries_bytes(c, f, count);
 
-	for (size_t i = 0; i < count; i++) {
-		if (list_next(T_ROOMLIST, &p, &left, fl) != 1) {
-			core_abort(
-			    c, EXIT_ERROR,
-			    "the server at %s sent a malformed ROOMLIST frame; disconnecting",
-			    c->sess.where);
-			return 1;
-		}
-	}
-	used = f->rest_len - left;
+	if (core_done(c))
+		return 1;
 	if (c->list_entries.len + used > MAX_WHO_BYTES && c->list_count > 0 && roomlist_deliver(c))
 		return 1;
 	buf_append(&c->list_entries, f->rest, used);

@@ -86,10 +86,7 @@ static _Noreturn void exec_server(const char *exe, const char *sock, const char 
 	_exit(127);
 }
 
-/*
- * Fork twice so that natterd is adopted by init, in a session of its own;
- * the middle child tells us natterd's pid through a pipe, for the farewell.
- */
+/* Fork twice, so that init adopts natterd in a session of its own; a pipe brings its pid. */
 static int spawn_detached(const char *exe, const char *sock, const char *log, pid_t *started,
 			  struct errmsg *e)
 {
@@ -141,36 +138,11 @@ static int spawn_detached(const char *exe, const char *sock, const char *log, pi
 	return 0;
 }
 
-/* Create the private directory, find natterd and start it on sock. */
-static int start_server(const char *sock, char *log, size_t log_cap, pid_t *started,
-			struct errmsg *e)
-{
-	char checked[ADDR_PATH_BYTES], dir[ADDR_PATH_BYTES], exe[ADDR_PATH_BYTES];
-
-	if (sockpath_default(checked, sizeof checked, true, e) < 0 ||
-	    sockdir_default(dir, sizeof dir, e) < 0)
-		return -1;
-	if (!join_path(log, log_cap, dir, strlen(dir), SERVER_LOG_NAME)) {
-		errmsg_set(e, "the log path in %s is too long; use --socket", dir);
-		return -1;
-	}
-	if (find_server(exe, sizeof exe, e) < 0)
-		return -1;
-	return spawn_detached(exe, sock, log, started, e);
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 int autostart_connect(struct core *c, const struct addr *a, const char *nick, bool allowed,
 		      struct errmsg *note, pid_t *started, struct errmsg *e)
 {
-	char log[ADDR_PATH_BYTES];
+	char log[ADDR_PATH_BYTES], checked[ADDR_PATH_BYTES], dir[ADDR_PATH_BYTES];
+	char exe[ADDR_PATH_BYTES];
 	uint64_t deadline;
 
 	note->text[0] = '\0';
@@ -179,12 +151,24 @@ int autostart_connect(struct core *c, const struct addr *a, const char *nick, bo
 		return 0;
 	if (!allowed || a->kind != ADDR_UNIX || !no_server(errno))
 		return -1;
-	if (start_server(a->path, log, sizeof log, started, e) < 0)
+	/* Create the private directory, find natterd and start it on the socket. */
+	if (sockpath_default(checked, sizeof checked, true, e) < 0 ||
+	    sockdir_default(dir, sizeof dir, e) < 0)
+		return -1;
+	if (!join_path(log, sizeof log, dir, strlen(dir), SERVER_LOG_NAME)) {
+		errmsg_set(e, "the log path in %s is too long; use --socket", dir);
+		return -1;
+	}
+	if (find_server(exe, sizeof exe, e) < 0 ||
+	    spawn_detached(exe, a->path, log, started, e) < 0)
 		return -1;
 	errmsg_set(note, "started natterd on %s (log: %s)", a->path, log);
 	deadline = mono_ms() + AUTOSTART_WAIT_MS;
 	do {
-		sleep_ms(AUTOSTART_RETRY_MS);
+		struct timespec pause = {.tv_nsec = AUTOSTART_RETRY_MS * 1000000L};
+
+		while (nanosleep(&pause, &pause) < 0 && errno == EINTR)
+			;
 		if (core_connect(c, a, nick, e) == 0)
 			return 0;
 		if (!no_server(errno))

@@ -607,8 +607,7 @@ static int on_frame_tagged(struct core *c, const struct frame *f)
 {
 	if (c->state == CORE_DONE)
 		return 1;
-	/* A server holding our input back (PROTOCOL.md 3.9) may reach QUIT late: bound the silence.
-	 */
+	/* A server holding our input back (PROTOCOL.md 3.9) reaches QUIT late: bound silence. */
 	if (c->state == CORE_QUITTING)
 		c->deadline_ms = mono_ms() + QUIT_TIMEOUT_MS;
 	switch (f->type) {

@@ -49,11 +49,7 @@ bool keepalive_pong(struct keepalive *k, uint64_t token)
 	return true;
 }
 
-/*
- * A PING goes out after interval_ms of silence, or as soon as a request has
- * waited lag_ms: then the lag shown is backed by a PING that will tell a
- * frozen server from a slow one.
- */
+/* A PING after interval_ms of silence, or once a request waited lag_ms: frozen or just slow? */
 bool keepalive_ping_due(struct keepalive *k, uint64_t now, uint64_t *token)
 {
 	bool silent = now - k->heard_ms >= k->interval_ms;

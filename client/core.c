@@ -6,7 +6,6 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sys.h"
@@ -17,12 +16,9 @@ static int enter_settled(struct core *c, uint32_t tag);
 
 void core_init(struct core *c, const struct core_ops *ops, void *ctx)
 {
-	memset(c, 0, sizeof *c);
+	*c = (struct core){.state = CORE_IDLE, .ops = ops, .ctx = ctx};
 	session_init(&c->sess, on_frame, c);
 	keepalive_init(&c->ka);
-	c->state = CORE_IDLE;
-	c->ops = ops;
-	c->ctx = ctx;
 }
 
 void core_free(struct core *c)
@@ -190,7 +186,6 @@ static void ended(struct core *c, const char *what)
 void core_handle(struct core *c, short revents)
 {
 	struct errmsg e;
-
 	enum session_result r = session_handle(&c->sess, revents, &e);
 
 	/* Anything the server sent, a PING included, proves it alive. */

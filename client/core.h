@@ -3,10 +3,6 @@
 #ifndef NATTER_CORE_H
 #define NATTER_CORE_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
 #include "addr.h"
 #include "buf.h"
 #include "command.h"

@@ -11,12 +11,6 @@
  */
 enum { TAG_TYPE_BITS = 8, AUTO_REF = 0x800000 };
 
-/* The request type a tag was given for (core.c's next_tag). */
-static inline uint8_t tag_type(uint32_t tag)
-{
-	return (uint8_t)(tag & ((1u << TAG_TYPE_BITS) - 1));
-}
-
 /* Give ev to the front end (core.c); 1 if the front end ended the client meanwhile. */
 int core_emit(struct core *c, const struct event *ev);
 /* Tell the front end that our lines now go to c->room (EV_CURRENT). */

@@ -3,8 +3,6 @@
 #ifndef NATTER_HEADLESS_H
 #define NATTER_HEADLESS_H
 
-#include <stdbool.h>
-
 #include "buf.h"
 #include "core.h"
 #include "sigpipe.h"

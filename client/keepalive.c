@@ -41,12 +41,10 @@ void keepalive_asked(struct keepalive *k, uint64_t now)
 		k->asked_ms = now;
 }
 
-bool keepalive_pong(struct keepalive *k, uint64_t token)
+void keepalive_pong(struct keepalive *k, uint64_t token)
 {
-	if (k->ping_ms == 0 || token != k->token)
-		return false;
-	k->ping_ms = 0;
-	return true;
+	if (token == k->token)
+		k->ping_ms = 0;
 }
 
 /* A PING after interval_ms of silence, or once a request waited lag_ms: frozen or just slow? */
@@ -79,9 +77,7 @@ uint64_t keepalive_lag(const struct keepalive *k, uint64_t now)
 
 	if (k->asked_ms != 0 && (oldest == 0 || k->asked_ms < oldest))
 		oldest = k->asked_ms;
-	if (oldest == 0 || now - oldest < k->lag_ms)
-		return 0;
-	return now - oldest;
+	return oldest == 0 || now - oldest < k->lag_ms ? 0 : now - oldest;
 }
 
 /* Milliseconds from now to at, 0 if past. */

@@ -30,8 +30,8 @@ void keepalive_start(struct keepalive *k, uint64_t now);
 void keepalive_heard(struct keepalive *k, uint64_t now);
 /* We sent a request that the server will answer. */
 void keepalive_asked(struct keepalive *k, uint64_t now);
-/* A PONG with token arrived; whether it answers our PING. */
-bool keepalive_pong(struct keepalive *k, uint64_t token);
+/* A PONG with token arrived: it answers our PING if the token is its. */
+void keepalive_pong(struct keepalive *k, uint64_t token);
 /* Whether a PING is due now; if so, *token is its token and it counts as sent. */
 bool keepalive_ping_due(struct keepalive *k, uint64_t now, uint64_t *token);
 /* Whether the server has not answered for too long: the connection is lost. */

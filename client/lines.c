@@ -9,10 +9,8 @@
 
 void lines_init(struct lines *l, size_t max)
 {
-	memset(l, 0, sizeof *l);
-	l->max = max;
 	/* One spare byte holds the '\r' of a "\r\n" line that is exactly max long. */
-	l->buf = xmalloc(max + 1);
+	*l = (struct lines){.buf = xmalloc(max + 1), .max = max};
 }
 
 void lines_free(struct lines *l)

@@ -9,7 +9,7 @@
 /* Deliver the room listing gathered so far as one event. */
 static int who_deliver(struct core *c)
 {
-	struct event ev = {.kind = EV_WHO, .time = wall_ms()};
+	struct event ev = {.kind = EV_WHO, .time = wall_ms(), .who_len = c->who_count};
 	const unsigned char *p = c->who_entries.data;
 	size_t n = c->who_entries.len;
 	struct who_entry *list = xcalloc(c->who_count, sizeof *list);
@@ -21,7 +21,6 @@ static int who_deliver(struct core *c)
 		(void)who_next(&p, &n, &list[i]);
 	ev.room = str_n((const char *)c->who_room.data, c->who_room.len);
 	ev.who = list;
-	ev.who_len = c->who_count;
 	ev.requested = c->who_requested;
 	/* The listing answers the request of its first frame, whatever frame ends it. */
 	saved = c->frame_tag;
@@ -71,7 +70,7 @@ int core_on_whoreply(struct core *c, const struct frame *f)
 		return 1;
 	if (!c->who_open) {
 		/* A new run: an answer to our WHO (its tag says so), or the listing of an ENTER. */
-		c->who_requested = tag_type(f->tag) == T_WHO;
+		c->who_requested = (f->tag & ((1u << TAG_TYPE_BITS) - 1)) == T_WHO;
 		c->who_tag = f->tag;
 	} else if (c->who_entries.len + used > MAX_WHO_BYTES && who_deliver(c)) {
 		return 1;
@@ -89,7 +88,7 @@ int core_on_whoreply(struct core *c, const struct frame *f)
 /* Deliver the ROOMLIST entries gathered so far as one event. */
 static int roomlist_deliver(struct core *c)
 {
-	struct event ev = {.kind = EV_ROOMLIST, .time = wall_ms()};
+	struct event ev = {.kind = EV_ROOMLIST, .time = wall_ms(), .rooms_len = c->list_count};
 	const unsigned char *p = c->list_entries.data;
 	size_t n = c->list_entries.len;
 	struct room_entry *list = xcalloc(c->list_count, sizeof *list);
@@ -103,7 +102,6 @@ static int roomlist_deliver(struct core *c)
 		list[i].topic = fl[ROOME_TOPIC].s;
 	}
 	ev.rooms = list;
-	ev.rooms_len = c->list_count;
 	stop = core_emit(c, &ev);
 	free(list);
 	buf_clear(&c->list_entries);

@@ -8,7 +8,6 @@
 #include "command.h"
 #include "errmsg.h"
 #include "event.h"
-#include "keepalive.h"
 #include "session.h"
 
 /* natter's exit statuses (documented in --help). */
@@ -25,11 +24,25 @@ enum natter_exit {
 enum {
 	HANDSHAKE_TIMEOUT_MS = 10000,	/* connect to WELCOME */
 	QUIT_TIMEOUT_MS = 10000,	/* silence from the server while waiting for BYE */
+	PING_INTERVAL_MS = 10000,	/* PING a server silent this long (NATTER_PING_MS) */
+	LAG_SHOW_MS = 2000,		/* an answer this late is lag worth showing */
+	PING_TIMEOUT_FACTOR = 3,	/* lost after this many intervals unanswered */
 	MAX_BACKLOG_BYTES = 256 * 1024, /* stop taking input while this much is unsent */
 	MAX_WHO_BYTES = 1024 * 1024,	/* a longer room listing is shown in parts */
 	ROOM_NAME_BYTES = 256,
 	CORE_MAX_ROOMS = 32, /* MAX_ROOMS_PER_CLIENT in PROTOCOL.md: the server's limit */
 	CORE_ROOM_BYTES = MAX_ROOM_BYTES + 1,
+};
+
+/* One connection's keepalive (keepalive.c); times are mono_ms() milliseconds, 0 meaning none. */
+struct keepalive {
+	unsigned interval_ms; /* PING after this much silence */
+	unsigned lag_ms;      /* lag is shown from this much */
+	unsigned timeout_ms;  /* silence after an unanswered PING that ends the connection */
+	uint64_t heard_ms;    /* when the server last sent anything */
+	uint64_t asked_ms;    /* our first request since then */
+	uint64_t ping_ms;     /* our PING, not answered yet */
+	uint64_t token;	      /* its token */
 };
 
 /* A set of room names (as the server spells them), in the order they were added. */

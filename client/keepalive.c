@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* keepalive.c - pure: when to PING a silent server, how late its answers are, when to give up. */
-#include "keepalive.h"
+#include "core_int.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -94,12 +94,9 @@ static void reset(struct core *c)
 	c->want_room[0] = '\0';
 	c->resume_id = c->last_id;
 	c->sess.resume = c->last_id;
-	c->want_tag = 0;
-	c->who_requested = false;
 	buf_clear(&c->list_entries);
 	c->list_count = 0;
 	buf_clear(&c->held);
-	buf_clear(&c->who_room);
 	buf_clear(&c->who_entries);
 	c->who_count = 0;
 	c->who_open = false;

@@ -28,10 +28,7 @@ static void on_event(void *ctx, const struct event *ev)
 	if ((ev->kind == EV_DONE && !h->json) || ev->kind == EV_SENDING)
 		return;
 	buf_clear(&h->out);
-	if (h->json)
-		format_json(&h->out, ev);
-	else
-		format_line(&h->out, ev);
+	(h->json ? format_json : format_line)(&h->out, ev);
 	buf_append(&h->out, "\n", 1);
 	if (fwrite(h->out.data, 1, h->out.len, stdout) != h->out.len || fflush(stdout) != 0)
 		core_abort(h->c, EXIT_ERROR, "cannot write to standard output: %s",
@@ -110,11 +107,9 @@ static void read_stdin(struct headless *h)
 	struct errmsg e;
 	ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
 
-	if (n > 0) {
+	if (n > 0)
 		lines_feed(&h->lines, chunk, (size_t)n, on_line, h);
-		return;
-	}
-	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+	if (n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)))
 		return;
 	if (n < 0)
 		diag("cannot read standard input: %s; quitting", strerror(errno));

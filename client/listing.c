@@ -34,11 +34,6 @@ static int who_deliver(struct core *c)
 	return stop;
 }
 
-static bool buf_equals(const struct buf *b, struct str s)
-{
-	return b->len == s.len && (s.len == 0 || memcmp(b->data, s.p, s.len) == 0);
-}
-
 /* The bytes of f's count list entries; 0 with the client ended if one is malformed. */
 static size_t entries_bytes(struct core *c, const struct frame *f, size_t count)
 {
@@ -63,10 +58,12 @@ int core_on_whoreply(struct core *c, const struct frame *f)
 	struct str room = f->f[WHOREPLY_ROOM].s;
 	size_t count = (size_t)f->f[WHOREPLY_COUNT].n;
 	size_t used = entries_bytes(c, f, count);
+	bool same = c->who_room.len == room.len &&
+		    (room.len == 0 || memcmp(c->who_room.data, room.p, room.len) == 0);
 
 	if (core_done(c))
 		return 1;
-	if (c->who_open && !buf_equals(&c->who_room, room) && who_deliver(c))
+	if (c->who_open && !same && who_deliver(c))
 		return 1;
 	if (!c->who_open) {
 		/* A new run: an answer to our WHO (its tag says so), or the listing of an ENTER. */

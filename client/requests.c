@@ -7,7 +7,6 @@
 #include "sys.h"
 #include "text.h"
 
-/* A request's protocol 3 tag (see core_int.h). */
 uint32_t core_next_tag(struct core *c, uint8_t type)
 {
 	uint32_t ref = c->ref;
@@ -92,9 +91,8 @@ int core_say(struct core *c, struct str text, unsigned flags, struct errmsg *e)
 
 int core_who(struct core *c, struct str room, struct errmsg *e)
 {
-	struct frame f = {.type = T_WHO};
+	struct frame f = {.type = T_WHO, .f[WHO_TARGET].s = room};
 
-	f.f[WHO_TARGET].s = room;
 	return request(c, &f, e);
 }
 

@@ -108,10 +108,7 @@ static int spawn_detached(const char *exe, const char *sock, const char *log, pi
 	}
 	if (pid == 0) {
 		close(p[0]);
-		if (setsid() < 0)
-			_exit(1);
-		pid = fork();
-		if (pid < 0)
+		if (setsid() < 0 || (pid = fork()) < 0)
 			_exit(1);
 		if (pid > 0)
 			_exit(write(p[1], &pid, sizeof pid) == (ssize_t)sizeof pid ? 0 : 1);

@@ -92,8 +92,7 @@ static void reset(struct core *c)
 			rooms_add(&c->rejoin, str_c(c->joined.name[i]));
 	c->joined.n = 0;
 	c->want_room[0] = '\0';
-	c->resume_id = c->last_id;
-	c->sess.resume = c->last_id;
+	c->sess.resume = c->last_id; /* HELLO's, and rejoin_rooms' ENTER's `after` */
 	buf_clear(&c->list_entries);
 	c->list_count = 0;
 	buf_clear(&c->held);
@@ -325,7 +324,6 @@ void core_set_resume(struct core *c, uint64_t id)
 	rooms_add(&c->resumed, str_c(ANNOUNCE_ROOM));
 	if (id > c->last_id)
 		c->last_id = id;
-	c->resume_id = c->last_id;
 	c->sess.resume = c->last_id;
 }
 
@@ -366,7 +364,7 @@ static void rejoin_rooms(struct core *c)
 		bool current = rooms_same(c->room, str_c(c->rejoin.name[i]));
 
 		f.f[ENTER_ROOM].s = str_c(c->rejoin.name[i]);
-		f.f[ENTER_AFTER].n = c->resume_id;
+		f.f[ENTER_AFTER].n = c->sess.resume;
 		f.tag = core_next_tag(c, T_ENTER);
 		/* A name of at most CORE_ROOM_BYTES always fits in a frame. */
 		(void)session_send(&c->sess, &f, &e);

@@ -92,7 +92,6 @@ struct core {
 	uint32_t seq;			 /* the last reference the core chose itself */
 	uint32_t frame_tag;		 /* the tag of the frame being turned into events */
 	uint64_t last_id;		 /* the highest MSG id seen, on any connection */
-	uint64_t resume_id;		 /* last_id when this connection opened: ENTER's `after` */
 	uint64_t start_id;		 /* natter --resume's id: a room's first ENTER's `after` */
 	struct core_rooms resumed;	 /* rooms entered after start_id already (once each) */
 	bool who_requested;		 /* the WHOREPLY run being gathered answers our WHO */
@@ -173,11 +172,9 @@ int core_switch(struct core *c, struct str room, struct errmsg *e);
 
 /* The uid a UNIX server must run as (-1: its socket directory's owner; see addr_check_server). */
 void core_expect_server_uid(struct core *c, long uid);
-/*
- * Resuming (PROTOCOL.md 3.6): a reconnect resumes after the highest id seen;
- * with core_set_resume (natter --resume), each room's first entry asks for what came after id.
- */
+/* natter --resume: each room's first entry asks for what came after id (PROTOCOL.md 3.6). */
 void core_set_resume(struct core *c, uint64_t id);
+/* The highest message id seen, which a reconnect resumes after. */
 uint64_t core_last_id(const struct core *c);
 
 /* Show every frame in and out on t (natter --trace); NULL turns it off. */

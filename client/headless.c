@@ -13,7 +13,6 @@
 #include "diag.h"
 #include "format.h"
 #include "sys.h"
-#include "sigpipe.h"
 #include "text.h"
 
 enum { STDIN_CHUNK_BYTES = 4096 };

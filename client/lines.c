@@ -21,12 +21,9 @@ void lines_free(struct lines *l)
 
 static void keep(struct lines *l, const char *p, size_t n)
 {
+	l->overflow = l->overflow || n > l->max + 1 - l->len;
 	if (l->overflow)
 		return;
-	if (n > l->max + 1 - l->len) {
-		l->overflow = true;
-		return;
-	}
 	memcpy(l->buf + l->len, p, n);
 	l->len += n;
 }

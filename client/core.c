@@ -137,37 +137,17 @@ short core_poll_events(const struct core *c)
 
 int core_timeout_ms(const struct core *c, uint64_t now_ms)
 {
-	int lab = session_timeout_ms(&c->sess, now_ms), ms;
+	uint64_t left = c->deadline_ms > now_ms ? c->deadline_ms - now_ms : 0;
+	int ms = session_timeout_ms(&c->sess, now_ms);
+	int ka = c->state == CORE_READY ? keepalive_timeout_ms(&c->ka, now_ms) : -1;
+	int deadline = c->deadline_ms == 0 ? -1 : left > INT_MAX ? INT_MAX : (int)left;
 
-	if (c->state == CORE_READY) {
-		int ka = keepalive_timeout_ms(&c->ka, now_ms);
-
-		lab = lab >= 0 && lab < ka ? lab : ka;
-	}
-	if (c->deadline_ms == 0)
-		return lab;
-	if (now_ms >= c->deadline_ms)
-		return 0;
-	ms = c->deadline_ms - now_ms > INT_MAX ? INT_MAX : (int)(c->deadline_ms - now_ms);
-	return lab >= 0 && lab < ms ? lab : ms;
-}
-
-/* PING a silent server; give the connection up when it stays silent after a PING. */
-static void keep_alive(struct core *c, uint64_t now_ms)
-{
-	struct frame ping = {.type = T_PING};
-	struct errmsg e;
-
-	if (keepalive_lost(&c->ka, now_ms)) {
-		core_abort(c, EXIT_LOST,
-			   "the server at %s has not answered a PING for %u s; giving the "
-			   "connection up",
-			   c->sess.where, (c->ka.timeout_ms + 999) / 1000);
-		session_close(&c->sess);
-	} else if (keepalive_ping_due(&c->ka, now_ms, &ping.f[PING_TOKEN].n)) {
-		/* A PING is 13 bytes: it always encodes. */
-		(void)session_send(&c->sess, &ping, &e);
-	}
+	/* The earliest of the three; -1 is never. */
+	if (ka >= 0 && (ms < 0 || ka < ms))
+		ms = ka;
+	if (deadline >= 0 && (ms < 0 || deadline < ms))
+		ms = deadline;
+	return ms;
 }
 
 uint64_t core_lag_ms(const struct core *c, uint64_t now_ms)
@@ -175,28 +155,36 @@ uint64_t core_lag_ms(const struct core *c, uint64_t now_ms)
 	return c->state == CORE_READY ? keepalive_lag(&c->ka, now_ms) : 0;
 }
 
+/* Lab faults overdue; a silent server PINGed, or given up after a PING; deadlines missed. */
 void core_tick(struct core *c, uint64_t now_ms)
 {
+	struct frame ping = {.type = T_PING};
 	struct errmsg e;
 
 	if (session_lab_overdue(&c->sess, now_ms, &e)) {
 		core_abort(c, EXIT_LOST, "%s", e.text);
-		session_close(&c->sess);
+	} else if (c->state == CORE_READY && keepalive_lost(&c->ka, now_ms)) {
+		core_abort(c, EXIT_LOST,
+			   "the server at %s has not answered a PING for %u s; giving the "
+			   "connection up",
+			   c->sess.where, (c->ka.timeout_ms + 999) / 1000);
+	} else if (c->state == CORE_READY) {
+		/* A PING is 13 bytes: it always encodes. (READY has no deadline.) */
+		if (keepalive_ping_due(&c->ka, now_ms, &ping.f[PING_TOKEN].n))
+			(void)session_send(&c->sess, &ping, &e);
 		return;
-	}
-	if (c->state == CORE_READY)
-		keep_alive(c, now_ms);
-	if (c->deadline_ms == 0 || now_ms < c->deadline_ms)
+	} else if (c->deadline_ms == 0 || now_ms < c->deadline_ms) {
 		return;
-	if (c->state == CORE_HANDSHAKE)
+	} else if (c->state == CORE_HANDSHAKE) {
 		core_abort(c, EXIT_NO_SERVER, "the server at %s did not answer HELLO within %d s",
 			   c->sess.where, HANDSHAKE_TIMEOUT_MS / 1000);
-	else if (c->state == CORE_QUITTING)
+	} else if (c->state == CORE_QUITTING) {
 		core_abort(
 		    c, EXIT_LOST,
 		    "the server at %s went silent for %d s without confirming QUIT; the last "
 		    "messages may be lost",
 		    c->sess.where, QUIT_TIMEOUT_MS / 1000);
+	}
 	c->deadline_ms = 0;
 	if (c->state == CORE_DONE)
 		session_close(&c->sess);

@@ -49,9 +49,7 @@ static int find_server(char *out, size_t cap, struct errmsg *e)
 	if (path == NULL || path[0] == '\0')
 		path = FALLBACK_PATH;
 	for (p = path; *p != '\0'; p = *end ? end + 1 : end) {
-		end = strchr(p, ':');
-		if (end == NULL)
-			end = p + strlen(p);
+		end = p + strcspn(p, ":");
 		/* Relative entries (and the empty one, meaning ".") would depend on the cwd. */
 		if (p[0] == '/' && join_path(out, cap, p, (size_t)(end - p), SERVER_EXE_NAME) &&
 		    access(out, X_OK) == 0)

@@ -190,35 +190,23 @@ void core_tick(struct core *c, uint64_t now_ms)
 		session_close(&c->sess);
 }
 
-/* The sentence for a connection that ended without BYE, by what we were doing. */
-static void ended(struct core *c, const char *what)
-{
-	const char *when = c->state == CORE_HANDSHAKE ? " during the handshake" : "";
-
-	if (c->state == CORE_QUITTING)
-		when = " before confirming QUIT; the last messages may be lost";
-	core_abort(c, EXIT_LOST, "%s%s", what, when);
-}
-
 void core_handle(struct core *c, short revents)
 {
 	struct errmsg e;
 	enum session_result r = session_handle(&c->sess, revents, &e);
+	bool shaking = c->state == CORE_HANDSHAKE; /* what we were doing when it ended */
+	const char *when = shaking ? " during the handshake" : "";
 
 	/* Anything the server sent, a PING included, proves it alive. */
 	if (c->sess.heard_ms > c->ka.heard_ms)
 		keepalive_heard(&c->ka, c->sess.heard_ms);
-	switch (r) {
-	case SESSION_OK:
-	case SESSION_STOPPED: break;
-	case SESSION_EOF:
-	case SESSION_IO_ERROR: ended(c, e.text); break;
-	case SESSION_PROTO_ERROR:
+	if (c->state == CORE_QUITTING)
+		when = " before confirming QUIT; the last messages may be lost";
+	if (r == SESSION_EOF || r == SESSION_IO_ERROR) /* without BYE */
+		core_abort(c, EXIT_LOST, "%s%s", e.text, when);
+	else if (r == SESSION_PROTO_ERROR)
 		core_abort(c, EXIT_ERROR, "%s; %s", e.text,
-			   c->state == CORE_HANDSHAKE ? "is it really a natter server?"
-						      : "disconnecting");
-		break;
-	}
+			   shaking ? "is it really a natter server?" : "disconnecting");
 	if (c->state == CORE_DONE)
 		session_close(&c->sess);
 }
@@ -349,15 +337,13 @@ static void rejoin_rooms(struct core *c)
 	struct errmsg e;
 
 	for (size_t i = 0; i < c->rejoin.n; i++) {
-		bool current = rooms_same(c->room, str_c(c->rejoin.name[i]));
-
 		f.f[ENTER_ROOM].s = str_c(c->rejoin.name[i]);
 		f.f[ENTER_AFTER].n = c->sess.resume;
 		f.tag = core_next_tag(c, T_ENTER);
 		/* A name of at most CORE_ROOM_BYTES always fits in a frame. */
 		(void)session_send(&c->sess, &f, &e);
 		/* If entering our current room fails, enter_settled takes us back to WELCOME's. */
-		if (current) {
+		if (rooms_same(c->room, f.f[ENTER_ROOM].s)) {
 			core_copy_str(c->want_room, sizeof c->want_room, str_c(c->room));
 			c->want_tag = f.tag;
 		}

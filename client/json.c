@@ -7,8 +7,6 @@
 
 #include "text.h"
 
-#define REPLACEMENT_CHAR "\xef\xbf\xbd"
-
 void json_append_str(struct buf *out, const char *s, size_t n)
 {
 	/* The characters with a short escape, and the letter of each. */
@@ -23,16 +21,13 @@ void json_append_str(struct buf *out, const char *s, size_t n)
 		len = utf8_decode(s + i, n - i, &cp);
 		hit = len == 1 && cp != 0 ? strchr(brief, (int)cp) : NULL;
 		if (len == 0) {
-			buf_append(out, REPLACEMENT_CHAR, strlen(REPLACEMENT_CHAR));
+			buf_append(out, "\xef\xbf\xbd", 3); /* U+FFFD, the replacement character */
 			len = 1;
 		} else if (hit != NULL) {
 			snprintf(esc, sizeof esc, "\\%c", letter[hit - brief]);
 			buf_append(out, esc, 2);
 		} else if (codepoint_unsafe(cp) || cp == 0x2028 || cp == 0x2029) {
-			/*
-			 * U+2028 and U+2029 end a line in JavaScript and some terminals. Every
-			 * unsafe code point is in the BMP, so four digits suffice.
-			 */
+			/* U+2028 and U+2029 end lines in JavaScript; all these are in the BMP. */
 			snprintf(esc, sizeof esc, "\\u%04x", cp);
 			buf_append(out, esc, strlen(esc));
 		} else {

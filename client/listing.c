@@ -13,7 +13,7 @@ static int who_deliver(struct core *c)
 	const unsigned char *p = c->who_entries.data;
 	size_t n = c->who_entries.len;
 	struct who_entry *list = xcalloc(c->who_count, sizeof *list);
-	uint32_t saved;
+	uint32_t saved = c->frame_tag;
 	int stop;
 
 	/* The entries were checked when they arrived, so who_next cannot fail here. */
@@ -23,7 +23,6 @@ static int who_deliver(struct core *c)
 	ev.who = list;
 	ev.requested = c->who_requested;
 	/* The listing answers the request of its first frame, whatever frame ends it. */
-	saved = c->frame_tag;
 	c->frame_tag = c->who_tag;
 	stop = core_emit(c, &ev);
 	c->frame_tag = saved;
@@ -58,25 +57,22 @@ int core_on_whoreply(struct core *c, const struct frame *f)
 	struct str room = f->f[WHOREPLY_ROOM].s;
 	size_t count = (size_t)f->f[WHOREPLY_COUNT].n;
 	size_t used = entries_bytes(c, f, count);
-	bool same = c->who_room.len == room.len &&
-		    (room.len == 0 || memcmp(c->who_room.data, room.p, room.len) == 0);
+	bool fresh = !c->who_open || c->who_room.len != room.len ||
+		     (room.len > 0 && memcmp(c->who_room.data, room.p, room.len) != 0);
 
 	if (core_done(c))
 		return 1;
-	if (c->who_open && !same && who_deliver(c))
+	/* Another room's listing ends the run; a long one goes out in parts. */
+	if (c->who_open && (fresh || c->who_entries.len + used > MAX_WHO_BYTES) && who_deliver(c))
 		return 1;
-	if (!c->who_open) {
+	if (fresh) {
 		/* A new run: an answer to our WHO (its tag says so), or the listing of an ENTER. */
 		c->who_requested = (f->tag & ((1u << TAG_TYPE_BITS) - 1)) == T_WHO;
 		c->who_tag = f->tag;
-	} else if (c->who_entries.len + used > MAX_WHO_BYTES && who_deliver(c)) {
-		return 1;
-	}
-	if (!c->who_open) {
 		buf_clear(&c->who_room);
 		buf_append(&c->who_room, room.p, room.len);
-		c->who_open = true;
 	}
+	c->who_open = true;
 	buf_append(&c->who_entries, f->rest, used);
 	c->who_count += count;
 	return f->f[WHOREPLY_MORE].n ? 0 : who_deliver(c);

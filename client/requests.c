@@ -61,11 +61,11 @@ static int request(struct core *c, struct frame *f, struct errmsg *e)
 		keepalive_asked(&c->ka, mono_ms());
 		break;
 	case CORE_QUITTING:
-		errmsg_set(e, "natter is quitting; the request was not sent");
-		return -1;
 	case CORE_IDLE:
 	case CORE_DONE:
-		errmsg_set(e, "not connected to a server; the request was not sent");
+		errmsg_set(e, "%s; the request was not sent",
+			   c->state == CORE_QUITTING ? "natter is quitting"
+						     : "not connected to a server");
 		return -1;
 	}
 	if (f->type == T_SAY)

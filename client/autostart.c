@@ -15,7 +15,10 @@
 #include "sys.h"
 
 #define SERVER_EXE_NAME "natterd"
+#define SERVER_LOG_NAME "natterd.log"
 #define FALLBACK_PATH	"/usr/local/bin:/usr/bin:/bin"
+
+enum { AUTOSTART_RETRY_MS = 50, AUTOSTART_WAIT_MS = 3000 };
 
 static bool no_server(int err)
 {
@@ -34,25 +37,19 @@ static bool join_path(char *out, size_t cap, const char *dir, size_t dir_len, co
 static int find_server(char *out, size_t cap, struct errmsg *e)
 {
 	char self[ADDR_PATH_BYTES] = "natter";
-	const char *path = getenv("PATH"), *p, *end;
+	const char *path = getenv("PATH"), *p, *end, *slash;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 
-	if (n > 0) {
-		const char *slash;
-
+	if (n > 0)
 		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash != NULL &&
-		    join_path(out, cap, self, (size_t)(slash - self), SERVER_EXE_NAME) &&
-		    access(out, X_OK) == 0)
-			return 0;
-	}
+	slash = strrchr(self, '/'); /* none in "natter", if readlink failed */
+	if (slash != NULL && join_path(out, cap, self, (size_t)(slash - self), SERVER_EXE_NAME) &&
+	    access(out, X_OK) == 0)
+		return 0;
 	if (path == NULL || path[0] == '\0')
 		path = FALLBACK_PATH;
 	for (p = path; *p != '\0'; p = *end ? end + 1 : end) {
-		end = strchr(p, ':');
-		if (end == NULL)
-			end = p + strlen(p);
+		end = p + strcspn(p, ":");
 		/* Relative entries (and the empty one, meaning ".") would depend on the cwd. */
 		if (p[0] == '/' && join_path(out, cap, p, (size_t)(end - p), SERVER_EXE_NAME) &&
 		    access(out, X_OK) == 0)
@@ -87,27 +84,13 @@ static _Noreturn void exec_server(const char *exe, const char *sock, const char 
 	_exit(127);
 }
 
-/* Read the natterd pid the middle child wrote to fd (closed here); 0 if there is none. */
-static pid_t read_pid(int fd)
-{
-	pid_t pid = 0;
-	ssize_t n;
-
-	while ((n = read(fd, &pid, sizeof pid)) < 0 && errno == EINTR)
-		;
-	close(fd);
-	return n == (ssize_t)sizeof pid ? pid : 0;
-}
-
-/*
- * Fork twice so that natterd is adopted by init, in a session of its own;
- * the middle child tells us natterd's pid through a pipe, for the farewell.
- */
+/* Fork twice, so that init adopts natterd in a session of its own; a pipe brings its pid. */
 static int spawn_detached(const char *exe, const char *sock, const char *log, pid_t *started,
 			  struct errmsg *e)
 {
 	pid_t pid;
 	int status, p[2];
+	ssize_t n;
 
 	if (pipe(p) < 0) { /* both ends are closed before natterd is exec()ed */
 		errmsg_set(e, "cannot start natterd: pipe failed: %s", strerror(errno));
@@ -123,10 +106,7 @@ static int spawn_detached(const char *exe, const char *sock, const char *log, pi
 	}
 	if (pid == 0) {
 		close(p[0]);
-		if (setsid() < 0)
-			_exit(1);
-		pid = fork();
-		if (pid < 0)
+		if (setsid() < 0 || (pid = fork()) < 0)
 			_exit(1);
 		if (pid > 0)
 			_exit(write(p[1], &pid, sizeof pid) == (ssize_t)sizeof pid ? 0 : 1);
@@ -134,7 +114,12 @@ static int spawn_detached(const char *exe, const char *sock, const char *log, pi
 		exec_server(exe, sock, log);
 	}
 	close(p[1]);
-	*started = read_pid(p[0]);
+	/* natterd's pid, or 0 if the middle child wrote none. */
+	while ((n = read(p[0], started, sizeof *started)) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	if (n != (ssize_t)sizeof *started)
+		*started = 0;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			errmsg_set(e, "cannot start natterd: waitpid failed: %s", strerror(errno));
@@ -148,36 +133,11 @@ static int spawn_detached(const char *exe, const char *sock, const char *log, pi
 	return 0;
 }
 
-/* Create the private directory, find natterd and start it on sock. */
-static int start_server(const char *sock, char *log, size_t log_cap, pid_t *started,
-			struct errmsg *e)
-{
-	char checked[ADDR_PATH_BYTES], dir[ADDR_PATH_BYTES], exe[ADDR_PATH_BYTES];
-
-	if (sockpath_default(checked, sizeof checked, true, e) < 0 ||
-	    sockdir_default(dir, sizeof dir, e) < 0)
-		return -1;
-	if (!join_path(log, log_cap, dir, strlen(dir), SERVER_LOG_NAME)) {
-		errmsg_set(e, "the log path in %s is too long; use --socket", dir);
-		return -1;
-	}
-	if (find_server(exe, sizeof exe, e) < 0)
-		return -1;
-	return spawn_detached(exe, sock, log, started, e);
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 int autostart_connect(struct core *c, const struct addr *a, const char *nick, bool allowed,
 		      struct errmsg *note, pid_t *started, struct errmsg *e)
 {
-	char log[ADDR_PATH_BYTES];
+	char log[ADDR_PATH_BYTES], checked[ADDR_PATH_BYTES], dir[ADDR_PATH_BYTES];
+	char exe[ADDR_PATH_BYTES];
 	uint64_t deadline;
 
 	note->text[0] = '\0';
@@ -186,12 +146,24 @@ int autostart_connect(struct core *c, const struct addr *a, const char *nick, bo
 		return 0;
 	if (!allowed || a->kind != ADDR_UNIX || !no_server(errno))
 		return -1;
-	if (start_server(a->path, log, sizeof log, started, e) < 0)
+	/* Create the private directory, find natterd and start it on the socket. */
+	if (sockpath_default(checked, sizeof checked, true, e) < 0 ||
+	    sockdir_default(dir, sizeof dir, e) < 0)
+		return -1;
+	if (!join_path(log, sizeof log, dir, strlen(dir), SERVER_LOG_NAME)) {
+		errmsg_set(e, "the log path in %s is too long; use --socket", dir);
+		return -1;
+	}
+	if (find_server(exe, sizeof exe, e) < 0 ||
+	    spawn_detached(exe, a->path, log, started, e) < 0)
 		return -1;
 	errmsg_set(note, "started natterd on %s (log: %s)", a->path, log);
 	deadline = mono_ms() + AUTOSTART_WAIT_MS;
 	do {
-		sleep_ms(AUTOSTART_RETRY_MS);
+		struct timespec pause = {.tv_nsec = AUTOSTART_RETRY_MS * 1000000L};
+
+		while (nanosleep(&pause, &pause) < 0 && errno == EINTR)
+			;
 		if (core_connect(c, a, nick, e) == 0)
 			return 0;
 		if (!no_server(errno))

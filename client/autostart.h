@@ -10,26 +10,15 @@
 #include "core.h"
 #include "errmsg.h"
 
-enum { AUTOSTART_RETRY_MS = 50, AUTOSTART_WAIT_MS = 3000 };
-
-#define SERVER_LOG_NAME "natterd.log"
-
 /*
- * Connect c to a. If that finds no server (ENOENT, ECONNREFUSED) and allowed
- * is set (a must then be the default socket), start natterd detached, as tmux
- * does, and retry every AUTOSTART_RETRY_MS for up to AUTOSTART_WAIT_MS.
- * Returns 0 or -1 with a sentence in e; when a server was started, note says
- * so ("started natterd on ... (log: ...)"), otherwise note is empty;
- * *started is the pid of the natterd started (even if it never answered),
- * else 0.
+ * Connect c to a; if no server is there and allowed is set (a is the default socket), start
+ * natterd detached, as tmux does, and retry for 3 s. 0, or -1 with e. note says
+ * whether natterd was started, *started its pid (even if it never answered), else 0.
  */
 int autostart_connect(struct core *c, const struct addr *a, const char *nick, bool allowed,
 		      struct errmsg *note, pid_t *started, struct errmsg *e);
 
-/*
- * For natter's last words: if the natterd it started (pid, on sock) still
- * runs, one sentence in say naming it and how to stop it, and true.
- */
+/* For natter's last words: if the natterd it started still runs, true and a sentence in say. */
 bool autostart_farewell(pid_t pid, const char *sock, struct errmsg *say);
 
 #endif

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: ISC */
-/* core.c - the client core: handshake, held requests, keepalive, frames to events, exit status. */
+/* core.c - the client core: handshake, held requests, room sets, frames to events, exit status. */
 #include "core.h"
 #include "core_int.h"
 
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sys.h"
@@ -17,12 +16,9 @@ static int enter_settled(struct core *c, uint32_t tag);
 
 void core_init(struct core *c, const struct core_ops *ops, void *ctx)
 {
-	memset(c, 0, sizeof *c);
+	*c = (struct core){.state = CORE_IDLE, .ops = ops, .ctx = ctx};
 	session_init(&c->sess, on_frame, c);
 	keepalive_init(&c->ka);
-	c->state = CORE_IDLE;
-	c->ops = ops;
-	c->ctx = ctx;
 }
 
 void core_free(struct core *c)
@@ -49,32 +45,57 @@ void core_abort(struct core *c, int status, const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * Forget everything about an earlier connection but what resuming needs:
- * the rooms we were in go to the rejoin set, the current room is kept, and
- * HELLO will carry the highest id seen.
- */
+bool rooms_same(const char *a, struct str b)
+{
+	return nick_equal(a, strlen(a), b.p, b.len);
+}
+
+int rooms_find(const struct core_rooms *set, struct str room)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (rooms_same(set->name[i], room))
+			return (int)i;
+	return -1;
+}
+
+void rooms_add(struct core_rooms *set, struct str room)
+{
+	size_t n = utf8_truncate(room.p, room.len, CORE_ROOM_BYTES - 1);
+
+	if (rooms_find(set, room) >= 0 || set->n == CORE_MAX_ROOMS || n == 0)
+		return;
+	memcpy(set->name[set->n], room.p, n);
+	set->name[set->n++][n] = '\0';
+}
+
+void rooms_remove(struct core_rooms *set, struct str room)
+{
+	int i = rooms_find(set, room);
+
+	if (i < 0)
+		return;
+	memmove(set->name[i], set->name[i + 1], (set->n - (size_t)i - 1) * sizeof set->name[0]);
+	set->n--;
+}
+
+/* Forget an earlier connection but what resuming needs: its rooms (to rejoin) and the last id. */
 static void reset(struct core *c)
 {
 	session_close(&c->sess);
+	c->state = CORE_IDLE;
 	c->quit_requested = false;
 	c->nick[0] = '\0';
-	/* WELCOME's room, and #announcements, the server enters us into itself (PROTOCOL.md 3.10).
-	 */
+	/* WELCOME's room and #announcements the server enters us into itself (PROTOCOL.md 3.10). */
 	for (size_t i = 0; i < c->joined.n; i++)
 		if (!rooms_same(c->home, str_c(c->joined.name[i])) &&
 		    !rooms_same(ANNOUNCE_ROOM, str_c(c->joined.name[i])))
 			rooms_add(&c->rejoin, str_c(c->joined.name[i]));
 	c->joined.n = 0;
 	c->want_room[0] = '\0';
-	c->resume_id = c->last_id;
-	c->sess.resume = c->last_id;
-	c->want_tag = 0;
-	c->who_requested = false;
+	c->sess.resume = c->last_id; /* HELLO's, and rejoin_rooms' ENTER's `after` */
 	buf_clear(&c->list_entries);
 	c->list_count = 0;
 	buf_clear(&c->held);
-	buf_clear(&c->who_room);
 	buf_clear(&c->who_entries);
 	c->who_count = 0;
 	c->who_open = false;
@@ -82,30 +103,26 @@ static void reset(struct core *c)
 	c->why.text[0] = '\0';
 }
 
-static void start_handshake(struct core *c)
+/* Wait for WELCOME on the session just opened (rc 0), or pass its failure on. */
+static int start_handshake(struct core *c, int rc)
 {
+	if (rc < 0)
+		return -1;
 	c->state = CORE_HANDSHAKE;
 	c->deadline_ms = mono_ms() + HANDSHAKE_TIMEOUT_MS;
+	return 0;
 }
 
 int core_connect(struct core *c, const struct addr *a, const char *nick, struct errmsg *e)
 {
 	reset(c);
-	c->state = CORE_IDLE;
-	if (session_open(&c->sess, a, nick, e) < 0)
-		return -1;
-	start_handshake(c);
-	return 0;
+	return start_handshake(c, session_open(&c->sess, a, nick, e));
 }
 
 int core_attach(struct core *c, int fd, const char *where, const char *nick, struct errmsg *e)
 {
 	reset(c);
-	c->state = CORE_IDLE;
-	if (session_attach(&c->sess, fd, where, nick, e) < 0)
-		return -1;
-	start_handshake(c);
-	return 0;
+	return start_handshake(c, session_attach(&c->sess, fd, where, nick, e));
 }
 
 int core_fd(const struct core *c)
@@ -120,37 +137,17 @@ short core_poll_events(const struct core *c)
 
 int core_timeout_ms(const struct core *c, uint64_t now_ms)
 {
-	int lab = session_timeout_ms(&c->sess, now_ms), ms;
+	uint64_t left = c->deadline_ms > now_ms ? c->deadline_ms - now_ms : 0;
+	int ms = session_timeout_ms(&c->sess, now_ms);
+	int ka = c->state == CORE_READY ? keepalive_timeout_ms(&c->ka, now_ms) : -1;
+	int deadline = c->deadline_ms == 0 ? -1 : left > INT_MAX ? INT_MAX : (int)left;
 
-	if (c->state == CORE_READY) {
-		int ka = keepalive_timeout_ms(&c->ka, now_ms);
-
-		lab = lab >= 0 && lab < ka ? lab : ka;
-	}
-	if (c->deadline_ms == 0)
-		return lab;
-	if (now_ms >= c->deadline_ms)
-		return 0;
-	ms = c->deadline_ms - now_ms > INT_MAX ? INT_MAX : (int)(c->deadline_ms - now_ms);
-	return lab >= 0 && lab < ms ? lab : ms;
-}
-
-/* PING a silent server; give the connection up when it stays silent after a PING. */
-static void keep_alive(struct core *c, uint64_t now_ms)
-{
-	struct frame ping = {.type = T_PING};
-	struct errmsg e;
-
-	if (keepalive_lost(&c->ka, now_ms)) {
-		core_abort(c, EXIT_LOST,
-			   "the server at %s has not answered a PING for %u s; giving the "
-			   "connection up",
-			   c->sess.where, (c->ka.timeout_ms + 999) / 1000);
-		session_close(&c->sess);
-	} else if (keepalive_ping_due(&c->ka, now_ms, &ping.f[PING_TOKEN].n)) {
-		/* A PING is 13 bytes: it always encodes. */
-		(void)session_send(&c->sess, &ping, &e);
-	}
+	/* The earliest of the three; -1 is never. */
+	if (ka >= 0 && (ms < 0 || ka < ms))
+		ms = ka;
+	if (deadline >= 0 && (ms < 0 || deadline < ms))
+		ms = deadline;
+	return ms;
 }
 
 uint64_t core_lag_ms(const struct core *c, uint64_t now_ms)
@@ -158,66 +155,58 @@ uint64_t core_lag_ms(const struct core *c, uint64_t now_ms)
 	return c->state == CORE_READY ? keepalive_lag(&c->ka, now_ms) : 0;
 }
 
+/* Lab faults overdue; a silent server PINGed, or given up after a PING; deadlines missed. */
 void core_tick(struct core *c, uint64_t now_ms)
 {
+	struct frame ping = {.type = T_PING};
 	struct errmsg e;
 
 	if (session_lab_overdue(&c->sess, now_ms, &e)) {
 		core_abort(c, EXIT_LOST, "%s", e.text);
-		session_close(&c->sess);
+	} else if (c->state == CORE_READY && keepalive_lost(&c->ka, now_ms)) {
+		core_abort(c, EXIT_LOST,
+			   "the server at %s has not answered a PING for %u s; giving the "
+			   "connection up",
+			   c->sess.where, (c->ka.timeout_ms + 999) / 1000);
+	} else if (c->state == CORE_READY) {
+		/* A PING is 13 bytes: it always encodes. (READY has no deadline.) */
+		if (keepalive_ping_due(&c->ka, now_ms, &ping.f[PING_TOKEN].n))
+			(void)session_send(&c->sess, &ping, &e);
 		return;
-	}
-	if (c->state == CORE_READY)
-		keep_alive(c, now_ms);
-	if (c->deadline_ms == 0 || now_ms < c->deadline_ms)
+	} else if (c->deadline_ms == 0 || now_ms < c->deadline_ms) {
 		return;
-	if (c->state == CORE_HANDSHAKE)
+	} else if (c->state == CORE_HANDSHAKE) {
 		core_abort(c, EXIT_NO_SERVER, "the server at %s did not answer HELLO within %d s",
 			   c->sess.where, HANDSHAKE_TIMEOUT_MS / 1000);
-	else if (c->state == CORE_QUITTING)
+	} else if (c->state == CORE_QUITTING) {
 		core_abort(
 		    c, EXIT_LOST,
 		    "the server at %s went silent for %d s without confirming QUIT; the last "
 		    "messages may be lost",
 		    c->sess.where, QUIT_TIMEOUT_MS / 1000);
+	}
 	c->deadline_ms = 0;
 	if (c->state == CORE_DONE)
 		session_close(&c->sess);
 }
 
-/* The sentence for a connection that ended without BYE, by what we were doing. */
-static void ended(struct core *c, const char *what)
-{
-	if (c->state == CORE_HANDSHAKE)
-		core_abort(c, EXIT_LOST, "%s during the handshake", what);
-	else if (c->state == CORE_QUITTING)
-		core_abort(c, EXIT_LOST, "%s before confirming QUIT; the last messages may be lost",
-			   what);
-	else
-		core_abort(c, EXIT_LOST, "%s", what);
-}
-
 void core_handle(struct core *c, short revents)
 {
 	struct errmsg e;
-
 	enum session_result r = session_handle(&c->sess, revents, &e);
+	bool shaking = c->state == CORE_HANDSHAKE; /* what we were doing when it ended */
+	const char *when = shaking ? " during the handshake" : "";
 
 	/* Anything the server sent, a PING included, proves it alive. */
 	if (c->sess.heard_ms > c->ka.heard_ms)
 		keepalive_heard(&c->ka, c->sess.heard_ms);
-	switch (r) {
-	case SESSION_OK:
-	case SESSION_STOPPED: break;
-	case SESSION_EOF:
-	case SESSION_IO_ERROR: ended(c, e.text); break;
-	case SESSION_PROTO_ERROR:
-		if (c->state == CORE_HANDSHAKE)
-			core_abort(c, EXIT_ERROR, "%s; is it really a natter server?", e.text);
-		else
-			core_abort(c, EXIT_ERROR, "%s; disconnecting", e.text);
-		break;
-	}
+	if (c->state == CORE_QUITTING)
+		when = " before confirming QUIT; the last messages may be lost";
+	if (r == SESSION_EOF || r == SESSION_IO_ERROR) /* without BYE */
+		core_abort(c, EXIT_LOST, "%s%s", e.text, when);
+	else if (r == SESSION_PROTO_ERROR)
+		core_abort(c, EXIT_ERROR, "%s; %s", e.text,
+			   shaking ? "is it really a natter server?" : "disconnecting");
 	if (c->state == CORE_DONE)
 		session_close(&c->sess);
 }
@@ -311,7 +300,6 @@ void core_set_resume(struct core *c, uint64_t id)
 	rooms_add(&c->resumed, str_c(ANNOUNCE_ROOM));
 	if (id > c->last_id)
 		c->last_id = id;
-	c->resume_id = c->last_id;
 	c->sess.resume = c->last_id;
 }
 
@@ -333,7 +321,6 @@ int core_emit(struct core *c, const struct event *ev)
 	return c->state == CORE_DONE;
 }
 
-/* Copy an untrusted string into a fixed field, cut at a character boundary. */
 void core_copy_str(char *dst, size_t cap, struct str s)
 {
 	size_t n = utf8_truncate(s.p, s.len, cap - 1);
@@ -343,38 +330,30 @@ void core_copy_str(char *dst, size_t cap, struct str s)
 	dst[n] = '\0';
 }
 
-/*
- * Enter the rooms of the last connection again, each with ENTER(after = the
- * highest id seen then): exactly what we missed comes back (PROTOCOL.md
- * 3.6). A room stays in the set until its JOIN arrives.
- */
+/* ENTER the last connection's rooms again after the id seen then; each stays until its JOIN. */
 static void rejoin_rooms(struct core *c)
 {
 	struct frame f = {.type = T_ENTER};
 	struct errmsg e;
 
 	for (size_t i = 0; i < c->rejoin.n; i++) {
-		bool current = rooms_same(c->room, str_c(c->rejoin.name[i]));
-
 		f.f[ENTER_ROOM].s = str_c(c->rejoin.name[i]);
-		f.f[ENTER_AFTER].n = c->resume_id;
+		f.f[ENTER_AFTER].n = c->sess.resume;
 		f.tag = core_next_tag(c, T_ENTER);
 		/* A name of at most CORE_ROOM_BYTES always fits in a frame. */
 		(void)session_send(&c->sess, &f, &e);
 		/* If entering our current room fails, enter_settled takes us back to WELCOME's. */
-		if (current) {
+		if (rooms_same(c->room, f.f[ENTER_ROOM].s)) {
 			core_copy_str(c->want_room, sizeof c->want_room, str_c(c->room));
 			c->want_tag = f.tag;
 		}
 	}
 }
 
-/* Tell the front end that our lines now go to c->room. */
 int core_emit_current(struct core *c)
 {
-	struct event ev = {.kind = EV_CURRENT, .time = wall_ms()};
+	struct event ev = {.kind = EV_CURRENT, .time = wall_ms(), .room = str_c(c->room)};
 
-	ev.room = str_c(c->room);
 	return core_emit(c, &ev);
 }
 
@@ -383,11 +362,7 @@ static bool is_me(const struct core *c, struct str nick)
 	return nick_equal(c->nick, strlen(c->nick), nick.p, nick.len);
 }
 
-/*
- * A JOIN. Ours adds the room to our set and, if /join asked for it, makes it
- * current (EV_CURRENT after the JOIN); the WHOREPLY that follows it is the
- * room's automatic listing.
- */
+/* A JOIN. Ours adds the room to our set and makes it current if /join asked for it. */
 static int deliver_join(struct core *c, struct event *ev)
 {
 	bool now_current = false;
@@ -534,11 +509,8 @@ static int on_notice(struct core *c, const struct frame *f)
 }
 
 /*
- * The DONE or ERROR that ends a /join's ENTER (or entering our current room
- * again on a reconnect): the server has handled it. A JOIN would have come
- * first and made the room current; without one we were in the room already
- * (switch to it now) or the ENTER failed: stay where we are, or, if we are
- * not in our current room, go back to WELCOME's room.
+ * The DONE or ERROR that settles a /join's ENTER. Without the JOIN first, we were in the room
+ * already (switch to it) or the ENTER failed: stay, or go back to WELCOME's room if out of ours.
  */
 static int enter_settled(struct core *c, uint32_t tag)
 {
@@ -585,10 +557,7 @@ static int on_frame_tagged(struct core *c, const struct frame *f)
 {
 	if (c->state == CORE_DONE)
 		return 1;
-	/*
-	 * A server that holds our input back (PROTOCOL.md 3.9) may take long to
-	 * reach the QUIT; what bounds the wait is silence, not the total time.
-	 */
+	/* A server holding our input back (PROTOCOL.md 3.9) reaches QUIT late: bound silence. */
 	if (c->state == CORE_QUITTING)
 		c->deadline_ms = mono_ms() + QUIT_TIMEOUT_MS;
 	switch (f->type) {

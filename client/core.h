@@ -3,16 +3,11 @@
 #ifndef NATTER_CORE_H
 #define NATTER_CORE_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
 #include "addr.h"
 #include "buf.h"
 #include "command.h"
 #include "errmsg.h"
 #include "event.h"
-#include "keepalive.h"
 #include "session.h"
 
 /* natter's exit statuses (documented in --help). */
@@ -29,11 +24,25 @@ enum natter_exit {
 enum {
 	HANDSHAKE_TIMEOUT_MS = 10000,	/* connect to WELCOME */
 	QUIT_TIMEOUT_MS = 10000,	/* silence from the server while waiting for BYE */
+	PING_INTERVAL_MS = 10000,	/* PING a server silent this long (NATTER_PING_MS) */
+	LAG_SHOW_MS = 2000,		/* an answer this late is lag worth showing */
+	PING_TIMEOUT_FACTOR = 3,	/* lost after this many intervals unanswered */
 	MAX_BACKLOG_BYTES = 256 * 1024, /* stop taking input while this much is unsent */
 	MAX_WHO_BYTES = 1024 * 1024,	/* a longer room listing is shown in parts */
 	ROOM_NAME_BYTES = 256,
 	CORE_MAX_ROOMS = 32, /* MAX_ROOMS_PER_CLIENT in PROTOCOL.md: the server's limit */
 	CORE_ROOM_BYTES = MAX_ROOM_BYTES + 1,
+};
+
+/* One connection's keepalive (keepalive.c); times are mono_ms() milliseconds, 0 meaning none. */
+struct keepalive {
+	unsigned interval_ms; /* PING after this much silence */
+	unsigned lag_ms;      /* lag is shown from this much */
+	unsigned timeout_ms;  /* silence after an unanswered PING that ends the connection */
+	uint64_t heard_ms;    /* when the server last sent anything */
+	uint64_t asked_ms;    /* our first request since then */
+	uint64_t ping_ms;     /* our PING, not answered yet */
+	uint64_t token;	      /* its token */
 };
 
 /* A set of room names (as the server spells them), in the order they were added. */
@@ -83,7 +92,6 @@ struct core {
 	uint32_t seq;			 /* the last reference the core chose itself */
 	uint32_t frame_tag;		 /* the tag of the frame being turned into events */
 	uint64_t last_id;		 /* the highest MSG id seen, on any connection */
-	uint64_t resume_id;		 /* last_id when this connection opened: ENTER's `after` */
 	uint64_t start_id;		 /* natter --resume's id: a room's first ENTER's `after` */
 	struct core_rooms resumed;	 /* rooms entered after start_id already (once each) */
 	bool who_requested;		 /* the WHOREPLY run being gathered answers our WHO */
@@ -96,71 +104,43 @@ struct core {
 void core_init(struct core *c, const struct core_ops *ops, void *ctx);
 void core_free(struct core *c);
 
-/*
- * Connect to a (closing any earlier connection, so this also reconnects) and
- * start the handshake. Returns 0, or -1 with a sentence in e and connect's
- * errno preserved.
- */
+/* Connect (or reconnect) to a and start the handshake; -1 with e and connect's errno on failure. */
 int core_connect(struct core *c, const struct addr *a, const char *nick, struct errmsg *e);
 
 /* The same over an already connected fd (for tests and socketpairs). */
 int core_attach(struct core *c, int fd, const char *where, const char *nick, struct errmsg *e);
 
-/*
- * Requests. Before WELCOME they are held and sent after it. Return 0, or -1
- * with a sentence in e (not connected, or a field too long to encode).
- */
+/* Requests, held until WELCOME: 0, or -1 with e (not connected, or a field too long). */
 /* Say text in the current room. */
 int core_say(struct core *c, struct str text, unsigned flags, struct errmsg *e);
 /* List a room's members, or everyone on the server for an empty room. */
 int core_who(struct core *c, struct str room, struct errmsg *e);
-/*
- * Enter room (history after `after`, 0 for all that is kept); it becomes the
- * current room when our JOIN arrives. A room we are in already just becomes
- * current, at once (EV_CURRENT), and nothing is sent.
- */
+/* Enter room (history after `after`, 0: all); current when our JOIN comes, at once if in it. */
 int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e);
 /* Leave room (empty: the current one); leaving the current room makes #lobby current. */
 int core_part(struct core *c, struct str room, struct str reason, struct errmsg *e);
-/* Send any request frame (held until WELCOME, like the others). */
-int core_request(struct core *c, const struct frame *f, struct errmsg *e);
 /* Send QUIT once and wait (bounded) for BYE; later calls do nothing. */
 int core_quit(struct core *c, struct str reason, struct errmsg *e);
 
 /*
- * Carry out a parsed command that talks to the server (say, me, nick, who,
- * quit, join, part, rooms, msg, topic, away). Returns 0 when done, -1 with e
- * on failure, or 1 if the command is the front end's to handle (empty,
- * help, unknown, missing argument). /who with no room lists the current
- * room, "/who *" everyone; /join adds the '#' a room name lacks.
+ * Carry out a parsed command that talks to the server: 0 when done, -1 with e,
+ * or 1 if it is the front end's (help, unknown, missing argument).
  */
 int core_exec(struct core *c, const struct command *cmd, struct errmsg *e);
 
-/*
- * The reference the next requests carry (protocol 3 tags): their answers'
- * events have it in ev.tag. 0: the core numbers requests itself, and their
- * events have tag 0. References past CORE_REF_MAX wrap to 1.
- */
+/* The reference the next requests carry, and their answers' events in ev.tag (0: none). */
 enum { CORE_REF_MAX = 0x7fffff };
 void core_set_ref(struct core *c, uint32_t ref);
 
-/* For the front end's poll loop. */
 int core_fd(const struct core *c);
 short core_poll_events(const struct core *c);
 /* Milliseconds until core_tick has work, or -1 for none. */
 int core_timeout_ms(const struct core *c, uint64_t now_ms);
 /* Handle poll's revents for core_fd(); events are delivered from here. */
 void core_handle(struct core *c, short revents);
-/*
- * Enforce the handshake and QUIT deadlines (now_ms from mono_ms()); PING a
- * server that has been silent (keepalive.h), and end the connection
- * (EXIT_LOST) when it has not answered a PING for the timeout.
- */
+/* Enforce the handshake and QUIT deadlines and the keepalive (now_ms from mono_ms()). */
 void core_tick(struct core *c, uint64_t now_ms);
-/*
- * How long our oldest unanswered request or PING has waited, when that is
- * long enough to show (2 s, or NATTER_PING_MS if less); 0 otherwise.
- */
+/* How long our oldest unanswered request or PING has waited, if worth showing; else 0. */
 uint64_t core_lag_ms(const struct core *c, uint64_t now_ms);
 
 /* Whether new commands are welcome (connected, not quitting). */
@@ -177,47 +157,30 @@ enum core_state core_state(const struct core *c);
 /* The exit status, and a sentence saying why when it is not EXIT_CLEAN. */
 int core_status(const struct core *c);
 const char *core_why(const struct core *c);
-/*
- * Our nick as the server knows it, and the current room (empty before the
- * first WELCOME; while reconnecting, the room we were talking in, which is
- * entered again). core_say speaks there, or in the room of a /join whose
- * JOIN has not arrived yet: the server handles requests in order.
- */
+/* Our nick as the server knows it, and the current room (empty before the first WELCOME). */
 const char *core_nick_now(const struct core *c);
+const char *core_room(const struct core *c);
 /* ROLE_CLASSROOM, ROLE_TEACHER: what the server said we may do (0 before WELCOME). */
 unsigned core_roles(const struct core *c);
-const char *core_room(const struct core *c);
 /* The rooms we are in, in the order we entered them: i from 0 to core_room_count() - 1. */
 size_t core_room_count(const struct core *c);
 const char *core_room_at(const struct core *c, size_t i);
 /* Whether we are in room (names compare without regard to case). */
 bool core_in_room(const struct core *c, struct str room);
-/*
- * Make a room we are in the current one (EV_CURRENT follows); -1 with e if
- * we are not in it.
- */
+/* Make a room we are in the current one (EV_CURRENT follows); -1 with e if we are not in it. */
 int core_switch(struct core *c, struct str room, struct errmsg *e);
 
-/*
- * Resuming (PROTOCOL.md 3.6). The core remembers the highest message id it
- * has seen; each later core_connect sends it in HELLO and, after WELCOME,
- * enters every other room we were in with ENTER(after = that id), so that
- * exactly the missed messages arrive (with EV_MISSED for what is gone).
- * core_set_resume starts from an id saved elsewhere (natter --resume): the
- * first entry into each room (the first connection's #lobby, each room a
- * /join enters for the first time in this run) asks for the messages after
- * that id, so a script that comes back gets exactly what it missed there.
- */
 /* The uid a UNIX server must run as (-1: its socket directory's owner; see addr_check_server). */
 void core_expect_server_uid(struct core *c, long uid);
-
+/* natter --resume: each room's first entry asks for what came after id (PROTOCOL.md 3.6). */
 void core_set_resume(struct core *c, uint64_t id);
+/* The highest message id seen, which a reconnect resumes after. */
+uint64_t core_last_id(const struct core *c);
 
 /* Show every frame in and out on t (natter --trace); NULL turns it off. */
 void core_trace(struct core *c, struct trace_sink *t);
 /* Make our writes to the server misbehave as f says (natter --lab-faults); NULL: behave. */
 void core_lab_faults(struct core *c, const struct lab_faults *f);
-uint64_t core_last_id(const struct core *c);
 /* The peer's address as text. */
 const char *core_where(const struct core *c);
 

@@ -13,7 +13,6 @@
 #include "diag.h"
 #include "format.h"
 #include "sys.h"
-#include "sigpipe.h"
 #include "text.h"
 
 enum { STDIN_CHUNK_BYTES = 4096 };
@@ -24,15 +23,11 @@ static void on_event(void *ctx, const struct event *ev)
 {
 	struct headless *h = ctx;
 
-	if (ev->kind == EV_DONE && !h->json)
-		return; /* text lines show what happened; DONE is for scripts reading JSON */
-	if (ev->kind == EV_SENDING)
-		return; /* what the script sent itself; the server's echo is the line */
+	/* Text lines show what happened (DONE is for JSON); a SAY shows as the server's echo. */
+	if ((ev->kind == EV_DONE && !h->json) || ev->kind == EV_SENDING)
+		return;
 	buf_clear(&h->out);
-	if (h->json)
-		format_json(&h->out, ev);
-	else
-		format_line(&h->out, ev);
+	(h->json ? format_json : format_line)(&h->out, ev);
 	buf_append(&h->out, "\n", 1);
 	if (fwrite(h->out.data, 1, h->out.len, stdout) != h->out.len || fflush(stdout) != 0)
 		core_abort(h->c, EXIT_ERROR, "cannot write to standard output: %s",
@@ -43,11 +38,7 @@ static const struct core_ops headless_ops = {.event = on_event};
 
 void headless_init(struct headless *h, struct core *c, bool json)
 {
-	memset(h, 0, sizeof *h);
-	h->c = c;
-	h->json = json;
-	h->stdin_open = true;
-	h->sig.rd = -1;
+	*h = (struct headless){.c = c, .json = json, .stdin_open = true, .sig.rd = -1};
 	lines_init(&h->lines, MAX_TEXT_BYTES);
 	core_init(c, &headless_ops, h);
 }
@@ -61,34 +52,26 @@ void headless_free(struct headless *h)
 /* Commands the core leaves to the front end: help and mistakes. */
 static void local_command(const struct command *cmd)
 {
-	struct buf name = {0};
+	struct buf b = {0};
+	const char *s;
+	int n;
 
-	text_sanitize(&name, cmd->arg.p, cmd->arg.len, 0);
+	if (cmd->kind == CMD_HELP)
+		command_help(&b, SCOPE_CLASSROOM | SCOPE_TEACHER, "");
+	else
+		text_sanitize(&b, cmd->arg.p, cmd->arg.len, 0);
+	s = (const char *)b.data;
+	n = (int)b.len;
 	switch (cmd->kind) {
-	case CMD_HELP: {
-		struct buf help = {0};
-
-		command_help(&help, SCOPE_CLASSROOM | SCOPE_TEACHER, "");
-		fwrite(help.data, 1, help.len, stderr);
-		buf_free(&help);
-		break;
-	}
+	case CMD_HELP: fwrite(s, 1, b.len, stderr); break;
 	case CMD_CLEAR:
 	case CMD_SEARCH:
-	case CMD_RECONNECT:
-		diag("%.*s is a command of the full-screen client", (int)name.len,
-		     (const char *)name.data);
-		break;
-	case CMD_UNKNOWN:
-		diag("unknown command %.*s; try /help", (int)name.len, (const char *)name.data);
-		break;
-	case CMD_MISSING_ARG:
-		diag("%.*s needs an argument: %s", (int)name.len, (const char *)name.data,
-		     cmd->usage);
-		break;
+	case CMD_RECONNECT: diag("%.*s is a command of the full-screen client", n, s); break;
+	case CMD_UNKNOWN: diag("unknown command %.*s; try /help", n, s); break;
+	case CMD_MISSING_ARG: diag("%.*s needs an argument: %s", n, s, cmd->usage); break;
 	default: break;
 	}
-	buf_free(&name);
+	buf_free(&b);
 }
 
 static void on_line(void *ctx, const char *line, size_t len, unsigned long number, bool too_long)
@@ -123,11 +106,9 @@ static void read_stdin(struct headless *h)
 	struct errmsg e;
 	ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
 
-	if (n > 0) {
+	if (n > 0)
 		lines_feed(&h->lines, chunk, (size_t)n, on_line, h);
-		return;
-	}
-	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+	if (n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)))
 		return;
 	if (n < 0)
 		diag("cannot read standard input: %s; quitting", strerror(errno));

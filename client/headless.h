@@ -3,8 +3,6 @@
 #ifndef NATTER_HEADLESS_H
 #define NATTER_HEADLESS_H
 
-#include <stdbool.h>
-
 #include "buf.h"
 #include "core.h"
 #include "sigpipe.h"
@@ -24,9 +22,8 @@ struct headless {
 void headless_init(struct headless *h, struct core *c, bool json);
 
 /*
- * Run until the client is done: read commands from stdin, print events on
- * stdout. The first SIGINT, SIGTERM or SIGHUP quits politely, a second one
- * at once. Prints the reason for a failure on stderr; returns the exit status.
+ * Run until done: commands from stdin, events on stdout; the first SIGINT, SIGTERM or SIGHUP
+ * quits politely, a second at once. A failure's reason goes to stderr; returns the exit status.
  */
 int headless_run(struct headless *h);
 

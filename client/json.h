@@ -8,10 +8,8 @@
 #include "buf.h"
 
 /*
- * Append s[0..n) to out as a quoted JSON string. The result is always valid
- * UTF-8 and never holds a raw control or invisible formatting character:
- * quote and backslash are escaped, controls become \n, \t or \u00XX, bidi and
- * other format characters \uXXXX, and each invalid byte becomes U+FFFD.
+ * Append s[0..n) to out as a quoted JSON string: valid UTF-8 without raw controls or invisible
+ * format characters (those become \n, \u00XX, \uXXXX), each invalid byte U+FFFD.
  */
 void json_append_str(struct buf *out, const char *s, size_t n);
 

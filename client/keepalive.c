@@ -1,36 +1,26 @@
 /* SPDX-License-Identifier: ISC */
 /* keepalive.c - pure: when to PING a silent server, how late its answers are, when to give up. */
-#include "keepalive.h"
+#include "core_int.h"
 
 #include <limits.h>
 #include <stdlib.h>
+
+#include "sys.h"
 
 enum { PING_MS_MIN = 100, PING_MS_MAX = 3600000 };
 
 void keepalive_init(struct keepalive *k)
 {
 	const char *env = getenv("NATTER_PING_MS");
-	unsigned long ms = PING_INTERVAL_MS;
-	char *end;
+	uint64_t ms = PING_INTERVAL_MS;
 
-	if (env != NULL && env[0] != '\0') {
-		unsigned long v = strtoul(env, &end, 10);
-
-		/* A value that is not a number in range is ignored: the defaults are safe. */
-		if (*end == '\0' && v >= PING_MS_MIN && v <= PING_MS_MAX)
-			ms = v;
-	}
+	/* A value that is not a number in range is ignored: the defaults are safe. */
+	if (env != NULL)
+		(void)parse_u64(env, PING_MS_MIN, PING_MS_MAX, &ms);
 	*k = (struct keepalive){0};
 	k->interval_ms = (unsigned)ms;
 	k->lag_ms = ms < LAG_SHOW_MS ? (unsigned)ms : LAG_SHOW_MS;
 	k->timeout_ms = (unsigned)ms * PING_TIMEOUT_FACTOR;
-}
-
-void keepalive_start(struct keepalive *k, uint64_t now)
-{
-	k->heard_ms = now;
-	k->asked_ms = 0;
-	k->ping_ms = 0;
 }
 
 void keepalive_heard(struct keepalive *k, uint64_t now)
@@ -39,25 +29,25 @@ void keepalive_heard(struct keepalive *k, uint64_t now)
 	k->asked_ms = 0;
 }
 
+void keepalive_start(struct keepalive *k, uint64_t now)
+{
+	keepalive_heard(k, now);
+	k->ping_ms = 0;
+}
+
 void keepalive_asked(struct keepalive *k, uint64_t now)
 {
 	if (k->asked_ms == 0)
 		k->asked_ms = now;
 }
 
-bool keepalive_pong(struct keepalive *k, uint64_t token)
+void keepalive_pong(struct keepalive *k, uint64_t token)
 {
-	if (k->ping_ms == 0 || token != k->token)
-		return false;
-	k->ping_ms = 0;
-	return true;
+	if (token == k->token)
+		k->ping_ms = 0;
 }
 
-/*
- * A PING goes out after interval_ms of silence, or as soon as a request has
- * waited lag_ms: then the lag shown is backed by a PING that will tell a
- * frozen server from a slow one.
- */
+/* A PING after interval_ms of silence, or once a request waited lag_ms: frozen or just slow? */
 bool keepalive_ping_due(struct keepalive *k, uint64_t now, uint64_t *token)
 {
 	bool silent = now - k->heard_ms >= k->interval_ms;
@@ -70,12 +60,15 @@ bool keepalive_ping_due(struct keepalive *k, uint64_t now, uint64_t *token)
 	return true;
 }
 
-/* Silence since the PING went out, or since the last thing heard after it. */
+/* What the silence that loses the connection counts from: the PING, or what came after it. */
+static uint64_t silent_since(const struct keepalive *k)
+{
+	return k->heard_ms > k->ping_ms ? k->heard_ms : k->ping_ms;
+}
+
 bool keepalive_lost(const struct keepalive *k, uint64_t now)
 {
-	uint64_t since = k->heard_ms > k->ping_ms ? k->heard_ms : k->ping_ms;
-
-	return k->ping_ms != 0 && now - since >= k->timeout_ms;
+	return k->ping_ms != 0 && now - silent_since(k) >= k->timeout_ms;
 }
 
 uint64_t keepalive_lag(const struct keepalive *k, uint64_t now)
@@ -84,9 +77,7 @@ uint64_t keepalive_lag(const struct keepalive *k, uint64_t now)
 
 	if (k->asked_ms != 0 && (oldest == 0 || k->asked_ms < oldest))
 		oldest = k->asked_ms;
-	if (oldest == 0 || now - oldest < k->lag_ms)
-		return 0;
-	return now - oldest;
+	return oldest == 0 || now - oldest < k->lag_ms ? 0 : now - oldest;
 }
 
 /* Milliseconds from now to at, 0 if past. */
@@ -97,16 +88,10 @@ static uint64_t until(uint64_t now, uint64_t at)
 
 int keepalive_timeout_ms(const struct keepalive *k, uint64_t now)
 {
-	uint64_t ms;
+	uint64_t ms = until(now, k->ping_ms != 0 ? silent_since(k) + k->timeout_ms
+						 : k->heard_ms + k->interval_ms);
 
-	if (k->ping_ms != 0) {
-		uint64_t since = k->heard_ms > k->ping_ms ? k->heard_ms : k->ping_ms;
-
-		ms = until(now, since + k->timeout_ms);
-	} else {
-		ms = until(now, k->heard_ms + k->interval_ms);
-		if (k->asked_ms != 0 && until(now, k->asked_ms + k->lag_ms) < ms)
-			ms = until(now, k->asked_ms + k->lag_ms);
-	}
+	if (k->ping_ms == 0 && k->asked_ms != 0 && until(now, k->asked_ms + k->lag_ms) < ms)
+		ms = until(now, k->asked_ms + k->lag_ms);
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }

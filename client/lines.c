@@ -9,10 +9,8 @@
 
 void lines_init(struct lines *l, size_t max)
 {
-	memset(l, 0, sizeof *l);
-	l->max = max;
 	/* One spare byte holds the '\r' of a "\r\n" line that is exactly max long. */
-	l->buf = xmalloc(max + 1);
+	*l = (struct lines){.buf = xmalloc(max + 1), .max = max};
 }
 
 void lines_free(struct lines *l)
@@ -23,12 +21,9 @@ void lines_free(struct lines *l)
 
 static void keep(struct lines *l, const char *p, size_t n)
 {
+	l->overflow = l->overflow || n > l->max + 1 - l->len;
 	if (l->overflow)
 		return;
-	if (n > l->max + 1 - l->len) {
-		l->overflow = true;
-		return;
-	}
 	memcpy(l->buf + l->len, p, n);
 	l->len += n;
 }

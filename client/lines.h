@@ -6,11 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/*
- * Called once per line, without its "\n" (or "\r\n"). A line longer than the
- * limit is reported with too_long set and len 0, and its bytes are dropped.
- * number counts lines from 1.
- */
+/* Called per line (from number 1), without "\n" or "\r\n"; an overlong one has len 0, too_long. */
 typedef void (*line_fn)(void *ctx, const char *line, size_t len, unsigned long number,
 			bool too_long);
 

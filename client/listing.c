@@ -9,11 +9,11 @@
 /* Deliver the room listing gathered so far as one event. */
 static int who_deliver(struct core *c)
 {
-	struct event ev = {.kind = EV_WHO, .time = wall_ms()};
+	struct event ev = {.kind = EV_WHO, .time = wall_ms(), .who_len = c->who_count};
 	const unsigned char *p = c->who_entries.data;
 	size_t n = c->who_entries.len;
 	struct who_entry *list = xcalloc(c->who_count, sizeof *list);
-	uint32_t saved;
+	uint32_t saved = c->frame_tag;
 	int stop;
 
 	/* The entries were checked when they arrived, so who_next cannot fail here. */
@@ -21,10 +21,8 @@ static int who_deliver(struct core *c)
 		(void)who_next(&p, &n, &list[i]);
 	ev.room = str_n((const char *)c->who_room.data, c->who_room.len);
 	ev.who = list;
-	ev.who_len = c->who_count;
 	ev.requested = c->who_requested;
 	/* The listing answers the request of its first frame, whatever frame ends it. */
-	saved = c->frame_tag;
 	c->frame_tag = c->who_tag;
 	stop = core_emit(c, &ev);
 	c->frame_tag = saved;
@@ -35,48 +33,46 @@ static int who_deliver(struct core *c)
 	return stop;
 }
 
-static bool buf_equals(const struct buf *b, struct str s)
+/* The bytes of f's count list entries; 0 with the client ended if one is malformed. */
+static size_t entries_bytes(struct core *c, const struct frame *f, size_t count)
 {
-	return b->len == s.len && (s.len == 0 || memcmp(b->data, s.p, s.len) == 0);
+	const unsigned char *p = f->rest;
+	size_t left = f->rest_len;
+	struct field fl[MAX_FIELDS];
+
+	for (size_t i = 0; i < count; i++) {
+		if (list_next(f->type, &p, &left, fl) != 1) {
+			core_abort(c, EXIT_ERROR,
+				   "the server at %s sent a malformed %s frame; disconnecting",
+				   c->sess.where, frame_type_name(f->type));
+			return 0;
+		}
+	}
+	return f->rest_len - left;
 }
 
 /* Gather WHOREPLY frames until one says more=0, then deliver the whole listing. */
 int core_on_whoreply(struct core *c, const struct frame *f)
 {
 	struct str room = f->f[WHOREPLY_ROOM].s;
-	size_t count = (size_t)f->f[WHOREPLY_COUNT].n, left = f->rest_len;
-	const unsigned char *p = f->rest;
-	struct who_entry entry;
-	size_t used;
+	size_t count = (size_t)f->f[WHOREPLY_COUNT].n;
+	size_t used = entries_bytes(c, f, count);
+	bool fresh = !c->who_open || c->who_room.len != room.len ||
+		     (room.len > 0 && memcmp(c->who_room.data, room.p, room.len) != 0);
 
-	for (size_t i = 0; i < count; i++) {
-		if (who_next(&p, &left, &entry) != 1) {
-			core_abort(
-			    c, EXIT_ERROR,
-			    "the server at %s sent a malformed WHOREPLY frame; disconnecting",
-			    c->sess.where);
-			return 1;
-		}
-	}
-	used = f->rest_len - left;
-	if (c->who_open && !buf_equals(&c->who_room, room) && who_deliver(c))
+	if (core_done(c))
 		return 1;
-	if (!c->who_open) {
+	/* Another room's listing ends the run; a long one goes out in parts. */
+	if (c->who_open && (fresh || c->who_entries.len + used > MAX_WHO_BYTES) && who_deliver(c))
+		return 1;
+	if (fresh) {
 		/* A new run: an answer to our WHO (its tag says so), or the listing of an ENTER. */
-		c->who_requested = tag_type(f->tag) == T_WHO;
+		c->who_requested = (f->tag & ((1u << TAG_TYPE_BITS) - 1)) == T_WHO;
 		c->who_tag = f->tag;
-	} else if (c->who_entries.len + used > MAX_WHO_BYTES) {
-		bool requested = c->who_requested;
-
-		if (who_deliver(c))
-			return 1;
-		c->who_requested = requested;
-	}
-	if (!c->who_open) {
 		buf_clear(&c->who_room);
 		buf_append(&c->who_room, room.p, room.len);
-		c->who_open = true;
 	}
+	c->who_open = true;
 	buf_append(&c->who_entries, f->rest, used);
 	c->who_count += count;
 	return f->f[WHOREPLY_MORE].n ? 0 : who_deliver(c);
@@ -85,7 +81,7 @@ int core_on_whoreply(struct core *c, const struct frame *f)
 /* Deliver the ROOMLIST entries gathered so far as one event. */
 static int roomlist_deliver(struct core *c)
 {
-	struct event ev = {.kind = EV_ROOMLIST, .time = wall_ms()};
+	struct event ev = {.kind = EV_ROOMLIST, .time = wall_ms(), .rooms_len = c->list_count};
 	const unsigned char *p = c->list_entries.data;
 	size_t n = c->list_entries.len;
 	struct room_entry *list = xcalloc(c->list_count, sizeof *list);
@@ -99,7 +95,6 @@ static int roomlist_deliver(struct core *c)
 		list[i].topic = fl[ROOME_TOPIC].s;
 	}
 	ev.rooms = list;
-	ev.rooms_len = c->list_count;
 	stop = core_emit(c, &ev);
 	free(list);
 	buf_clear(&c->list_entries);
@@ -110,21 +105,11 @@ static int roomlist_deliver(struct core *c)
 /* Gather ROOMLIST frames until one says more=0, then deliver the whole list. */
 int core_on_roomlist(struct core *c, const struct frame *f)
 {
-	size_t count = (size_t)f->f[ROOMLIST_COUNT].n, left = f->rest_len;
-	const unsigned char *p = f->rest;
-	struct field fl[MAX_FIELDS];
-	size_t used;
+	size_t count = (size_t)f->f[ROOMLIST_COUNT].n;
+	size_t used = entries_bytes(c, f, count);
 
-	for (size_t i = 0; i < count; i++) {
-		if (list_next(T_ROOMLIST, &p, &left, fl) != 1) {
-			core_abort(
-			    c, EXIT_ERROR,
-			    "the server at %s sent a malformed ROOMLIST frame; disconnecting",
-			    c->sess.where);
-			return 1;
-		}
-	}
-	used = f->rest_len - left;
+	if (core_done(c))
+		return 1;
 	if (c->list_entries.len + used > MAX_WHO_BYTES && c->list_count > 0 && roomlist_deliver(c))
 		return 1;
 	buf_append(&c->list_entries, f->rest, used);

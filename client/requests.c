@@ -7,7 +7,6 @@
 #include "sys.h"
 #include "text.h"
 
-/* A request's protocol 3 tag (see core_int.h). */
 uint32_t core_next_tag(struct core *c, uint8_t type)
 {
 	uint32_t ref = c->ref;
@@ -24,11 +23,7 @@ void core_set_ref(struct core *c, uint32_t ref)
 	c->ref = ref == 0 ? 0 : (ref - 1) % CORE_REF_MAX + 1;
 }
 
-/* Send a request now, or hold it until WELCOME; *tag (if not NULL) is its tag. */
-/*
- * A SAY has gone out (or is held until WELCOME): tell the front end, which
- * may show it as not yet confirmed until its echo arrives (PROTOCOL.md 3.2).
- */
+/* A SAY went out (or is held): the front end may show it unconfirmed until its echo (3.2). */
 static void emit_sending(struct core *c, const struct frame *f)
 {
 	struct event ev = {.kind = EV_SENDING, .time = wall_ms()};
@@ -45,15 +40,11 @@ static void emit_sending(struct core *c, const struct frame *f)
 	c->frame_tag = saved;
 }
 
-static int request_tagged(struct core *c, const struct frame *req, uint32_t *tag, struct errmsg *e)
+/* Tag a request (f->tag) and send it now, or hold it until WELCOME. */
+static int request(struct core *c, struct frame *f, struct errmsg *e)
 {
-	struct frame tagged = *req;
-	const struct frame *f = &tagged;
-
 	/* BYE answers a QUIT, never DONE: a tag would serve nothing. */
-	tagged.tag = req->type == T_QUIT ? 0 : core_next_tag(c, req->type);
-	if (tag != NULL)
-		*tag = tagged.tag;
+	f->tag = f->type == T_QUIT ? 0 : core_next_tag(c, f->type);
 	switch (c->state) {
 	case CORE_HANDSHAKE:
 		if (proto_encode(&c->held, f) < 0) {
@@ -70,11 +61,11 @@ static int request_tagged(struct core *c, const struct frame *req, uint32_t *tag
 		keepalive_asked(&c->ka, mono_ms());
 		break;
 	case CORE_QUITTING:
-		errmsg_set(e, "natter is quitting; the request was not sent");
-		return -1;
 	case CORE_IDLE:
 	case CORE_DONE:
-		errmsg_set(e, "not connected to a server; the request was not sent");
+		errmsg_set(e, "%s; the request was not sent",
+			   c->state == CORE_QUITTING ? "natter is quitting"
+						     : "not connected to a server");
 		return -1;
 	}
 	if (f->type == T_SAY)
@@ -82,21 +73,7 @@ static int request_tagged(struct core *c, const struct frame *req, uint32_t *tag
 	return 0;
 }
 
-static int request(struct core *c, const struct frame *f, struct errmsg *e)
-{
-	return request_tagged(c, f, NULL, e);
-}
-
-int core_request(struct core *c, const struct frame *f, struct errmsg *e)
-{
-	return request(c, f, e);
-}
-
-/*
- * The room our lines go to: a /join on its way counts already, since the
- * server handles requests in order. Empty before the first WELCOME, which
- * the server reads as #lobby.
- */
+/* Where our lines go: a /join on its way counts (requests are handled in order); "" is #lobby. */
 static const char *speak_room(const struct core *c)
 {
 	return c->want_room[0] != '\0' ? c->want_room : c->room;
@@ -114,9 +91,8 @@ int core_say(struct core *c, struct str text, unsigned flags, struct errmsg *e)
 
 int core_who(struct core *c, struct str room, struct errmsg *e)
 {
-	struct frame f = {.type = T_WHO};
+	struct frame f = {.type = T_WHO, .f[WHO_TARGET].s = room};
 
-	f.f[WHO_TARGET].s = room;
 	return request(c, &f, e);
 }
 
@@ -138,7 +114,6 @@ int core_switch(struct core *c, struct str room, struct errmsg *e)
 int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e)
 {
 	struct frame f = {.type = T_ENTER};
-	uint32_t tag;
 
 	/* Checked here too, so that the lines after a mistyped /join stay where they are. */
 	if (!room_valid(room.p, room.len)) {
@@ -158,10 +133,10 @@ int core_join(struct core *c, struct str room, uint64_t after, struct errmsg *e)
 	f.f[ENTER_ROOM].s = room;
 	f.f[ENTER_AFTER].n = after;
 	/* Its DONE or ERROR says the server handled it (see enter_settled). */
-	if (request_tagged(c, &f, &tag, e) < 0)
+	if (request(c, &f, e) < 0)
 		return -1;
 	core_copy_str(c->want_room, sizeof c->want_room, room);
-	c->want_tag = tag;
+	c->want_tag = f.tag;
 	return 0;
 }
 
@@ -192,7 +167,7 @@ int core_quit(struct core *c, struct str reason, struct errmsg *e)
 {
 	struct frame f = {.type = T_QUIT};
 
-	if (c->quit_requested || (c->state != CORE_HANDSHAKE && c->state != CORE_READY))
+	if (!core_accepting(c))
 		return 0;
 	/* The server would cut a longer reason; cutting here keeps the frame small. */
 	reason.len = utf8_truncate(reason.p, reason.len, MAX_REASON_BYTES);

@@ -205,20 +205,23 @@ const char *frame_type_name(uint8_t type);
 /* Which side may send the type; 0 if unknown. */
 enum frame_dir frame_type_dir(uint8_t type);
 /*
- * A type's wire layout, for programs that show frames (the tracer): one
- * letter per field in wire order (b u8, h u16, w u32, q u64, s str) and the
- * fields' names, space-separated; list types (WHOREPLY, ROOMLIST) also give
- * their entries' layout, others NULL. HELLO's optional trailing u64 resume,
- * BYE's optional u16 code and version 3's tag are not listed. False if the
- * type is unknown.
+ * A type's wire layout: one letter per field in wire order (b u8, h u16, w
+ * u32, q u64, s str) and the fields' names, space-separated; opt: the one
+ * optional field that may follow (HELLO's resume, BYE's code, WELCOME's
+ * roles); a list type's entries likewise. Version 3's tag is not listed.
  */
 struct frame_layout {
+	uint8_t type;
+	enum frame_dir dir;
+	const char *name;
 	const char *fields;
 	const char *names;
+	const char *opt;
 	const char *entry_fields;
 	const char *entry_names;
 };
-bool frame_layout(uint8_t type, struct frame_layout *out);
+/* The layout of a frame type, or NULL if the type is unknown. */
+const struct frame_layout *frame_layout(uint8_t type);
 /* Short name of an error code ("ERR_NICK_TAKEN"), or "ERR_UNKNOWN". */
 const char *error_code_name(unsigned code);
 

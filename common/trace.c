@@ -84,15 +84,14 @@ static void put_fields(struct buf *out, const char *spec, const char *names, con
 }
 
 /* Append a list frame's entries (at most TRACE_ENTRIES_MAX), or a note if they are malformed. */
-static void put_entries(struct buf *out, uint8_t type, const struct frame_layout *l,
-			const struct frame *f)
+static void put_entries(struct buf *out, const struct frame_layout *l, const struct frame *f)
 {
 	const unsigned char *p = f->rest;
 	/* Every list type ends its fixed fields with u8 more, u16 count. */
 	size_t n = f->rest_len, shown = 0, count = (size_t)f->f[strlen(l->fields) - 1].n;
 	struct field e[MAX_FIELDS];
 
-	while (shown < count && list_next(type, &p, &n, e) == 1) {
+	while (shown < count && list_next(f->type, &p, &n, e) == 1) {
 		if (shown == TRACE_ENTRIES_MAX) {
 			buf_printf(out, " ...and %zu more", count - shown);
 			return;
@@ -112,35 +111,34 @@ static void put_entries(struct buf *out, uint8_t type, const struct frame_layout
 /* Append the decoded type and fields of a body, or what is wrong with it. */
 static void put_decoded(struct buf *out, const unsigned char *body, size_t len)
 {
-	struct frame_layout l;
+	const struct frame_layout *l;
 	struct frame f;
-	int rc;
 
 	if (len == 0) {
 		put(out, "(empty body: no type byte)");
 		return;
 	}
-	if (!frame_layout(body[0], &l)) {
+	l = frame_layout(body[0]);
+	if (l == NULL) {
 		buf_printf(out, "type 0x%02x (unknown type: not in PROTOCOL.md)", body[0]);
 		return;
 	}
-	put(out, frame_type_name(body[0]));
-	rc = proto_decode(body, len, &f);
-	if (rc != 0) {
+	put(out, l->name);
+	if (proto_decode(body, len, &f) != 0) {
 		put(out, "  (malformed: a field runs past the end of the body)");
 		return;
 	}
-	if (l.fields[0] != '\0')
+	if (l->fields[0] != '\0')
 		put(out, " ");
-	put_fields(out, l.fields, l.names, f.f);
+	put_fields(out, l->fields, l->names, f.f);
 	if (f.type == T_ERROR)
 		buf_printf(out, " (%s)", error_code_name((unsigned)f.f[ERROR_CODE].n));
 	if (f.type == T_HELLO && f.f[HELLO_RESUME].n != 0)
 		buf_printf(out, " resume=%" PRIu64, f.f[HELLO_RESUME].n);
 	if (f.type == T_BYE && f.f[BYE_CODE].n != 0)
 		buf_printf(out, " code=%" PRIu64, f.f[BYE_CODE].n);
-	if (l.entry_fields != NULL)
-		put_entries(out, f.type, &l, &f);
+	if (l->entry_fields != NULL)
+		put_entries(out, l, &f);
 	else if (f.rest_len > 0)
 		buf_printf(out, "  (+%zu bytes after the last field, ignored)", f.rest_len);
 	if (f.tag != 0)

@@ -1,22 +1,23 @@
 /* SPDX-License-Identifier: ISC */
-/* trace.c - formatting frames and text lines for --trace: pure, no I/O (see tracesink.c). */
+/* trace.c - formatting frames and text lines for --trace, and the sink that writes them whole. */
 #include "trace.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "proto.h"
 #include "text.h"
 
 /* Columns of the hex dump: "    0004  " then 16 "xx " groups with a gap after 8. */
 enum { HEX_COLUMN_CHARS = TRACE_ROW_BYTES * 3 + 1 };
-
-static const char *dir_word(enum trace_dir dir)
-{
-	return dir == TRACE_IN ? "in " : "out";
-}
+enum { TRACE_FILE_MODE = 0600, TRACE_WRITE_WAIT_MS = 1000 };
 
 static void put(struct buf *out, const char *s)
 {
@@ -46,36 +47,19 @@ static void put_quoted(struct buf *out, const unsigned char *s, size_t n)
 /* Append the header's start: time, direction and the peer (sanitized). */
 static void put_lead(struct buf *out, const char *stamp, enum trace_dir dir, const char *peer)
 {
-	buf_printf(out, "%s %s ", stamp, dir_word(dir));
+	buf_printf(out, "%s %s ", stamp, dir == TRACE_IN ? "in " : "out");
 	text_sanitize(out, peer, strlen(peer), 0);
 	put(out, "  ");
-}
-
-/* Append the name of field i from a space-separated name list. */
-static void put_name(struct buf *out, const char *names, size_t i)
-{
-	const char *p = names;
-
-	for (; i > 0 && p != NULL; i--) {
-		p = strchr(p, ' ');
-		if (p != NULL)
-			p++;
-	}
-	if (p == NULL || *p == '\0') {
-		put(out, "?");
-		return;
-	}
-	buf_append(out, p, strcspn(p, " "));
 }
 
 /* Append "name=value" for each decoded field of a spec (as proto.c's letters). */
 static void put_fields(struct buf *out, const char *spec, const char *names, const struct field *f)
 {
 	for (size_t i = 0; spec[i] != '\0'; i++) {
-		if (i > 0)
-			put(out, " ");
-		put_name(out, names, i);
-		put(out, "=");
+		size_t len = strcspn(names, " ");
+
+		buf_printf(out, "%s%.*s=", i > 0 ? " " : "", (int)len, names);
+		names += names[len] == ' ' ? len + 1 : len;
 		if (spec[i] == 's')
 			put_quoted(out, (const unsigned char *)f[i].s.p, f[i].s.len);
 		else
@@ -170,10 +154,10 @@ static void put_row(struct buf *out, size_t offset, const unsigned char *p, size
 	put(out, "\n");
 }
 
-/* Dump p[0..n) from frame offset `offset`, at most `max` bytes, then "... N more bytes". */
-static void put_dump(struct buf *out, size_t offset, const unsigned char *p, size_t n, size_t max)
+/* Dump p[0..n) from frame offset `offset`, at most TRACE_HEX_MAX_BYTES, then "... N more bytes". */
+static void put_dump(struct buf *out, size_t offset, const unsigned char *p, size_t n)
 {
-	size_t show = n < max ? n : max;
+	size_t show = n < TRACE_HEX_MAX_BYTES ? n : TRACE_HEX_MAX_BYTES;
 
 	for (size_t at = 0; at < show; at += TRACE_ROW_BYTES)
 		put_row(out, offset + at, p + at,
@@ -203,12 +187,7 @@ void trace_frame(struct buf *out, const char *stamp, enum trace_dir dir, const c
 		snprintf(note, sizeof note,
 			 "length prefix = %lu: out of range (1 to %d), ERR_FRAME_SIZE",
 			 (unsigned long)len, MAX_BODY_BYTES);
-		put_row(out, 0, p, FRAME_HEADER_BYTES, note);
-		put_dump(out, FRAME_HEADER_BYTES, p + FRAME_HEADER_BYTES, body,
-			 TRACE_HEX_MAX_BYTES);
-		return;
-	}
-	if (body < len) {
+	} else if (body < len) {
 		buf_printf(out, "(incomplete)  (%zu bytes)\n", n);
 		snprintf(note, sizeof note, "length prefix = %lu, but only %zu body bytes are here",
 			 (unsigned long)len, body);
@@ -223,7 +202,7 @@ void trace_frame(struct buf *out, const char *stamp, enum trace_dir dir, const c
 		body = len;
 	}
 	put_row(out, 0, p, FRAME_HEADER_BYTES, note);
-	put_dump(out, FRAME_HEADER_BYTES, p + FRAME_HEADER_BYTES, body, TRACE_HEX_MAX_BYTES);
+	put_dump(out, FRAME_HEADER_BYTES, p + FRAME_HEADER_BYTES, body);
 }
 
 void trace_text(struct buf *out, const char *stamp, enum trace_dir dir, const char *peer,
@@ -239,7 +218,7 @@ void trace_text(struct buf *out, const char *stamp, enum trace_dir dir, const ch
 		put_quoted(out, p, text);
 		buf_printf(out, "  (%zu bytes%s)\n", take,
 			   nl != NULL ? ", newline included" : ", no newline");
-		put_dump(out, 0, p, take, TRACE_HEX_MAX_BYTES);
+		put_dump(out, 0, p, take);
 		p += take;
 		n -= take;
 	}
@@ -263,4 +242,84 @@ void trace_stamp(char *dst, size_t cap, int64_t sec, long usec)
 	if (localtime_r(&t, &tm) == NULL || strftime(hms, sizeof hms, "%H:%M:%S", &tm) == 0)
 		snprintf(hms, sizeof hms, "--:--:--");
 	snprintf(dst, cap, "%s.%06ld", hms, usec);
+}
+
+int trace_sink_open(struct trace_sink *t, const char *path, struct errmsg *e)
+{
+	struct stat st;
+
+	memset(t, 0, sizeof *t);
+	if (path == NULL) {
+		t->fd = STDERR_FILENO;
+		snprintf(t->name, sizeof t->name, "standard error");
+		return 0;
+	}
+	t->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, TRACE_FILE_MODE);
+	if (t->fd < 0) {
+		errmsg_set(e, "cannot open the trace file %s: %s%s", path, strerror(errno),
+			   errno == ELOOP
+			       ? " (a symbolic link is not followed; name the file itself)"
+			       : "");
+		return -1;
+	}
+	if (fstat(t->fd, &st) < 0 || (S_ISREG(st.st_mode) && st.st_uid != geteuid())) {
+		errmsg_set(e,
+			   "the trace file %s belongs to another user; a trace holds your chat, so "
+			   "choose a file of your own",
+			   path);
+		close(t->fd);
+		t->fd = -1;
+		return -1;
+	}
+	t->own_fd = true;
+	snprintf(t->name, sizeof t->name, "%s", path);
+	return 0;
+}
+
+void trace_sink_close(struct trace_sink *t)
+{
+	if (t->own_fd && t->fd >= 0)
+		close(t->fd); /* the trace is written already; nothing to do if close fails */
+	t->fd = -1;
+	t->own_fd = false;
+	buf_free(&t->buf);
+}
+
+const char *trace_sink_stamp(struct trace_sink *t)
+{
+	struct timespec ts = {0, 0};
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		ts.tv_sec = ts.tv_nsec = 0;
+	trace_stamp(t->stamp, sizeof t->stamp, (int64_t)ts.tv_sec, ts.tv_nsec / 1000);
+	return t->stamp;
+}
+
+int trace_write(struct trace_sink *t)
+{
+	size_t done = 0;
+
+	while (!t->failed && done < t->buf.len) {
+		ssize_t n = write(t->fd, t->buf.data + done, t->buf.len - done);
+		struct pollfd pfd = {.fd = t->fd, .events = POLLOUT};
+
+		if (n > 0) {
+			done += (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+			   poll(&pfd, 1, TRACE_WRITE_WAIT_MS) > 0) {
+			continue; /* stderr may be a non-blocking pipe: wait, not forever */
+		} else {
+			int saved = n < 0 ? errno : EIO;
+
+			t->failed = true;
+			t->error = saved;
+			buf_clear(&t->buf);
+			errno = saved;
+			return -1;
+		}
+	}
+	buf_clear(&t->buf);
+	return 0;
 }

@@ -21,7 +21,8 @@ const struct ctl_verb ctl_verbs[] = {
 
 static const char *const status_names[] = {"ok", "error", "refused"};
 
-const char *ctl_status_name(enum ctl_status st)
+/* "ok", "error" or "refused". */
+static const char *status_name(enum ctl_status st)
 {
 	return (unsigned)st < 3 ? status_names[st] : "?";
 }
@@ -120,20 +121,16 @@ int ctl_request_parse(const char *p, size_t n, struct ctl_request *r, struct err
 void ctl_split_begin(struct ctl_splitter *sp, uint32_t id, enum ctl_status status, const char *text,
 		     size_t len)
 {
-	sp->text = text;
-	sp->len = utf8_truncate(text, len, CTL_REPLY_MAX_BYTES);
-	sp->off = 0;
-	sp->id = id;
-	sp->part = 0;
-	sp->status = status;
-	sp->done = false;
+	*sp = (struct ctl_splitter){.text = text,
+				    .len = utf8_truncate(text, len, CTL_REPLY_MAX_BYTES),
+				    .id = id,
+				    .status = status};
 }
 
 static int header(char *out, const struct ctl_splitter *sp, bool more)
 {
 	return snprintf(out, CTL_HEADER_MAX_BYTES, "%lu %lu %s %s\n", (unsigned long)sp->id,
-			(unsigned long)sp->part, more ? "more" : "end",
-			ctl_status_name(sp->status));
+			(unsigned long)sp->part, more ? "more" : "end", status_name(sp->status));
 }
 
 size_t ctl_split_next(struct ctl_splitter *sp, char *out)
@@ -210,8 +207,7 @@ bad:
 
 void ctl_assembly_init(struct ctl_assembly *a, uint32_t id)
 {
-	memset(a, 0, sizeof *a);
-	a->id = id;
+	*a = (struct ctl_assembly){.id = id};
 }
 
 enum ctl_take ctl_assembly_take(struct ctl_assembly *a, const char *p, size_t n, struct errmsg *e)
@@ -231,8 +227,7 @@ enum ctl_take ctl_assembly_take(struct ctl_assembly *a, const char *p, size_t n,
 	}
 	if (pt.part > 0 && pt.status != a->status) {
 		errmsg_set(e, "part %lu of the reply changed its status from %s to %s",
-			   (unsigned long)pt.part, ctl_status_name(a->status),
-			   ctl_status_name(pt.status));
+			   (unsigned long)pt.part, status_name(a->status), status_name(pt.status));
 		return CTL_TAKE_BROKEN;
 	}
 	if (pt.part >= CTL_MAX_PARTS || a->text.len + pt.len > CTL_REPLY_MAX_BYTES) {

@@ -199,19 +199,24 @@ int sockdir_check(const char *dir, bool create, struct errmsg *e)
 	return 0;
 }
 
+/* The socket file in dir; -1 with a sentence if the path would not fit. */
+static int socket_in(const char *dir, char *out, size_t cap, struct errmsg *e)
+{
+	int n = snprintf(out, cap, "%s/%s", dir, SOCKET_FILE_NAME);
+
+	if (n >= 0 && (size_t)n < cap)
+		return 0;
+	errmsg_set(e, "the socket path in %s is too long; use --socket", dir);
+	return -1;
+}
+
 int sockpath_default(char *out, size_t cap, bool create, struct errmsg *e)
 {
 	char dir[ADDR_PATH_BYTES];
-	int n;
 
 	if (sockdir_default(dir, sizeof dir, e) < 0 || sockdir_check(dir, create, e) < 0)
 		return -1;
-	n = snprintf(out, cap, "%s/%s", dir, SOCKET_FILE_NAME);
-	if (n < 0 || (size_t)n >= cap) {
-		errmsg_set(e, "the socket path in %s is too long; use --socket", dir);
-		return -1;
-	}
-	return 0;
+	return socket_in(dir, out, cap, e);
 }
 
 int sockpath_client(const char *given, char *out, size_t cap, struct errmsg *e)
@@ -235,12 +240,7 @@ int sockpath_client(const char *given, char *out, size_t cap, struct errmsg *e)
 		return 0;
 	if (sockdir_default(dir, sizeof dir, e) < 0 || lstat(dir, &st) == 0 || errno != ENOENT)
 		return -1;
-	n = snprintf(out, cap, "%s/%s", dir, SOCKET_FILE_NAME);
-	if (n < 0 || (size_t)n >= cap) {
-		errmsg_set(e, "the socket path in %s is too long; use --socket", dir);
-		return -1;
-	}
-	return 0;
+	return socket_in(dir, out, cap, e);
 }
 
 const char *path_nonsocket_kind(const char *path)
@@ -305,8 +305,7 @@ static int connect_unix(const char *path, struct errmsg *e)
 			continue;
 		saved = errno;
 		if (saved == ENOENT || saved == ECONNREFUSED) {
-			/* Something else at the path is not "nobody there": autostart must not try.
-			 */
+			/* Something else there is not "nobody there": autostart must not try. */
 			if (say_no_server(path, e))
 				saved = ENOTSOCK;
 		} else if (saved == EACCES)
@@ -400,12 +399,9 @@ int addr_check_server(int fd, const char *path, long want_uid, struct errmsg *e)
 			   path, who, (unsigned long)uid, owner, want_uid);
 		return -1;
 	}
-	if (slash == NULL)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == path)
-		snprintf(dir, sizeof dir, "/");
-	else
-		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	/* The socket's directory: "." for a bare name, "/" for one in the root. */
+	snprintf(dir, sizeof dir, "%.*s", slash == NULL || slash == path ? 1 : (int)(slash - path),
+		 slash == NULL ? "." : path);
 	if (stat(dir, &st) < 0) {
 		errmsg_set(e, "cannot inspect %s: %s", dir, strerror(errno));
 		return -1;

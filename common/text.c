@@ -2,7 +2,6 @@
 /* text.c - UTF-8 validation, chat text and nick rules, display sanitizing. */
 #include "text.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "proto.h"
@@ -77,14 +76,13 @@ enum text_verdict text_check(const char *s, size_t n, size_t max)
 
 const char *text_verdict_str(enum text_verdict v)
 {
-	switch (v) {
-	case TEXT_OK: return "text is fine";
-	case TEXT_EMPTY: return "message is empty";
-	case TEXT_TOO_LONG: return "message is too long";
-	case TEXT_BAD_UTF8: return "message is not valid UTF-8";
-	case TEXT_CONTROL: return "message contains a control character";
-	}
-	return "message is not acceptable";
+	static const char *const why[] = {[TEXT_OK] = "text is fine",
+					  [TEXT_EMPTY] = "message is empty",
+					  [TEXT_TOO_LONG] = "message is too long",
+					  [TEXT_BAD_UTF8] = "message is not valid UTF-8",
+					  [TEXT_CONTROL] = "message contains a control character"};
+
+	return (unsigned)v < sizeof why / sizeof why[0] ? why[v] : "message is not acceptable";
 }
 
 static const char *const reserved_nicks[] = {"server", "natter", "natterd", "system", "nobody"};
@@ -159,16 +157,13 @@ bool codepoint_unsafe(unsigned cp)
 
 void text_sanitize(struct buf *out, const char *s, size_t n, int flags)
 {
-	char tmp[16];
 	unsigned cp;
 
 	for (size_t i = 0; i < n;) {
 		size_t len = utf8_decode(s + i, n - i, &cp);
 
 		if (len == 0) {
-			snprintf(tmp, sizeof tmp, "<%02X>", (unsigned char)s[i]);
-			buf_append(out, tmp, strlen(tmp));
-			i++;
+			buf_printf(out, "<%02X>", (unsigned char)s[i++]);
 			continue;
 		}
 		if (cp == '\n' && (flags & SAN_KEEP_NEWLINE)) {
@@ -176,12 +171,9 @@ void text_sanitize(struct buf *out, const char *s, size_t n, int flags)
 		} else if (cp == '\t') {
 			buf_append(out, " ", 1);
 		} else if (cp < 0x20 || cp == 0x7f) {
-			tmp[0] = '^';
-			tmp[1] = (char)(cp == 0x7f ? '?' : cp + 0x40);
-			buf_append(out, tmp, 2);
+			buf_printf(out, "^%c", cp == 0x7f ? '?' : (char)(cp + 0x40));
 		} else if (codepoint_unsafe(cp)) {
-			snprintf(tmp, sizeof tmp, "<U+%04X>", cp);
-			buf_append(out, tmp, strlen(tmp));
+			buf_printf(out, "<U+%04X>", cp);
 		} else {
 			buf_append(out, s + i, len);
 		}

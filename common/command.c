@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* command.c - the command table, and lines parsed into commands and the requests they mean (pure).
- */
+/* command.c - the command table, and lines parsed into commands and the requests they mean. */
 #include "command.h"
 
 #include <string.h>
@@ -46,12 +45,6 @@ static const struct command_def command_defs[] = {
 };
 
 enum { COMMAND_COUNT = sizeof command_defs / sizeof command_defs[0] };
-
-const struct command_def *command_table(size_t *n)
-{
-	*n = COMMAND_COUNT;
-	return command_defs;
-}
 
 static int is_blank(char c)
 {
@@ -204,62 +197,12 @@ const char *command_complete(size_t i, unsigned allowed)
 	return NULL;
 }
 
-/* /slow N [#ROOM] as a SLOW request; -1 with *why if N is not a number. */
-static int slow_request(const struct command *cmd, struct str room, struct frame *f,
-			const char **why)
-{
-	uint32_t secs;
-	struct str named;
-
-	if (command_slow_args(cmd->arg, &secs, &named) < 0) {
-		*why = "use /slow N [#ROOM]: N seconds between a student's messages, 0 for off";
-		return -1;
-	}
-	f->type = T_SLOW;
-	f->f[SLOW_ROOM].s = named.len > 0 ? named : room;
-	f->f[SLOW_SECONDS].n = secs;
-	return 1;
-}
-
-/* The classroom's requests (version 2). */
-static int class_request(const struct command *cmd, struct frame *f, const char **why)
-{
-	int op;
-
-	switch (cmd->kind) {
-	case CMD_ANNOUNCE:
-		f->type = T_ANNOUNCE;
-		f->f[ANNOUNCE_TEXT].s = cmd->arg;
-		return 1;
-	case CMD_MUTE:
-	case CMD_UNMUTE:
-		f->type = T_MUTE;
-		f->f[MUTE_NICK].s = cmd->arg;
-		f->f[MUTE_ON].n = cmd->kind == CMD_MUTE;
-		return 1;
-	case CMD_KICK:
-		f->type = T_KICK;
-		f->f[KICK_NICK].s = cmd->target;
-		f->f[KICK_REASON].s = cmd->arg;
-		return 1;
-	case CMD_HAND:
-	case CMD_HANDS:
-		op = cmd->kind == CMD_HANDS ? HAND_LIST : command_hand_op(cmd->arg);
-		if (op < 0) {
-			*why =
-			    "use /hand to raise your hand, /hand down to lower it, or (teachers) "
-			    "/hand next";
-			return -1;
-		}
-		f->type = T_HAND;
-		f->f[HAND_OP].n = (uint64_t)op;
-		return 1;
-	default: return 0;
-	}
-}
-
 int command_request(const struct command *cmd, struct str room, struct frame *f, const char **why)
 {
+	struct str named;
+	uint32_t secs;
+	int op;
+
 	memset(f, 0, sizeof *f);
 	switch (cmd->kind) {
 	case CMD_SAY:
@@ -292,7 +235,40 @@ int command_request(const struct command *cmd, struct str room, struct frame *f,
 		f->f[TOPIC_TEXT].s = cmd->arg;
 		return 1;
 	case CMD_AWAY: f->type = T_AWAY, f->f[AWAY_TEXT].s = cmd->arg; return 1;
-	case CMD_SLOW: return slow_request(cmd, room, f, why);
-	default: return class_request(cmd, f, why);
+	case CMD_ANNOUNCE: f->type = T_ANNOUNCE, f->f[ANNOUNCE_TEXT].s = cmd->arg; return 1;
+	case CMD_SLOW:
+		if (command_slow_args(cmd->arg, &secs, &named) < 0) {
+			*why = "use /slow N [#ROOM]: N seconds between a student's messages, 0 for "
+			       "off";
+			return -1;
+		}
+		f->type = T_SLOW;
+		f->f[SLOW_ROOM].s = named.len > 0 ? named : room;
+		f->f[SLOW_SECONDS].n = secs;
+		return 1;
+	case CMD_MUTE:
+	case CMD_UNMUTE:
+		f->type = T_MUTE;
+		f->f[MUTE_NICK].s = cmd->arg;
+		f->f[MUTE_ON].n = cmd->kind == CMD_MUTE;
+		return 1;
+	case CMD_KICK:
+		f->type = T_KICK;
+		f->f[KICK_NICK].s = cmd->target;
+		f->f[KICK_REASON].s = cmd->arg;
+		return 1;
+	case CMD_HAND:
+	case CMD_HANDS:
+		op = cmd->kind == CMD_HANDS ? HAND_LIST : command_hand_op(cmd->arg);
+		if (op < 0) {
+			*why =
+			    "use /hand to raise your hand, /hand down to lower it, or (teachers) "
+			    "/hand next";
+			return -1;
+		}
+		f->type = T_HAND;
+		f->f[HAND_OP].n = (uint64_t)op;
+		return 1;
+	default: return 0;
 	}
 }

@@ -36,30 +36,24 @@ int sigpipe_open(struct sigpipe *sp, const int *sigs, int n)
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return -1;
-	if (fd_nonblock_cloexec(sv[0]) < 0 || fd_nonblock_cloexec(sv[1]) < 0)
-		goto fail;
 	sp->rd = sv[0];
 	pipe_wr = sv[1];
+	if (fd_nonblock_cloexec(sv[0]) < 0 || fd_nonblock_cloexec(sv[1]) < 0)
+		goto fail;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
 	for (int i = 0; i < n; i++) {
-		if (sigaction(sigs[i], &sa, &sp->old[i]) < 0) {
-			saved = errno;
-			sigpipe_close(sp);
-			errno = saved;
-			return -1;
-		}
+		if (sigaction(sigs[i], &sa, &sp->old[i]) < 0)
+			goto fail;
 		sp->sigs[i] = sigs[i];
 		sp->nsigs = i + 1;
 	}
 	return 0;
 fail:
 	saved = errno;
-	close(sv[0]);
-	close(sv[1]);
-	sp->rd = -1;
+	sigpipe_close(sp); /* the actions set so far, and both ends */
 	errno = saved;
 	return -1;
 }

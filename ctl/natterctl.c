@@ -109,16 +109,10 @@ static int build_request(struct options *o, int argc, char **argv)
 		diag("usage: natterctl %s %s", v->name, v->args);
 		return -1;
 	}
-	for (int i = 1; i < argc; i++) {
-		n = snprintf(args + used, sizeof args - used, "%s%s", i > 1 ? " " : "", argv[i]);
-		if (n < 0 || (size_t)n >= sizeof args - used) {
-			diag("the request is longer than one control datagram (%d bytes); shorten "
-			     "it",
-			     CTL_DGRAM_MAX_BYTES);
-			return -1;
-		}
-		used += (size_t)n;
-	}
+	/* Words too long for args make a request too long for a datagram: encode says so. */
+	for (int i = 1; i < argc && used < sizeof args; i++)
+		used += (size_t)snprintf(args + used, sizeof args - used, "%s%s", i > 1 ? " " : "",
+					 argv[i]);
 	o->id = choose_id();
 	n = ctl_request_encode(o->request, o->id, v->name, args, &e);
 	if (n < 0) {
@@ -208,12 +202,8 @@ static int control_path(const struct options *o, char *out, size_t cap)
 }
 
 /*
- * A datagram socket with an address of its own. A datagram carries its
- * sender's address, and that address is the only place a reply can go: a
- * socket that never bound sends from no address at all, so natterd would
- * read the request and have nowhere to send the answer. Binding with only
- * the family (Linux "autobind") makes the kernel pick a free abstract
- * address: nothing in the file system, so nothing to clean up.
+ * A datagram socket with an address of its own, for natterd to answer to. Binding only the
+ * family ("autobind") picks a free abstract address: nothing in the file system to clean up.
  */
 static int open_bound_socket(void)
 {
@@ -333,16 +323,12 @@ static int await_reply(int fd, const struct options *o, const char *path)
 		case CTL_TAKE_IGNORED: continue; /* an answer to some other request */
 		case CTL_TAKE_BROKEN: diag("bad answer from %s: %s", path, e.text); break;
 		case CTL_TAKE_DONE:
-			if (a.status == CTL_OK) {
-				print_text(stdout, "", &a.text);
-				rc = EXIT_OK;
-			} else {
-				print_text(stderr,
-					   a.status == CTL_REFUSED ? "natterctl: refused: "
-								   : "natterctl: ",
-					   &a.text);
-				rc = EXIT_REFUSED;
-			}
+			rc = a.status == CTL_OK ? EXIT_OK : EXIT_REFUSED;
+			print_text(rc == EXIT_OK ? stdout : stderr,
+				   rc == EXIT_OK	     ? ""
+				   : a.status == CTL_REFUSED ? "natterctl: refused: "
+							     : "natterctl: ",
+				   &a.text);
 			break;
 		}
 		break;

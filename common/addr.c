@@ -327,14 +327,11 @@ static int connect_unix(const char *path, struct errmsg *e)
 
 static int connect_tcp(const struct addr *a, struct errmsg *e)
 {
-	struct addrinfo hints, *res, *ai;
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res, *ai;
 	int fd = -1, rc, saved = ECONNREFUSED;
 	char where[ADDR_HOST_BYTES + 16];
 
 	addr_format(a, where, sizeof where);
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(a->host, a->port, &hints, &res);
 	if (rc != 0) {
 		errmsg_set(e, "cannot resolve %s: %s", where, gai_strerror(rc));

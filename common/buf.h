@@ -29,11 +29,7 @@ void buf_free(struct buf *b);
 struct shbuf {
 	uint32_t refs;
 	uint32_t len;
-	/*
-	 * The same content in another form, made once by the first user that
-	 * needs it and shared by the rest (natterd: line mode's text); NULL
-	 * until then. Released with the buffer.
-	 */
+	/* The content in another form (line mode's text), made once when first needed; or NULL. */
 	struct shbuf *text;
 	unsigned char data[];
 };

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* ctlproto.h - the control socket's datagrams (PROTOCOL.md section 8): requests, split replies,
- * reassembly. */
+/* ctlproto.h - the control socket's datagrams (PROTOCOL.md section 8). */
 #ifndef NATTER_CTLPROTO_H
 #define NATTER_CTLPROTO_H
 

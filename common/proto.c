@@ -190,23 +190,20 @@ static void decode_tail(const struct frame_layout *s, struct frame *f)
 		f->rest += used;
 		f->rest_len -= (size_t)used;
 	}
-	if (s->entry_fields == NULL) {
-		if (f->rest_len >= 4) {
-			f->tag = (uint32_t)get_be(f->rest, 4);
-			f->rest += 4;
-			f->rest_len -= 4;
-		}
-		return;
-	}
 	p = f->rest;
 	n = f->rest_len;
 	/* Every list type ends its fixed fields with b more, h count. */
-	for (uint64_t i = f->f[nfixed - 1].n; i > 0; i--)
+	for (uint64_t i = s->entry_fields ? f->f[nfixed - 1].n : 0; i > 0; i--)
 		if (list_next(f->type, &p, &n, entry) != 1)
 			return; /* malformed: list_next reports it to the reader */
-	if (n >= 4) {
-		f->tag = (uint32_t)get_be(p, 4);
+	if (n < 4)
+		return;
+	f->tag = (uint32_t)get_be(p, 4);
+	if (s->entry_fields != NULL) {
 		f->rest_len -= n;
+	} else {
+		f->rest += 4;
+		f->rest_len -= 4;
 	}
 }
 
@@ -395,9 +392,8 @@ int list_next(uint8_t type, const unsigned char **p, size_t *n, struct field *en
 
 void who_begin(struct list_builder *w, struct buf *out, struct str room)
 {
-	struct frame f = {.type = T_WHOREPLY};
+	struct frame f = {.type = T_WHOREPLY, .f[WHOREPLY_ROOM].s = room};
 
-	f.f[WHOREPLY_ROOM].s = room;
 	list_begin(w, out, &f);
 }
 

@@ -3,7 +3,6 @@
 #include "sigpipe.h"
 
 #include <errno.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,7 +24,7 @@ static void on_signal(int signo)
 
 int sigpipe_open(struct sigpipe *sp, const int *sigs, int n)
 {
-	struct sigaction sa;
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
 	int sv[2], saved;
 
 	sp->rd = -1;
@@ -40,10 +39,7 @@ int sigpipe_open(struct sigpipe *sp, const int *sigs, int n)
 	pipe_wr = sv[1];
 	if (fd_nonblock_cloexec(sv[0]) < 0 || fd_nonblock_cloexec(sv[1]) < 0)
 		goto fail;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
 	for (int i = 0; i < n; i++) {
 		if (sigaction(sigs[i], &sa, &sp->old[i]) < 0)
 			goto fail;

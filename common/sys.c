@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 static uint64_t clock_ms(clockid_t id)
@@ -58,10 +57,8 @@ bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 
 int ignore_sigpipe(void)
 {
-	struct sigaction sa;
+	struct sigaction sa = {.sa_handler = SIG_IGN};
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
 	return sigaction(SIGPIPE, &sa, NULL);
 }

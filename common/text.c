@@ -43,14 +43,11 @@ size_t utf8_decode(const char *str, size_t n, unsigned *cp)
 bool utf8_valid(const char *s, size_t n)
 {
 	unsigned cp;
+	size_t len;
 
-	for (size_t i = 0; i < n;) {
-		size_t len = utf8_decode(s + i, n - i, &cp);
-
-		if (len == 0)
+	for (size_t i = 0; i < n; i += len)
+		if ((len = utf8_decode(s + i, n - i, &cp)) == 0)
 			return false;
-		i += len;
-	}
 	return true;
 }
 

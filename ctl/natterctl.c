@@ -78,10 +78,7 @@ static void diag(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/*
- * A request id that an earlier or a stranger's reply is unlikely to carry:
- * random where the system offers it, else from the pid and the clock.
- */
+/* An id that an earlier or a stranger's reply is unlikely to carry: random, else pid and clock. */
 static uint32_t choose_id(void)
 {
 	uint32_t id = 0;
@@ -277,10 +274,7 @@ static void print_text(FILE *out, const char *prefix, const struct buf *text)
 	}
 }
 
-/*
- * Read reply parts until the last one, waiting at most timeout_s for each.
- * Returns the exit status (messages printed).
- */
+/* Read reply parts until the last, at most timeout_s apart; the exit status (messages printed). */
 static int await_reply(int fd, const struct options *o, const char *path)
 {
 	struct ctl_assembly a;

@@ -3,6 +3,7 @@
 #include "addr.h"
 
 #include "peercred.h"
+#include "sys.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -22,22 +23,11 @@ static int copy_field(char *dst, size_t cap, const char *src, size_t n)
 	return 0;
 }
 
-static bool port_valid(const char *p)
-{
-	char *end;
-	long v;
-
-	if (*p == '\0' || strspn(p, "0123456789") != strlen(p))
-		return false;
-	errno = 0;
-	v = strtol(p, &end, 10);
-	return errno == 0 && *end == '\0' && v >= 1 && v <= 65535;
-}
-
 int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a, struct errmsg *e)
 {
-	const char *host = default_host, *port = spec;
+	const char *host = default_host, *port = spec, *colon;
 	size_t host_len = strlen(default_host);
+	uint64_t port_number;
 
 	memset(a, 0, sizeof *a);
 	a->kind = ADDR_TCP;
@@ -53,27 +43,23 @@ int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a, s
 		host = spec + 1;
 		host_len = (size_t)(close - host);
 		port = close + 2;
-	} else {
-		const char *colon = strrchr(spec, ':');
-
-		if (colon != NULL) {
-			if (strchr(spec, ':') != colon) {
-				errmsg_set(e,
-					   "TCP address '%s' is ambiguous; write an IPv6 address "
-					   "as [::1]:PORT",
-					   spec);
-				return -1;
-			}
-			host = spec;
-			host_len = (size_t)(colon - spec);
-			port = colon + 1;
+	} else if ((colon = strrchr(spec, ':')) != NULL) {
+		if (strchr(spec, ':') != colon) {
+			errmsg_set(
+			    e, "TCP address '%s' is ambiguous; write an IPv6 address as [::1]:PORT",
+			    spec);
+			return -1;
 		}
+		host = spec;
+		host_len = (size_t)(colon - spec);
+		port = colon + 1;
 	}
 	if (host_len == 0 || copy_field(a->host, sizeof a->host, host, host_len) < 0) {
 		errmsg_set(e, "TCP address '%s' has an empty or overlong host name", spec);
 		return -1;
 	}
-	if (!port_valid(port) || copy_field(a->port, sizeof a->port, port, strlen(port)) < 0) {
+	if (!parse_u64(port, 1, 65535, &port_number) ||
+	    copy_field(a->port, sizeof a->port, port, strlen(port)) < 0) {
 		errmsg_set(e, "TCP port '%s' is not a number from 1 to 65535", port);
 		return -1;
 	}
@@ -261,10 +247,7 @@ const char *path_nonsocket_kind(const char *path)
 	return "a special file";
 }
 
-/*
- * The sentence for a connect to path that was refused or found nothing.
- * Returns true if something other than a socket is there.
- */
+/* The sentence for a refused connect to path; true if something other than a socket is there. */
 static bool say_no_server(const char *path, struct errmsg *e)
 {
 	const char *kind = path_nonsocket_kind(path);

@@ -57,11 +57,8 @@ int sockpath_client(const char *given, char *out, size_t cap, struct errmsg *e);
 int addr_connect(const struct addr *a, struct errmsg *e);
 
 /*
- * Check who answers on a connected UNIX socket, so that a fake server in a
- * shared path is caught: its uid (SO_PEERCRED) must be want_uid, or, when
- * want_uid is -1, the owner of the socket's directory (or root). In a
- * directory anyone may write to (/tmp) the owner proves nothing, so then
- * only an explicit want_uid is checked. Returns 0, or -1 with a sentence.
+ * Catch a fake server on a connected UNIX socket: its uid must be want_uid, or (-1) root's or
+ * the socket directory owner's, unless anyone may write there (/tmp), where that proves nothing.
  */
 int addr_check_server(int fd, const char *path, long want_uid, struct errmsg *e);
 

@@ -22,10 +22,7 @@ void buf_clear(struct buf *b);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_free(struct buf *b);
 
-/*
- * An encoded frame (or several) shared by every recipient of a broadcast:
- * encoded once, queued many times, freed when the last queue lets go.
- */
+/* Frames encoded once for every recipient of a broadcast, freed when the last lets go. */
 struct shbuf {
 	uint32_t refs;
 	uint32_t len;

@@ -74,11 +74,7 @@ static struct str argument(const char *p, size_t len, enum command_kind kind)
 	return str_n(p, len);
 }
 
-/*
- * Move the first word of cmd->arg into cmd->target: always for /msg and
- * /kick (the nick), for /part only when it names a room. /msg needs text
- * after the nick; /kick's reason may be empty.
- */
+/* Move the first word of cmd->arg into cmd->target: the nick of /msg and /kick, /part's room. */
 static void split_target(struct command *cmd)
 {
 	const char *p = cmd->arg.p;
@@ -134,18 +130,14 @@ void command_parse(const char *line, size_t len, struct command *cmd)
 
 int command_hand_op(struct str arg)
 {
-	static const struct {
-		const char *word;
-		enum hand_op op;
-	} ops[] = {{"", HAND_RAISE},
-		   {"up", HAND_RAISE},
-		   {"down", HAND_LOWER},
-		   {"next", HAND_NEXT},
-		   {"list", HAND_LIST}};
+	static const char *const words[] = {
+	    [HAND_RAISE] = "up", [HAND_LOWER] = "down", [HAND_LIST] = "list", [HAND_NEXT] = "next"};
 
-	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-		if (strlen(ops[i].word) == arg.len && strncasecmp(ops[i].word, arg.p, arg.len) == 0)
-			return (int)ops[i].op;
+	if (arg.len == 0)
+		return HAND_RAISE;
+	for (int op = HAND_RAISE; op <= HAND_NEXT; op++)
+		if (strlen(words[op]) == arg.len && strncasecmp(words[op], arg.p, arg.len) == 0)
+			return op;
 	return -1;
 }
 

@@ -172,11 +172,8 @@ static long decode_fields(const char *spec, const unsigned char *p, size_t n, st
 }
 
 /*
- * The optional field after the fixed ones (HELLO's resume id, BYE's code,
- * WELCOME's roles; older peers end before it), then version 3's tag: the
- * u32 after the last field, which for a list frame is its count-th entry. A
- * list's rest keeps its entries; another frame's rest keeps what follows
- * the tag (later extensions).
+ * The optional field (older peers end before it), then version 3's tag: the u32 after the
+ * last field or list entry. A list's rest keeps its entries, another's what follows the tag.
  */
 static void decode_tail(const struct frame_layout *s, struct frame *f)
 {

@@ -129,10 +129,7 @@ static void put_decoded(struct buf *out, const unsigned char *body, size_t len)
 		buf_printf(out, "  tag=%" PRIu32, f.tag);
 }
 
-/*
- * One row of the dump: offset, up to TRACE_ROW_BYTES bytes in hex, then
- * either the bytes as ASCII (dots for the rest) or a note in that column.
- */
+/* One row of the dump: offset, up to TRACE_ROW_BYTES bytes in hex, then as ASCII or a note. */
 static void put_row(struct buf *out, size_t offset, const unsigned char *p, size_t n,
 		    const char *note)
 {

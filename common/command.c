@@ -97,10 +97,8 @@ void command_parse(const char *line, size_t len, struct command *cmd)
 	size_t word = 1;
 
 	memset(cmd, 0, sizeof *cmd);
-	if (len == 0) {
-		cmd->kind = CMD_EMPTY;
-		return;
-	}
+	if (len == 0)
+		return; /* CMD_EMPTY */
 	if (line[0] != '/' || (len > 1 && line[1] == '/')) {
 		cmd->kind = CMD_SAY;
 		cmd->arg = line[0] == '/' ? str_n(line + 1, len - 1) : str_n(line, len);

@@ -151,8 +151,7 @@ size_t ctl_split_next(struct ctl_splitter *sp, char *out)
 
 		h = header(out, sp, true);
 		room = (size_t)(CTL_DGRAM_MAX_BYTES - h);
-		/* A whole line per part reads well, but only if that still fills half a datagram.
-		 */
+		/* A whole line per part reads well, if that still fills half a datagram. */
 		take = utf8_truncate(rest, left, room);
 		for (nl = rest + take; nl > rest + room / 2 && nl[-1] != '\n'; nl--)
 			;
@@ -170,7 +169,6 @@ int ctl_part_parse(const char *p, size_t n, struct ctl_part *pt, struct errmsg *
 {
 	const char *nl = memchr(p, '\n', n < CTL_HEADER_MAX_BYTES ? n : CTL_HEADER_MAX_BYTES);
 	size_t i = 0, h;
-	const char *w;
 
 	memset(pt, 0, sizeof *pt);
 	if (n > CTL_DGRAM_MAX_BYTES || nl == NULL) {
@@ -181,15 +179,10 @@ int ctl_part_parse(const char *p, size_t n, struct ctl_part *pt, struct errmsg *
 	if (!take_u32(p, h, &i, &pt->id) || i == h || p[i++] != ' ' ||
 	    !take_u32(p, h, &i, &pt->part) || i == h || p[i++] != ' ')
 		goto bad;
-	w = p + i;
-	if (h - i > 4 && memcmp(w, "more ", 5) == 0) {
-		pt->more = true;
-		i += 5;
-	} else if (h - i > 3 && memcmp(w, "end ", 4) == 0) {
-		i += 4;
-	} else {
+	pt->more = h - i > 4 && memcmp(p + i, "more ", 5) == 0;
+	if (!pt->more && (h - i < 4 || memcmp(p + i, "end ", 4) != 0))
 		goto bad;
-	}
+	i += pt->more ? 5 : 4;
 	for (pt->status = CTL_OK; pt->status <= CTL_REFUSED; pt->status++)
 		if (h - i == strlen(status_names[pt->status]) &&
 		    memcmp(p + i, status_names[pt->status], h - i) == 0)

@@ -259,8 +259,7 @@ static int patch_length(struct buf *out, size_t start)
 	return 0;
 }
 
-/* Append the header (length patched later), the type and the fixed fields; -1 if one is too long.
- */
+/* Append the header (its length patched later), the type and the fixed fields; -1 if too long. */
 static int encode_head(struct buf *out, const struct frame_layout *s, const struct frame *f)
 {
 	unsigned char hdr[FRAME_HEADER_BYTES + 1] = {0, 0, 0, 0, f->type};

@@ -59,14 +59,12 @@ enum text_verdict text_check(const char *s, size_t n, size_t max)
 		return TEXT_EMPTY;
 	if (n > max)
 		return TEXT_TOO_LONG;
-	for (size_t i = 0; i < n;) {
-		size_t len = utf8_decode(s + i, n - i, &cp);
-
+	for (size_t i = 0, len; i < n; i += len) {
+		len = utf8_decode(s + i, n - i, &cp);
 		if (len == 0)
 			return TEXT_BAD_UTF8;
 		if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
 			return TEXT_CONTROL;
-		i += len;
 	}
 	return TEXT_OK;
 }
@@ -106,11 +104,8 @@ bool room_valid(const char *s, size_t n)
 
 bool nick_valid(const char *s, size_t n)
 {
-	if (n == 0 || n > MAX_NICK_BYTES || s[0] == '-' || s[0] == '.' || s[0] == '/')
-		return false;
-	if (!name_chars_ok(s, n, "/"))
-		return false;
-	return !nick_reserved(s, n);
+	return n > 0 && n <= MAX_NICK_BYTES && s[0] != '-' && s[0] != '.' && s[0] != '/' &&
+	       name_chars_ok(s, n, "/") && !nick_reserved(s, n);
 }
 
 bool nick_reserved(const char *s, size_t n)

@@ -54,12 +54,9 @@ static void usage(FILE *out)
 		"\n"
 		"commands:\n",
 		DEFAULT_TIMEOUT_S);
-	for (const struct ctl_verb *v = ctl_verbs; v->name != NULL; v++) {
-		char head[48];
-
-		snprintf(head, sizeof head, "%s %s", v->name, v->args);
-		fprintf(out, "  %-22s%s\n", head, v->summary);
-	}
+	for (const struct ctl_verb *v = ctl_verbs; v->name != NULL; v++) /* "NAME ARGS" in 22 */
+		fprintf(out, "  %s %-*s%s\n", v->name, 21 - (int)strlen(v->name), v->args,
+			v->summary);
 	fprintf(out,
 		"\n"
 		"exit status: 0 done, 1 the server refused or reported an error, 2 usage error,\n"

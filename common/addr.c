@@ -407,15 +407,11 @@ bool sockaddr_is_loopback(const struct sockaddr *sa)
 		return (ntohl(in.sin_addr.s_addr) >> 24) == 127;
 	}
 	if (sa->sa_family == AF_INET6) {
-		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 		struct sockaddr_in6 in6;
-		const unsigned char *b;
 
 		memcpy(&in6, sa, sizeof in6);
-		b = in6.sin6_addr.s6_addr;
-		if (IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr))
-			return true;
-		return memcmp(b, mapped, sizeof mapped) == 0 && b[12] == 127;
+		return IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr) ||
+		       (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr) && in6.sin6_addr.s6_addr[12] == 127);
 	}
 	return sa->sa_family == AF_UNIX;
 }

@@ -414,13 +414,9 @@ int who_next(const unsigned char **p, size_t *n, struct who_entry *e)
 	struct field fl[6];
 	int rc = list_next(T_WHOREPLY, p, n, fl);
 
-	if (rc == 1) {
-		e->nick = fl[WHOE_NICK].s;
-		e->login = fl[WHOE_LOGIN].s;
-		e->idle = (uint32_t)fl[WHOE_IDLE].n;
-		e->flags = (uint8_t)fl[WHOE_FLAGS].n;
-		e->away = fl[WHOE_AWAY].s;
-		e->rooms = fl[WHOE_ROOMS].s;
-	}
+	if (rc == 1)
+		*e = (struct who_entry){fl[WHOE_NICK].s,	   fl[WHOE_LOGIN].s,
+					(uint32_t)fl[WHOE_IDLE].n, (uint8_t)fl[WHOE_FLAGS].n,
+					fl[WHOE_AWAY].s,	   fl[WHOE_ROOMS].s};
 	return rc;
 }

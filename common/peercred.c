@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 enum { PEER_GROUPS_FIRST = 64 }; /* gids tried on the stack before asking for the real count */
 

@@ -8,13 +8,7 @@
 
 #include "buf.h"
 
-enum text_verdict {
-	TEXT_OK,
-	TEXT_EMPTY,
-	TEXT_TOO_LONG,
-	TEXT_BAD_UTF8,
-	TEXT_CONTROL,
-};
+enum text_verdict { TEXT_OK, TEXT_EMPTY, TEXT_TOO_LONG, TEXT_BAD_UTF8, TEXT_CONTROL };
 
 /* Decode one UTF-8 character from s[0..n): its length with *cp, or 0 if it is not valid. */
 size_t utf8_decode(const char *s, size_t n, unsigned *cp);

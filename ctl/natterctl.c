@@ -5,11 +5,9 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -24,10 +22,7 @@ enum exit_code {
 	EXIT_UNREACHABLE = 3, /* no server, no answer in time, or a broken reply */
 };
 
-enum {
-	DEFAULT_TIMEOUT_S = 2,
-	MAX_TIMEOUT_S = 3600,
-};
+enum { DEFAULT_TIMEOUT_S = 2, MAX_TIMEOUT_S = 3600 };
 
 struct options {
 	const char *socket_path;  /* -s: the chat socket (its control socket is PATH.ctl) */
@@ -128,8 +123,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	uint64_t v;
 	int ch;
 
-	memset(o, 0, sizeof *o);
-	o->timeout_s = DEFAULT_TIMEOUT_S;
+	*o = (struct options){.timeout_s = DEFAULT_TIMEOUT_S};
 	/* '+': options end at the command, so a reason may begin with '-'. */
 	opterr = 0; /* our own sentences, named "natterctl" whatever the path in argv[0] */
 	while ((ch = getopt_long(argc, argv, "+:s:c:t:hV", opts, NULL)) != -1) {

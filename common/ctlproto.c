@@ -21,7 +21,6 @@ const struct ctl_verb ctl_verbs[] = {
 
 static const char *const status_names[] = {"ok", "error", "refused"};
 
-/* "ok", "error" or "refused". */
 static const char *status_name(enum ctl_status st)
 {
 	return (unsigned)st < 3 ? status_names[st] : "?";

@@ -8,37 +8,37 @@
 
 /* One table drives the encoder, the decoder and the tracer, so they cannot disagree. */
 static const struct frame_layout specs[] = {
-    {T_HELLO, DIR_C2S, "HELLO", "hss", "version nick client", "q", NULL, NULL},
-    {T_WELCOME, DIR_S2C, "WELCOME", "hsssw", "version nick server room users", "b", NULL, NULL},
-    {T_ERROR, DIR_S2C, "ERROR", "hs", "code text", NULL, NULL, NULL},
-    {T_BYE, DIR_S2C, "BYE", "s", "reason", "h", NULL, NULL},
-    {T_PING, DIR_BOTH, "PING", "q", "token", NULL, NULL, NULL},
-    {T_PONG, DIR_BOTH, "PONG", "q", "token", NULL, NULL, NULL},
-    {T_SAY, DIR_C2S, "SAY", "sbs", "target flags text", NULL, NULL, NULL},
-    {T_NICK, DIR_C2S, "NICK", "s", "nick", NULL, NULL, NULL},
-    {T_WHO, DIR_C2S, "WHO", "s", "target", NULL, NULL, NULL},
-    {T_QUIT, DIR_C2S, "QUIT", "s", "reason", NULL, NULL, NULL},
-    {T_ENTER, DIR_C2S, "ENTER", "sq", "room after", NULL, NULL, NULL},
-    {T_PART, DIR_C2S, "PART", "ss", "room reason", NULL, NULL, NULL},
-    {T_LIST, DIR_C2S, "LIST", "", "", NULL, NULL, NULL},
-    {T_TOPIC, DIR_C2S, "TOPIC", "sbs", "room set text", NULL, NULL, NULL},
-    {T_AWAY, DIR_C2S, "AWAY", "s", "text", NULL, NULL, NULL},
-    {T_ANNOUNCE, DIR_C2S, "ANNOUNCE", "s", "text", NULL, NULL, NULL},
-    {T_SLOW, DIR_C2S, "SLOW", "sw", "room seconds", NULL, NULL, NULL},
-    {T_MUTE, DIR_C2S, "MUTE", "sb", "nick on", NULL, NULL, NULL},
-    {T_KICK, DIR_C2S, "KICK", "ss", "nick reason", NULL, NULL, NULL},
-    {T_HAND, DIR_C2S, "HAND", "b", "op", NULL, NULL, NULL},
-    {T_MSG, DIR_S2C, "MSG", "qqssbs", "id time target from flags text", NULL, NULL, NULL},
-    {T_JOIN, DIR_S2C, "JOIN", "qsss", "time room nick login", NULL, NULL, NULL},
-    {T_LEAVE, DIR_S2C, "LEAVE", "qsss", "time room nick reason", NULL, NULL, NULL},
-    {T_RENAME, DIR_S2C, "RENAME", "qss", "time old new", NULL, NULL, NULL},
-    {T_WHOREPLY, DIR_S2C, "WHOREPLY", "sbh", "room more count", NULL, "sswbss",
+    {T_HELLO, DIR_C2S, 1, "HELLO", "hss", "version nick client", "q", NULL, NULL},
+    {T_WELCOME, DIR_S2C, 1, "WELCOME", "hsssw", "version nick server room users", "b", NULL, NULL},
+    {T_ERROR, DIR_S2C, 1, "ERROR", "hs", "code text", NULL, NULL, NULL},
+    {T_BYE, DIR_S2C, 1, "BYE", "s", "reason", "h", NULL, NULL},
+    {T_PING, DIR_BOTH, 1, "PING", "q", "token", NULL, NULL, NULL},
+    {T_PONG, DIR_BOTH, 1, "PONG", "q", "token", NULL, NULL, NULL},
+    {T_SAY, DIR_C2S, 1, "SAY", "sbs", "target flags text", NULL, NULL, NULL},
+    {T_NICK, DIR_C2S, 1, "NICK", "s", "nick", NULL, NULL, NULL},
+    {T_WHO, DIR_C2S, 1, "WHO", "s", "target", NULL, NULL, NULL},
+    {T_QUIT, DIR_C2S, 1, "QUIT", "s", "reason", NULL, NULL, NULL},
+    {T_ENTER, DIR_C2S, 1, "ENTER", "sq", "room after", NULL, NULL, NULL},
+    {T_PART, DIR_C2S, 1, "PART", "ss", "room reason", NULL, NULL, NULL},
+    {T_LIST, DIR_C2S, 1, "LIST", "", "", NULL, NULL, NULL},
+    {T_TOPIC, DIR_C2S, 1, "TOPIC", "sbs", "room set text", NULL, NULL, NULL},
+    {T_AWAY, DIR_C2S, 1, "AWAY", "s", "text", NULL, NULL, NULL},
+    {T_ANNOUNCE, DIR_C2S, 2, "ANNOUNCE", "s", "text", NULL, NULL, NULL},
+    {T_SLOW, DIR_C2S, 2, "SLOW", "sw", "room seconds", NULL, NULL, NULL},
+    {T_MUTE, DIR_C2S, 2, "MUTE", "sb", "nick on", NULL, NULL, NULL},
+    {T_KICK, DIR_C2S, 2, "KICK", "ss", "nick reason", NULL, NULL, NULL},
+    {T_HAND, DIR_C2S, 2, "HAND", "b", "op", NULL, NULL, NULL},
+    {T_MSG, DIR_S2C, 1, "MSG", "qqssbs", "id time target from flags text", NULL, NULL, NULL},
+    {T_JOIN, DIR_S2C, 1, "JOIN", "qsss", "time room nick login", NULL, NULL, NULL},
+    {T_LEAVE, DIR_S2C, 1, "LEAVE", "qsss", "time room nick reason", NULL, NULL, NULL},
+    {T_RENAME, DIR_S2C, 1, "RENAME", "qss", "time old new", NULL, NULL, NULL},
+    {T_WHOREPLY, DIR_S2C, 1, "WHOREPLY", "sbh", "room more count", NULL, "sswbss",
      "nick login idle flags away rooms"},
-    {T_NOTICE, DIR_S2C, "NOTICE", "qs", "time text", NULL, NULL, NULL},
-    {T_TOPICIS, DIR_S2C, "TOPICIS", "qsss", "time room nick text", NULL, NULL, NULL},
-    {T_ROOMLIST, DIR_S2C, "ROOMLIST", "bh", "more count", NULL, "sws", "room members topic"},
-    {T_MISSED, DIR_S2C, "MISSED", "sqqb", "room count first exact", NULL, NULL, NULL},
-    {T_DONE, DIR_S2C, "DONE", "wq", "tag id", NULL, NULL, NULL},
+    {T_NOTICE, DIR_S2C, 1, "NOTICE", "qs", "time text", NULL, NULL, NULL},
+    {T_TOPICIS, DIR_S2C, 1, "TOPICIS", "qsss", "time room nick text", NULL, NULL, NULL},
+    {T_ROOMLIST, DIR_S2C, 1, "ROOMLIST", "bh", "more count", NULL, "sws", "room members topic"},
+    {T_MISSED, DIR_S2C, 1, "MISSED", "sqqb", "room count first exact", NULL, NULL, NULL},
+    {T_DONE, DIR_S2C, 3, "DONE", "wq", "tag id", NULL, NULL, NULL},
 };
 
 /* Error names by code, from ERR_VERSION and from ERR_NICK_INVALID on. */
@@ -72,11 +72,9 @@ const char *frame_type_name(uint8_t type)
 
 unsigned frame_type_since(uint8_t type)
 {
-	if (frame_layout(type) == NULL)
-		return 0;
-	if (type == T_DONE)
-		return 3;
-	return type >= T_ANNOUNCE && type <= T_HAND ? 2 : 1;
+	const struct frame_layout *s = frame_layout(type);
+
+	return s ? s->since : 0;
 }
 
 enum frame_dir frame_type_dir(uint8_t type)
@@ -241,11 +239,10 @@ static int encode_fields(struct buf *out, const char *spec, const struct field *
 	return 0;
 }
 
-/* Append version 3's tag; 0 (none) only when extensions follow, which must not be read as one. */
-static void encode_tag(struct buf *out, uint32_t tag, bool always)
+/* Append version 3's tag: 0 (none) only when extensions follow, which must not be read as one. */
+static void encode_tag(struct buf *out, uint32_t tag)
 {
-	if (tag != 0 || always)
-		encode_fields(out, "w", &(struct field){.n = tag});
+	encode_fields(out, "w", &(struct field){.n = tag});
 }
 
 /* Write the 4-byte header for a body that runs from start+4 to the end of out. */
@@ -284,9 +281,10 @@ int proto_encode(struct buf *out, const struct frame *f)
 		encode_fields(out, s->opt, &f->f[nfixed]);
 	if (s->entry_fields != NULL) {
 		buf_append(out, f->rest, f->rest_len); /* the entries come before the tag */
-		encode_tag(out, f->tag, false);
+		if (f->tag != 0)
+			encode_tag(out, f->tag);
 	} else if (f->tag != 0 || f->rest_len > 0) {
-		encode_tag(out, f->tag, true); /* extensions follow the tag */
+		encode_tag(out, f->tag); /* extensions follow the tag */
 		buf_append(out, f->rest, f->rest_len);
 	}
 	if (patch_length(out, start) < 0)
@@ -305,7 +303,7 @@ int proto_tag_frames(struct buf *out, const unsigned char *p, size_t n, uint32_t
 		size_t start = out->len;
 
 		buf_append(out, p, (size_t)whole);
-		encode_tag(out, tag, true);
+		encode_tag(out, tag);
 		if (patch_length(out, start) < 0) {
 			out->len = start;
 			return -1;

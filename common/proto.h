@@ -200,6 +200,7 @@ enum frame_dir frame_type_dir(uint8_t type);
 struct frame_layout {
 	uint8_t type;
 	enum frame_dir dir;
+	unsigned since; /* the wire version that first defined it */
 	const char *name;
 	const char *fields;
 	const char *names;

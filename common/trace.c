@@ -302,20 +302,17 @@ int trace_write(struct trace_sink *t)
 
 		if (n > 0) {
 			done += (size_t)n;
-		} else if (n < 0 && errno == EINTR) {
 			continue;
-		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-			   poll(&pfd, 1, TRACE_WRITE_WAIT_MS) > 0) {
-			continue; /* stderr may be a non-blocking pipe: wait, not forever */
-		} else {
-			int saved = n < 0 ? errno : EIO;
-
-			t->failed = true;
-			t->error = saved;
-			buf_clear(&t->buf);
-			errno = saved;
-			return -1;
 		}
+		/* stderr may be a non-blocking pipe: wait for it a little, not forever. */
+		if (n < 0 && (errno == EINTR || ((errno == EAGAIN || errno == EWOULDBLOCK) &&
+						 poll(&pfd, 1, TRACE_WRITE_WAIT_MS) > 0)))
+			continue;
+		t->error = n < 0 ? errno : EIO;
+		t->failed = true;
+		buf_clear(&t->buf);
+		errno = t->error;
+		return -1;
 	}
 	buf_clear(&t->buf);
 	return 0;

@@ -134,20 +134,15 @@ static int header(char *out, const struct ctl_splitter *sp, bool more)
 
 size_t ctl_split_next(struct ctl_splitter *sp, char *out)
 {
-	const char *rest = sp->text + sp->off;
-	size_t left = sp->len - sp->off, take;
+	const char *rest = sp->text + sp->off, *nl;
+	size_t left = sp->len - sp->off, take = left, room;
 	int h;
 
 	if (sp->done)
 		return 0;
 	h = header(out, sp, false);
-	if (left <= (size_t)(CTL_DGRAM_MAX_BYTES - h)) {
-		take = left;
-		sp->done = true;
-	} else {
-		size_t room;
-		const char *nl;
-
+	sp->done = left <= (size_t)(CTL_DGRAM_MAX_BYTES - h);
+	if (!sp->done) {
 		h = header(out, sp, true);
 		room = (size_t)(CTL_DGRAM_MAX_BYTES - h);
 		/* A whole line per part reads well, if that still fills half a datagram. */

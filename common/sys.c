@@ -39,9 +39,7 @@ int fd_nonblock_cloexec(int fd)
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
 		return -1;
 	fl = fcntl(fd, F_GETFD);
-	if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
-		return -1;
-	return 0;
+	return fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0 ? -1 : 0;
 }
 
 bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)

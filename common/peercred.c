@@ -99,15 +99,10 @@ int peer_in_group(int fd, gid_t group, bool *member)
 	*member = false;
 	if (peer_cred(fd, &uid, &gid, &pid) < 0)
 		return -1;
-	if (gid == group) {
-		*member = true;
+	*member = gid == group;
+	if (*member || peer_groups_has(fd, group, member) == 0)
 		return 0;
-	}
-	if (peer_groups_has(fd, group, member) == 0)
-		return 0;
-	if (errno != ENOPROTOOPT)
-		return -1;
-	return login_groups_has(uid, gid, group, member);
+	return errno == ENOPROTOOPT ? login_groups_has(uid, gid, group, member) : -1;
 }
 
 void login_name(uid_t uid, char *out, size_t cap)

@@ -85,15 +85,12 @@ static const char *const reserved_nicks[] = {"server", "natter", "natterd", "sys
 /* Letters, digits, '_', '-', '.', and extra (a string of more allowed bytes). */
 static bool name_chars_ok(const char *s, size_t n, const char *extra)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-			  (c != '\0' && strchr(extra, c) != NULL);
+	static const char plain[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.";
 
-		if (!ok)
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0' || (strchr(plain, s[i]) == NULL && strchr(extra, s[i]) == NULL))
 			return false;
-	}
 	return true;
 }
 

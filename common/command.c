@@ -54,12 +54,9 @@ static int is_blank(char c)
 /* The row of a command word ("/join", any case), or NULL. */
 static const struct command_def *find_def(const char *word, size_t len)
 {
-	for (size_t i = 0; i < COMMAND_COUNT; i++) {
-		const struct command_def *d = &command_defs[i];
-
+	for (const struct command_def *d = command_defs; d < command_defs + COMMAND_COUNT; d++)
 		if (strlen(d->name) == len && strncasecmp(d->name, word, len) == 0)
 			return d;
-	}
 	return NULL;
 }
 
@@ -164,13 +161,9 @@ int command_slow_args(struct str arg, uint32_t *seconds, struct str *room)
 
 void command_help(struct buf *out, unsigned allowed, const char *prefix)
 {
-	for (size_t i = 0; i < COMMAND_COUNT; i++) {
-		const struct command_def *d = &command_defs[i];
-
-		if ((d->scope & ~allowed) != 0)
-			continue;
-		buf_printf(out, "%s%-22s %s\n", prefix, d->usage, d->help);
-	}
+	for (const struct command_def *d = command_defs; d < command_defs + COMMAND_COUNT; d++)
+		if ((d->scope & ~allowed) == 0)
+			buf_printf(out, "%s%-22s %s\n", prefix, d->usage, d->help);
 	buf_printf(out, "%sA line not starting with / is a message to your current room;\n",
 		   prefix);
 	buf_printf(out, "%sstart it with // to send it with one leading /.\n", prefix);
@@ -178,12 +171,9 @@ void command_help(struct buf *out, unsigned allowed, const char *prefix)
 
 const char *command_complete(size_t i, unsigned allowed)
 {
-	for (size_t k = 0; k < COMMAND_COUNT; k++) {
-		if ((command_defs[k].scope & ~allowed) != 0)
-			continue;
-		if (i-- == 0)
-			return command_defs[k].name;
-	}
+	for (const struct command_def *d = command_defs; d < command_defs + COMMAND_COUNT; d++)
+		if ((d->scope & ~allowed) == 0 && i-- == 0)
+			return d->name;
 	return NULL;
 }
 

@@ -187,10 +187,7 @@ size_t text_copy_reason(const char *s, size_t n, char *out, size_t max)
 
 	if (nl != NULL)
 		n = (size_t)(nl - s); /* a reason is shown on one line: the rest is dropped */
-	if (n == 0 || text_check(s, n, SIZE_MAX) != TEXT_OK)
-		n = 0;
-	else
-		n = utf8_truncate(s, n, max);
+	n = text_check(s, n, SIZE_MAX) == TEXT_OK ? utf8_truncate(s, n, max) : 0;
 	memcpy(out, n ? s : "", n);
 	out[n] = '\0';
 	return n;

@@ -3,6 +3,7 @@
 #include "addr.h"
 
 #include "peercred.h"
+#include "sys.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -22,22 +23,11 @@ static int copy_field(char *dst, size_t cap, const char *src, size_t n)
 	return 0;
 }
 
-static bool port_valid(const char *p)
-{
-	char *end;
-	long v;
-
-	if (*p == '\0' || strspn(p, "0123456789") != strlen(p))
-		return false;
-	errno = 0;
-	v = strtol(p, &end, 10);
-	return errno == 0 && *end == '\0' && v >= 1 && v <= 65535;
-}
-
 int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a, struct errmsg *e)
 {
-	const char *host = default_host, *port = spec;
+	const char *host = default_host, *port = spec, *colon;
 	size_t host_len = strlen(default_host);
+	uint64_t port_number;
 
 	memset(a, 0, sizeof *a);
 	a->kind = ADDR_TCP;
@@ -53,27 +43,23 @@ int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a, s
 		host = spec + 1;
 		host_len = (size_t)(close - host);
 		port = close + 2;
-	} else {
-		const char *colon = strrchr(spec, ':');
-
-		if (colon != NULL) {
-			if (strchr(spec, ':') != colon) {
-				errmsg_set(e,
-					   "TCP address '%s' is ambiguous; write an IPv6 address "
-					   "as [::1]:PORT",
-					   spec);
-				return -1;
-			}
-			host = spec;
-			host_len = (size_t)(colon - spec);
-			port = colon + 1;
+	} else if ((colon = strrchr(spec, ':')) != NULL) {
+		if (strchr(spec, ':') != colon) {
+			errmsg_set(
+			    e, "TCP address '%s' is ambiguous; write an IPv6 address as [::1]:PORT",
+			    spec);
+			return -1;
 		}
+		host = spec;
+		host_len = (size_t)(colon - spec);
+		port = colon + 1;
 	}
 	if (host_len == 0 || copy_field(a->host, sizeof a->host, host, host_len) < 0) {
 		errmsg_set(e, "TCP address '%s' has an empty or overlong host name", spec);
 		return -1;
 	}
-	if (!port_valid(port) || copy_field(a->port, sizeof a->port, port, strlen(port)) < 0) {
+	if (!parse_u64(port, 1, 65535, &port_number) ||
+	    copy_field(a->port, sizeof a->port, port, strlen(port)) < 0) {
 		errmsg_set(e, "TCP port '%s' is not a number from 1 to 65535", port);
 		return -1;
 	}
@@ -199,19 +185,24 @@ int sockdir_check(const char *dir, bool create, struct errmsg *e)
 	return 0;
 }
 
+/* The socket file in dir; -1 with a sentence if the path would not fit. */
+static int socket_in(const char *dir, char *out, size_t cap, struct errmsg *e)
+{
+	int n = snprintf(out, cap, "%s/%s", dir, SOCKET_FILE_NAME);
+
+	if (n >= 0 && (size_t)n < cap)
+		return 0;
+	errmsg_set(e, "the socket path in %s is too long; use --socket", dir);
+	return -1;
+}
+
 int sockpath_default(char *out, size_t cap, bool create, struct errmsg *e)
 {
 	char dir[ADDR_PATH_BYTES];
-	int n;
 
 	if (sockdir_default(dir, sizeof dir, e) < 0 || sockdir_check(dir, create, e) < 0)
 		return -1;
-	n = snprintf(out, cap, "%s/%s", dir, SOCKET_FILE_NAME);
-	if (n < 0 || (size_t)n >= cap) {
-		errmsg_set(e, "the socket path in %s is too long; use --socket", dir);
-		return -1;
-	}
-	return 0;
+	return socket_in(dir, out, cap, e);
 }
 
 int sockpath_client(const char *given, char *out, size_t cap, struct errmsg *e)
@@ -235,12 +226,7 @@ int sockpath_client(const char *given, char *out, size_t cap, struct errmsg *e)
 		return 0;
 	if (sockdir_default(dir, sizeof dir, e) < 0 || lstat(dir, &st) == 0 || errno != ENOENT)
 		return -1;
-	n = snprintf(out, cap, "%s/%s", dir, SOCKET_FILE_NAME);
-	if (n < 0 || (size_t)n >= cap) {
-		errmsg_set(e, "the socket path in %s is too long; use --socket", dir);
-		return -1;
-	}
-	return 0;
+	return socket_in(dir, out, cap, e);
 }
 
 const char *path_nonsocket_kind(const char *path)
@@ -261,10 +247,7 @@ const char *path_nonsocket_kind(const char *path)
 	return "a special file";
 }
 
-/*
- * The sentence for a connect to path that was refused or found nothing.
- * Returns true if something other than a socket is there.
- */
+/* The sentence for a refused connect to path; true if something other than a socket is there. */
 static bool say_no_server(const char *path, struct errmsg *e)
 {
 	const char *kind = path_nonsocket_kind(path);
@@ -305,8 +288,7 @@ static int connect_unix(const char *path, struct errmsg *e)
 			continue;
 		saved = errno;
 		if (saved == ENOENT || saved == ECONNREFUSED) {
-			/* Something else at the path is not "nobody there": autostart must not try.
-			 */
+			/* Something else there is not "nobody there": autostart must not try. */
 			if (say_no_server(path, e))
 				saved = ENOTSOCK;
 		} else if (saved == EACCES)
@@ -328,14 +310,11 @@ static int connect_unix(const char *path, struct errmsg *e)
 
 static int connect_tcp(const struct addr *a, struct errmsg *e)
 {
-	struct addrinfo hints, *res, *ai;
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res, *ai;
 	int fd = -1, rc, saved = ECONNREFUSED;
 	char where[ADDR_HOST_BYTES + 16];
 
 	addr_format(a, where, sizeof where);
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(a->host, a->port, &hints, &res);
 	if (rc != 0) {
 		errmsg_set(e, "cannot resolve %s: %s", where, gai_strerror(rc));
@@ -400,12 +379,9 @@ int addr_check_server(int fd, const char *path, long want_uid, struct errmsg *e)
 			   path, who, (unsigned long)uid, owner, want_uid);
 		return -1;
 	}
-	if (slash == NULL)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == path)
-		snprintf(dir, sizeof dir, "/");
-	else
-		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	/* The socket's directory: "." for a bare name, "/" for one in the root. */
+	snprintf(dir, sizeof dir, "%.*s", slash == NULL || slash == path ? 1 : (int)(slash - path),
+		 slash == NULL ? "." : path);
 	if (stat(dir, &st) < 0) {
 		errmsg_set(e, "cannot inspect %s: %s", dir, strerror(errno));
 		return -1;
@@ -431,15 +407,11 @@ bool sockaddr_is_loopback(const struct sockaddr *sa)
 		return (ntohl(in.sin_addr.s_addr) >> 24) == 127;
 	}
 	if (sa->sa_family == AF_INET6) {
-		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 		struct sockaddr_in6 in6;
-		const unsigned char *b;
 
 		memcpy(&in6, sa, sizeof in6);
-		b = in6.sin6_addr.s6_addr;
-		if (IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr))
-			return true;
-		return memcmp(b, mapped, sizeof mapped) == 0 && b[12] == 127;
+		return IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr) ||
+		       (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr) && in6.sin6_addr.s6_addr[12] == 127);
 	}
 	return sa->sa_family == AF_UNIX;
 }

@@ -23,10 +23,7 @@ struct addr {
 	char port[ADDR_PORT_BYTES]; /* ADDR_TCP: decimal 1-65535 */
 };
 
-/*
- * Parse "[HOST:]PORT", "HOST:PORT" or "[V6ADDR]:PORT". A missing host is
- * default_host. Returns 0, or -1 with a sentence in e.
- */
+/* Parse "[HOST:]PORT" or "[V6ADDR]:PORT" (no host: default_host); -1 with a sentence in e. */
 int addr_parse_tcp(const char *spec, const char *default_host, struct addr *a, struct errmsg *e);
 
 /* Fill a for a UNIX path; -1 if the path is empty, abstract (@...) or too long. */
@@ -38,17 +35,12 @@ int addr_sockaddr_un(const char *path, struct sockaddr_un *sun, socklen_t *len, 
 /* Human form: the path, "127.0.0.1:7000" or "[::1]:7000". */
 void addr_format(const struct addr *a, char *out, size_t cap);
 
-/*
- * The private socket directory: $XDG_RUNTIME_DIR/natter, or /tmp/natter-UID.
- * Returns 0, or -1 if the name would not fit.
- */
+/* The private socket directory: $XDG_RUNTIME_DIR/natter, or /tmp/natter-UID; -1 if too long. */
 int sockdir_default(char *out, size_t cap, struct errmsg *e);
 
 /*
- * Make sure dir is a private directory of ours: create it 0700 if missing
- * (when create), then lstat it: a real directory, owned by the effective
- * uid, with no group or other permissions. Returns 0, or -1 with a sentence
- * naming the path and the fix.
+ * Make sure dir (created 0700 if create) is a real directory owned by the
+ * effective uid, closed to others; -1 with a sentence naming the fix.
  */
 int sockdir_check(const char *dir, bool create, struct errmsg *e);
 
@@ -56,33 +48,21 @@ int sockdir_check(const char *dir, bool create, struct errmsg *e);
 int sockpath_default(char *out, size_t cap, bool create, struct errmsg *e);
 
 /*
- * The socket a client uses: given (a --socket flag) if not NULL, else
- * $NATTER_SOCKET if set, else the default path. A missing private directory
- * is not an error here (it only means no server runs yet); any other fault
- * in it is. Returns 0, or -1 with a sentence in e.
+ * The socket a client uses: given (--socket), else $NATTER_SOCKET, else the
+ * default path, whose directory may be missing (no server runs yet).
  */
 int sockpath_client(const char *given, char *out, size_t cap, struct errmsg *e);
 
-/*
- * Connect a stream socket to a (blocking connect; TCP names resolved).
- * Returns the fd, or -1 with errno set and a sentence in e.
- */
+/* Connect a stream socket to a (blocking): the fd, or -1 with errno and a sentence in e. */
 int addr_connect(const struct addr *a, struct errmsg *e);
 
 /*
- * Check who answers on a connected UNIX socket, so that a fake server in a
- * shared path is caught: its uid (SO_PEERCRED) must be want_uid, or, when
- * want_uid is -1, the owner of the socket's directory (or root). In a
- * directory anyone may write to (/tmp) the owner proves nothing, so then
- * only an explicit want_uid is checked. Returns 0, or -1 with a sentence.
+ * Catch a fake server on a connected UNIX socket: its uid must be want_uid, or (-1) root's or
+ * the socket directory owner's, unless anyone may write there (/tmp), where that proves nothing.
  */
 int addr_check_server(int fd, const char *path, long want_uid, struct errmsg *e);
 
-/*
- * What path is when it exists but is no socket ("a directory", "a regular
- * file", ...), for errors that would otherwise blame a missing server;
- * NULL if it is a socket, is missing or cannot be looked at.
- */
+/* What path is if it exists but is no socket ("a directory", ...), else NULL. */
 const char *path_nonsocket_kind(const char *path);
 
 /* Whether a socket address is loopback (127.0.0.0/8, ::1, v4-mapped loopback). */

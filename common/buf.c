@@ -66,17 +66,14 @@ void buf_clear(struct buf *b)
 void buf_free(struct buf *b)
 {
 	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
+	*b = (struct buf){0};
 }
 
 struct shbuf *shbuf_new(const void *p, size_t len)
 {
 	struct shbuf *s = xmalloc(sizeof *s + len);
 
-	s->refs = 1;
-	s->len = (uint32_t)len;
-	s->text = NULL;
+	*s = (struct shbuf){.refs = 1, .len = (uint32_t)len};
 	memcpy(s->data, p, len);
 	return s;
 }

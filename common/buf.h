@@ -22,18 +22,11 @@ void buf_clear(struct buf *b);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_free(struct buf *b);
 
-/*
- * An encoded frame (or several) shared by every recipient of a broadcast:
- * encoded once, queued many times, freed when the last queue lets go.
- */
+/* Frames encoded once for every recipient of a broadcast, freed when the last lets go. */
 struct shbuf {
 	uint32_t refs;
 	uint32_t len;
-	/*
-	 * The same content in another form, made once by the first user that
-	 * needs it and shared by the rest (natterd: line mode's text); NULL
-	 * until then. Released with the buffer.
-	 */
+	/* The content in another form (line mode's text), made once when first needed; or NULL. */
 	struct shbuf *text;
 	unsigned char data[];
 };

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* command.c - the command table, and lines parsed into commands and the requests they mean (pure).
- */
+/* command.c - the command table, and lines parsed into commands and the requests they mean. */
 #include "command.h"
 
 #include <string.h>
@@ -47,12 +46,6 @@ static const struct command_def command_defs[] = {
 
 enum { COMMAND_COUNT = sizeof command_defs / sizeof command_defs[0] };
 
-const struct command_def *command_table(size_t *n)
-{
-	*n = COMMAND_COUNT;
-	return command_defs;
-}
-
 static int is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -61,12 +54,9 @@ static int is_blank(char c)
 /* The row of a command word ("/join", any case), or NULL. */
 static const struct command_def *find_def(const char *word, size_t len)
 {
-	for (size_t i = 0; i < COMMAND_COUNT; i++) {
-		const struct command_def *d = &command_defs[i];
-
+	for (const struct command_def *d = command_defs; d < command_defs + COMMAND_COUNT; d++)
 		if (strlen(d->name) == len && strncasecmp(d->name, word, len) == 0)
 			return d;
-	}
 	return NULL;
 }
 
@@ -81,11 +71,7 @@ static struct str argument(const char *p, size_t len, enum command_kind kind)
 	return str_n(p, len);
 }
 
-/*
- * Move the first word of cmd->arg into cmd->target: always for /msg and
- * /kick (the nick), for /part only when it names a room. /msg needs text
- * after the nick; /kick's reason may be empty.
- */
+/* Move the first word of cmd->arg into cmd->target: the nick of /msg and /kick, /part's room. */
 static void split_target(struct command *cmd)
 {
 	const char *p = cmd->arg.p;
@@ -108,10 +94,8 @@ void command_parse(const char *line, size_t len, struct command *cmd)
 	size_t word = 1;
 
 	memset(cmd, 0, sizeof *cmd);
-	if (len == 0) {
-		cmd->kind = CMD_EMPTY;
-		return;
-	}
+	if (len == 0)
+		return; /* CMD_EMPTY */
 	if (line[0] != '/' || (len > 1 && line[1] == '/')) {
 		cmd->kind = CMD_SAY;
 		cmd->arg = line[0] == '/' ? str_n(line + 1, len - 1) : str_n(line, len);
@@ -141,18 +125,14 @@ void command_parse(const char *line, size_t len, struct command *cmd)
 
 int command_hand_op(struct str arg)
 {
-	static const struct {
-		const char *word;
-		enum hand_op op;
-	} ops[] = {{"", HAND_RAISE},
-		   {"up", HAND_RAISE},
-		   {"down", HAND_LOWER},
-		   {"next", HAND_NEXT},
-		   {"list", HAND_LIST}};
+	static const char *const words[] = {
+	    [HAND_RAISE] = "up", [HAND_LOWER] = "down", [HAND_LIST] = "list", [HAND_NEXT] = "next"};
 
-	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-		if (strlen(ops[i].word) == arg.len && strncasecmp(ops[i].word, arg.p, arg.len) == 0)
-			return (int)ops[i].op;
+	if (arg.len == 0)
+		return HAND_RAISE;
+	for (int op = HAND_RAISE; op <= HAND_NEXT; op++)
+		if (strlen(words[op]) == arg.len && strncasecmp(words[op], arg.p, arg.len) == 0)
+			return op;
 	return -1;
 }
 
@@ -181,13 +161,9 @@ int command_slow_args(struct str arg, uint32_t *seconds, struct str *room)
 
 void command_help(struct buf *out, unsigned allowed, const char *prefix)
 {
-	for (size_t i = 0; i < COMMAND_COUNT; i++) {
-		const struct command_def *d = &command_defs[i];
-
-		if ((d->scope & ~allowed) != 0)
-			continue;
-		buf_printf(out, "%s%-22s %s\n", prefix, d->usage, d->help);
-	}
+	for (const struct command_def *d = command_defs; d < command_defs + COMMAND_COUNT; d++)
+		if ((d->scope & ~allowed) == 0)
+			buf_printf(out, "%s%-22s %s\n", prefix, d->usage, d->help);
 	buf_printf(out, "%sA line not starting with / is a message to your current room;\n",
 		   prefix);
 	buf_printf(out, "%sstart it with // to send it with one leading /.\n", prefix);
@@ -195,71 +171,18 @@ void command_help(struct buf *out, unsigned allowed, const char *prefix)
 
 const char *command_complete(size_t i, unsigned allowed)
 {
-	for (size_t k = 0; k < COMMAND_COUNT; k++) {
-		if ((command_defs[k].scope & ~allowed) != 0)
-			continue;
-		if (i-- == 0)
-			return command_defs[k].name;
-	}
+	for (const struct command_def *d = command_defs; d < command_defs + COMMAND_COUNT; d++)
+		if ((d->scope & ~allowed) == 0 && i-- == 0)
+			return d->name;
 	return NULL;
-}
-
-/* /slow N [#ROOM] as a SLOW request; -1 with *why if N is not a number. */
-static int slow_request(const struct command *cmd, struct str room, struct frame *f,
-			const char **why)
-{
-	uint32_t secs;
-	struct str named;
-
-	if (command_slow_args(cmd->arg, &secs, &named) < 0) {
-		*why = "use /slow N [#ROOM]: N seconds between a student's messages, 0 for off";
-		return -1;
-	}
-	f->type = T_SLOW;
-	f->f[SLOW_ROOM].s = named.len > 0 ? named : room;
-	f->f[SLOW_SECONDS].n = secs;
-	return 1;
-}
-
-/* The classroom's requests (version 2). */
-static int class_request(const struct command *cmd, struct frame *f, const char **why)
-{
-	int op;
-
-	switch (cmd->kind) {
-	case CMD_ANNOUNCE:
-		f->type = T_ANNOUNCE;
-		f->f[ANNOUNCE_TEXT].s = cmd->arg;
-		return 1;
-	case CMD_MUTE:
-	case CMD_UNMUTE:
-		f->type = T_MUTE;
-		f->f[MUTE_NICK].s = cmd->arg;
-		f->f[MUTE_ON].n = cmd->kind == CMD_MUTE;
-		return 1;
-	case CMD_KICK:
-		f->type = T_KICK;
-		f->f[KICK_NICK].s = cmd->target;
-		f->f[KICK_REASON].s = cmd->arg;
-		return 1;
-	case CMD_HAND:
-	case CMD_HANDS:
-		op = cmd->kind == CMD_HANDS ? HAND_LIST : command_hand_op(cmd->arg);
-		if (op < 0) {
-			*why =
-			    "use /hand to raise your hand, /hand down to lower it, or (teachers) "
-			    "/hand next";
-			return -1;
-		}
-		f->type = T_HAND;
-		f->f[HAND_OP].n = (uint64_t)op;
-		return 1;
-	default: return 0;
-	}
 }
 
 int command_request(const struct command *cmd, struct str room, struct frame *f, const char **why)
 {
+	struct str named;
+	uint32_t secs;
+	int op;
+
 	memset(f, 0, sizeof *f);
 	switch (cmd->kind) {
 	case CMD_SAY:
@@ -292,7 +215,40 @@ int command_request(const struct command *cmd, struct str room, struct frame *f,
 		f->f[TOPIC_TEXT].s = cmd->arg;
 		return 1;
 	case CMD_AWAY: f->type = T_AWAY, f->f[AWAY_TEXT].s = cmd->arg; return 1;
-	case CMD_SLOW: return slow_request(cmd, room, f, why);
-	default: return class_request(cmd, f, why);
+	case CMD_ANNOUNCE: f->type = T_ANNOUNCE, f->f[ANNOUNCE_TEXT].s = cmd->arg; return 1;
+	case CMD_SLOW:
+		if (command_slow_args(cmd->arg, &secs, &named) < 0) {
+			*why = "use /slow N [#ROOM]: N seconds between a student's messages, 0 for "
+			       "off";
+			return -1;
+		}
+		f->type = T_SLOW;
+		f->f[SLOW_ROOM].s = named.len > 0 ? named : room;
+		f->f[SLOW_SECONDS].n = secs;
+		return 1;
+	case CMD_MUTE:
+	case CMD_UNMUTE:
+		f->type = T_MUTE;
+		f->f[MUTE_NICK].s = cmd->arg;
+		f->f[MUTE_ON].n = cmd->kind == CMD_MUTE;
+		return 1;
+	case CMD_KICK:
+		f->type = T_KICK;
+		f->f[KICK_NICK].s = cmd->target;
+		f->f[KICK_REASON].s = cmd->arg;
+		return 1;
+	case CMD_HAND:
+	case CMD_HANDS:
+		op = cmd->kind == CMD_HANDS ? HAND_LIST : command_hand_op(cmd->arg);
+		if (op < 0) {
+			*why =
+			    "use /hand to raise your hand, /hand down to lower it, or (teachers) "
+			    "/hand next";
+			return -1;
+		}
+		f->type = T_HAND;
+		f->f[HAND_OP].n = (uint64_t)op;
+		return 1;
+	default: return 0;
 	}
 }

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* command.h - natter's one vocabulary of typed commands: the table, the parser, the request each
- * means, /help and completion (pure; used by the clients and by the server's line mode). */
+/* command.h - the one vocabulary of typed commands, for the clients and natterd's line mode. */
 #ifndef NATTER_COMMAND_H
 #define NATTER_COMMAND_H
 
@@ -69,38 +68,22 @@ struct command {
 	struct str target; /* the nick of /msg and /kick, the room of /part; empty otherwise */
 };
 
-/* The table, in the order /help lists it; *n is set to its length. */
-const struct command_def *command_table(size_t *n);
-
-/*
- * Parse one input line (without its newline). A line not starting with '/'
- * is text to say; "//..." says the rest literally with one '/' removed.
- * Command names ignore case.
- */
+/* Parse one line (no newline): text to say unless it starts with one '/'; names ignore case. */
 void command_parse(const char *line, size_t len, struct command *cmd);
 
 /*
- * The request frame cmd means, with room as the current room (the target of
- * text, /me, /topic, /part and /who without a room). 1: *f is filled; 0: no
- * request (help, a full-screen command, an unknown one); -1: a bad argument,
- * *why says how to call it. f's strings point into cmd's line and room.
+ * The request cmd means in the current room (its strings point into cmd and room): 1 with *f
+ * filled; 0: no request (a local or unknown command); -1: a bad argument, *why says why.
  */
 int command_request(const struct command *cmd, struct str room, struct frame *f, const char **why);
 
 /* The HAND op (enum hand_op) a /hand argument names, or -1 if it names none. */
 int command_hand_op(struct str arg);
 
-/*
- * The arguments of /slow: seconds (0 to 999999999; the server bounds them
- * further) and an optional room, else empty. 0, or -1 if N is not a number
- * or more than one room follows.
- */
+/* /slow's arguments: seconds (up to 9 digits) and an optional room; -1 if they are not that. */
 int command_slow_args(struct str arg, uint32_t *seconds, struct str *room);
 
-/*
- * /help: one line per command whose scope is within allowed (SCOPE_* bits),
- * "USAGE  HELP", each line starting with prefix and ending in a newline.
- */
+/* /help: "USAGE  HELP" for each command whose scope is within allowed, each line after prefix. */
 void command_help(struct buf *out, unsigned allowed, const char *prefix);
 
 /* The i-th allowed command name ("/join"), for completion; NULL past the last. */

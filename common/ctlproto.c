@@ -21,7 +21,7 @@ const struct ctl_verb ctl_verbs[] = {
 
 static const char *const status_names[] = {"ok", "error", "refused"};
 
-const char *ctl_status_name(enum ctl_status st)
+static const char *status_name(enum ctl_status st)
 {
 	return (unsigned)st < 3 ? status_names[st] : "?";
 }
@@ -120,42 +120,32 @@ int ctl_request_parse(const char *p, size_t n, struct ctl_request *r, struct err
 void ctl_split_begin(struct ctl_splitter *sp, uint32_t id, enum ctl_status status, const char *text,
 		     size_t len)
 {
-	sp->text = text;
-	sp->len = utf8_truncate(text, len, CTL_REPLY_MAX_BYTES);
-	sp->off = 0;
-	sp->id = id;
-	sp->part = 0;
-	sp->status = status;
-	sp->done = false;
+	*sp = (struct ctl_splitter){.text = text,
+				    .len = utf8_truncate(text, len, CTL_REPLY_MAX_BYTES),
+				    .id = id,
+				    .status = status};
 }
 
 static int header(char *out, const struct ctl_splitter *sp, bool more)
 {
 	return snprintf(out, CTL_HEADER_MAX_BYTES, "%lu %lu %s %s\n", (unsigned long)sp->id,
-			(unsigned long)sp->part, more ? "more" : "end",
-			ctl_status_name(sp->status));
+			(unsigned long)sp->part, more ? "more" : "end", status_name(sp->status));
 }
 
 size_t ctl_split_next(struct ctl_splitter *sp, char *out)
 {
-	const char *rest = sp->text + sp->off;
-	size_t left = sp->len - sp->off, take;
+	const char *rest = sp->text + sp->off, *nl;
+	size_t left = sp->len - sp->off, take = left, room;
 	int h;
 
 	if (sp->done)
 		return 0;
 	h = header(out, sp, false);
-	if (left <= (size_t)(CTL_DGRAM_MAX_BYTES - h)) {
-		take = left;
-		sp->done = true;
-	} else {
-		size_t room;
-		const char *nl;
-
+	sp->done = left <= (size_t)(CTL_DGRAM_MAX_BYTES - h);
+	if (!sp->done) {
 		h = header(out, sp, true);
 		room = (size_t)(CTL_DGRAM_MAX_BYTES - h);
-		/* A whole line per part reads well, but only if that still fills half a datagram.
-		 */
+		/* A whole line per part reads well, if that still fills half a datagram. */
 		take = utf8_truncate(rest, left, room);
 		for (nl = rest + take; nl > rest + room / 2 && nl[-1] != '\n'; nl--)
 			;
@@ -173,7 +163,6 @@ int ctl_part_parse(const char *p, size_t n, struct ctl_part *pt, struct errmsg *
 {
 	const char *nl = memchr(p, '\n', n < CTL_HEADER_MAX_BYTES ? n : CTL_HEADER_MAX_BYTES);
 	size_t i = 0, h;
-	const char *w;
 
 	memset(pt, 0, sizeof *pt);
 	if (n > CTL_DGRAM_MAX_BYTES || nl == NULL) {
@@ -184,15 +173,10 @@ int ctl_part_parse(const char *p, size_t n, struct ctl_part *pt, struct errmsg *
 	if (!take_u32(p, h, &i, &pt->id) || i == h || p[i++] != ' ' ||
 	    !take_u32(p, h, &i, &pt->part) || i == h || p[i++] != ' ')
 		goto bad;
-	w = p + i;
-	if (h - i > 4 && memcmp(w, "more ", 5) == 0) {
-		pt->more = true;
-		i += 5;
-	} else if (h - i > 3 && memcmp(w, "end ", 4) == 0) {
-		i += 4;
-	} else {
+	pt->more = h - i > 4 && memcmp(p + i, "more ", 5) == 0;
+	if (!pt->more && (h - i < 4 || memcmp(p + i, "end ", 4) != 0))
 		goto bad;
-	}
+	i += pt->more ? 5 : 4;
 	for (pt->status = CTL_OK; pt->status <= CTL_REFUSED; pt->status++)
 		if (h - i == strlen(status_names[pt->status]) &&
 		    memcmp(p + i, status_names[pt->status], h - i) == 0)
@@ -210,8 +194,7 @@ bad:
 
 void ctl_assembly_init(struct ctl_assembly *a, uint32_t id)
 {
-	memset(a, 0, sizeof *a);
-	a->id = id;
+	*a = (struct ctl_assembly){.id = id};
 }
 
 enum ctl_take ctl_assembly_take(struct ctl_assembly *a, const char *p, size_t n, struct errmsg *e)
@@ -231,8 +214,7 @@ enum ctl_take ctl_assembly_take(struct ctl_assembly *a, const char *p, size_t n,
 	}
 	if (pt.part > 0 && pt.status != a->status) {
 		errmsg_set(e, "part %lu of the reply changed its status from %s to %s",
-			   (unsigned long)pt.part, ctl_status_name(a->status),
-			   ctl_status_name(pt.status));
+			   (unsigned long)pt.part, status_name(a->status), status_name(pt.status));
 		return CTL_TAKE_BROKEN;
 	}
 	if (pt.part >= CTL_MAX_PARTS || a->text.len + pt.len > CTL_REPLY_MAX_BYTES) {

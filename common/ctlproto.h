@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* ctlproto.h - the control socket's datagrams (PROTOCOL.md section 8): requests, split replies,
- * reassembly. */
+/* ctlproto.h - the control socket's datagrams (PROTOCOL.md section 8). */
 #ifndef NATTER_CTLPROTO_H
 #define NATTER_CTLPROTO_H
 
@@ -49,18 +48,11 @@ struct ctl_request {
 	size_t args_len;
 };
 
-/*
- * Write the request "ID VERB[ ARGS]" to out (CTL_DGRAM_MAX_BYTES). Returns
- * its length, or -1 with a sentence in e if it would not fit one datagram.
- */
+/* Write "ID VERB[ ARGS]" to out (CTL_DGRAM_MAX_BYTES): its length, or -1 if it would not fit. */
 int ctl_request_encode(char *out, uint32_t id, const char *verb, const char *args,
 		       struct errmsg *e);
 
-/*
- * Parse a request datagram. Returns 0, or -1 with a sentence in e; then
- * *id is still the request's id if one could be read (0 if not), so the
- * error can be answered.
- */
+/* Parse a request datagram: 0, or -1 with a sentence in e and r->id set if it could be read. */
 int ctl_request_parse(const char *p, size_t n, struct ctl_request *r, struct errmsg *e);
 
 /* Splitting a reply text into datagrams of at most CTL_DGRAM_MAX_BYTES. */
@@ -78,11 +70,7 @@ struct ctl_splitter {
 void ctl_split_begin(struct ctl_splitter *sp, uint32_t id, enum ctl_status status, const char *text,
 		     size_t len);
 
-/*
- * Write the next datagram to out (CTL_DGRAM_MAX_BYTES) and return its
- * length; 0 once every part has been written. Parts end at a newline when
- * one fits, and never inside a UTF-8 character.
- */
+/* Write the next part to out, cut at a newline if one fits, never mid-character; 0 at the end. */
 size_t ctl_split_next(struct ctl_splitter *sp, char *out);
 
 /* One parsed reply datagram; text points into it. */
@@ -117,13 +105,7 @@ void ctl_assembly_init(struct ctl_assembly *a, uint32_t id);
 enum ctl_take ctl_assembly_take(struct ctl_assembly *a, const char *p, size_t n, struct errmsg *e);
 void ctl_assembly_free(struct ctl_assembly *a);
 
-/* "ok", "error" or "refused". */
-const char *ctl_status_name(enum ctl_status st);
-
-/*
- * The control socket path for a chat socket path (path + CTL_PATH_SUFFIX)
- * into out (cap bytes). -1 with a sentence if it would not fit sun_path.
- */
+/* The control socket path for a chat socket path; -1 with a sentence if it would not fit. */
 int ctl_path_for(const char *sock_path, char *out, size_t cap, struct errmsg *e);
 
 #endif

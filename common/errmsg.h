@@ -7,11 +7,7 @@
 
 enum { ERRMSG_BYTES = 512 };
 
-/*
- * Functions that can fail for reasons a user must act on take a struct errmsg
- * and fill it with a sentence naming the thing (path, nick, limit) and the
- * fix, in the style of tmux's "cause" strings.
- */
+/* A failure the user must act on: one sentence naming the thing (path, nick, limit) and the fix. */
 struct errmsg {
 	char text[ERRMSG_BYTES];
 };

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* peercred.c - SO_PEERCRED, SCM_CREDENTIALS and login names; the one file that needs _GNU_SOURCE.
+/* peercred.c - SO_PEERCRED, SCM_CREDENTIALS and login names: the one file that needs _GNU_SOURCE.
  */
 #define _GNU_SOURCE /* struct ucred */
 #include "peercred.h"
@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 enum { PEER_GROUPS_FIRST = 64 }; /* gids tried on the stack before asking for the real count */
 
@@ -39,27 +38,22 @@ static bool gid_listed(const gid_t *list, size_t n, gid_t group)
 static int peer_groups_has(int fd, gid_t group, bool *member)
 {
 #ifdef SO_PEERGROUPS
-	gid_t first[PEER_GROUPS_FIRST];
+	gid_t first[PEER_GROUPS_FIRST], *list = first;
 	socklen_t len = sizeof first;
-	gid_t *more;
+	int rc = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, list, &len);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, first, &len) == 0) {
-		*member = gid_listed(first, len / sizeof(gid_t), group);
-		return 0;
+	if (rc < 0 && errno == ERANGE) {
+		/* len now holds the size needed. */
+		list = malloc(len);
+		if (list == NULL)
+			return -1;
+		rc = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, list, &len);
 	}
-	if (errno != ERANGE)
-		return -1;
-	/* len now holds the size needed. */
-	more = malloc(len);
-	if (more == NULL)
-		return -1;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, more, &len) < 0) {
-		free(more);
-		return -1;
-	}
-	*member = gid_listed(more, len / sizeof(gid_t), group);
-	free(more);
-	return 0;
+	if (rc == 0)
+		*member = gid_listed(list, len / sizeof(gid_t), group);
+	if (list != first)
+		free(list);
+	return rc;
 #else
 	(void)fd, (void)group, (void)member;
 	errno = ENOPROTOOPT;
@@ -105,15 +99,10 @@ int peer_in_group(int fd, gid_t group, bool *member)
 	*member = false;
 	if (peer_cred(fd, &uid, &gid, &pid) < 0)
 		return -1;
-	if (gid == group) {
-		*member = true;
+	*member = gid == group;
+	if (*member || peer_groups_has(fd, group, member) == 0)
 		return 0;
-	}
-	if (peer_groups_has(fd, group, member) == 0)
-		return 0;
-	if (errno != ENOPROTOOPT)
-		return -1;
-	return login_groups_has(uid, gid, group, member);
+	return errno == ENOPROTOOPT ? login_groups_has(uid, gid, group, member) : -1;
 }
 
 void login_name(uid_t uid, char *out, size_t cap)

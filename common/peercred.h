@@ -13,10 +13,8 @@
 int peer_cred(int fd, uid_t *uid, gid_t *gid, pid_t *pid);
 
 /*
- * Whether the peer of fd is in group: its primary gid, or one of the
- * supplementary groups the kernel recorded at connect (SO_PEERGROUPS,
- * Linux 4.13); where that is unavailable, the groups the group database
- * gives its login (getgrouplist). 0 with *member set, or -1 with errno.
+ * Whether fd's peer is in group: its gid, or a supplementary group the kernel recorded
+ * (SO_PEERGROUPS), else the group database's. 0 with *member set, or -1 with errno.
  */
 int peer_in_group(int fd, gid_t group, bool *member);
 

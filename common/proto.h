@@ -70,10 +70,7 @@ enum { MSGF_ACTION = 0x01, MSGF_HISTORY = 0x02 };
 /* HAND ops: a student raises or lowers a hand, a teacher lists the queue or calls on its first. */
 enum hand_op { HAND_RAISE = 0, HAND_LOWER = 1, HAND_LIST = 2, HAND_NEXT = 3 };
 
-/*
- * Why the server closed a version 3 connection (BYE's code). A client does
- * not reconnect by itself after BYE_QUIT or BYE_KICKED.
- */
+/* Why the server closed a version 3 connection (BYE's code). */
 enum bye_code {
 	BYE_UNSAID = 0,	  /* versions 1 and 2: no code */
 	BYE_QUIT = 1,	  /* the client's own QUIT */
@@ -136,22 +133,14 @@ struct field {
 	struct str s;
 };
 
-/*
- * A decoded frame. Fields are indexed by the per-type enums below, in wire
- * order; strings point into the body passed to proto_decode, so the frame
- * lives no longer than that buffer.
- */
+/* A decoded frame: fields by the per-type enums below; strings point into the decoded body. */
 struct frame {
 	uint8_t type;
 	struct field f[MAX_FIELDS];
 	/* Bytes after the fixed fields: a list frame's entries, or ignored extensions. */
 	const unsigned char *rest;
 	size_t rest_len;
-	/*
-	 * Version 3's request tag, a u32 after the last field (after a list
-	 * frame's count entries): set by a client on a request, echoed by the
-	 * server on every frame that answers it alone. 0: none.
-	 */
+	/* Version 3's request tag, echoed by the server on every frame that answers it alone. */
 	uint32_t tag;
 };
 
@@ -205,52 +194,37 @@ const char *frame_type_name(uint8_t type);
 /* Which side may send the type; 0 if unknown. */
 enum frame_dir frame_type_dir(uint8_t type);
 /*
- * A type's wire layout, for programs that show frames (the tracer): one
- * letter per field in wire order (b u8, h u16, w u32, q u64, s str) and the
- * fields' names, space-separated; list types (WHOREPLY, ROOMLIST) also give
- * their entries' layout, others NULL. HELLO's optional trailing u64 resume,
- * BYE's optional u16 code and version 3's tag are not listed. False if the
- * type is unknown.
+ * A type's wire layout: a letter per field (b u8, h u16, w u32, q u64, s str)
+ * and their names; opt: an optional last field; a list type's entries alike.
  */
 struct frame_layout {
+	uint8_t type;
+	enum frame_dir dir;
+	unsigned since; /* the wire version that first defined it */
+	const char *name;
 	const char *fields;
 	const char *names;
+	const char *opt;
 	const char *entry_fields;
 	const char *entry_names;
 };
-bool frame_layout(uint8_t type, struct frame_layout *out);
+/* The layout of a frame type, or NULL if the type is unknown. */
+const struct frame_layout *frame_layout(uint8_t type);
 /* Short name of an error code ("ERR_NICK_TAKEN"), or "ERR_UNKNOWN". */
 const char *error_code_name(unsigned code);
 
-/*
- * Look at the start of a byte stream. Returns the size of the whole first
- * frame (header + body) if it is complete, 0 if more bytes are needed, or -1
- * if the declared length is out of range (ERR_FRAME_SIZE), which is known as
- * soon as the 4 header bytes are in: nothing need be allocated first.
- */
+/* The first frame's size if whole, 0 if more bytes are needed, -1 if its length is invalid. */
 long frame_complete(const unsigned char *p, size_t n);
 /* Body length declared by a full 4-byte header. */
 uint32_t frame_body_len(const unsigned char *hdr);
 
-/*
- * Decode one frame body (type byte first). Returns 0, or the error code
- * the body deserves: ERR_FRAME_SIZE (empty), ERR_UNKNOWN_TYPE or
- * ERR_MALFORMED (a field runs past the end). WHOREPLY entries are left in
- * rest for who_next.
- */
+/* Decode one body (type byte first): 0, ERR_FRAME_SIZE, ERR_UNKNOWN_TYPE or ERR_MALFORMED. */
 int proto_decode(const unsigned char *body, size_t len, struct frame *f);
 
-/*
- * Append a whole frame (header and body) to out, encoding f's fields by its
- * type, then f->tag if it is not 0. Returns 0, or -1 if the type is unknown
- * or the body would exceed MAX_BODY_BYTES (out is then left as it was).
- */
+/* Append a whole frame to out: 0, or -1 (out unchanged) if the type is unknown or it is too big. */
 int proto_encode(struct buf *out, const struct frame *f);
 
-/*
- * Append the whole frames in p[0..n) to out, each with tag appended (version
- * 3's answer to a tagged request). -1 if a frame would grow too large.
- */
+/* Append the whole frames in p[0..n) to out, each tagged; -1 if one would grow too large. */
 int proto_tag_frames(struct buf *out, const unsigned char *p, size_t n, uint32_t tag);
 
 /* Build helpers for struct frame. */
@@ -258,12 +232,7 @@ struct str str_c(const char *s);
 struct str str_n(const char *s, size_t n);
 bool str_eq(struct str a, const char *b);
 
-/*
- * Building a list frame (WHOREPLY, ROOMLIST): begin encodes head's fixed
- * fields, add appends an entry if it fits in the frame (false when full:
- * finish this frame with more=1 and begin another), finish patches the
- * count, the more flag and the length.
- */
+/* Building a list frame: add is false when it is full (finish it with more, begin another). */
 struct list_builder {
 	struct buf *out;
 	size_t start;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* sigpipe.h - the self-pipe trick: signal handlers only write the signal's number, the poll loop
- * reads it. */
+/* sigpipe.h - the self-pipe trick: a handler writes the signal's number, the poll loop reads it. */
 #ifndef NATTER_SIGPIPE_H
 #define NATTER_SIGPIPE_H
 
@@ -16,10 +15,7 @@ struct sigpipe {
 	struct sigaction old[SIGPIPE_MAX_SIGNALS];
 };
 
-/*
- * Route the n signals in sigs into a non-blocking socketpair, saving their
- * old actions. Returns 0, or -1 with errno (everything undone).
- */
+/* Route the n signals in sigs into a socketpair, saving old actions; -1 with errno, all undone. */
 int sigpipe_open(struct sigpipe *sp, const int *sigs, int n);
 
 /* Read the signals caught so far into out (at most cap); returns how many. */

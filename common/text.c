@@ -2,7 +2,6 @@
 /* text.c - UTF-8 validation, chat text and nick rules, display sanitizing. */
 #include "text.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "proto.h"
@@ -44,14 +43,11 @@ size_t utf8_decode(const char *str, size_t n, unsigned *cp)
 bool utf8_valid(const char *s, size_t n)
 {
 	unsigned cp;
+	size_t len;
 
-	for (size_t i = 0; i < n;) {
-		size_t len = utf8_decode(s + i, n - i, &cp);
-
-		if (len == 0)
+	for (size_t i = 0; i < n; i += len)
+		if ((len = utf8_decode(s + i, n - i, &cp)) == 0)
 			return false;
-		i += len;
-	}
 	return true;
 }
 
@@ -63,28 +59,25 @@ enum text_verdict text_check(const char *s, size_t n, size_t max)
 		return TEXT_EMPTY;
 	if (n > max)
 		return TEXT_TOO_LONG;
-	for (size_t i = 0; i < n;) {
-		size_t len = utf8_decode(s + i, n - i, &cp);
-
+	for (size_t i = 0, len; i < n; i += len) {
+		len = utf8_decode(s + i, n - i, &cp);
 		if (len == 0)
 			return TEXT_BAD_UTF8;
 		if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
 			return TEXT_CONTROL;
-		i += len;
 	}
 	return TEXT_OK;
 }
 
 const char *text_verdict_str(enum text_verdict v)
 {
-	switch (v) {
-	case TEXT_OK: return "text is fine";
-	case TEXT_EMPTY: return "message is empty";
-	case TEXT_TOO_LONG: return "message is too long";
-	case TEXT_BAD_UTF8: return "message is not valid UTF-8";
-	case TEXT_CONTROL: return "message contains a control character";
-	}
-	return "message is not acceptable";
+	static const char *const why[] = {[TEXT_OK] = "text is fine",
+					  [TEXT_EMPTY] = "message is empty",
+					  [TEXT_TOO_LONG] = "message is too long",
+					  [TEXT_BAD_UTF8] = "message is not valid UTF-8",
+					  [TEXT_CONTROL] = "message contains a control character"};
+
+	return (unsigned)v < sizeof why / sizeof why[0] ? why[v] : "message is not acceptable";
 }
 
 static const char *const reserved_nicks[] = {"server", "natter", "natterd", "system", "nobody"};
@@ -92,15 +85,12 @@ static const char *const reserved_nicks[] = {"server", "natter", "natterd", "sys
 /* Letters, digits, '_', '-', '.', and extra (a string of more allowed bytes). */
 static bool name_chars_ok(const char *s, size_t n, const char *extra)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-			  (c != '\0' && strchr(extra, c) != NULL);
+	static const char plain[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.";
 
-		if (!ok)
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0' || (strchr(plain, s[i]) == NULL && strchr(extra, s[i]) == NULL))
 			return false;
-	}
 	return true;
 }
 
@@ -111,11 +101,8 @@ bool room_valid(const char *s, size_t n)
 
 bool nick_valid(const char *s, size_t n)
 {
-	if (n == 0 || n > MAX_NICK_BYTES || s[0] == '-' || s[0] == '.' || s[0] == '/')
-		return false;
-	if (!name_chars_ok(s, n, "/"))
-		return false;
-	return !nick_reserved(s, n);
+	return n > 0 && n <= MAX_NICK_BYTES && s[0] != '-' && s[0] != '.' && s[0] != '/' &&
+	       name_chars_ok(s, n, "/") && !nick_reserved(s, n);
 }
 
 bool nick_reserved(const char *s, size_t n)
@@ -159,16 +146,13 @@ bool codepoint_unsafe(unsigned cp)
 
 void text_sanitize(struct buf *out, const char *s, size_t n, int flags)
 {
-	char tmp[16];
 	unsigned cp;
 
 	for (size_t i = 0; i < n;) {
 		size_t len = utf8_decode(s + i, n - i, &cp);
 
 		if (len == 0) {
-			snprintf(tmp, sizeof tmp, "<%02X>", (unsigned char)s[i]);
-			buf_append(out, tmp, strlen(tmp));
-			i++;
+			buf_printf(out, "<%02X>", (unsigned char)s[i++]);
 			continue;
 		}
 		if (cp == '\n' && (flags & SAN_KEEP_NEWLINE)) {
@@ -176,12 +160,9 @@ void text_sanitize(struct buf *out, const char *s, size_t n, int flags)
 		} else if (cp == '\t') {
 			buf_append(out, " ", 1);
 		} else if (cp < 0x20 || cp == 0x7f) {
-			tmp[0] = '^';
-			tmp[1] = (char)(cp == 0x7f ? '?' : cp + 0x40);
-			buf_append(out, tmp, 2);
+			buf_printf(out, "^%c", cp == 0x7f ? '?' : (char)(cp + 0x40));
 		} else if (codepoint_unsafe(cp)) {
-			snprintf(tmp, sizeof tmp, "<U+%04X>", cp);
-			buf_append(out, tmp, strlen(tmp));
+			buf_printf(out, "<U+%04X>", cp);
 		} else {
 			buf_append(out, s + i, len);
 		}
@@ -206,10 +187,7 @@ size_t text_copy_reason(const char *s, size_t n, char *out, size_t max)
 
 	if (nl != NULL)
 		n = (size_t)(nl - s); /* a reason is shown on one line: the rest is dropped */
-	if (n == 0 || text_check(s, n, SIZE_MAX) != TEXT_OK)
-		n = 0;
-	else
-		n = utf8_truncate(s, n, max);
+	n = text_check(s, n, SIZE_MAX) == TEXT_OK ? utf8_truncate(s, n, max) : 0;
 	memcpy(out, n ? s : "", n);
 	out[n] = '\0';
 	return n;

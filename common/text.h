@@ -8,28 +8,15 @@
 
 #include "buf.h"
 
-enum text_verdict {
-	TEXT_OK,
-	TEXT_EMPTY,
-	TEXT_TOO_LONG,
-	TEXT_BAD_UTF8,
-	TEXT_CONTROL,
-};
+enum text_verdict { TEXT_OK, TEXT_EMPTY, TEXT_TOO_LONG, TEXT_BAD_UTF8, TEXT_CONTROL };
 
-/*
- * Decode one UTF-8 character from s[0..n). Returns its length (1-4) and the
- * code point in *cp, or 0 if the bytes there are not valid UTF-8 (overlong,
- * surrogate, above U+10FFFF, or cut short).
- */
+/* Decode one UTF-8 character from s[0..n): its length with *cp, or 0 if it is not valid. */
 size_t utf8_decode(const char *s, size_t n, unsigned *cp);
 
 /* Whether all of s[0..n) is valid UTF-8. */
 bool utf8_valid(const char *s, size_t n);
 
-/*
- * Check chat text against PROTOCOL.md section 4: valid UTF-8, at most max
- * bytes, no control characters but newline and tab.
- */
+/* Check chat text (PROTOCOL.md section 4): UTF-8, max bytes, no controls but newline and tab. */
 enum text_verdict text_check(const char *s, size_t n, size_t max);
 
 /* One sentence for a verdict, e.g. "message is not valid UTF-8". */
@@ -48,10 +35,8 @@ bool room_valid(const char *s, size_t n);
 bool nick_equal(const char *a, size_t an, const char *b, size_t bn);
 
 /*
- * Append s[0..n) to out made safe for a terminal: C0 controls become caret
- * notation (^[), DEL ^?, C1 controls and bidi/invisible format characters
- * <U+202E>, invalid bytes <XX>. Newlines are kept only if keep_newline,
- * tabs become a space. Nothing from the network reaches a terminal raw.
+ * Append s[0..n) made safe for a terminal: C0 controls as ^[, DEL ^?, other unsafe code points
+ * <U+202E>, invalid bytes <XX>, tabs as a space, newlines only with SAN_KEEP_NEWLINE.
  */
 enum { SAN_KEEP_NEWLINE = 1 };
 void text_sanitize(struct buf *out, const char *s, size_t n, int flags);
@@ -60,16 +45,12 @@ void text_sanitize(struct buf *out, const char *s, size_t n, int flags);
 bool codepoint_unsafe(unsigned cp);
 
 /*
- * Copy a reason-like field (QUIT/PART/KICK reasons, away messages) into out
- * (max bytes + NUL): its first line, cut at max bytes on a character
- * boundary; "" if it breaks the text rules. Returns the length copied.
+ * Copy a reason or away message into out (max bytes + NUL): its first line, cut on a
+ * character boundary; "" if it breaks the text rules. Returns the length copied.
  */
 size_t text_copy_reason(const char *s, size_t n, char *out, size_t max);
 
-/*
- * Cut s to at most max bytes without splitting a UTF-8 character;
- * returns the new length.
- */
+/* The length of s cut to at most max bytes without splitting a UTF-8 character. */
 size_t utf8_truncate(const char *s, size_t n, size_t max);
 
 #endif

@@ -5,11 +5,9 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -24,10 +22,7 @@ enum exit_code {
 	EXIT_UNREACHABLE = 3, /* no server, no answer in time, or a broken reply */
 };
 
-enum {
-	DEFAULT_TIMEOUT_S = 2,
-	MAX_TIMEOUT_S = 3600,
-};
+enum { DEFAULT_TIMEOUT_S = 2, MAX_TIMEOUT_S = 3600 };
 
 struct options {
 	const char *socket_path;  /* -s: the chat socket (its control socket is PATH.ctl) */
@@ -54,12 +49,9 @@ static void usage(FILE *out)
 		"\n"
 		"commands:\n",
 		DEFAULT_TIMEOUT_S);
-	for (const struct ctl_verb *v = ctl_verbs; v->name != NULL; v++) {
-		char head[48];
-
-		snprintf(head, sizeof head, "%s %s", v->name, v->args);
-		fprintf(out, "  %-22s%s\n", head, v->summary);
-	}
+	for (const struct ctl_verb *v = ctl_verbs; v->name != NULL; v++) /* "NAME ARGS" in 22 */
+		fprintf(out, "  %s %-*s%s\n", v->name, 21 - (int)strlen(v->name), v->args,
+			v->summary);
 	fprintf(out,
 		"\n"
 		"exit status: 0 done, 1 the server refused or reported an error, 2 usage error,\n"
@@ -78,10 +70,7 @@ static void diag(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/*
- * A request id that an earlier or a stranger's reply is unlikely to carry:
- * random where the system offers it, else from the pid and the clock.
- */
+/* An id that an earlier or a stranger's reply is unlikely to carry: random, else pid and clock. */
 static uint32_t choose_id(void)
 {
 	uint32_t id = 0;
@@ -109,16 +98,10 @@ static int build_request(struct options *o, int argc, char **argv)
 		diag("usage: natterctl %s %s", v->name, v->args);
 		return -1;
 	}
-	for (int i = 1; i < argc; i++) {
-		n = snprintf(args + used, sizeof args - used, "%s%s", i > 1 ? " " : "", argv[i]);
-		if (n < 0 || (size_t)n >= sizeof args - used) {
-			diag("the request is longer than one control datagram (%d bytes); shorten "
-			     "it",
-			     CTL_DGRAM_MAX_BYTES);
-			return -1;
-		}
-		used += (size_t)n;
-	}
+	/* Words too long for args make a request too long for a datagram: encode says so. */
+	for (int i = 1; i < argc && used < sizeof args; i++)
+		used += (size_t)snprintf(args + used, sizeof args - used, "%s%s", i > 1 ? " " : "",
+					 argv[i]);
 	o->id = choose_id();
 	n = ctl_request_encode(o->request, o->id, v->name, args, &e);
 	if (n < 0) {
@@ -140,8 +123,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	uint64_t v;
 	int ch;
 
-	memset(o, 0, sizeof *o);
-	o->timeout_s = DEFAULT_TIMEOUT_S;
+	*o = (struct options){.timeout_s = DEFAULT_TIMEOUT_S};
 	/* '+': options end at the command, so a reason may begin with '-'. */
 	opterr = 0; /* our own sentences, named "natterctl" whatever the path in argv[0] */
 	while ((ch = getopt_long(argc, argv, "+:s:c:t:hV", opts, NULL)) != -1) {
@@ -208,12 +190,8 @@ static int control_path(const struct options *o, char *out, size_t cap)
 }
 
 /*
- * A datagram socket with an address of its own. A datagram carries its
- * sender's address, and that address is the only place a reply can go: a
- * socket that never bound sends from no address at all, so natterd would
- * read the request and have nowhere to send the answer. Binding with only
- * the family (Linux "autobind") makes the kernel pick a free abstract
- * address: nothing in the file system, so nothing to clean up.
+ * A datagram socket with an address of its own, for natterd to answer to. Binding only the
+ * family ("autobind") picks a free abstract address: nothing in the file system to clean up.
  */
 static int open_bound_socket(void)
 {
@@ -287,10 +265,7 @@ static void print_text(FILE *out, const char *prefix, const struct buf *text)
 	}
 }
 
-/*
- * Read reply parts until the last one, waiting at most timeout_s for each.
- * Returns the exit status (messages printed).
- */
+/* Read reply parts until the last, at most timeout_s apart; the exit status (messages printed). */
 static int await_reply(int fd, const struct options *o, const char *path)
 {
 	struct ctl_assembly a;
@@ -333,16 +308,12 @@ static int await_reply(int fd, const struct options *o, const char *path)
 		case CTL_TAKE_IGNORED: continue; /* an answer to some other request */
 		case CTL_TAKE_BROKEN: diag("bad answer from %s: %s", path, e.text); break;
 		case CTL_TAKE_DONE:
-			if (a.status == CTL_OK) {
-				print_text(stdout, "", &a.text);
-				rc = EXIT_OK;
-			} else {
-				print_text(stderr,
-					   a.status == CTL_REFUSED ? "natterctl: refused: "
-								   : "natterctl: ",
-					   &a.text);
-				rc = EXIT_REFUSED;
-			}
+			rc = a.status == CTL_OK ? EXIT_OK : EXIT_REFUSED;
+			print_text(rc == EXIT_OK ? stdout : stderr,
+				   rc == EXIT_OK	     ? ""
+				   : a.status == CTL_REFUSED ? "natterctl: refused: "
+							     : "natterctl: ",
+				   &a.text);
 			break;
 		}
 		break;

@@ -9,11 +9,6 @@
 #include "sys.h"
 #include "text.h"
 
-struct client *mod_find(struct server *s, const char *nick)
-{
-	return nicks_find(&s->nicks, nick, strlen(nick));
-}
-
 /*
  * Remove target: it is told who kicked it and why (BYE), its rooms hear
  * "kicked by BY: REASON" (LEAVE), and it is closed once its queue drains.

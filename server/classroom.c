@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* classroom.c - natterd --teachers: who is a teacher, #announcements, /slow, /mute, /kick, raised
- * hands. */
+/* classroom.c - natterd --teachers: teachers, #announcements, /slow, /mute, /kick, hands. */
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
@@ -295,8 +294,7 @@ static void on_kick(struct server *s, struct client *c, const struct frame *f)
 	output_notice(s, c, text);
 }
 
-/* Raised hands, oldest first, into list (the first cap of them); returns how many there are in all.
- */
+/* The first cap raised hands, oldest first, into list; returns how many there are in all. */
 static size_t hands_queue(struct server *s, struct client **list, size_t cap)
 {
 	size_t n = 0, kept = 0;

@@ -32,47 +32,26 @@ static void shed_one(struct server *s, struct listener *l)
 	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-/* Send a fresh connection a best-effort ERROR frame (the caller closes it). */
-static void refuse_with(struct server *s, int fd, unsigned code, const char *text)
+/* Send a fresh connection a best-effort ERROR_SERVER_FULL frame, and close it. */
+static void refuse(struct server *s, int fd, const char *text)
 {
 	struct frame f = {.type = T_ERROR};
-	ssize_t w;
+	ssize_t w = 0;
 
-	f.f[ERROR_CODE].n = code;
+	f.f[ERROR_CODE].n = ERR_SERVER_FULL;
 	f.f[ERROR_TEXT].s = str_c(text);
 	buf_clear(&s->enc);
 	if (proto_encode(&s->enc, &f) == 0)
 		w = write(fd, s->enc.data, s->enc.len); /* fresh socket: it fits */
-	else
-		w = 0;
 	(void)w;
-}
-
-/* Refuse a connection over --max-clients. */
-static void refuse_full(struct server *s, int fd)
-{
-	char text[128];
-
-	snprintf(text, sizeof text, "server full: %zu clients connected; try again later",
-		 s->nclients);
-	refuse_with(s, fd, ERR_SERVER_FULL, text);
 	close(fd);
 }
 
-/*
- * Whether the peer's uid already holds --max-per-uid connections; if so it
- * is told why (best effort) and the caller closes it. A walk over the
- * clients, done only on accept and only for UNIX peers.
- */
-static bool uid_over_limit(struct server *s, int fd)
+/* Whether uid already holds --max-per-uid connections (a walk, only on a UNIX accept). */
+static bool uid_over_limit(struct server *s, uid_t uid)
 {
-	uid_t uid;
-	gid_t gid;
-	pid_t pid;
 	size_t n = 0;
 
-	if (peer_cred(fd, &uid, &gid, &pid) < 0)
-		return false;
 	for (size_t i = s->nfixed; i < s->nslots && n < s->cfg.max_per_uid; i++) {
 		const struct client *c = s->clients[i];
 
@@ -83,7 +62,6 @@ static bool uid_over_limit(struct server *s, int fd)
 		return false;
 	log_warn("refusing a connection from uid %lu: it has %zu already (--max-per-uid)",
 		 (unsigned long)uid, n);
-	refuse_with(s, fd, ERR_SERVER_FULL, "you have too many connections to this server already");
 	return true;
 }
 
@@ -92,6 +70,11 @@ void client_accept(struct server *s, struct listener *l)
 	for (int i = 0; i < ACCEPTS_PER_LOOP; i++) {
 		int fd = accept(l->fd, NULL, NULL);
 		struct client *c;
+		char text[128];
+		uid_t uid = 0;
+		gid_t gid;
+		pid_t pid = 0;
+		bool cred;
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
@@ -111,14 +94,18 @@ void client_accept(struct server *s, struct listener *l)
 			close(fd);
 			continue;
 		}
-		if (l->transport == TR_UNIX && uid_over_limit(s, fd)) {
-			close(fd);
+		cred = l->transport == TR_UNIX && peer_cred(fd, &uid, &gid, &pid) == 0;
+		if (cred && uid_over_limit(s, uid)) {
+			refuse(s, fd, "you have too many connections to this server already");
 			continue;
 		}
 		if (s->nclients >= s->cfg.max_clients) {
 			log_warn("refusing a connection on %s: at --max-clients %zu", l->where,
 				 s->cfg.max_clients);
-			refuse_full(s, fd);
+			snprintf(text, sizeof text,
+				 "server full: %zu clients connected; try again later",
+				 s->nclients);
+			refuse(s, fd, text);
 			continue;
 		}
 		c = xcalloc(1, sizeof *c);
@@ -127,19 +114,15 @@ void client_accept(struct server *s, struct listener *l)
 		c->transport = l->transport;
 		c->serial = ++s->next_serial;
 		c->connected_ms = c->last_rx_ms = mono_ms();
-		if (l->transport == TR_UNIX) {
-			gid_t gid;
-
-			if (peer_cred(fd, &c->uid, &gid, &c->pid) == 0) {
-				c->has_cred = true;
-				login_name(c->uid, c->login, sizeof c->login);
-			}
-		}
+		c->has_cred = cred;
+		c->uid = uid;
+		c->pid = pid;
+		if (cred)
+			login_name(c->uid, c->login, sizeof c->login);
 		if (l->transport == TR_TCP) {
 			int one = 1;
 
-			/* Frames are whole when written: waiting for more (Nagle) only adds
-			 * latency. */
+			/* Frames are whole when written: Nagle's wait only adds latency. */
 			if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
 				log_warn("TCP_NODELAY: %s", strerror(errno));
 		}
@@ -162,19 +145,19 @@ void client_accept(struct server *s, struct listener *l)
  */
 static void log_partial_frame(const struct client *c)
 {
+	char got[64];
+
 	if (c->line.on || c->rlen == 0 || frame_complete(c->rbuf, c->rlen) != 0)
 		return;
 	if (c->rlen < FRAME_HEADER_BYTES)
-		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
-			 "the 4 length bytes had arrived; the partial frame was discarded",
-			 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick,
-			 (unsigned)c->rlen);
+		snprintf(got, sizeof got, "the 4 length bytes");
 	else
-		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
-			 "its %lu bytes had arrived; the partial frame was discarded",
-			 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick,
-			 (unsigned)c->rlen,
+		snprintf(got, sizeof got, "its %lu bytes",
 			 (unsigned long)(FRAME_HEADER_BYTES + frame_body_len(c->rbuf)));
+	log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of %s had "
+		 "arrived; the partial frame was discarded",
+		 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick, (unsigned)c->rlen,
+		 got);
 }
 
 void client_kill(struct server *s, struct client *c)
@@ -273,30 +256,25 @@ static void refuse_unknown(struct server *s, struct client *c, unsigned char fir
 	shbuf_unref(b);
 }
 
-/*
- * Check a frame header: the declared size must be in range, and small
- * before the handshake. Returns false (after sending ERROR) if not.
- */
+/* Whether a frame header's size is in range (and small before HELLO); false after an ERROR. */
 static bool header_ok(struct server *s, struct client *c, const unsigned char *hdr)
 {
 	uint32_t len = frame_body_len(hdr);
+	bool wrong = len == 0 || len > MAX_BODY_BYTES;
 
-	if (len == 0 || len > MAX_BODY_BYTES) {
-		wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
+	if (!wrong && !(c->state == CS_HELLO && len > PRE_HELLO_MAX_BYTES))
+		return true;
+	wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
+	if (wrong)
 		client_send_error(s, c, ERR_FRAME_SIZE,
 				  "frame body of %lu bytes is out of range: 1 to %d bytes allowed",
 				  (unsigned long)len, MAX_BODY_BYTES);
-		return false;
-	}
-	if (c->state == CS_HELLO && len > PRE_HELLO_MAX_BYTES) {
-		wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
+	else
 		client_send_error(
 		    s, c, ERR_FRAME_SIZE,
 		    "frame body of %lu bytes before HELLO; at most %d allowed until the handshake",
 		    (unsigned long)len, PRE_HELLO_MAX_BYTES);
-		return false;
-	}
-	return true;
+	return false;
 }
 
 /* Decode and dispatch one whole frame (header included). */
@@ -333,10 +311,9 @@ static bool costs_token(uint8_t type)
 }
 
 /*
- * Process whole frames in p[0..n) and return how many bytes were used;
- * stops early if the client is no longer reading, has run out of tokens or
- * has more than the soft cap of replies waiting for it (the rest is held
- * back, and reading paused, until a token returns and its queue drains).
+ * Process whole frames in p[0..n) and return how many bytes were used; stops early if the client is
+ * no longer reading, has run out of tokens or has more than the soft cap of replies waiting for it
+ * (the rest is held back, and reading paused, until a token returns and its queue drains).
  */
 static size_t handle_bytes(struct server *s, struct client *c, const unsigned char *p, size_t n)
 {
@@ -412,8 +389,7 @@ void client_process_held(struct server *s, struct client *c)
 		if (c->state == CS_DEAD)
 			return; /* lheld went with it */
 		if (c->flood.held && (c->state == CS_HELLO || c->state == CS_READY))
-			buf_consume(&c->line.held,
-				    used); /* held again: keep the lines not yet taken */
+			buf_consume(&c->line.held, used); /* held again: keep the rest */
 		else
 			buf_free(&c->line.held);
 		return;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* control.c - the datagram control socket: who may ask (SCM_CREDENTIALS), what each request does,
- * replies. */
+/* control.c - the datagram control socket: who may ask (SCM_CREDENTIALS), requests, replies. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +30,8 @@ struct ctl_dgram {
 };
 
 /*
- * Replies waiting to be sent, oldest first. An unconnected datagram socket
- * cannot poll for room in one peer's queue, so they are retried every
- * CTL_RETRY_MS while any wait (see server_run).
+ * Replies waiting to be sent, oldest first. An unconnected datagram socket cannot poll for room in
+ * one peer's queue, so they are retried every CTL_RETRY_MS while any wait (see server_run).
  */
 struct control {
 	struct ctl_dgram *q;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* flood.c - fairness: the per-client token bucket, holding back a client's input (over --rate, or
- * while its own output queue is over the soft cap) and resuming it, the soft queue cap. */
+/* flood.c - fairness: the token bucket, holding back input (--rate, soft queue cap), resuming. */
 #include <stdio.h>
 
 #include "log.h"

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* history.c - the lobby, where message ids resume, and room transcripts (--log): read back,
- * written, retried. */
+/* history.c - the lobby, where message ids resume, room transcripts (--log) read and written. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -141,9 +140,8 @@ int history_init(struct server *s, struct errmsg *e)
 }
 
 /*
- * Say what changed in r's transcript since the last report: it stopped
- * taking lines (once), a message went past the bound (once), or every
- * waiting line reached it.
+ * Say what changed in r's transcript since the last report: it stopped taking lines (once), a
+ * message went past the bound (once), or every waiting line reached it.
  */
 static void report(struct room *r, enum translog_result res, uint64_t id)
 {

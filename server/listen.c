@@ -32,10 +32,9 @@ static void sleep_ms(unsigned ms)
 }
 
 /*
- * Why PATH.lock could not be made. Permission to create it is about the
- * directory, where natterd must write the socket too, so that is named;
- * a lock file already there that we may not open (another user's, in a
- * shared directory) is named instead.
+ * Why PATH.lock could not be made. Permission to create it is about the directory, where natterd
+ * must write the socket too, so that is named; a lock file already there that we may not open
+ * (another user's, in a shared directory) is named instead.
  */
 static void say_lock_failed(const char *lock_path, int err, struct errmsg *e)
 {
@@ -100,10 +99,9 @@ static int lock_take(const char *lock_path, struct errmsg *e)
 enum probe_result { PROBE_NONE, PROBE_STALE, PROBE_LIVE, PROBE_ERROR };
 
 /*
- * Find out whether a server answers on path, a stream or a datagram socket
- * (type). A non-blocking connect never hangs: EAGAIN means a live server
- * with a full backlog. A datagram connect succeeds if a socket is bound
- * there, and is refused for a file nobody holds, just like a stream one.
+ * Find out whether a server answers on path, a stream or a datagram socket (type). A non-blocking
+ * connect never hangs: EAGAIN means a live server with a full backlog. A datagram connect succeeds
+ * if a socket is bound there, and is refused for a file nobody holds, just like a stream one.
  */
 static enum probe_result probe(const char *path, int type, pid_t *pid, struct errmsg *e)
 {
@@ -157,8 +155,7 @@ static enum probe_result probe(const char *path, int type, pid_t *pid, struct er
 	return PROBE_ERROR;
 }
 
-/* Bind (and for a stream, listen) with a umask so the socket file has exactly the mode from birth.
- */
+/* Bind (and for a stream, listen) under a umask: the socket file has its mode from birth. */
 static int bind_unix(const char *path, int type, mode_t mode, struct errmsg *e)
 {
 	struct sockaddr_un sun;
@@ -198,9 +195,8 @@ static int bind_unix(const char *path, int type, mode_t mode, struct errmsg *e)
 }
 
 /*
- * Claim path for a new socket of type (the caller holds the lock): a live
- * server there is an error, a stale socket file is replaced. Returns the
- * bound descriptor, or -1 with a sentence in e.
+ * Claim path for a new socket of type (the caller holds the lock): a live server there is an error,
+ * a stale socket file is replaced. Returns the bound descriptor, or -1 with a sentence in e.
  */
 static int claim_path(const char *path, int type, mode_t mode, struct errmsg *e)
 {

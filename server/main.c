@@ -108,10 +108,9 @@ static void bad_option(char *const argv[], int code)
 }
 
 /*
- * Where the control socket goes: --control, else beside the chat socket
- * (PATH.ctl), else, with --no-unix, beside the default chat socket path.
- * Called once the chat socket's path is known (the default one is only
- * looked up, and its directory made, when natterd binds itself).
+ * Where the control socket goes: --control, else beside the chat socket (PATH.ctl), else, with
+ * --no-unix, beside the default chat socket path. Called once the chat socket's path is known (the
+ * default one is only looked up, and its directory made, when natterd binds itself).
  */
 static int control_path_choose(struct config *cfg, struct errmsg *e)
 {

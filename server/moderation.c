@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* moderation.c - what an operator (natterctl) or a teacher may do to clients: kick, mute, notices
- * to all. */
+/* moderation.c - what an operator (natterctl) or a teacher may do: kick, mute, notice all. */
 #include <stdio.h>
 #include <string.h>
 

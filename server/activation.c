@@ -84,16 +84,6 @@ static void fd_name(const char *names, int i, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-/* Add fd as a listener of the given transport, described by where. */
-static void add_listener(struct server *s, int fd, enum transport tr, const char *where)
-{
-	struct listener *l = &s->listeners[s->nlisteners++];
-
-	l->fd = fd;
-	l->transport = tr;
-	snprintf(l->where, sizeof l->where, "%s", where);
-}
-
 /* A listening UNIX stream socket: the chat listener, on a path we did not create. */
 static int take_unix(struct server *s, int fd, const char *label, const struct sockaddr_storage *ss,
 		     socklen_t len, struct errmsg *e)
@@ -113,7 +103,7 @@ static int take_unix(struct server *s, int fd, const char *label, const struct s
 		return -1;
 	}
 	snprintf(path, sizeof path, "%.*s", (int)strnlen(sun->sun_path, plen), sun->sun_path);
-	add_listener(s, fd, TR_UNIX, path);
+	listeners_add(s, fd, TR_UNIX, path);
 	/*
 	 * Recorded for logs and stats only. s->unix_bound stays false: we did
 	 * not create the path, so we never unlink it.
@@ -149,7 +139,7 @@ static int take_tcp(struct server *s, int fd, const char *label, const struct so
 			   label, where);
 		return -1;
 	}
-	add_listener(s, fd, TR_TCP, where);
+	listeners_add(s, fd, TR_TCP, where);
 	return 0;
 }
 

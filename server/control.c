@@ -200,8 +200,7 @@ static void split_args(const struct ctl_request *q, char *word, size_t max, char
 	snprintf(word, max + 1, "%.*s", (int)(i - w), q->args + w);
 	while (i < q->args_len && q->args[i] == ' ')
 		i++;
-	if (rest != NULL)
-		snprintf(rest, rest_max + 1, "%.*s", (int)(q->args_len - i), q->args + i);
+	snprintf(rest, rest_max + 1, "%.*s", (int)(q->args_len - i), q->args + i);
 }
 
 static void do_stats(struct server *s, struct buf *out)

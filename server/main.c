@@ -449,27 +449,14 @@ static int open_listeners(struct server *s, struct errmsg *e)
 	return 0;
 }
 
-/*
- * Ignore SIGXFSZ: a transcript past the file size limit (ulimit -f) is then
- * a write failing with EFBIG, handled like a full disk, not death.
- */
-static int ignore_sigxfsz(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigemptyset(&sa.sa_mask);
-	return sigaction(SIGXFSZ, &sa, NULL);
-}
-
 /* Everything before the loop. Returns 0, or the exit status with a sentence in e. */
 static int server_setup(struct server *s, struct errmsg *e)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	int rc;
 
-	if (ignore_sigpipe() < 0 || ignore_sigxfsz() < 0) {
+	/* SIGXFSZ ignored: a transcript past ulimit -f is a write failing with EFBIG, not death. */
+	if (ignore_sigpipe() < 0 || signal(SIGXFSZ, SIG_IGN) == SIG_ERR) {
 		errmsg_set(e, "cannot set up signal handling: %s", strerror(errno));
 		return EXIT_RUNTIME;
 	}

@@ -244,6 +244,8 @@ int bglog_divert(const struct config *cfg);
 
 /* listen.c */
 int listeners_open(struct server *s, struct errmsg *e);
+/* Add fd as a listener of the given transport, described by where. */
+void listeners_add(struct server *s, int fd, enum transport tr, const char *where);
 /* Whether every --tcp address is loopback (or --allow-remote): 0, or -1 with a sentence. */
 int listeners_check_tcp(const struct server *s, struct errmsg *e);
 void listeners_close(struct server *s);

@@ -104,10 +104,7 @@ static int take_unix(struct server *s, int fd, const char *label, const struct s
 	}
 	snprintf(path, sizeof path, "%.*s", (int)strnlen(sun->sun_path, plen), sun->sun_path);
 	listeners_add(s, fd, TR_UNIX, path);
-	/*
-	 * Recorded for logs and stats only. s->unix_bound stays false: we did
-	 * not create the path, so we never unlink it.
-	 */
+	/* For logs and stats; unix_bound stays false: a path we did not make is never unlinked. */
 	if (!s->cfg.unix_enabled) {
 		s->cfg.unix_enabled = true;
 		snprintf(s->cfg.socket_path, sizeof s->cfg.socket_path, "%s", path);

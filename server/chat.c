@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* chat.c - what each request means: handshake, rooms, messages, private messages, nicks, who. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"

@@ -234,28 +234,6 @@ void client_send_error(struct server *s, struct client *c, unsigned code, const 
 	buf_free(&safe);
 }
 
-/* Whether a first byte can begin typed text: printable ASCII, whitespace, a UTF-8 lead. */
-static bool starts_like_text(unsigned char b)
-{
-	return (b >= 0x20 && b <= 0x7e) || b == '\t' || b == '\r' || b == '\n' ||
-	       (b >= 0xc2 && b <= 0xf4);
-}
-
-/* Close a connection that is neither natter frames nor text (TLS, binary junk). */
-static void refuse_unknown(struct server *s, struct client *c, unsigned char first)
-{
-	static const char line[] =
-	    "natterd: unrecognised protocol; natter clients begin with byte 0x00 (see "
-	    "PROTOCOL.md) and plain-text clients with printable text\n";
-	struct shbuf *b = shbuf_new(line, sizeof line - 1);
-
-	log_info("client %llu: unrecognised protocol (first byte 0x%02x); closed",
-		 (unsigned long long)c->serial, first);
-	c->got_bytes = true;
-	output_close_after(s, c, b);
-	shbuf_unref(b);
-}
-
 /* Whether a frame header's size is in range (and small before HELLO); false after an ERROR. */
 static bool header_ok(struct server *s, struct client *c, const unsigned char *hdr)
 {
@@ -420,18 +398,30 @@ static ssize_t read_partial(struct server *s, struct client *c)
 	return r;
 }
 
-/* The first bytes decide: 0x00 is the framed protocol, text is line mode. */
+/* The first byte decides: 0x00 is the framed protocol, text is line mode, else it is closed. */
 static bool detect_mode(struct server *s, struct client *c, unsigned char first)
 {
+	static const char line[] =
+	    "natterd: unrecognised protocol; natter clients begin with byte 0x00 (see "
+	    "PROTOCOL.md) and plain-text clients with printable text\n";
+	struct shbuf *b;
+
 	if (c->got_bytes || first == 0x00)
 		return true;
-	if (!starts_like_text(first)) {
-		refuse_unknown(s, c, first);
-		return false;
+	/* Typed text begins with printable ASCII, whitespace or a UTF-8 lead byte. */
+	if ((first >= 0x20 && first <= 0x7e) || first == '\t' || first == '\r' || first == '\n' ||
+	    (first >= 0xc2 && first <= 0xf4)) {
+		c->line.on = true;
+		log_info("client %llu: plain-text line mode", (unsigned long long)c->serial);
+		return true;
 	}
-	c->line.on = true;
-	log_info("client %llu: plain-text line mode", (unsigned long long)c->serial);
-	return true;
+	log_info("client %llu: unrecognised protocol (first byte 0x%02x); closed",
+		 (unsigned long long)c->serial, first);
+	c->got_bytes = true;
+	b = shbuf_new(line, sizeof line - 1);
+	output_close_after(s, c, b);
+	shbuf_unref(b);
+	return false;
 }
 
 void client_readable(struct server *s, struct client *c)

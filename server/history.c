@@ -112,9 +112,8 @@ int history_init(struct server *s, struct errmsg *e)
 	s->lobby = room_create(&s->rooms, DEFAULT_ROOM, strlen(DEFAULT_ROOM));
 	classroom_rooms_init(s); /* before the transcripts: its history is longer */
 	/*
-	 * Ids start above the clock in microseconds, as well as above every
-	 * id logged: a transcript may have lost lines (a full disk, a crash)
-	 * or be new, and a resuming client must never be told an old id is new.
+	 * Ids start above the clock in microseconds and every id logged: a transcript may have
+	 * lost lines or be new, and a resuming client must never be told an old id is new.
 	 */
 	if (s->cfg.log_dir == NULL) {
 		s->next_msg_id = history_last_id(0, 0, wall_us());

@@ -4,7 +4,6 @@
 #include <stddef.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,9 +470,8 @@ static int server_setup(struct server *s, struct errmsg *e)
 	if (classroom_setup(s, e) < 0 || history_init(s, e) < 0)
 		return EXIT_RUNTIME;
 	/*
-	 * Signals are caught only from here on: until the loop runs nobody would
-	 * read the pipe, and before the listeners exist SIGTERM may simply end
-	 * natterd, whatever reading the transcripts takes.
+	 * Signals are caught only from here on: until the loop runs nobody reads the pipe, and
+	 * before the listeners exist SIGTERM may simply end natterd, however long loading takes.
 	 */
 	if (sigpipe_open(&s->sig, sigs, 3) < 0) {
 		errmsg_set(e, "cannot set up signal handling: %s", strerror(errno));

@@ -26,19 +26,15 @@ static const char *fd_kind(int fd)
 
 	if (fstat(fd, &st) < 0)
 		return errno == EBADF ? "not open" : "not inspectable";
-	if (S_ISREG(st.st_mode))
-		return "a regular file";
-	if (S_ISDIR(st.st_mode))
-		return "a directory";
-	if (S_ISFIFO(st.st_mode))
-		return "a pipe";
-	if (S_ISCHR(st.st_mode))
-		return "a character device";
-	if (S_ISBLK(st.st_mode))
-		return "a block device";
-	if (S_ISSOCK(st.st_mode))
-		return "a socket";
-	return "not a socket";
+	switch (st.st_mode & S_IFMT) {
+	case S_IFREG: return "a regular file";
+	case S_IFDIR: return "a directory";
+	case S_IFIFO: return "a pipe";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFSOCK: return "a socket";
+	default: return "not a socket";
+	}
 }
 
 /* " UNIX", "n IPv4" ...: the family, after "a". */

@@ -280,9 +280,7 @@ long translog_load(const char *dir, translog_found_fn found, void *ctx, struct e
 		if (len <= 4 || strcmp(de->d_name + len - 4, ".log") != 0 ||
 		    len - 4 + 1 > MAX_ROOM_BYTES)
 			continue;
-		room[0] = '#';
-		memcpy(room + 1, de->d_name, len - 4);
-		room[len - 3] = '\0';
+		snprintf(room, sizeof room, "#%.*s", (int)(len - 4), de->d_name);
 		if (!room_valid(room, strlen(room)))
 			continue;
 		if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path)

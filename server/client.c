@@ -427,6 +427,7 @@ static bool detect_mode(struct server *s, struct client *c, unsigned char first)
 void client_readable(struct server *s, struct client *c)
 {
 	ssize_t r;
+	size_t used;
 
 	if (c->flood.held)
 		return; /* held input is taken up first; reading more would overrun the hold */
@@ -437,15 +438,12 @@ void client_readable(struct server *s, struct client *c)
 		if (r > 0 && !detect_mode(s, c, s->rscratch[0]))
 			return;
 		if (r > 0 && c->line.on) {
-			size_t used;
-
 			c->got_bytes = true;
 			used = linemode_input(s, c, s->rscratch, (size_t)r);
 			if (c->state != CS_DEAD && c->flood.held)
 				buf_append(&c->line.held, s->rscratch + used, (size_t)r - used);
 		} else if (r > 0) {
-			size_t used = handle_bytes(s, c, s->rscratch, (size_t)r);
-
+			used = handle_bytes(s, c, s->rscratch, (size_t)r);
 			if (c->state != CS_DEAD)
 				keep_input(c, s->rscratch + used, (size_t)r - used);
 		}

@@ -26,19 +26,15 @@ static const char *fd_kind(int fd)
 
 	if (fstat(fd, &st) < 0)
 		return errno == EBADF ? "not open" : "not inspectable";
-	if (S_ISREG(st.st_mode))
-		return "a regular file";
-	if (S_ISDIR(st.st_mode))
-		return "a directory";
-	if (S_ISFIFO(st.st_mode))
-		return "a pipe";
-	if (S_ISCHR(st.st_mode))
-		return "a character device";
-	if (S_ISBLK(st.st_mode))
-		return "a block device";
-	if (S_ISSOCK(st.st_mode))
-		return "a socket";
-	return "not a socket";
+	switch (st.st_mode & S_IFMT) {
+	case S_IFREG: return "a regular file";
+	case S_IFDIR: return "a directory";
+	case S_IFIFO: return "a pipe";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFSOCK: return "a socket";
+	default: return "not a socket";
+	}
 }
 
 /* " UNIX", "n IPv4" ...: the family, after "a". */
@@ -84,16 +80,6 @@ static void fd_name(const char *names, int i, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-/* Add fd as a listener of the given transport, described by where. */
-static void add_listener(struct server *s, int fd, enum transport tr, const char *where)
-{
-	struct listener *l = &s->listeners[s->nlisteners++];
-
-	l->fd = fd;
-	l->transport = tr;
-	snprintf(l->where, sizeof l->where, "%s", where);
-}
-
 /* A listening UNIX stream socket: the chat listener, on a path we did not create. */
 static int take_unix(struct server *s, int fd, const char *label, const struct sockaddr_storage *ss,
 		     socklen_t len, struct errmsg *e)
@@ -113,11 +99,8 @@ static int take_unix(struct server *s, int fd, const char *label, const struct s
 		return -1;
 	}
 	snprintf(path, sizeof path, "%.*s", (int)strnlen(sun->sun_path, plen), sun->sun_path);
-	add_listener(s, fd, TR_UNIX, path);
-	/*
-	 * Recorded for logs and stats only. s->unix_bound stays false: we did
-	 * not create the path, so we never unlink it.
-	 */
+	listeners_add(s, fd, TR_UNIX, path);
+	/* For logs and stats; unix_bound stays false: a path we did not make is never unlinked. */
 	if (!s->cfg.unix_enabled) {
 		s->cfg.unix_enabled = true;
 		snprintf(s->cfg.socket_path, sizeof s->cfg.socket_path, "%s", path);
@@ -149,7 +132,7 @@ static int take_tcp(struct server *s, int fd, const char *label, const struct so
 			   label, where);
 		return -1;
 	}
-	add_listener(s, fd, TR_TCP, where);
+	listeners_add(s, fd, TR_TCP, where);
 	return 0;
 }
 

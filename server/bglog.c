@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* bglog.c - a natterd started in the background of a terminal (natterd &) logs to a file, not over
- * the foreground. */
+/* bglog.c - a natterd started as a background job on a terminal logs to a file, not over it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* bucket.c - a token bucket in thousandths of a token: pure arithmetic on a clock the caller reads.
- */
+/* bucket.c - a token bucket in thousandths of a token, on a clock the caller reads. */
 #include "bucket.h"
 
 enum { MILLI = 1000 };

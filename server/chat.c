@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* chat.c - what each request means: handshake, rooms, messages, private messages, nicks, who. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -96,8 +94,20 @@ static struct client *find_nick(struct server *s, const char *nick, size_t len,
 	return c == self ? NULL : c;
 }
 
-/* Whether nick follows the rules of PROTOCOL.md 4; false after an ERROR saying why not. */
-static bool nick_usable(struct server *s, struct client *c, struct str nick)
+/* Under --identity strict, a UNIX client's nick is its login or login/suffix. */
+static bool identity_allows(struct server *s, const struct client *c, struct str nick)
+{
+	size_t ll = strlen(c->login);
+
+	if (!s->cfg.identity_strict || !c->has_cred)
+		return true;
+	if (nick_equal(nick.p, nick.len, c->login, ll))
+		return true;
+	return nick.len > ll + 1 && nick_equal(nick.p, ll, c->login, ll) && nick.p[ll] == '/';
+}
+
+/* Whether c may take nick (PROTOCOL.md 4, --identity); false after an ERROR saying why not. */
+static bool nick_usable(struct server *s, struct client *c, struct str nick, unsigned strict_code)
 {
 	if (nick_reserved(nick.p, nick.len)) {
 		client_send_error(s, c, ERR_NICK_INVALID, "nick '%.*s' is reserved; choose another",
@@ -109,19 +119,14 @@ static bool nick_usable(struct server *s, struct client *c, struct str nick)
 				  (int)utf8_truncate(nick.p, nick.len, 64), nick.p);
 		return false;
 	}
+	if (!identity_allows(s, c, nick)) {
+		client_send_error(
+		    s, c, strict_code,
+		    "this server requires your nick to be your login name '%s' (or %s/something)",
+		    c->login, c->login);
+		return false;
+	}
 	return true;
-}
-
-/* Under --identity strict, a UNIX client's nick is its login or login/suffix. */
-static bool identity_allows(struct server *s, const struct client *c, struct str nick)
-{
-	size_t ll = strlen(c->login);
-
-	if (!s->cfg.identity_strict || !c->has_cred)
-		return true;
-	if (nick_equal(nick.p, nick.len, c->login, ll))
-		return true;
-	return nick.len > ll + 1 && nick_equal(nick.p, ll, c->login, ll) && nick.p[ll] == '/';
 }
 
 /*
@@ -151,22 +156,13 @@ static bool free_nick(struct server *s, struct client *c, struct str wanted)
 	return true;
 }
 
-/* Space-separated names of c's rooms, for WHO. */
-static void rooms_of(const struct client *c, struct buf *out)
-{
-	for (uint32_t i = 0; i < c->nrooms; i++) {
-		if (i > 0)
-			buf_append(out, " ", 1);
-		buf_append(out, c->rooms[i]->name, strlen(c->rooms[i]->name));
-	}
-}
-
-/* One WHOREPLY entry for m. */
+/* One WHOREPLY entry for m; its rooms, space-separated, go in rooms. */
 static void who_entry_of(const struct client *m, uint64_t now, struct buf *rooms,
 			 struct who_entry *e)
 {
 	buf_clear(rooms);
-	rooms_of(m, rooms);
+	for (uint32_t i = 0; i < m->nrooms; i++)
+		buf_printf(rooms, "%s%s", i > 0 ? " " : "", m->rooms[i]->name);
 	e->nick = str_c(m->nick);
 	e->login = str_c(m->login);
 	e->idle = (uint32_t)((now - m->last_msg_ms) / 1000);
@@ -205,7 +201,8 @@ static void send_who(struct server *s, struct client *c, struct room *r, size_t 
 	buf_free(&rooms);
 }
 
-static void send_topic(struct server *s, struct client *c, const struct room *r)
+/* r's topic to c, or to every member of r when c is NULL. */
+static void send_topic(struct server *s, struct client *c, struct room *r)
 {
 	struct frame t = {.type = T_TOPICIS};
 
@@ -213,10 +210,12 @@ static void send_topic(struct server *s, struct client *c, const struct room *r)
 	t.f[TOPICIS_ROOM].s = str_c(r->name);
 	t.f[TOPICIS_NICK].s = str_c(r->topic_by);
 	t.f[TOPICIS_TEXT].s = str_c(r->topic);
-	output_frame(s, c, &t);
+	if (c != NULL)
+		output_frame(s, c, &t);
+	else
+		output_room(s, r, &t, NULL);
 }
 
-/* Kept messages of r after `after`, as one batch, preceded by MISSED if some are gone. */
 /*
  * Cut a replay to its newest frames that fit in cap bytes: more could not be
  * queued without the client being dropped as too slow before it read any.
@@ -240,6 +239,7 @@ static uint64_t trim_replay(struct buf *out, size_t cap, uint64_t *first)
 	return cut;
 }
 
+/* Kept messages of r after `after`, as one batch, preceded by MISSED if some are gone. */
 static void send_history(struct server *s, struct client *c, struct room *r, uint64_t after)
 {
 	struct buf out = {0};
@@ -319,15 +319,8 @@ static void on_hello(struct server *s, struct client *c, const struct frame *f)
 		    (unsigned)f->f[HELLO_VERSION].n, PROTO_MIN_VERSION, PROTO_VERSION);
 		return;
 	}
-	if (!nick_usable(s, c, nick))
+	if (!nick_usable(s, c, nick, ERR_NICK_INVALID))
 		return;
-	if (!identity_allows(s, c, nick)) {
-		client_send_error(
-		    s, c, ERR_NICK_INVALID,
-		    "this server requires your nick to be your login name '%s' (or %s/something)",
-		    c->login, c->login);
-		return;
-	}
 	if (!free_nick(s, c, nick)) {
 		client_send_error(s, c, ERR_NICK_TAKEN, "no free nick like '%.*s'; choose another",
 				  (int)nick.len, nick.p);
@@ -578,7 +571,6 @@ static void on_topic(struct server *s, struct client *c, const struct frame *f)
 {
 	struct str text = f->f[TOPIC_TEXT].s;
 	struct room *r;
-	struct frame t = {.type = T_TOPICIS};
 
 	if (f->f[TOPIC_SET].n == 0) {
 		struct str name = f->f[TOPIC_ROOM].s;
@@ -603,11 +595,7 @@ static void on_topic(struct server *s, struct client *c, const struct frame *f)
 	r->topic[text.len] = '\0';
 	snprintf(r->topic_by, sizeof r->topic_by, "%s", c->nick);
 	r->topic_time = wall_ms();
-	t.f[TOPICIS_TIME].n = r->topic_time;
-	t.f[TOPICIS_ROOM].s = str_c(r->name);
-	t.f[TOPICIS_NICK].s = str_c(c->nick);
-	t.f[TOPICIS_TEXT].s = text;
-	output_room(s, r, &t, NULL);
+	send_topic(s, NULL, r);
 }
 
 static void on_away(struct server *s, struct client *c, const struct frame *f)
@@ -641,15 +629,8 @@ static void on_nick(struct server *s, struct client *c, const struct frame *f)
 	struct frame r = {.type = T_RENAME};
 	char old[MAX_NICK_BYTES + 1];
 
-	if (!nick_usable(s, c, nick))
+	if (!nick_usable(s, c, nick, ERR_NOT_ALLOWED))
 		return;
-	if (!identity_allows(s, c, nick)) {
-		client_send_error(
-		    s, c, ERR_NOT_ALLOWED,
-		    "this server requires your nick to be your login name '%s' (or %s/something)",
-		    c->login, c->login);
-		return;
-	}
 	if (find_nick(s, nick.p, nick.len, c) != NULL) {
 		client_send_error(s, c, ERR_NICK_TAKEN, "nick %.*s is taken", (int)nick.len,
 				  nick.p);

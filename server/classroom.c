@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-/* classroom.c - natterd --teachers: who is a teacher, #announcements, /slow, /mute, /kick, raised
- * hands. */
+/* classroom.c - natterd --teachers: teachers, #announcements, /slow, /mute, /kick, hands. */
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -28,22 +26,20 @@ int classroom_setup(struct server *s, struct errmsg *e)
 		return 0;
 	errno = 0;
 	g = getgrnam(name);
-	if (g == NULL && parse_u64(name, 0, (gid_t)-2, &n)) {
+	if (g != NULL) {
+		s->cfg.teachers_gid = g->gr_gid;
+	} else if (parse_u64(name, 0, (gid_t)-2, &n)) {
 		s->cfg.teachers_gid = (gid_t)n;
 		g = getgrgid((gid_t)n);
-		snprintf(s->cfg.teachers_name, sizeof s->cfg.teachers_name, "%s",
-			 g != NULL ? g->gr_name : name);
-		return 0;
-	}
-	if (g == NULL) {
+	} else {
 		errmsg_set(e,
 			   "there is no group '%s' for --teachers; name an existing Unix group or "
 			   "its number",
 			   name);
 		return -1;
 	}
-	s->cfg.teachers_gid = g->gr_gid;
-	snprintf(s->cfg.teachers_name, sizeof s->cfg.teachers_name, "%s", g->gr_name);
+	snprintf(s->cfg.teachers_name, sizeof s->cfg.teachers_name, "%s",
+		 g != NULL ? g->gr_name : name);
 	return 0;
 }
 
@@ -297,8 +293,7 @@ static void on_kick(struct server *s, struct client *c, const struct frame *f)
 	output_notice(s, c, text);
 }
 
-/* Raised hands, oldest first, into list (the first cap of them); returns how many there are in all.
- */
+/* The first cap raised hands, oldest first, into list; returns how many there are in all. */
 static size_t hands_queue(struct server *s, struct client **list, size_t cap)
 {
 	size_t n = 0, kept = 0;
@@ -440,17 +435,13 @@ static void on_hand(struct server *s, struct client *c, const struct frame *f)
 				  "one sees a raised hand");
 		return;
 	}
+	if ((op == HAND_LIST || op == HAND_NEXT) && !teacher_only(s, c, f))
+		return;
 	switch (op) {
 	case HAND_RAISE: hand_raise(s, c); break;
 	case HAND_LOWER: hand_lower(s, c); break;
-	case HAND_LIST:
-		if (teacher_only(s, c, f))
-			hand_list(s, c);
-		break;
-	case HAND_NEXT:
-		if (teacher_only(s, c, f))
-			hand_next(s, c);
-		break;
+	case HAND_LIST: hand_list(s, c); break;
+	case HAND_NEXT: hand_next(s, c); break;
 	default:
 		client_send_error(
 		    s, c, ERR_NOT_ALLOWED,

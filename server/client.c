@@ -32,47 +32,26 @@ static void shed_one(struct server *s, struct listener *l)
 	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-/* Send a fresh connection a best-effort ERROR frame (the caller closes it). */
-static void refuse_with(struct server *s, int fd, unsigned code, const char *text)
+/* Send a fresh connection a best-effort ERROR_SERVER_FULL frame, and close it. */
+static void refuse(struct server *s, int fd, const char *text)
 {
 	struct frame f = {.type = T_ERROR};
-	ssize_t w;
+	ssize_t w = 0;
 
-	f.f[ERROR_CODE].n = code;
+	f.f[ERROR_CODE].n = ERR_SERVER_FULL;
 	f.f[ERROR_TEXT].s = str_c(text);
 	buf_clear(&s->enc);
 	if (proto_encode(&s->enc, &f) == 0)
 		w = write(fd, s->enc.data, s->enc.len); /* fresh socket: it fits */
-	else
-		w = 0;
 	(void)w;
-}
-
-/* Refuse a connection over --max-clients. */
-static void refuse_full(struct server *s, int fd)
-{
-	char text[128];
-
-	snprintf(text, sizeof text, "server full: %zu clients connected; try again later",
-		 s->nclients);
-	refuse_with(s, fd, ERR_SERVER_FULL, text);
 	close(fd);
 }
 
-/*
- * Whether the peer's uid already holds --max-per-uid connections; if so it
- * is told why (best effort) and the caller closes it. A walk over the
- * clients, done only on accept and only for UNIX peers.
- */
-static bool uid_over_limit(struct server *s, int fd)
+/* Whether uid already holds --max-per-uid connections (a walk, only on a UNIX accept). */
+static bool uid_over_limit(struct server *s, uid_t uid)
 {
-	uid_t uid;
-	gid_t gid;
-	pid_t pid;
 	size_t n = 0;
 
-	if (peer_cred(fd, &uid, &gid, &pid) < 0)
-		return false;
 	for (size_t i = s->nfixed; i < s->nslots && n < s->cfg.max_per_uid; i++) {
 		const struct client *c = s->clients[i];
 
@@ -83,7 +62,6 @@ static bool uid_over_limit(struct server *s, int fd)
 		return false;
 	log_warn("refusing a connection from uid %lu: it has %zu already (--max-per-uid)",
 		 (unsigned long)uid, n);
-	refuse_with(s, fd, ERR_SERVER_FULL, "you have too many connections to this server already");
 	return true;
 }
 
@@ -92,6 +70,11 @@ void client_accept(struct server *s, struct listener *l)
 	for (int i = 0; i < ACCEPTS_PER_LOOP; i++) {
 		int fd = accept(l->fd, NULL, NULL);
 		struct client *c;
+		char text[128];
+		uid_t uid = 0;
+		gid_t gid;
+		pid_t pid = 0;
+		bool cred;
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
@@ -111,14 +94,18 @@ void client_accept(struct server *s, struct listener *l)
 			close(fd);
 			continue;
 		}
-		if (l->transport == TR_UNIX && uid_over_limit(s, fd)) {
-			close(fd);
+		cred = l->transport == TR_UNIX && peer_cred(fd, &uid, &gid, &pid) == 0;
+		if (cred && uid_over_limit(s, uid)) {
+			refuse(s, fd, "you have too many connections to this server already");
 			continue;
 		}
 		if (s->nclients >= s->cfg.max_clients) {
 			log_warn("refusing a connection on %s: at --max-clients %zu", l->where,
 				 s->cfg.max_clients);
-			refuse_full(s, fd);
+			snprintf(text, sizeof text,
+				 "server full: %zu clients connected; try again later",
+				 s->nclients);
+			refuse(s, fd, text);
 			continue;
 		}
 		c = xcalloc(1, sizeof *c);
@@ -127,19 +114,15 @@ void client_accept(struct server *s, struct listener *l)
 		c->transport = l->transport;
 		c->serial = ++s->next_serial;
 		c->connected_ms = c->last_rx_ms = mono_ms();
-		if (l->transport == TR_UNIX) {
-			gid_t gid;
-
-			if (peer_cred(fd, &c->uid, &gid, &c->pid) == 0) {
-				c->has_cred = true;
-				login_name(c->uid, c->login, sizeof c->login);
-			}
-		}
+		c->has_cred = cred;
+		c->uid = uid;
+		c->pid = pid;
+		if (cred)
+			login_name(c->uid, c->login, sizeof c->login);
 		if (l->transport == TR_TCP) {
 			int one = 1;
 
-			/* Frames are whole when written: waiting for more (Nagle) only adds
-			 * latency. */
+			/* Frames are whole when written: Nagle's wait only adds latency. */
 			if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
 				log_warn("TCP_NODELAY: %s", strerror(errno));
 		}
@@ -162,19 +145,19 @@ void client_accept(struct server *s, struct listener *l)
  */
 static void log_partial_frame(const struct client *c)
 {
+	char got[64];
+
 	if (c->line.on || c->rlen == 0 || frame_complete(c->rbuf, c->rlen) != 0)
 		return;
 	if (c->rlen < FRAME_HEADER_BYTES)
-		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
-			 "the 4 length bytes had arrived; the partial frame was discarded",
-			 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick,
-			 (unsigned)c->rlen);
+		snprintf(got, sizeof got, "the 4 length bytes");
 	else
-		log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of "
-			 "its %lu bytes had arrived; the partial frame was discarded",
-			 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick,
-			 (unsigned)c->rlen,
+		snprintf(got, sizeof got, "its %lu bytes",
 			 (unsigned long)(FRAME_HEADER_BYTES + frame_body_len(c->rbuf)));
+	log_info("client %llu%s%s: connection closed in the middle of a frame: only %u of %s had "
+		 "arrived; the partial frame was discarded",
+		 (unsigned long long)c->serial, c->nick[0] ? " " : "", c->nick, (unsigned)c->rlen,
+		 got);
 }
 
 void client_kill(struct server *s, struct client *c)
@@ -251,52 +234,25 @@ void client_send_error(struct server *s, struct client *c, unsigned code, const 
 	buf_free(&safe);
 }
 
-/* Whether a first byte can begin typed text: printable ASCII, whitespace, a UTF-8 lead. */
-static bool starts_like_text(unsigned char b)
-{
-	return (b >= 0x20 && b <= 0x7e) || b == '\t' || b == '\r' || b == '\n' ||
-	       (b >= 0xc2 && b <= 0xf4);
-}
-
-/* Close a connection that is neither natter frames nor text (TLS, binary junk). */
-static void refuse_unknown(struct server *s, struct client *c, unsigned char first)
-{
-	static const char line[] =
-	    "natterd: unrecognised protocol; natter clients begin with byte 0x00 (see "
-	    "PROTOCOL.md) and plain-text clients with printable text\n";
-	struct shbuf *b = shbuf_new(line, sizeof line - 1);
-
-	log_info("client %llu: unrecognised protocol (first byte 0x%02x); closed",
-		 (unsigned long long)c->serial, first);
-	c->got_bytes = true;
-	output_close_after(s, c, b);
-	shbuf_unref(b);
-}
-
-/*
- * Check a frame header: the declared size must be in range, and small
- * before the handshake. Returns false (after sending ERROR) if not.
- */
+/* Whether a frame header's size is in range (and small before HELLO); false after an ERROR. */
 static bool header_ok(struct server *s, struct client *c, const unsigned char *hdr)
 {
 	uint32_t len = frame_body_len(hdr);
+	bool wrong = len == 0 || len > MAX_BODY_BYTES;
 
-	if (len == 0 || len > MAX_BODY_BYTES) {
-		wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
+	if (!wrong && !(c->state == CS_HELLO && len > PRE_HELLO_MAX_BYTES))
+		return true;
+	wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
+	if (wrong)
 		client_send_error(s, c, ERR_FRAME_SIZE,
 				  "frame body of %lu bytes is out of range: 1 to %d bytes allowed",
 				  (unsigned long)len, MAX_BODY_BYTES);
-		return false;
-	}
-	if (c->state == CS_HELLO && len > PRE_HELLO_MAX_BYTES) {
-		wiretrace_in(s, c, hdr, FRAME_HEADER_BYTES);
+	else
 		client_send_error(
 		    s, c, ERR_FRAME_SIZE,
 		    "frame body of %lu bytes before HELLO; at most %d allowed until the handshake",
 		    (unsigned long)len, PRE_HELLO_MAX_BYTES);
-		return false;
-	}
-	return true;
+	return false;
 }
 
 /* Decode and dispatch one whole frame (header included). */
@@ -333,10 +289,9 @@ static bool costs_token(uint8_t type)
 }
 
 /*
- * Process whole frames in p[0..n) and return how many bytes were used;
- * stops early if the client is no longer reading, has run out of tokens or
- * has more than the soft cap of replies waiting for it (the rest is held
- * back, and reading paused, until a token returns and its queue drains).
+ * Process whole frames in p[0..n) and return how many bytes were used; stops early if the client is
+ * no longer reading, has run out of tokens or has more than the soft cap of replies waiting for it
+ * (the rest is held back, and reading paused, until a token returns and its queue drains).
  */
 static size_t handle_bytes(struct server *s, struct client *c, const unsigned char *p, size_t n)
 {
@@ -412,8 +367,7 @@ void client_process_held(struct server *s, struct client *c)
 		if (c->state == CS_DEAD)
 			return; /* lheld went with it */
 		if (c->flood.held && (c->state == CS_HELLO || c->state == CS_READY))
-			buf_consume(&c->line.held,
-				    used); /* held again: keep the lines not yet taken */
+			buf_consume(&c->line.held, used); /* held again: keep the rest */
 		else
 			buf_free(&c->line.held);
 		return;
@@ -444,23 +398,36 @@ static ssize_t read_partial(struct server *s, struct client *c)
 	return r;
 }
 
-/* The first bytes decide: 0x00 is the framed protocol, text is line mode. */
+/* The first byte decides: 0x00 is the framed protocol, text is line mode, else it is closed. */
 static bool detect_mode(struct server *s, struct client *c, unsigned char first)
 {
+	static const char line[] =
+	    "natterd: unrecognised protocol; natter clients begin with byte 0x00 (see "
+	    "PROTOCOL.md) and plain-text clients with printable text\n";
+	struct shbuf *b;
+
 	if (c->got_bytes || first == 0x00)
 		return true;
-	if (!starts_like_text(first)) {
-		refuse_unknown(s, c, first);
-		return false;
+	/* Typed text begins with printable ASCII, whitespace or a UTF-8 lead byte. */
+	if ((first >= 0x20 && first <= 0x7e) || first == '\t' || first == '\r' || first == '\n' ||
+	    (first >= 0xc2 && first <= 0xf4)) {
+		c->line.on = true;
+		log_info("client %llu: plain-text line mode", (unsigned long long)c->serial);
+		return true;
 	}
-	c->line.on = true;
-	log_info("client %llu: plain-text line mode", (unsigned long long)c->serial);
-	return true;
+	log_info("client %llu: unrecognised protocol (first byte 0x%02x); closed",
+		 (unsigned long long)c->serial, first);
+	c->got_bytes = true;
+	b = shbuf_new(line, sizeof line - 1);
+	output_close_after(s, c, b);
+	shbuf_unref(b);
+	return false;
 }
 
 void client_readable(struct server *s, struct client *c)
 {
 	ssize_t r;
+	size_t used;
 
 	if (c->flood.held)
 		return; /* held input is taken up first; reading more would overrun the hold */
@@ -471,15 +438,12 @@ void client_readable(struct server *s, struct client *c)
 		if (r > 0 && !detect_mode(s, c, s->rscratch[0]))
 			return;
 		if (r > 0 && c->line.on) {
-			size_t used;
-
 			c->got_bytes = true;
 			used = linemode_input(s, c, s->rscratch, (size_t)r);
 			if (c->state != CS_DEAD && c->flood.held)
 				buf_append(&c->line.held, s->rscratch + used, (size_t)r - used);
 		} else if (r > 0) {
-			size_t used = handle_bytes(s, c, s->rscratch, (size_t)r);
-
+			used = handle_bytes(s, c, s->rscratch, (size_t)r);
 			if (c->state != CS_DEAD)
 				keep_input(c, s->rscratch + used, (size_t)r - used);
 		}

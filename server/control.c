@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* control.c - the datagram control socket: who may ask (SCM_CREDENTIALS), what each request does,
- * replies. */
+/* control.c - the datagram control socket: who may ask (SCM_CREDENTIALS), requests, replies. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +30,8 @@ struct ctl_dgram {
 };
 
 /*
- * Replies waiting to be sent, oldest first. An unconnected datagram socket
- * cannot poll for room in one peer's queue, so they are retried every
- * CTL_RETRY_MS while any wait (see server_run).
+ * Replies waiting to be sent, oldest first. An unconnected datagram socket cannot poll for room in
+ * one peer's queue, so they are retried every CTL_RETRY_MS while any wait (see server_run).
  */
 struct control {
 	struct ctl_dgram *q;
@@ -116,13 +114,7 @@ static bool enqueue(struct control *c, const struct sockaddr_un *to, socklen_t t
 	return true;
 }
 
-/* Whether a send failure means "try again later" rather than "the requester is gone". */
-static bool send_full(int err)
-{
-	return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == ENOMEM;
-}
-
-/* Send one datagram now; 1 sent, 0 full (keep it), -1 failed for good (errno). */
+/* Send one datagram now; 1 sent, 0 full (keep it), -1 the requester is gone (errno). */
 static int send_one(int fd, const struct sockaddr_un *to, socklen_t to_len, const char *p, size_t n)
 {
 	ssize_t w;
@@ -133,7 +125,9 @@ static int send_one(int fd, const struct sockaddr_un *to, socklen_t to_len, cons
 	while (w < 0 && errno == EINTR);
 	if (w >= 0)
 		return 1;
-	return send_full(errno) ? 0 : -1;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS || errno == ENOMEM)
+		return 0;
+	return -1;
 }
 
 /* Split text into reply datagrams and send them, keeping what does not fit yet. */
@@ -206,13 +200,7 @@ static void split_args(const struct ctl_request *q, char *word, size_t max, char
 	snprintf(word, max + 1, "%.*s", (int)(i - w), q->args + w);
 	while (i < q->args_len && q->args[i] == ' ')
 		i++;
-	if (rest != NULL)
-		snprintf(rest, rest_max + 1, "%.*s", (int)(q->args_len - i), q->args + i);
-}
-
-static const char *transport_name(const struct client *c)
-{
-	return c->transport == TR_TCP ? "tcp" : "unix";
+	snprintf(rest, rest_max + 1, "%.*s", (int)(q->args_len - i), q->args + i);
 }
 
 static void do_stats(struct server *s, struct buf *out)
@@ -227,10 +215,8 @@ static void do_stats(struct server *s, struct buf *out)
 
 		if (c->state == CS_DEAD)
 			continue;
-		if (c->transport == TR_TCP)
-			tcp_n++;
-		else
-			unix_n++;
+		tcp_n += c->transport == TR_TCP;
+		unix_n += c->transport != TR_TCP;
 		line_n += c->line.on;
 		ready += c->state == CS_READY;
 		hello += c->state == CS_HELLO;
@@ -281,8 +267,8 @@ static void do_who(struct server *s, struct buf *out)
 		if (c->has_cred)
 			snprintf(uid, sizeof uid, "%lu", (unsigned long)c->uid);
 		buf_printf(out, "%-24s %-16s %-7s %-4s%-6s %5llus %8zu %-5s ", c->nick,
-			   c->login[0] ? c->login : "-", uid, transport_name(c),
-			   c->line.on ? "+line" : "",
+			   c->login[0] ? c->login : "-", uid,
+			   c->transport == TR_TCP ? "tcp" : "unix", c->line.on ? "+line" : "",
 			   (unsigned long long)(now - c->last_msg_ms) / 1000, c->out.bytes,
 			   c->muted ? "yes" : "no");
 		for (uint32_t j = 0; j < c->nrooms; j++)
@@ -295,7 +281,7 @@ static void do_who(struct server *s, struct buf *out)
 /* The registered client called nick, or NULL after an error reply. */
 static struct client *target_of(struct server *s, const char *nick, struct buf *out)
 {
-	struct client *c = mod_find(s, nick);
+	struct client *c = nicks_find(&s->nicks, nick, strlen(nick));
 
 	if (c == NULL || c->state != CS_READY)
 		buf_printf(out, "nobody is called '%s' here; natterctl who lists everyone\n", nick);
@@ -385,8 +371,8 @@ static void handle(struct server *s, struct requester *r, const char *p, size_t 
 	struct ctl_request q;
 	struct errmsg e;
 	struct buf out = {0};
-	char effect[160] = "";
-	enum ctl_status st;
+	char effect[160] = "", owner_name[64];
+	enum ctl_status st = CTL_ERROR;
 	bool bad;
 	uid_t owner = geteuid();
 
@@ -397,10 +383,12 @@ static void handle(struct server *s, struct requester *r, const char *p, size_t 
 		return;
 	}
 	login_name(r->d.uid, r->login, sizeof r->login);
+	bad = ctl_request_parse(p, n, &q, &e) < 0; /* fills q.id when it can, to answer */
+	if (r->d.truncated) {
+		bad = true;
+		errmsg_set(&e, "a request is at most %d bytes", CTL_DGRAM_MAX_BYTES);
+	}
 	if (r->d.uid != owner && r->d.uid != 0) {
-		char owner_name[64];
-
-		(void)ctl_request_parse(p, n, &q, &e); /* only for the id, to answer it */
 		login_name(owner, owner_name, sizeof owner_name);
 		buf_printf(&out,
 			   "only the server's owner (%s, uid %lu) or root may use this control "
@@ -408,33 +396,24 @@ static void handle(struct server *s, struct requester *r, const char *p, size_t 
 			   owner_name, (unsigned long)owner, r->login, (unsigned long)r->d.uid);
 		log_warn("control: refused uid %lu (%s, pid %ld): not the owner (uid %lu) or root",
 			 (unsigned long)r->d.uid, r->login, (long)r->d.pid, (unsigned long)owner);
-		reply(s, r, q.id, CTL_REFUSED, &out);
-		buf_free(&out);
-		return;
-	}
-	bad = ctl_request_parse(p, n, &q, &e) < 0; /* fills q.id when it can, to answer */
-	if (r->d.truncated) {
-		bad = true;
-		errmsg_set(&e, "a request is at most %d bytes", CTL_DGRAM_MAX_BYTES);
-	}
-	if (bad) {
+		st = CTL_REFUSED;
+	} else if (bad) {
 		log_info("control: uid %lu (%s, pid %ld): bad request: %s", (unsigned long)r->d.uid,
 			 r->login, (long)r->d.pid, e.text);
 		buf_printf(&out, "%s\n", e.text);
-		reply(s, r, q.id, CTL_ERROR, &out);
-		buf_free(&out);
-		return;
+	} else {
+		st = perform(s, r, &q, &out, effect, sizeof effect);
+		/* For the log, an error is its reply's first line. */
+		if (st != CTL_OK)
+			snprintf(effect, sizeof effect, "error: %.*s",
+				 (int)strcspn((const char *)out.data, "\n"),
+				 (const char *)out.data);
+		log_info("control: uid %lu (%s, pid %ld) asked %s: %s", (unsigned long)r->d.uid,
+			 r->login, (long)r->d.pid, q.verb->name, effect);
+		if (!r->can_reply)
+			log_info("control: that request came from a socket with no address (it did "
+				 "not bind), so no answer can reach it");
 	}
-	st = perform(s, r, &q, &out, effect, sizeof effect);
-	/* For the log, an error is its reply's first line. */
-	if (st != CTL_OK)
-		snprintf(effect, sizeof effect, "error: %.*s",
-			 (int)strcspn((const char *)out.data, "\n"), (const char *)out.data);
-	log_info("control: uid %lu (%s, pid %ld) asked %s: %s", (unsigned long)r->d.uid, r->login,
-		 (long)r->d.pid, q.verb->name, effect);
-	if (!r->can_reply)
-		log_info("control: that request came from a socket with no address (it did not "
-			 "bind), so no answer can reach it");
 	reply(s, r, q.id, st, &out);
 	buf_free(&out);
 }

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* flood.c - fairness: the per-client token bucket, holding back a client's input (over --rate, or
- * while its own output queue is over the soft cap) and resuming it, the soft queue cap. */
+/* flood.c - fairness: the token bucket, holding back input (--rate, soft queue cap), resuming. */
 #include <stdio.h>
 
 #include "log.h"
@@ -93,8 +92,7 @@ int flood_poll_timeout(const struct server *s, uint64_t now, int timeout)
 	return timeout;
 }
 
-/* Keep in the held list only live clients still holding input. */
-static void compact_held(struct server *s)
+void flood_forget_dead(struct server *s)
 {
 	size_t keep = 0;
 
@@ -125,40 +123,36 @@ void flood_resume(struct server *s, uint64_t now)
 			server_update_events(s, c);
 		}
 	}
-	compact_held(s);
+	flood_forget_dead(s);
 }
 
-void flood_forget_dead(struct server *s)
+/* Say goodbye to c for why (code and leave_reason for BYE and LEAVE); true. */
+static bool drop(struct server *s, struct client *c, const char *why, enum bye_code code,
+		 const char *leave_reason)
 {
-	compact_held(s);
+	log_info("client %llu %s: %s; disconnected", (unsigned long long)c->serial, c->nick, why);
+	chat_bye(s, c, code, why, leave_reason);
+	return true;
 }
 
 bool flood_tick(struct server *s, struct client *c, uint64_t now)
 {
+	char why[160];
+
 	if (c->flood.over_soft_since_ms != 0 && now > c->flood.over_soft_since_ms &&
 	    now - c->flood.over_soft_since_ms >= (uint64_t)s->cfg.soft_queue_s * 1000) {
-		char why[160];
-
 		snprintf(why, sizeof why,
 			 "too slow: more than %zu bytes were waiting to be read for %u s",
 			 s->cfg.soft_queue_bytes, s->cfg.soft_queue_s);
-		log_info("client %llu %s: %s; disconnected", (unsigned long long)c->serial, c->nick,
-			 why);
 		outq_drop_unstarted(&c->out);
-		chat_bye(s, c, BYE_TOO_SLOW, why, "too slow");
-		return true;
+		return drop(s, c, why, BYE_TOO_SLOW, "too slow");
 	}
 	if (c->flood.throttled && now > c->flood.throttled_since_ms &&
 	    now - c->flood.throttled_since_ms >= (uint64_t)FLOOD_DROP_S * 1000) {
-		char why[160];
-
 		snprintf(why, sizeof why,
 			 "flooding: sent faster than %u messages a second for %d s", s->cfg.rate,
 			 FLOOD_DROP_S);
-		log_info("client %llu %s: %s; disconnected", (unsigned long long)c->serial, c->nick,
-			 why);
-		chat_bye(s, c, BYE_FLOODING, why, "flooding");
-		return true;
+		return drop(s, c, why, BYE_FLOODING, "flooding");
 	}
 	return false;
 }

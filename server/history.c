@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* history.c - the lobby, where message ids resume, and room transcripts (--log): read back,
- * written, retried. */
+/* history.c - the lobby, where message ids resume, room transcripts (--log) read and written. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -113,9 +112,8 @@ int history_init(struct server *s, struct errmsg *e)
 	s->lobby = room_create(&s->rooms, DEFAULT_ROOM, strlen(DEFAULT_ROOM));
 	classroom_rooms_init(s); /* before the transcripts: its history is longer */
 	/*
-	 * Ids start above the clock in microseconds, as well as above every
-	 * id logged: a transcript may have lost lines (a full disk, a crash)
-	 * or be new, and a resuming client must never be told an old id is new.
+	 * Ids start above the clock in microseconds and every id logged: a transcript may have
+	 * lost lines or be new, and a resuming client must never be told an old id is new.
 	 */
 	if (s->cfg.log_dir == NULL) {
 		s->next_msg_id = history_last_id(0, 0, wall_us());
@@ -141,9 +139,8 @@ int history_init(struct server *s, struct errmsg *e)
 }
 
 /*
- * Say what changed in r's transcript since the last report: it stopped
- * taking lines (once), a message went past the bound (once), or every
- * waiting line reached it.
+ * Say what changed in r's transcript since the last report: it stopped taking lines (once), a
+ * message went past the bound (once), or every waiting line reached it.
  */
 static void report(struct room *r, enum translog_result res, uint64_t id)
 {

@@ -32,10 +32,9 @@ static void sleep_ms(unsigned ms)
 }
 
 /*
- * Why PATH.lock could not be made. Permission to create it is about the
- * directory, where natterd must write the socket too, so that is named;
- * a lock file already there that we may not open (another user's, in a
- * shared directory) is named instead.
+ * Why PATH.lock could not be made. Permission to create it is about the directory, where natterd
+ * must write the socket too, so that is named; a lock file already there that we may not open
+ * (another user's, in a shared directory) is named instead.
  */
 static void say_lock_failed(const char *lock_path, int err, struct errmsg *e)
 {
@@ -100,10 +99,9 @@ static int lock_take(const char *lock_path, struct errmsg *e)
 enum probe_result { PROBE_NONE, PROBE_STALE, PROBE_LIVE, PROBE_ERROR };
 
 /*
- * Find out whether a server answers on path, a stream or a datagram socket
- * (type). A non-blocking connect never hangs: EAGAIN means a live server
- * with a full backlog. A datagram connect succeeds if a socket is bound
- * there, and is refused for a file nobody holds, just like a stream one.
+ * Find out whether a server answers on path, a stream or a datagram socket (type). A non-blocking
+ * connect never hangs: EAGAIN means a live server with a full backlog. A datagram connect succeeds
+ * if a socket is bound there, and is refused for a file nobody holds, just like a stream one.
  */
 static enum probe_result probe(const char *path, int type, pid_t *pid, struct errmsg *e)
 {
@@ -157,8 +155,7 @@ static enum probe_result probe(const char *path, int type, pid_t *pid, struct er
 	return PROBE_ERROR;
 }
 
-/* Bind (and for a stream, listen) with a umask so the socket file has exactly the mode from birth.
- */
+/* Bind (and for a stream, listen) under a umask: the socket file has its mode from birth. */
 static int bind_unix(const char *path, int type, mode_t mode, struct errmsg *e)
 {
 	struct sockaddr_un sun;
@@ -197,10 +194,18 @@ static int bind_unix(const char *path, int type, mode_t mode, struct errmsg *e)
 	return fd;
 }
 
+void listeners_add(struct server *s, int fd, enum transport tr, const char *where)
+{
+	struct listener *l = &s->listeners[s->nlisteners++];
+
+	l->fd = fd;
+	l->transport = tr;
+	snprintf(l->where, sizeof l->where, "%s", where);
+}
+
 /*
- * Claim path for a new socket of type (the caller holds the lock): a live
- * server there is an error, a stale socket file is replaced. Returns the
- * bound descriptor, or -1 with a sentence in e.
+ * Claim path for a new socket of type (the caller holds the lock): a live server there is an error,
+ * a stale socket file is replaced. Returns the bound descriptor, or -1 with a sentence in e.
  */
 static int claim_path(const char *path, int type, mode_t mode, struct errmsg *e)
 {
@@ -266,14 +271,10 @@ static int open_unix(struct server *s, struct errmsg *e)
 		return -1;
 	if (s->cfg.unix_enabled) {
 		int fd = claim_path(path, SOCK_STREAM, s->cfg.socket_mode, e);
-		struct listener *l;
 
 		if (fd < 0)
 			goto out;
-		l = &s->listeners[s->nlisteners++];
-		l->fd = fd;
-		l->transport = TR_UNIX;
-		memcpy(l->where, path, strlen(path) + 1); /* both are ADDR_PATH_BYTES */
+		listeners_add(s, fd, TR_UNIX, path);
 		s->unix_bound = true;
 	}
 	rc = claim_control(s, e);
@@ -325,15 +326,13 @@ int listeners_check_tcp(const struct server *s, struct errmsg *e)
 
 static int open_tcp_one(struct server *s, const struct addr *a, struct errmsg *e)
 {
-	struct addrinfo hints, *res, *ai;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+	struct addrinfo *res, *ai;
 	char where[ADDR_HOST_BYTES + 16];
 	int rc, opened = 0;
 
 	addr_format(a, where, sizeof where);
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	rc = getaddrinfo(a->host, a->port, &hints, &res);
 	if (rc != 0) {
 		errmsg_set(e, "cannot resolve TCP address %s: %s", where, gai_strerror(rc));
@@ -343,7 +342,6 @@ static int open_tcp_one(struct server *s, const struct addr *a, struct errmsg *e
 		goto fail;
 	for (ai = res; ai != NULL && s->nlisteners < MAX_LISTENERS; ai = ai->ai_next) {
 		int one = 1, fd;
-		struct listener *l;
 
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			    ai->ai_protocol);
@@ -367,10 +365,7 @@ static int open_tcp_one(struct server *s, const struct addr *a, struct errmsg *e
 			close(fd);
 			goto fail;
 		}
-		l = &s->listeners[s->nlisteners++];
-		l->fd = fd;
-		l->transport = TR_TCP;
-		snprintf(l->where, sizeof l->where, "%s", where);
+		listeners_add(s, fd, TR_TCP, where);
 		opened++;
 	}
 	freeaddrinfo(res);

@@ -67,10 +67,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	if (stamped && clock_gettime(CLOCK_REALTIME, &ts) == 0 &&
 	    localtime_r(&ts.tv_sec, &tm) != NULL)
 		strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S ", &tm);
-	/*
-	 * The journal names the process and stamps the time itself; a "<N>"
-	 * syslog priority prefix sets the entry's level.
-	 */
+	/* The journal adds the process and time itself; a "<N>" syslog prefix sets the level. */
 	if (stamped)
 		fprintf(stderr, "%snatterd[%ld]: %s: ", stamp, (long)getpid(), level_names[level]);
 	else

@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* loop.c - the single poll() loop: slots, accepting, reading, batched writes, timers. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log.h"
 #include "server.h"

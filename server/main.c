@@ -4,7 +4,6 @@
 #include <stddef.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,21 +22,9 @@ enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_RUNNING = 3
 enum long_only {
 	OPT_NO_UNIX = 256,
 	OPT_ALLOW_REMOTE,
-	OPT_MAX_CLIENTS,
-	OPT_MAX_QUEUE,
-	OPT_HELLO_TIMEOUT,
-	OPT_PING_INTERVAL,
-	OPT_PING_TIMEOUT,
-	OPT_HISTORY,
+	OPT_NUM, /* one of num_opts, found by its name */
 	OPT_LOG,
 	OPT_IDENTITY,
-	OPT_RATE,
-	OPT_BURST,
-	OPT_FRAME_TIMEOUT,
-	OPT_SOFT_QUEUE,
-	OPT_SOFT_QUEUE_TIME,
-	OPT_MAX_PER_UID,
-	OPT_MAX_TEXT,
 	OPT_LOG_LEVEL,
 	OPT_CONTROL,
 	OPT_NO_CONTROL,
@@ -105,14 +92,6 @@ static void usage(FILE *out)
 	    DEFAULT_PING_TIMEOUT_S, DEFAULT_HISTORY);
 }
 
-static const char *option_name(const struct option *opts, int val)
-{
-	for (; opts->name != NULL; opts++)
-		if (opts->val == val)
-			return opts->name;
-	return "?";
-}
-
 /* Name the option getopt_long just rejected, as the user wrote it. */
 static void bad_option(char *const argv[], int code)
 {
@@ -128,10 +107,9 @@ static void bad_option(char *const argv[], int code)
 }
 
 /*
- * Where the control socket goes: --control, else beside the chat socket
- * (PATH.ctl), else, with --no-unix, beside the default chat socket path.
- * Called once the chat socket's path is known (the default one is only
- * looked up, and its directory made, when natterd binds itself).
+ * Where the control socket goes: --control, else beside the chat socket (PATH.ctl), else, with
+ * --no-unix, beside the default chat socket path. Called once the chat socket's path is known (the
+ * default one is only looked up, and its directory made, when natterd binds itself).
  */
 static int control_path_choose(struct config *cfg, struct errmsg *e)
 {
@@ -161,21 +139,21 @@ static const struct option long_opts[] = {
     {"tcp", required_argument, NULL, 't'},
     {"allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE},
     {"name", required_argument, NULL, 'n'},
-    {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
-    {"max-queue", required_argument, NULL, OPT_MAX_QUEUE},
-    {"hello-timeout", required_argument, NULL, OPT_HELLO_TIMEOUT},
-    {"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
-    {"ping-timeout", required_argument, NULL, OPT_PING_TIMEOUT},
-    {"history", required_argument, NULL, OPT_HISTORY},
+    {"max-clients", required_argument, NULL, OPT_NUM},
+    {"max-queue", required_argument, NULL, OPT_NUM},
+    {"hello-timeout", required_argument, NULL, OPT_NUM},
+    {"ping-interval", required_argument, NULL, OPT_NUM},
+    {"ping-timeout", required_argument, NULL, OPT_NUM},
+    {"history", required_argument, NULL, OPT_NUM},
     {"log", required_argument, NULL, OPT_LOG},
     {"identity", required_argument, NULL, OPT_IDENTITY},
-    {"rate", required_argument, NULL, OPT_RATE},
-    {"burst", required_argument, NULL, OPT_BURST},
-    {"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
-    {"soft-queue", required_argument, NULL, OPT_SOFT_QUEUE},
-    {"soft-queue-time", required_argument, NULL, OPT_SOFT_QUEUE_TIME},
-    {"max-per-uid", required_argument, NULL, OPT_MAX_PER_UID},
-    {"max-text", required_argument, NULL, OPT_MAX_TEXT},
+    {"rate", required_argument, NULL, OPT_NUM},
+    {"burst", required_argument, NULL, OPT_NUM},
+    {"frame-timeout", required_argument, NULL, OPT_NUM},
+    {"soft-queue", required_argument, NULL, OPT_NUM},
+    {"soft-queue-time", required_argument, NULL, OPT_NUM},
+    {"max-per-uid", required_argument, NULL, OPT_NUM},
+    {"max-text", required_argument, NULL, OPT_NUM},
     {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
     {"trace", optional_argument, NULL, OPT_TRACE},
     {"teachers", required_argument, NULL, OPT_TEACHERS},
@@ -185,59 +163,60 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* The numeric options: bounds, and the field of struct config that takes the value. */
+/* The numeric options: name, bounds, default, and the field of struct config that takes it. */
 struct num_opt {
-	int id;
-	uint64_t min, max;
+	const char *name;
+	uint64_t min, max, def;
 	size_t off, size;
 };
 
-#define NUM_OPT(id, min, max, field)                                                               \
+#define NUM_OPT(name, min, max, def, field)                                                        \
 	{                                                                                          \
-		id, min, max, offsetof(struct config, field), sizeof(((struct config *)0)->field)  \
+		name, min, max, def, offsetof(struct config, field),                               \
+		    sizeof(((struct config *)0)->field)                                            \
 	}
 
 static const struct num_opt num_opts[] = {
-    NUM_OPT(OPT_MAX_CLIENTS, 1, 1000000, max_clients),
-    NUM_OPT(OPT_MAX_QUEUE, 1, 1UL << 30, max_queue_bytes),
-    NUM_OPT(OPT_HELLO_TIMEOUT, 1, 1000000, hello_timeout_s),
-    NUM_OPT(OPT_PING_INTERVAL, 1, 1000000, ping_interval_s),
-    NUM_OPT(OPT_PING_TIMEOUT, 1, 1000000, ping_timeout_s),
-    NUM_OPT(OPT_HISTORY, 0, MAX_HISTORY, history),
-    NUM_OPT(OPT_RATE, 0, 1000000, rate),
-    NUM_OPT(OPT_BURST, 1, 1000000, burst),
-    NUM_OPT(OPT_FRAME_TIMEOUT, 1, 1000000, frame_timeout_s),
-    NUM_OPT(OPT_SOFT_QUEUE, 1, 1UL << 30, soft_queue_bytes),
-    NUM_OPT(OPT_SOFT_QUEUE_TIME, 1, 1000000, soft_queue_s),
-    NUM_OPT(OPT_MAX_PER_UID, 1, 1000000, max_per_uid),
-    NUM_OPT(OPT_MAX_TEXT, 1, MAX_TEXT_BYTES, max_text),
+    NUM_OPT("max-clients", 1, 1000000, 0, max_clients),
+    NUM_OPT("max-queue", 1, 1UL << 30, DEFAULT_MAX_QUEUE_BYTES, max_queue_bytes),
+    NUM_OPT("hello-timeout", 1, 1000000, DEFAULT_HELLO_TIMEOUT_S, hello_timeout_s),
+    NUM_OPT("ping-interval", 1, 1000000, DEFAULT_PING_INTERVAL_S, ping_interval_s),
+    NUM_OPT("ping-timeout", 1, 1000000, DEFAULT_PING_TIMEOUT_S, ping_timeout_s),
+    NUM_OPT("history", 0, MAX_HISTORY, DEFAULT_HISTORY, history),
+    NUM_OPT("rate", 0, 1000000, DEFAULT_RATE, rate),
+    NUM_OPT("burst", 1, 1000000, DEFAULT_BURST, burst),
+    NUM_OPT("frame-timeout", 1, 1000000, DEFAULT_FRAME_TIMEOUT_S, frame_timeout_s),
+    NUM_OPT("soft-queue", 1, 1UL << 30, DEFAULT_SOFT_QUEUE_BYTES, soft_queue_bytes),
+    NUM_OPT("soft-queue-time", 1, 1000000, DEFAULT_SOFT_QUEUE_S, soft_queue_s),
+    NUM_OPT("max-per-uid", 1, 1000000, DEFAULT_MAX_PER_UID, max_per_uid),
+    NUM_OPT("max-text", 1, MAX_TEXT_BYTES, MAX_TEXT_BYTES, max_text),
 };
 
-/* A numeric option: 1 if ch is one (0 on success, -1 printed in *rc), 0 if not. */
-static int num_option(int ch, const char *arg, struct config *cfg, int *rc)
+/* Store v in n's field of cfg, whatever its width. */
+static void num_store(struct config *cfg, const struct num_opt *n, uint64_t v)
+{
+	uint32_t w = (uint32_t)v;
+
+	memcpy((unsigned char *)cfg + n->off, n->size == sizeof w ? (void *)&w : (void *)&v,
+	       n->size);
+}
+
+/* The numeric option called name; 0, or -1 after its sentence on stderr. */
+static int num_option(const char *name, const char *arg, struct config *cfg)
 {
 	for (size_t i = 0; i < sizeof num_opts / sizeof num_opts[0]; i++) {
 		const struct num_opt *n = &num_opts[i];
-		unsigned char *field = (unsigned char *)cfg + n->off;
 		uint64_t v;
 
-		if (n->id != ch)
+		if (strcmp(n->name, name) != 0)
 			continue;
-		*rc = 0;
 		if (!parse_u64(arg, n->min, n->max, &v)) {
 			fprintf(stderr,
 				"natterd: --%s must be a number from %llu to %llu, not '%s'\n",
-				option_name(long_opts, ch), (unsigned long long)n->min,
-				(unsigned long long)n->max, arg);
-			*rc = -1;
-		} else if (n->size == sizeof(uint32_t)) {
-			uint32_t w = (uint32_t)v;
-
-			memcpy(field, &w, sizeof w);
-		} else {
-			memcpy(field, &v, sizeof v);
+				name, (unsigned long long)n->min, (unsigned long long)n->max, arg);
+			return -1;
 		}
-		return 1;
+		num_store(cfg, n, v);
 	}
 	return 0;
 }
@@ -382,11 +361,15 @@ static int check_paths(struct config *cfg, const struct paths *p)
 static int parse_args(int argc, char **argv, struct config *cfg)
 {
 	struct paths p = {0};
-	int ch, rc;
+	int ch, rc, idx = 0;
 
+	for (size_t i = 0; i < sizeof num_opts / sizeof num_opts[0]; i++)
+		num_store(cfg, &num_opts[i], num_opts[i].def);
 	opterr = 0; /* our own sentences, named "natterd" whatever the path in argv[0] */
-	while ((ch = getopt_long(argc, argv, ":s:m:t:n:qhV", long_opts, NULL)) != -1) {
-		if (!num_option(ch, optarg, cfg, &rc))
+	while ((ch = getopt_long(argc, argv, ":s:m:t:n:qhV", long_opts, &idx)) != -1) {
+		if (ch == OPT_NUM)
+			rc = num_option(long_opts[idx].name, optarg, cfg);
+		else
 			rc = word_option(ch, optarg, argv, cfg, &p);
 		if (rc < 0)
 			return -1;
@@ -465,27 +448,14 @@ static int open_listeners(struct server *s, struct errmsg *e)
 	return 0;
 }
 
-/*
- * Ignore SIGXFSZ: a transcript past the file size limit (ulimit -f) is then
- * a write failing with EFBIG, handled like a full disk, not death.
- */
-static int ignore_sigxfsz(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigemptyset(&sa.sa_mask);
-	return sigaction(SIGXFSZ, &sa, NULL);
-}
-
 /* Everything before the loop. Returns 0, or the exit status with a sentence in e. */
 static int server_setup(struct server *s, struct errmsg *e)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	int rc;
 
-	if (ignore_sigpipe() < 0 || ignore_sigxfsz() < 0) {
+	/* SIGXFSZ ignored: a transcript past ulimit -f is a write failing with EFBIG, not death. */
+	if (ignore_sigpipe() < 0 || signal(SIGXFSZ, SIG_IGN) == SIG_ERR) {
 		errmsg_set(e, "cannot set up signal handling: %s", strerror(errno));
 		return EXIT_RUNTIME;
 	}
@@ -500,9 +470,8 @@ static int server_setup(struct server *s, struct errmsg *e)
 	if (classroom_setup(s, e) < 0 || history_init(s, e) < 0)
 		return EXIT_RUNTIME;
 	/*
-	 * Signals are caught only from here on: until the loop runs nobody would
-	 * read the pipe, and before the listeners exist SIGTERM may simply end
-	 * natterd, whatever reading the transcripts takes.
+	 * Signals are caught only from here on: until the loop runs nobody reads the pipe, and
+	 * before the listeners exist SIGTERM may simply end natterd, however long loading takes.
 	 */
 	if (sigpipe_open(&s->sig, sigs, 3) < 0) {
 		errmsg_set(e, "cannot set up signal handling: %s", strerror(errno));
@@ -555,18 +524,6 @@ int main(int argc, char **argv)
 		    .control_enabled = true,
 		    .socket_mode = 0600,
 		    .name = "natterd",
-		    .max_queue_bytes = DEFAULT_MAX_QUEUE_BYTES,
-		    .hello_timeout_s = DEFAULT_HELLO_TIMEOUT_S,
-		    .ping_interval_s = DEFAULT_PING_INTERVAL_S,
-		    .ping_timeout_s = DEFAULT_PING_TIMEOUT_S,
-		    .history = DEFAULT_HISTORY,
-		    .rate = DEFAULT_RATE,
-		    .burst = DEFAULT_BURST,
-		    .frame_timeout_s = DEFAULT_FRAME_TIMEOUT_S,
-		    .soft_queue_bytes = DEFAULT_SOFT_QUEUE_BYTES,
-		    .soft_queue_s = DEFAULT_SOFT_QUEUE_S,
-		    .max_per_uid = DEFAULT_MAX_PER_UID,
-		    .max_text = MAX_TEXT_BYTES,
 		},
 	    .sig = {.rd = -1},
 	    .reserve_fd = -1,

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* moderation.c - what an operator (natterctl) or a teacher may do to clients: kick, mute, notices
- * to all. */
+/* moderation.c - what an operator (natterctl) or a teacher may do: kick, mute, notice all. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,11 +7,6 @@
 #include "server.h"
 #include "sys.h"
 #include "text.h"
-
-struct client *mod_find(struct server *s, const char *nick)
-{
-	return nicks_find(&s->nicks, nick, strlen(nick));
-}
 
 /*
  * Remove target: it is told who kicked it and why (BYE), its rooms hear

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* nicks.h - registered clients by nick, without regard to case: O(1) lookups for HELLO, NICK and
- * /msg. */
+/* nicks.h - registered clients by case-folded nick: O(1) lookups for HELLO, NICK and /msg. */
 #ifndef NATTER_NICKS_H
 #define NATTER_NICKS_H
 

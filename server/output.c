@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* output.c - the one way a byte leaves natterd: encode, queue, fan out to rooms, batch, drop slow
- * readers, and write once per loop pass. */
+/* output.c - the one way a byte leaves natterd: encode, queue, fan out, batch, drop, write. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,13 +9,12 @@
 #include "sys.h"
 
 /*
- * Why one module: the order every recipient sees is a property of this
- * file, not of its callers. Consecutive messages to one room are collected
- * in a batch (one buffer, one iovec per recipient per pass); the batch is
- * sealed, that is queued to the room, before anything else is queued to
- * anybody (output_queue) and before the room's membership changes
- * (output_enter, output_forget), so nobody can queue around it or change
- * who receives it. Everything is written by output_flush, once per pass.
+ * Why one module: the order every recipient sees is a property of this file, not of its callers.
+ * Consecutive messages to one room are collected in a batch (one buffer, one iovec per recipient
+ * per pass); the batch is sealed, that is queued to the room, before anything else is queued to
+ * anybody (output_queue) and before the room's membership changes (output_enter, output_forget), so
+ * nobody can queue around it or change who receives it. Everything is written by output_flush, once
+ * per pass.
  */
 
 struct shbuf *output_encode(struct server *s, const struct frame *f)
@@ -42,10 +40,9 @@ void output_pending(struct server *s, struct client *c)
 }
 
 /*
- * b as a line-mode client reads it: rendered once per buffer and kept on it
- * for every other line-mode recipient, unless the words depend on who reads
- * them (a private message); then rendered for c alone. NULL: b is already
- * text (help, errors), to be sent as it is.
+ * b as a line-mode client reads it: rendered once per buffer and kept on it for every other
+ * line-mode recipient, unless the words depend on who reads them (a private message); then rendered
+ * for c alone. NULL: b is already text (help, errors), to be sent as it is.
  */
 static struct shbuf *line_form(struct server *s, struct client *c, struct shbuf *b)
 {
@@ -238,11 +235,10 @@ void output_neighbours(struct server *s, struct client *c, const struct frame *f
 }
 
 /*
- * Why a batch: one read often brings hundreds of SAYs for the same room.
- * Queued one buffer per message, every recipient's writev then carries
- * hundreds of small iovecs, and the kernel's per-segment work dominates the
- * fan-out. Collected here, they leave as one buffer, encoded and copied once
- * for everybody, which is what an ideal relay writes.
+ * Why a batch: one read often brings hundreds of SAYs for the same room. Queued one buffer per
+ * message, every recipient's writev then carries hundreds of small iovecs, and the kernel's
+ * per-segment work dominates the fan-out. Collected here, they leave as one buffer, encoded and
+ * copied once for everybody, which is what an ideal relay writes.
  */
 struct buf *output_batch(struct server *s, struct room *r)
 {

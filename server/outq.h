@@ -26,14 +26,10 @@ struct outq {
 /* Queue buf (taking a new reference to it). */
 void outq_push(struct outq *q, struct shbuf *buf);
 
-/*
- * Write as much as the socket takes, several buffers per writev. Returns 0
- * (queue empty or the socket is full) or -1 with errno on a write error.
- */
+/* Write as much as the socket takes, several buffers per writev; 0, or -1 with errno. */
 int outq_flush(struct outq *q, int fd);
 
-/* Drop every buffer not yet started, keeping a half-written one so the
- * stream stays framed. */
+/* Drop every buffer not yet started (a half-written one stays, so the stream stays framed). */
 void outq_drop_unstarted(struct outq *q);
 
 /* Free the ring of an empty queue (so an idle client holds no memory). */

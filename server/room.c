@@ -115,8 +115,7 @@ void room_replay(const struct room *r, uint64_t after, struct buf *out, uint64_t
 	for (uint32_t i = 0; i < r->gone_count; i++)
 		if (r->gone[(r->gone_head + i) % r->hist_cap] > after)
 			(*missed)++;
-	/* Forgotten ids older than the remembered ones are unknown: count them all (an upper
-	 * bound). */
+	/* Ids forgotten before the remembered ones are unknown: count them all (an upper bound). */
 	if (r->gone_total > r->gone_count && r->gone_count > 0 &&
 	    r->gone[r->gone_head] > after + 1) {
 		*missed += r->gone_total - r->gone_count;

@@ -17,17 +17,11 @@ enum {
 	MAX_ROOMS_PER_CLIENT = 32,
 	DEFAULT_HISTORY = 200,
 	MAX_HISTORY = 100000,
-	/*
-	 * Above this many members a room is large: joins and leaves are told
-	 * only to the one who joins or leaves, and the member list sent on
-	 * joining is cut to LARGE_ROOM_WHO entries.
-	 */
+	/* A larger room tells joins and leaves only to the one who moves, and lists fewer. */
 	LARGE_ROOM_MEMBERS = 1000,
 	LARGE_ROOM_WHO = 100,
-	/* Kept in #announcements (--teachers) whatever --history says, so chatter cannot push them
-	   out. */
-	ANNOUNCE_HISTORY = 1000,
-	MAX_SLOW_S = 3600, /* the longest /slow interval */
+	ANNOUNCE_HISTORY = 1000, /* kept in #announcements (--teachers) whatever --history says */
+	MAX_SLOW_S = 3600,	 /* the longest /slow interval */
 };
 
 /* A kept message: its encoded MSG frame (shared with the live broadcast). */
@@ -49,10 +43,7 @@ struct room {
 	uint32_t hist_head;
 	uint32_t hist_count;
 	uint32_t hist_cap;
-	/*
-	 * Ids of messages already forgotten (the most recent hist_cap of
-	 * them), so a resuming client can be told how many it missed.
-	 */
+	/* Ids of the last hist_cap messages forgotten, to tell a resuming client what it missed. */
 	uint64_t *gone;
 	uint32_t gone_head;
 	uint32_t gone_count;

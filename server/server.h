@@ -73,10 +73,9 @@ struct line_state {
 };
 
 /*
- * A client's share of the server, owned by flood.c. Held: whole requests
- * wait unprocessed (in rbuf, or in line.held) and the socket is not read,
- * because the client is out of tokens (throttled, until resume_ms) or its
- * own output queue is over the soft cap (until a flush brings it under).
+ * A client's share of the server, owned by flood.c. Held: whole requests wait
+ * unread (in rbuf or line.held) while it is out of tokens (throttled, until
+ * resume_ms) or its own output queue is over the soft cap (until a flush).
  */
 struct flood_state {
 	struct bucket bucket; /* --rate and --burst */
@@ -115,8 +114,7 @@ struct client {
 	bool slow;	  /* over --max-queue during a broadcast */
 	bool muted;	  /* SAY refused with ERR_MUTED (moderation.c) */
 	unsigned version; /* the HELLO version it speaks (1 to 3) */
-	/* The request being handled (version 3): its tag, whether an ERROR answered
-	 * it, and the id its SAY was given; DONE follows it unless an ERROR did. */
+	/* The request being handled (version 3); DONE follows it unless an ERROR did. */
 	struct {
 		uint32_t tag;
 		bool answered;
@@ -182,10 +180,7 @@ struct control; /* control.c */
 
 struct server {
 	struct config cfg;
-	/*
-	 * pfds[i] and clients[i] describe the same descriptor. The first nfixed
-	 * slots are the signal pipe and the listeners (clients[i] == NULL).
-	 */
+	/* pfds[i] and clients[i]: one descriptor; the first nfixed have clients[i] == NULL. */
 	struct pollfd *pfds;
 	struct client **clients;
 	size_t nslots;
@@ -198,13 +193,8 @@ struct server {
 	int reserve_fd;	    /* spare descriptor, given up to shed accepts on EMFILE */
 	bool unix_bound;    /* we created socket_path and must remove it */
 	/* The datagram control socket (control.c), a fixed slot after the listeners. */
-	int ctl_fd; /* -1 when there is none */
-	/*
-	 * A UNIX datagram socket passed by the service manager (LISTEN_FDS), or
-	 * -1. control_setup takes it over instead of binding, and sets this
-	 * back to -1 so that activation_close does not close it twice.
-	 */
-	int ctl_fd_passed;
+	int ctl_fd;	     /* -1 when there is none */
+	int ctl_fd_passed;   /* passed by the service manager, until control_setup takes it */
 	bool ctl_bound;	     /* we created cfg.control_path and must remove it */
 	struct control *ctl; /* its pending replies */
 	/* Counters for natterctl stats: cheap increments, never per recipient. */
@@ -245,33 +235,18 @@ struct server {
 	struct buf trace_enc; /* scratch: a line-mode request encoded for the trace */
 };
 
-/* activation.c */
-/*
- * Take the sockets a service manager passed (LISTEN_PID is ours, LISTEN_FDS
- * of them from fd 3) as listeners and the control socket, and unset those
- * variables. Returns how many were taken (0: none passed, bind as usual),
- * or -1 with a sentence in e when one cannot be used.
- */
+/* activation.c: the sockets a service manager passed; how many (0: bind), or -1 with e. */
 int activation_take(struct server *s, struct errmsg *e);
 void activation_close(struct server *s);
 
-/* bglog.c */
-/*
- * If natterd is a background job on a terminal (natterd &), point stderr
- * at a log file beside the socket, so the log never draws over a
- * full-screen program in the foreground, and say so once on the terminal.
- * Returns a descriptor of the terminal (for a failure at startup), or -1.
- */
+/* bglog.c: a background job on a terminal logs to a file; returns the terminal's fd, or -1. */
 int bglog_divert(const struct config *cfg);
 
 /* listen.c */
 int listeners_open(struct server *s, struct errmsg *e);
-/*
- * Whether every --tcp address is loopback (or --allow-remote is given):
- * checked before anything is opened, since a refused address is a usage
- * error. Returns 0, or -1 with a sentence (names that do not resolve pass:
- * listeners_open reports them).
- */
+/* Add fd as a listener of the given transport, described by where. */
+void listeners_add(struct server *s, int fd, enum transport tr, const char *where);
+/* Whether every --tcp address is loopback (or --allow-remote): 0, or -1 with a sentence. */
 int listeners_check_tcp(const struct server *s, struct errmsg *e);
 void listeners_close(struct server *s);
 
@@ -281,11 +256,7 @@ void server_shutdown(struct server *s, const char *why, const char *bye_reason);
 void server_add_slot(struct server *s, int fd, struct client *c);
 void server_update_events(struct server *s, struct client *c);
 
-/*
- * output.c: the one way out. Everything queued is written by output_flush,
- * once per loop pass; a room's messages of a pass go as one batch, sealed
- * before anything else is queued or the room's membership changes.
- */
+/* output.c: the one way out, written by output_flush once per loop pass. */
 struct shbuf *output_encode(struct server *s, const struct frame *f);
 /* Queue b for c (line mode: its text form, rendered once per buffer). */
 void output_queue(struct server *s, struct client *c, struct shbuf *b);
@@ -351,7 +322,6 @@ void chat_free_client(struct server *s, struct client *c);
 void chat_unregister(struct server *s, struct client *c);
 
 /* moderation.c */
-struct client *mod_find(struct server *s, const char *nick);
 void mod_kick(struct server *s, struct client *target, const char *by, const char *reason);
 void mod_mute(struct server *s, struct client *target, bool muted, const char *by);
 void mod_notice_all(struct server *s, const char *text);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* translog.c - room transcripts: the line format (one readable line per message, with its id), and
- * reading them back. */
+/* translog.c - room transcripts: the line format (one line per message, with its id), reading. */
 #include "translog.h"
 
 #include <dirent.h>
@@ -25,37 +24,21 @@
 
 void translog_format(const struct logged_msg *m, struct buf *out)
 {
-	char head[96];
 	time_t secs = (time_t)(m->time_ms / 1000);
 	struct tm tm;
-	int n;
 
 	if (gmtime_r(&secs, &tm) == NULL)
 		memset(&tm, 0, sizeof tm);
-	n = snprintf(head, sizeof head, "%llu %04d-%02d-%02dT%02d:%02d:%02d.%03uZ ",
-		     (unsigned long long)m->id, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		     tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(m->time_ms % 1000));
-	buf_append(out, head, (size_t)n);
-	if (m->flags & MSGF_ACTION) {
-		buf_append(out, "* ", 2);
-		buf_append(out, m->nick.p, m->nick.len);
-		buf_append(out, " ", 1);
-	} else {
-		buf_append(out, "<", 1);
-		buf_append(out, m->nick.p, m->nick.len);
-		buf_append(out, "> ", 2);
-	}
+	buf_printf(out, "%llu %04d-%02d-%02dT%02d:%02d:%02d.%03uZ ", (unsigned long long)m->id,
+		   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		   (unsigned)(m->time_ms % 1000));
+	buf_printf(out, (m->flags & MSGF_ACTION) ? "* %.*s " : "<%.*s> ", (int)m->nick.len,
+		   m->nick.p);
 	for (size_t i = 0; i < m->text.len; i++) {
 		char c = m->text.p[i];
+		const char *esc = c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\t' ? "\\t" : NULL;
 
-		if (c == '\\')
-			buf_append(out, "\\\\", 2);
-		else if (c == '\n')
-			buf_append(out, "\\n", 2);
-		else if (c == '\t')
-			buf_append(out, "\\t", 2);
-		else
-			buf_append(out, &c, 1);
+		buf_append(out, esc != NULL ? esc : &c, esc != NULL ? 2 : 1);
 	}
 }
 
@@ -140,9 +123,8 @@ int translog_parse(const char *line, size_t len, struct logged_msg *m, struct bu
 }
 
 /*
- * Open a transcript for reading without blocking (a FIFO would wait for a
- * writer, a device never ends) or following a link, and only if it is a
- * regular file. The fd, or -1 with a sentence in e.
+ * Open a transcript for reading without blocking (a FIFO would wait for a writer, a device never
+ * ends) or following a link, and only if it is a regular file. The fd, or -1 with a sentence in e.
  */
 static int open_transcript(const char *path, struct stat *st, struct errmsg *e)
 {
@@ -200,10 +182,9 @@ static off_t whole_lines_end(int fd, off_t size)
 }
 
 /*
- * A last line without its newline was being written when natterd stopped
- * (a crash, a full disk): cut it off the file, so the next line starts on a
- * line of its own, and say so. If it cannot be cut, the reader skips it and
- * the writer starts a fresh line before the next message.
+ * A last line without its newline was being written when natterd stopped (a crash, a full disk):
+ * cut it off the file, so the next line starts on a line of its own, and say so. If it cannot be
+ * cut, the reader skips it and the writer starts a fresh line before the next message.
  */
 static void cut_unfinished_line(int fd, const char *path, const struct stat *st)
 {
@@ -299,9 +280,7 @@ long translog_load(const char *dir, translog_found_fn found, void *ctx, struct e
 		if (len <= 4 || strcmp(de->d_name + len - 4, ".log") != 0 ||
 		    len - 4 + 1 > MAX_ROOM_BYTES)
 			continue;
-		room[0] = '#';
-		memcpy(room + 1, de->d_name, len - 4);
-		room[len - 3] = '\0';
+		snprintf(room, sizeof room, "#%.*s", (int)(len - 4), de->d_name);
 		if (!room_valid(room, strlen(room)))
 			continue;
 		if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path)

@@ -10,15 +10,8 @@
 #include "errmsg.h"
 #include "proto.h"
 
-enum {
-	/*
-	 * Lines a transcript refused (full disk, I/O error, a FIFO in the way)
-	 * wait in memory, in order, up to this many bytes per room; past it a
-	 * message is not written to the transcript at all (it is still
-	 * delivered and kept in memory history).
-	 */
-	MAX_LOG_PENDING_BYTES = 256 * 1024,
-};
+/* Lines a transcript refused (full disk) wait in memory up to this; lines past it are lost. */
+enum { MAX_LOG_PENDING_BYTES = 256 * 1024 };
 
 /* One message as the transcript records it. */
 struct logged_msg {
@@ -46,10 +39,8 @@ struct translog {
 int translog_init(struct translog *tl, const char *dir, const char *room, struct errmsg *e);
 
 /*
- * Append one line for a message after any waiting ones, opening the file if
- * needed. The line is written, or left waiting in memory (TL_WAITING) when
- * the file refused it, or dropped (TL_DROPPED) when MAX_LOG_PENDING_BYTES
- * are already waiting. tl->why says why it is not written.
+ * Append a message's line after any waiting ones: written, left waiting (the file refused it), or
+ * dropped (MAX_LOG_PENDING_BYTES wait already); tl->why says why it is not written.
  */
 enum translog_result { TL_WRITTEN, TL_WAITING, TL_DROPPED };
 enum translog_result translog_append(struct translog *tl, const struct logged_msg *m);
@@ -61,11 +52,8 @@ size_t translog_flush(struct translog *tl);
 void translog_close(struct translog *tl);
 
 /*
- * Read every transcript in dir, calling found(room, msg, ctx) for each valid
- * line in file order. A last line without its newline (a crash or a full
- * disk while it was written) is cut off the file and reported. Returns the
- * number of unreadable lines skipped, or -1 with a sentence in e if dir or
- * a transcript in it cannot be read, or a transcript is not a regular file.
+ * Call found(room, msg, ctx) for each valid line of every transcript in dir, cutting off an
+ * unfinished last line. The number of unreadable lines skipped, or -1 with a sentence in e.
  */
 typedef void (*translog_found_fn)(const char *room, const struct logged_msg *m, void *ctx);
 long translog_load(const char *dir, translog_found_fn found, void *ctx, struct errmsg *e);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* translog_write.c - appending to room transcripts; lines a full disk refuses wait in memory, in
- * order. */
+/* translog_write.c - appending to transcripts; lines a full disk refuses wait, in order. */
 #include "translog.h"
 
 #include <errno.h>
@@ -65,10 +64,9 @@ static void set_why_errno(struct translog *tl, const char *verb, int err)
 }
 
 /*
- * Open tl->path for appending without blocking (a FIFO would wait for a
- * reader) or following a link, and only if it is a regular file. A file
- * that ends in the middle of a line gets a newline first, so the next line
- * is never glued onto a broken one. 0, or -1 with tl->why set.
+ * Open tl->path for appending without blocking (a FIFO would wait for a reader) or following a
+ * link, and only if it is a regular file. A file that ends in the middle of a line gets a newline
+ * first, so the next line is never glued onto a broken one. 0, or -1 with tl->why set.
  */
 static int open_file(struct translog *tl)
 {

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* wiretrace.c - natterd --trace: each frame read or queued, and line-mode text, shown on the trace.
- */
+/* wiretrace.c - natterd --trace: each frame read or queued, and line-mode text. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

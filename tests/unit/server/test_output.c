@@ -68,7 +68,7 @@ static void world_init(struct world *w)
 		server_add_slot(&w->s, c->fd, c);
 	}
 	for (int r = 0; r < NROOMS; r++) {
-		char name[8];
+		char name[16];
 
 		snprintf(name, sizeof name, "#r%d", r);
 		w->room[r] = room_create(&w->s.rooms, name, strlen(name));

@@ -168,77 +168,33 @@ static void input_line(char *line)
 	free(line);
 }
 
-/* Bound keys that belong to the front end. */
-static int key_fn(enum input_key k)
+/* The keys that belong to the front end; Alt may also come as an ESC prefix. */
+static const struct {
+	enum input_key key;
+	const char *seq[4]; /* raw bytes, as rl_executing_keyseq holds them */
+} front_keys[] = {
+    {IK_PAGE_UP, {"\033[5~"}},						     /* PageUp */
+    {IK_PAGE_DOWN, {"\033[6~"}},					     /* PageDown */
+    {IK_SB_TOP, {"\033[1;3H", "\033[1;5H", "\033\033[1~", "\033\033[H"}},    /* Alt-, Ctrl-Home */
+    {IK_SB_BOTTOM, {"\033[1;3F", "\033[1;5F", "\033\033[4~", "\033\033[F"}}, /* Alt-, Ctrl-End */
+    {IK_SEARCH_OLDER, {"\033p"}},					     /* Alt-p */
+    {IK_SEARCH_NEWER, {"\033n"}},					     /* Alt-n */
+    {IK_MENTION_OLDER, {"\033m"}},					     /* Alt-m */
+    {IK_MENTION_NEWER, {"\033M"}},					     /* Alt-M */
+    {IK_REDRAW, {"\014"}},						     /* Ctrl-L */
+    {IK_ROOM_NEXT, {"\033[1;3C", "\033\033[C"}},			     /* Alt-Right */
+    {IK_ROOM_PREV, {"\033[1;3D", "\033\033[D"}},			     /* Alt-Left */
+};
+
+/* Bound to each sequence of front_keys: hand the key just typed to the front end. */
+static int front_key(int count, int key)
 {
-	in.ops->key(in.ctx, k);
+	(void)count, (void)key;
+	for (size_t i = 0; i < sizeof front_keys / sizeof front_keys[0]; i++)
+		for (size_t k = 0; k < 4 && front_keys[i].seq[k] != NULL; k++)
+			if (strcmp(rl_executing_keyseq, front_keys[i].seq[k]) == 0)
+				in.ops->key(in.ctx, front_keys[i].key);
 	return 0;
-}
-
-static int rl_page_up(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_PAGE_UP);
-}
-
-static int rl_page_down(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_PAGE_DOWN);
-}
-
-static int rl_sb_top(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_SB_TOP);
-}
-
-static int rl_sb_bottom(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_SB_BOTTOM);
-}
-
-static int rl_search_older(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_SEARCH_OLDER);
-}
-
-static int rl_search_newer(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_SEARCH_NEWER);
-}
-
-static int rl_mention_older(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_MENTION_OLDER);
-}
-
-static int rl_mention_newer(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_MENTION_NEWER);
-}
-
-static int rl_redraw(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_REDRAW);
-}
-
-static int rl_room_next(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_ROOM_NEXT);
-}
-
-static int rl_room_prev(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_ROOM_PREV);
 }
 
 /* Alt-Enter: a newline inside the message instead of sending it. */
@@ -403,25 +359,9 @@ static void bind(const char *seq, rl_command_func_t *fn)
 
 static void bind_keys(void)
 {
-	bind("\\e[5~", rl_page_up);
-	bind("\\e[6~", rl_page_down);
-	bind("\\e[1;3H", rl_sb_top); /* Alt-Home */
-	bind("\\e[1;5H", rl_sb_top); /* Ctrl-Home */
-	bind("\\e[1;3F", rl_sb_bottom);
-	bind("\\e[1;5F", rl_sb_bottom);
-	bind("\\e\\e[1~", rl_sb_top); /* Alt-Home where Alt is an ESC prefix */
-	bind("\\e\\e[4~", rl_sb_bottom);
-	bind("\\e\\e[H", rl_sb_top);
-	bind("\\e\\e[F", rl_sb_bottom);
-	bind("\\ep", rl_search_older);
-	bind("\\en", rl_search_newer);
-	bind("\\em", rl_mention_older);
-	bind("\\eM", rl_mention_newer);
-	bind("\\C-l", rl_redraw);
-	bind("\\e[1;3C", rl_room_next); /* Alt-Right */
-	bind("\\e[1;3D", rl_room_prev); /* Alt-Left */
-	bind("\\e\\e[C", rl_room_next); /* where Alt is an ESC prefix */
-	bind("\\e\\e[D", rl_room_prev);
+	for (size_t i = 0; i < sizeof front_keys / sizeof front_keys[0]; i++)
+		for (size_t k = 0; k < 4 && front_keys[i].seq[k] != NULL; k++)
+			bind(front_keys[i].seq[k], front_key);
 	bind("\\e\\r", rl_newline_in_text);
 	bind("\\e\\n", rl_newline_in_text);
 	bind("\\e[200~", rl_paste);

@@ -33,67 +33,53 @@ static struct sigaction old_actions[FATAL_COUNT];
 static bool caught[FATAL_COUNT];
 static volatile sig_atomic_t armed;
 
-/* Append a terminfo string capability, if the terminal has it and it fits. */
-static void add_cap(const char *name)
+/* A terminfo string capability, or NULL if the terminal has none. */
+static const char *cap(const char *name)
 {
 	const char *s = tigetstr(name);
-	size_t n;
 
-	if (s == NULL || s == (const char *)-1)
-		return;
-	n = strlen(s);
-	if (reset_len + n < sizeof reset_seq) {
-		memcpy(reset_seq + reset_len, s, n);
-		reset_len += n;
-	}
+	return s == (const char *)-1 ? NULL : s;
 }
 
-static void add_raw(const char *s)
+/* Append s to the reset sequence, if there is one and it fits. */
+static void add(const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = s != NULL ? strlen(s) : 0;
 
-	if (reset_len + n < sizeof reset_seq) {
+	if (n > 0 && reset_len + n < sizeof reset_seq) {
 		memcpy(reset_seq + reset_len, s, n);
 		reset_len += n;
 	}
 }
+
+#define TERM_HINT "use natter --headless, or set TERM (e.g. TERM=xterm-256color)"
 
 int termsafe_check(struct errmsg *e)
 {
 	const char *term = getenv("TERM");
-	const char *cup;
-	bool has_rmcup;
 	int err = 0;
 
 	if (term == NULL || term[0] == '\0') {
-		errmsg_set(e, "TERM is not set, so the full-screen client cannot draw; use natter "
-			      "--headless, or set TERM (e.g. TERM=xterm-256color)");
+		errmsg_set(e, "TERM is not set, so the full-screen client cannot draw; " TERM_HINT);
 		return -1;
 	}
 	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
 		errmsg_set(e,
-			   "the terminal type '%.64s' is not in the terminfo database; use natter "
-			   "--headless, or set TERM (e.g. TERM=xterm-256color)",
+			   "the terminal type '%.64s' is not in the terminfo database; " TERM_HINT,
 			   term);
 		return -1;
 	}
-	cup = tigetstr("cup");
-	if (cup == NULL || cup == (const char *)-1) {
+	if (cap("cup") == NULL) {
 		(void)del_curterm(cur_term);
-		errmsg_set(e,
-			   "the terminal '%.64s' cannot move the cursor; use natter --headless, or "
-			   "set TERM (e.g. TERM=xterm-256color)",
-			   term);
+		errmsg_set(e, "the terminal '%.64s' cannot move the cursor; " TERM_HINT, term);
 		return -1;
 	}
 	reset_len = 0;
-	add_cap("sgr0");
-	add_cap("cnorm");
-	add_raw(PASTE_OFF);
-	has_rmcup = tigetstr("rmcup") != NULL && tigetstr("rmcup") != (const char *)-1;
-	add_cap("rmcup");
-	if (!has_rmcup)
-		add_raw("\r\n"); /* no alternate screen: at least start the shell on a new line */
+	add(cap("sgr0"));
+	add(cap("cnorm"));
+	add(PASTE_OFF);
+	/* No alternate screen: at least start the shell on a new line. */
+	add(cap("rmcup") != NULL ? cap("rmcup") : "\r\n");
 	(void)del_curterm(cur_term);
 	return 0;
 }

@@ -93,15 +93,11 @@ static void setup_colors(struct ui *u)
 	init_pair(PAIR_NOTICE, COLOR_CYAN, bg);
 	init_pair(PAIR_ERROR, COLOR_RED, bg);
 	init_pair(PAIR_MENTION, COLOR_YELLOW, bg);
-	u->nick_colors = 6;
-	for (unsigned i = 0; i < 6; i++)
-		init_pair((short)(PAIR_NICK0 + i), base[i], bg);
 	/* Terminals with 16 colours get the bright variants as six more nick colours. */
-	if (COLORS >= 16 && COLOR_PAIRS > PAIR_NICK0 + MAX_NICK_COLORS) {
-		for (unsigned i = 0; i < 6; i++)
-			init_pair((short)(PAIR_NICK0 + 6 + i), (short)(base[i] + 8), bg);
-		u->nick_colors = MAX_NICK_COLORS;
-	}
+	u->nick_colors =
+	    COLORS >= 16 && COLOR_PAIRS > PAIR_NICK0 + MAX_NICK_COLORS ? MAX_NICK_COLORS : 6;
+	for (unsigned i = 0; i < u->nick_colors; i++)
+		init_pair((short)(PAIR_NICK0 + i), (short)(base[i % 6] + (i < 6 ? 0 : 8)), bg);
 }
 
 int ui_start(struct ui *u, struct errmsg *e)
@@ -303,8 +299,7 @@ static void draw_status(const struct ui *u, int y)
 	buf_append(&left, " ", 1);
 	status_part(&left, u->status.nick);
 	status_part(&left, u->status.room);
-	if (u->status.unread[0] != '\0')
-		status_part(&left, u->status.unread);
+	status_part(&left, u->status.unread);
 	status_part(&left, u->status.state);
 	if (u->status.users >= 0) {
 		snprintf(users, sizeof users, "%ld user%s", u->status.users,
@@ -529,66 +524,57 @@ static void put_clock(struct buf *b, long day, const struct tm *tm)
 	buf_append(b, clock, n);
 }
 
-/* Compose m into l, its text in b: the stamp, the nick as its kind shows it, the text. */
-static void compose(const struct ui_text *m, long day, const struct tm *tm, struct sb_line *l,
-		    struct buf *b)
+/*
+ * Compose m: the stamp, the nick as its kind shows it, the text. Push it
+ * (seq 0, after any history or day line it needs) or put it in the place of
+ * line seq. Returns its seq, or 0 if line seq has scrolled out.
+ */
+static uint64_t store(struct ui *u, const struct ui_text *m, uint64_t seq)
 {
-	/* A message not yet confirmed is dimmed like history (without a history line). */
-	*l = (struct sb_line){
-	    .kind = m->kind, .mention = m->mention, .history = m->history || m->pending};
-	put_clock(b, day, tm);
-	if (m->kind == SB_MSG || m->kind == SB_OWN) {
-		buf_append(b, "<", 1);
-		l->nick_off = b->len;
-		wrap_sanitize(b, m->nick, m->nick_len, false);
-		l->nick_len = b->len - l->nick_off;
-		buf_append(b, "> ", 2);
-	} else if (m->kind == SB_ACTION) {
-		buf_append(b, " * ", 3);
-		l->nick_off = b->len;
-		wrap_sanitize(b, m->nick, m->nick_len, false);
-		l->nick_len = b->len - l->nick_off;
-		buf_append(b, " ", 1);
-	} else {
-		buf_append(b, "-!- ", 4);
-	}
-	l->body_off = b->len;
-	l->prefix_cols = wrap_str_width((const char *)b->data, b->len);
-	wrap_sanitize(b, m->text, m->text_len, true);
-	l->text = (char *)b->data;
-	l->len = b->len;
-}
-
-uint64_t ui_add_line(struct ui *u, const struct ui_text *m)
-{
-	struct sb_line l;
 	struct buf b = {0};
 	struct tm tm;
 	long day = day_of(m->ms, &tm);
-	uint64_t seq;
+	bool action = m->kind == SB_ACTION;
+	/* A message not yet confirmed is dimmed like history (without a history line). */
+	struct sb_line l = {
+	    .kind = m->kind, .mention = m->mention, .history = m->history || m->pending};
 
-	history_start(u, m);
-	day_change(u, day, &tm);
-	compose(m, day, &tm, &l, &b);
-	seq = sb_push(&u->sb, &l);
+	if (seq == 0) {
+		history_start(u, m);
+		day_change(u, day, &tm);
+	}
+	put_clock(&b, day, &tm);
+	if (m->kind == SB_MSG || m->kind == SB_OWN || action) {
+		buf_printf(&b, "%s", action ? " * " : "<");
+		l.nick_off = b.len;
+		wrap_sanitize(&b, m->nick, m->nick_len, false);
+		l.nick_len = b.len - l.nick_off;
+		buf_printf(&b, "%s", action ? " " : "> ");
+	} else {
+		buf_printf(&b, "-!- ");
+	}
+	l.body_off = b.len;
+	l.prefix_cols = wrap_str_width((const char *)b.data, b.len);
+	wrap_sanitize(&b, m->text, m->text_len, true);
+	l.text = (char *)b.data;
+	l.len = b.len;
+	if (seq == 0)
+		seq = sb_push(&u->sb, &l);
+	else if (!sb_replace(&u->sb, seq, &l))
+		seq = 0;
 	buf_free(&b);
 	u->dirty = true;
 	return seq;
 }
 
+uint64_t ui_add_line(struct ui *u, const struct ui_text *m)
+{
+	return store(u, m, 0);
+}
+
 bool ui_update_line(struct ui *u, uint64_t seq, const struct ui_text *m)
 {
-	struct sb_line l;
-	struct buf b = {0};
-	struct tm tm;
-	long day = day_of(m->ms, &tm);
-	bool found;
-
-	compose(m, day, &tm, &l, &b);
-	found = sb_replace(&u->sb, seq, &l);
-	buf_free(&b);
-	u->dirty = true;
-	return found;
+	return seq != 0 && store(u, m, seq) != 0;
 }
 
 void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,

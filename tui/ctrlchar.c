@@ -4,6 +4,7 @@
 #include "ctrlchar.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "text.h"
 
@@ -22,11 +23,7 @@ static bool forbidden(unsigned cp)
 bool ctrl_find(const char *s, size_t n, struct ctrl_found *f)
 {
 	size_t line = 1, column = 1;
-	bool multiline = false;
-
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n')
-			multiline = true;
+	bool multiline = memchr(s, '\n', n) != NULL;
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
 		size_t len = utf8_decode(s + i, n - i, &cp);
@@ -103,19 +100,14 @@ size_t ctrl_strip(char *s, size_t n)
 
 		if (len == 0) {
 			i++;
-			continue;
-		}
-		if (cp == 0x1b) {
+		} else if (cp == 0x1b) {
 			i += escape_len(s + i, n - i);
-			continue;
-		}
-		if (forbidden(cp)) {
+		} else {
+			if (!forbidden(cp))
+				for (size_t k = 0; k < len; k++)
+					s[out++] = s[i + k];
 			i += len;
-			continue;
 		}
-		for (size_t k = 0; k < len; k++)
-			s[out++] = s[i + k];
-		i += len;
 	}
 	return out;
 }

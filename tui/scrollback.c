@@ -136,24 +136,26 @@ bool sb_bottom(const struct scrollback *sb, size_t width, size_t *index, size_t 
 	return true;
 }
 
-/* Lines up to seq have been at the bottom of the view (in part at least). */
-static void mark_seen(struct scrollback *sb, uint64_t seq)
+/* Anchor the view at (index, skip); the lines down to there have been seen. */
+static void anchor(struct scrollback *sb, size_t index, size_t skip)
 {
-	if (seq > sb->seen)
-		sb->seen = seq;
+	sb->following = false;
+	sb->anchor = line_at(sb, index)->seq;
+	sb->skip = skip;
+	if (sb->anchor > sb->seen)
+		sb->seen = sb->anchor;
 }
 
-/* Anchor the view at (index, skip); the newest line fully shown means following. */
+/* A scroll ends at (index, skip), the last search hit forgotten; the newest line fully shown
+ * means following. */
 static void set_view(struct scrollback *sb, size_t index, size_t skip)
 {
 	if (index + 1 >= sb->count && skip == 0) {
 		sb_scroll_bottom(sb);
 		return;
 	}
-	sb->following = false;
-	sb->anchor = line_at(sb, index)->seq;
-	sb->skip = skip;
-	mark_seen(sb, sb->anchor);
+	anchor(sb, index, skip);
+	sb->hit = 0;
 }
 
 /* The view whose top row is the oldest line's first row; following if everything fits. */
@@ -220,7 +222,6 @@ void sb_scroll_up(struct scrollback *sb, size_t rows, size_t width, size_t heigh
 	}
 	clamp_top(sb, &index, &skip, width, height);
 	set_view(sb, index, skip);
-	sb->hit = 0;
 }
 
 void sb_scroll_down(struct scrollback *sb, size_t rows, size_t width)
@@ -244,7 +245,6 @@ void sb_scroll_down(struct scrollback *sb, size_t rows, size_t width)
 		rows--;
 	}
 	set_view(sb, index, skip);
-	sb->hit = 0;
 }
 
 void sb_scroll_top(struct scrollback *sb, size_t width, size_t height)
@@ -255,7 +255,6 @@ void sb_scroll_top(struct scrollback *sb, size_t width, size_t height)
 		return;
 	top_view(sb, width, height, &index, &skip);
 	set_view(sb, index, skip);
-	sb->hit = 0;
 }
 
 void sb_scroll_bottom(struct scrollback *sb)
@@ -329,15 +328,10 @@ bool sb_mentions(const char *text, size_t n, const char *nick)
 	return false;
 }
 
-bool sb_conversation(const struct sb_line *l)
-{
-	return l->kind != SB_INFO && l->kind != SB_ERROR && l->kind != SB_MARK;
-}
-
-/* Whether a line is what a search looks for: the client's own lines never are. */
+/* Whether a line is what a search looks for: the client's own lines and markers never are. */
 static bool matches(const struct sb_line *l, const char *needle)
 {
-	if (!sb_conversation(l))
+	if (l->kind == SB_INFO || l->kind == SB_ERROR || l->kind == SB_MARK)
 		return false;
 	if (needle == NULL)
 		return l->mention;
@@ -352,11 +346,8 @@ static void show_hit(struct scrollback *sb, size_t i, size_t width, size_t heigh
 	/* Near the top the pane stays full; the hit is then above the bottom row but in view. */
 	clamp_top(sb, &index, &skip, width, height);
 	/* Anchored even at the newest line, so the next search goes on from here. */
-	sb->following = false;
-	sb->anchor = line_at(sb, index)->seq;
-	sb->skip = skip;
+	anchor(sb, index, skip);
 	sb->hit = line_at(sb, i)->seq;
-	mark_seen(sb, sb->anchor);
 }
 
 enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, size_t width,

@@ -113,10 +113,6 @@ enum sb_found {
 	SB_FOUND_WRAPPED, /* found after going past the oldest (or newest) line to the other end */
 };
 
-/* Whether a line is conversation (what people said, server notices), not the client's own
- * feedback (SB_INFO, SB_ERROR) or markers (SB_MARK). */
-bool sb_conversation(const struct sb_line *l);
-
 /*
  * Find the nearest conversation line older (older=true) or newer than the
  * view's bottom line whose body contains needle (ASCII case-insensitive), or

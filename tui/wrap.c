@@ -2,15 +2,20 @@
 /* wrap.c - width-aware word wrapping and display sanitizing (pure: depends only on the locale). */
 #include "wrap.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "text.h"
 
-int wrap_cp_width(unsigned cp)
+/*
+ * Columns a code point takes (wcwidth; wchar_t holds a Unicode code point on
+ * every platform we build on). Characters with no defined width count as 1:
+ * wrap_sanitize replaces them before anything is drawn.
+ */
+static int cp_width(unsigned cp)
 {
-	/* wchar_t holds a Unicode code point on every platform we build on. */
 	int w = wcwidth((wchar_t)cp);
 
 	return w < 0 ? 1 : w;
@@ -38,31 +43,17 @@ static size_t next_cluster(const char *s, size_t n, int *w, unsigned *first)
 	unsigned cp;
 	size_t len = next_char(s, n, first);
 
-	*w = *first == '\n' ? 0 : wrap_cp_width(*first);
+	*w = *first == '\n' ? 0 : cp_width(*first);
 	if (*first == '\n')
 		return len;
 	while (len < n) {
 		size_t l = next_char(s + len, n - len, &cp);
 
-		if (cp == '\n' || wrap_cp_width(cp) != 0)
+		if (cp == '\n' || cp_width(cp) != 0)
 			break;
 		len += l;
 	}
 	return len;
-}
-
-size_t wrap_str_width(const char *s, size_t n)
-{
-	size_t cols = 0;
-
-	for (size_t i = 0; i < n;) {
-		int w;
-		unsigned cp;
-
-		i += next_cluster(s + i, n - i, &w, &cp);
-		cols += (size_t)w;
-	}
-	return cols;
 }
 
 size_t wrap_fit(const char *s, size_t n, size_t cols, size_t *used)
@@ -84,6 +75,14 @@ size_t wrap_fit(const char *s, size_t n, size_t cols, size_t *used)
 	return i;
 }
 
+size_t wrap_str_width(const char *s, size_t n)
+{
+	size_t cols;
+
+	wrap_fit(s, n, SIZE_MAX, &cols);
+	return cols;
+}
+
 /* Where the next row starts after a soft break at i: past the spaces there. */
 static size_t skip_spaces(const char *s, size_t n, size_t i)
 {
@@ -103,19 +102,11 @@ static size_t trim_end(const char *s, size_t start, size_t end)
 /* Columns of the word at s[i..n): up to the next space or newline. */
 static size_t word_width(const char *s, size_t n, size_t i)
 {
-	size_t cols = 0;
+	size_t end = i;
 
-	while (i < n) {
-		int w;
-		unsigned cp;
-		size_t len = next_cluster(s + i, n - i, &w, &cp);
-
-		if (cp == ' ' || cp == '\n')
-			break;
-		cols += (size_t)w;
-		i += len;
-	}
-	return cols;
+	while (end < n && s[end] != ' ' && s[end] != '\n')
+		end++;
+	return wrap_str_width(s + i, end - i);
 }
 
 /*

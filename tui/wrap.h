@@ -15,13 +15,6 @@ struct wrap_row {
 	size_t len;
 };
 
-/*
- * Columns a code point takes (wcwidth in the current locale). Characters
- * with no defined width count as 1: wrap_sanitize replaces them before
- * anything is drawn, so the count only has to be safe, not exact.
- */
-int wrap_cp_width(unsigned cp);
-
 /* Columns that the UTF-8 text s[0..n) takes on one row. */
 size_t wrap_str_width(const char *s, size_t n);
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -281,22 +280,11 @@ static int parse_options(int argc, char *argv[], struct options *o)
 	return finish_options(o, socket_given, env);
 }
 
-/*
- * The default socket. A missing private directory is not an error here: it
- * just means no server runs yet, which connecting (or autostart) will handle.
- */
-static int default_socket(struct addr *a, struct errmsg *e)
-{
-	char path[ADDR_PATH_BYTES];
-
-	if (sockpath_client(NULL, path, sizeof path, e) < 0)
-		return -1;
-	return addr_set_unix(a, path, e);
-}
-
 /* Decide where to connect. Returns -1 to go on, else an exit status (message printed). */
 static int choose_address(const struct options *o, struct addr *a, bool *is_default)
 {
+	const char *path = o->socket_path;
+	char def[ADDR_PATH_BYTES];
 	struct errmsg e;
 
 	*is_default = o->socket_path == NULL && o->tcp == NULL;
@@ -306,8 +294,10 @@ static int choose_address(const struct options *o, struct addr *a, bool *is_defa
 		diag("%s", e.text);
 		return EXIT_USAGE;
 	}
-	if ((o->socket_path != NULL ? addr_set_unix(a, o->socket_path, &e)
-				    : default_socket(a, &e)) == 0)
+	/* No private directory is no error here: no server runs yet, which connecting handles. */
+	if (path == NULL && sockpath_client(NULL, def, sizeof def, &e) == 0)
+		path = def;
+	if (path != NULL && addr_set_unix(a, path, &e) == 0)
 		return -1;
 	diag("%s", e.text);
 	return EXIT_NO_SERVER;
@@ -371,7 +361,7 @@ static void say(struct tui *tui, const char *text)
 	if (text[0] == '\0')
 		return;
 	if (tui != NULL)
-		tui_note(tui, text);
+		ui_say(&tui->ui, SB_INFO, "%s", text);
 	else
 		diag("%s", text);
 }

@@ -3,16 +3,12 @@
 #include "tui.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "command.h"
 #include "diag.h"
 #include "input.h"
 #include "sys.h"
@@ -20,7 +16,6 @@
 #include "sigpipe.h"
 #include "termsafe.h"
 #include "tui_int.h"
-#include "wrap.h"
 
 enum { STDIN_CHUNK_BYTES = 4096, STATUS_TICK_MS = 1000 };
 
@@ -73,21 +68,11 @@ void tui_free(struct tui *t)
 	free(t->nicks);
 	tui_free_strings(t->rooms_seen, &t->rooms_seen_len);
 	free(t->rooms_seen);
-	t->rooms_seen = NULL;
 	tui_free_strings(t->pending.lines, &t->pending.len);
 	free(t->pending.lines);
 	tui_sending_free(t);
 	free(t->search);
 	free(t->give_back);
-	t->give_back = NULL;
-	t->nicks = NULL;
-	t->pending.lines = NULL;
-	t->search = NULL;
-}
-
-void tui_note(struct tui *t, const char *text)
-{
-	ui_say(&t->ui, SB_INFO, "%s", text);
 }
 
 /* Append a copy of s[0..n) to a growable string array. */
@@ -101,18 +86,6 @@ void tui_push_string(char ***v, size_t *len, size_t *cap, const char *s, size_t 
 }
 
 /* ---- signals ---- */
-
-/*
- * Route SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGWINCH into the loop, and
- * arm termsafe.c for the signals that kill at once; set before curses,
- * which then keeps its hands off them.
- */
-static int setup_signals(struct tui *t)
-{
-	if (sigpipe_open(&t->sig, tui_signals, TUI_SIGNAL_COUNT) < 0)
-		return -1;
-	return termsafe_arm();
-}
 
 static void restore_signals(struct tui *t)
 {
@@ -228,18 +201,15 @@ static void reconnect(struct tui *t)
 /* Milliseconds poll may sleep: until the core's deadline, the next retry, or the status tick. */
 static int next_timeout(const struct tui *t, uint64_t now)
 {
-	int ms = t->up ? core_timeout_ms(t->c, now) : -1;
+	uint64_t wait = t->retry_at > now ? t->retry_at - now : 0; /* held: UINT64_MAX */
+	int ms;
 
+	if (!t->up)
+		return wait > STATUS_TICK_MS ? STATUS_TICK_MS : (int)wait;
+	ms = core_timeout_ms(t->c, now);
 	/* While the server is late, the lag in the status bar counts up each second. */
-	if (t->up && core_lag_ms(t->c, now) > 0 && (ms < 0 || ms > STATUS_TICK_MS))
+	if (core_lag_ms(t->c, now) > 0 && (ms < 0 || ms > STATUS_TICK_MS))
 		ms = STATUS_TICK_MS;
-	if (!t->up) {
-		uint64_t wait = t->retry_at > now ? t->retry_at - now : 0;
-		int retry =
-		    wait > STATUS_TICK_MS ? STATUS_TICK_MS : (int)wait; /* held: UINT64_MAX */
-
-		ms = retry < STATUS_TICK_MS ? retry : STATUS_TICK_MS;
-	}
 	return ms;
 }
 
@@ -321,7 +291,11 @@ int tui_run(struct tui *t, const struct addr *a, const char *nick)
 
 	t->addr = a;
 	snprintf(t->nick, sizeof t->nick, "%s", nick);
-	if (setup_signals(t) < 0) {
+	/*
+	 * Signals into the loop, and termsafe.c armed for those that kill at
+	 * once; set before curses, which then keeps its hands off them.
+	 */
+	if (sigpipe_open(&t->sig, tui_signals, TUI_SIGNAL_COUNT) < 0 || termsafe_arm() < 0) {
 		diag("cannot set up signal handling: %s", strerror(errno));
 		restore_signals(t);
 		return EXIT_ERROR;

@@ -104,9 +104,6 @@ void tui_init(struct tui *t, struct core *c, const struct tui_options *o);
  */
 int tui_run(struct tui *t, const struct addr *a, const char *nick);
 
-/* A sentence for the user, shown in the scrollback when the UI starts (e.g. "started natterd"). */
-void tui_note(struct tui *t, const char *text);
-
 void tui_free(struct tui *t);
 
 #endif

@@ -5,12 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
 #include "command.h"
 #include "ctrlchar.h"
-#include "sys.h"
 #include "text.h"
 #include "tui_int.h"
 #include "wrap.h"

@@ -173,65 +173,42 @@ void ui_bell(struct ui *u)
 		beep();
 }
 
-/* Text attributes of each part of a line, by its kind and marks. */
+/* Attributes and colour pairs of a line's parts: stamp, nick, the rest of the prefix, body. */
 struct line_attrs {
-	attr_t body, prefix, nick;
-	short body_pair, nick_pair;
+	attr_t attr[4];
+	short pair[4];
 };
 
 static struct line_attrs line_attrs(const struct ui *u, const struct sb_line *l, bool hit)
 {
-	struct line_attrs a = {A_NORMAL, A_NORMAL, A_NORMAL, 0, 0};
+	bool dim = l->kind == SB_NOTICE || l->kind == SB_INFO;
+	struct line_attrs a = {{A_NORMAL}, {0}};
 
-	switch (l->kind) {
-	case SB_MSG:
-	case SB_ACTION: break;
-	case SB_OWN: a.nick = A_BOLD; break;
-	case SB_NOTICE:
-	case SB_INFO:
-		a.body = a.prefix = a.nick = A_DIM;
-		a.body_pair = u->color ? PAIR_NOTICE : 0;
-		break;
-	case SB_ERROR:
-		a.body = A_BOLD;
-		a.body_pair = u->color ? PAIR_ERROR : 0;
-		break;
-	case SB_MARK: a.body = A_BOLD; break;
-	}
 	/* Replayed lines are older news: dimmed, whatever their kind. */
-	if (l->history) {
-		a.body |= A_DIM;
-		a.prefix |= A_DIM;
-		a.nick |= A_DIM;
-	}
-	if (l->nick_len > 0 && u->color && l->kind != SB_NOTICE && l->kind != SB_INFO)
-		a.nick_pair = (short)(PAIR_NICK0 + nick_color(l->text + l->nick_off, l->nick_len,
-							      u->nick_colors));
+	for (int k = 0; k < 4; k++)
+		a.attr[k] = dim || l->history ? A_DIM : A_NORMAL;
+	if (l->kind == SB_OWN)
+		a.attr[1] |= A_BOLD;
+	if (l->kind == SB_ERROR || l->kind == SB_MARK)
+		a.attr[3] |= A_BOLD;
+	if (u->color && (dim || l->kind == SB_ERROR))
+		a.pair[3] = dim ? PAIR_NOTICE : PAIR_ERROR;
+	if (l->nick_len > 0 && u->color && !dim)
+		a.pair[1] = (short)(PAIR_NICK0 +
+				    nick_color(l->text + l->nick_off, l->nick_len, u->nick_colors));
 	if (l->mention) {
 		/* Without colour, reverse video marks the stamp and the nick alike. */
-		a.body = A_BOLD;
-		a.body_pair = u->color ? PAIR_MENTION : 0;
-		a.prefix = u->color ? A_BOLD : A_BOLD | A_REVERSE;
-		a.nick = u->color ? A_BOLD : A_BOLD | A_REVERSE;
+		for (int k = 0; k < 3; k++)
+			a.attr[k] = u->color ? A_BOLD : A_BOLD | A_REVERSE;
+		a.attr[3] = A_BOLD;
+		a.pair[3] = u->color ? PAIR_MENTION : 0;
 	}
-	if (hit) {
-		a.body |= A_REVERSE;
-		a.prefix |= A_REVERSE;
-		a.nick |= A_REVERSE;
-	}
+	for (int k = 0; k < 4 && hit; k++)
+		a.attr[k] |= A_REVERSE;
 	return a;
 }
 
-/* Draw bytes [from, to) of s at the cursor with an attribute and pair. */
-static void put_span(const char *s, size_t from, size_t to, attr_t attr, short pair)
-{
-	if (to <= from)
-		return;
-	attr_set(attr, pair, NULL);
-	addnstr(s + from, (int)(to - from));
-}
-
-/* Draw one wrapped row of a line at screen row y, splitting it into prefix, nick and body. */
+/* Draw one wrapped row of a line at screen row y, splitting it into its parts. */
 static void draw_row(const struct ui *u, const struct sb_line *l, struct wrap_row r, size_t x,
 		     int y, bool hit)
 {
@@ -243,14 +220,11 @@ static void draw_row(const struct ui *u, const struct sb_line *l, struct wrap_ro
 
 	move(y, (int)x);
 	for (int part = 0; part < 4 && from < to; part++) {
-		size_t end = part < 3 ? cuts[part] : to;
-		attr_t attr = part == 0 || part == 2 ? a.prefix : part == 1 ? a.nick : a.body;
-		short pair = part == 1 ? a.nick_pair : part == 3 ? a.body_pair : 0;
+		size_t end = part < 3 && cuts[part] < to ? cuts[part] : to;
 
-		if (end > to)
-			end = to;
 		if (end > from) {
-			put_span(l->text, from, end, attr, pair);
+			attr_set(a.attr[part], a.pair[part], NULL);
+			addnstr(l->text + from, (int)(end - from));
 			from = end;
 		}
 	}
@@ -346,33 +320,28 @@ static size_t input_cells(const char *s, size_t n, struct cell *cells)
 	for (size_t i = 0; i < n;) {
 		size_t len = utf8_decode(s + i, n - i, &cp);
 		struct cell *c = &cells[count];
-		int w;
+		int w = len > 0 ? wcwidth((wchar_t)cp) : -1;
 
-		if (len == 0) {
-			*c = (struct cell){i, 1, 4, ""};
-			snprintf(c->shown, sizeof c->shown, "<%02X>", (unsigned char)s[i]);
-			count++;
-			i++;
-			continue;
-		}
-		w = wcwidth((wchar_t)cp);
-		if (w == 0 && count > 0 && !codepoint_unsafe(cp)) {
+		if (len > 0 && w == 0 && count > 0 && !codepoint_unsafe(cp)) {
 			cells[count - 1].len += len; /* a combining mark joins its base */
 			i += len;
 			continue;
 		}
-		*c = (struct cell){i, len, w > 0 ? (size_t)w : 1, ""};
-		if (cp == '\n') {
+		*c = (struct cell){i, len > 0 ? len : 1, w > 0 ? (size_t)w : 1, ""};
+		if (len == 0)
+			snprintf(c->shown, sizeof c->shown, "<%02X>", (unsigned char)s[i]);
+		else if (cp == '\n')
 			snprintf(c->shown, sizeof c->shown, "%s", NEWLINE_GLYPH);
-		} else if (cp < 0x20 || cp == 0x7f) {
+		else if (cp < 0x20 || cp == 0x7f)
 			snprintf(c->shown, sizeof c->shown, "^%c", cp == 0x7f ? '?' : cp + 0x40);
-			c->cols = 2;
-		} else if (codepoint_unsafe(cp) || w < 0) {
+		else if (codepoint_unsafe(cp) || w < 0)
 			snprintf(c->shown, sizeof c->shown, "<U+%04X>", cp);
+		/* A replacement is as wide as its ASCII text; the newline's glyph takes one column.
+		 */
+		if (c->shown[0] != '\0' && (len == 0 || cp != '\n'))
 			c->cols = strlen(c->shown);
-		}
 		count++;
-		i += len;
+		i += c->len;
 	}
 	return count;
 }

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* ctrlchar.c - control characters in a line typed or pasted: where the first one is, and the line
- * without them (pure). */
+/* ctrlchar.c - control characters in a typed or pasted line: find, describe, strip (pure). */
 #include "ctrlchar.h"
 
 #include <stdio.h>
@@ -65,8 +64,7 @@ void ctrl_describe(const struct ctrl_found *f, char *out, size_t cap)
 	snprintf(out, cap, "%s at %s", what, where);
 }
 
-/* The length of the escape sequence at s[0..n) (s[0] is ESC) to remove: the CSI or OSC it starts,
- * else the ESC alone. */
+/* The length to remove at ESC s[0..n): the CSI or OSC sequence it starts, else the ESC alone. */
 static size_t escape_len(const char *s, size_t n)
 {
 	size_t i = 2;

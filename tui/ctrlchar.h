@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* ctrlchar.h - control characters in a line typed or pasted: where the first one is, and the line
- * without them (pure). */
+/* ctrlchar.h - control characters in a typed or pasted line: find, describe, strip (pure). */
 #ifndef NATTER_CTRLCHAR_H
 #define NATTER_CTRLCHAR_H
 

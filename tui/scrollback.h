@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* scrollback.h - the bounded store of display lines, the scroll position, the "N new" count,
- * search. */
+/* scrollback.h - the bounded store of display lines, scroll position, "N new" count, search. */
 #ifndef NATTER_SCROLLBACK_H
 #define NATTER_SCROLLBACK_H
 
@@ -66,11 +65,7 @@ void sb_clear(struct scrollback *sb);
 /* Add a line (takes a copy of l->text), dropping the oldest when full; returns its seq. */
 uint64_t sb_push(struct scrollback *sb, const struct sb_line *l);
 
-/*
- * Put l (a copy of its text) in the place of the line with this seq, which
- * keeps its seq and position (a message confirmed by the server); false if
- * that line is no longer stored.
- */
+/* Put a copy of l in the place of line seq, keeping seq and position; false if it is gone. */
 bool sb_replace(struct scrollback *sb, uint64_t seq, const struct sb_line *l);
 
 /* The i-th stored line, 0 = oldest; NULL if out of range. */
@@ -83,14 +78,11 @@ size_t sb_indent(const struct sb_line *l, size_t width);
 /* Rows a line takes in a pane width columns wide. */
 size_t sb_line_rows(const struct sb_line *l, size_t width);
 
-/*
- * The view's bottom, as (index, skip): the line drawn lowest in the pane and
- * how many of its last rows are hidden below. Returns false if empty.
- */
+/* The view's bottom: the line drawn lowest, and how many of its last rows are hidden; false if
+ * empty. */
 bool sb_bottom(const struct scrollback *sb, size_t width, size_t *index, size_t *skip);
 
-/* Scroll towards older lines by rows, stopping when the oldest line is at the top of a pane height
- * rows high. */
+/* Scroll towards older lines by rows, until the oldest is at the top of a pane height rows high. */
 void sb_scroll_up(struct scrollback *sb, size_t rows, size_t width, size_t height);
 /* Scroll towards newer lines by rows; reaching the newest line follows it again. */
 void sb_scroll_down(struct scrollback *sb, size_t rows, size_t width);
@@ -99,11 +91,8 @@ void sb_scroll_top(struct scrollback *sb, size_t width, size_t height);
 /* Follow the newest line; everything is then seen. */
 void sb_scroll_bottom(struct scrollback *sb);
 
-/*
- * Messages (SB_MSG, SB_OWN, SB_ACTION: not notices or the client's own
- * lines) that arrived while the view was scrolled up and have not been at
- * its bottom since: the status bar's "N new". 0 while following.
- */
+/* The status bar's "N new": messages (not notices or the client's lines) that came while the
+ * view was scrolled up and have not been at its bottom since; 0 while following. */
 size_t sb_unseen(const struct scrollback *sb);
 
 /* What a search found. */

@@ -19,7 +19,7 @@
 
 enum { STDIN_CHUNK_BYTES = 4096, STATUS_TICK_MS = 1000 };
 
-static const int tui_signals[TUI_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+static const int tui_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
 
 /* Events go to tui_events.c; a room listing is also kept here, for completion. */
 static void on_event(void *ctx, const struct event *ev)
@@ -295,7 +295,8 @@ int tui_run(struct tui *t, const struct addr *a, const char *nick)
 	 * Signals into the loop, and termsafe.c armed for those that kill at
 	 * once; set before curses, which then keeps its hands off them.
 	 */
-	if (sigpipe_open(&t->sig, tui_signals, TUI_SIGNAL_COUNT) < 0 || termsafe_arm() < 0) {
+	if (sigpipe_open(&t->sig, tui_signals, sizeof tui_signals / sizeof tui_signals[0]) < 0 ||
+	    termsafe_arm() < 0) {
 		diag("cannot set up signal handling: %s", strerror(errno));
 		restore_signals(t);
 		return EXIT_ERROR;

@@ -16,7 +16,10 @@
 enum {
 	RECONNECT_FIRST_MS = 500, /* first retry after a lost connection; doubles each time */
 	RECONNECT_MAX_MS = 10000,
-	TUI_SIGNAL_COUNT = 5,
+	TUI_UNREAD_ROOMS = 32, /* as many rooms as a client may be in */
+	TUI_REF_NICKS = 1,     /* the reference of our own WHO, which only feeds the nick list */
+	TUI_SENDING_MAX =
+	    256, /* messages followed until confirmed; an older one stays unconfirmed */
 };
 
 struct tui_options {
@@ -28,14 +31,6 @@ struct tui_options {
 struct tui_pending {
 	char **lines;
 	size_t len, cap;
-};
-
-enum { TUI_UNREAD_ROOMS = 32 }; /* as many rooms as a client may be in */
-
-enum {
-	TUI_REF_NICKS = 1, /* the reference of our own WHO, which only feeds the nick list */
-	TUI_SENDING_MAX =
-	    256 /* messages followed until confirmed; an older one is left unconfirmed */
 };
 
 /* A message we sent, shown dimmed and "(sending...)" until the server's echo confirms it. */
@@ -77,11 +72,8 @@ struct tui {
 	char *search;	 /* the last /search text */
 	char *give_back; /* a line to put back in the input once readline is done with it */
 	bool ring;	 /* ring the bell at the end of this pass */
-	/*
-	 * Per room: the id of the last message shown (a history line at or below
-	 * it is a replay of one already here; ids are compared within a room
-	 * only), and the messages (and, of them, mentions of me) that came while
-	 * another room was current.
+	/* Per room: the id of the last message shown (a history line at or below it replays one
+	 * already here), and the messages and mentions of me that came while another was current.
 	 */
 	struct tui_unread {
 		char room[MAX_ROOM_BYTES + 1];

@@ -472,8 +472,7 @@ static void history_start(struct ui *u, const struct ui_text *m)
 	}
 }
 
-/* "[HH:MM] " for today's lines, "[04 Dec HH:MM] " for older ones, with the year if not this one.
- */
+/* "[HH:MM] " for today's lines, "[04 Dec HH:MM] " before, with the year if not this one. */
 static void put_clock(struct buf *b, long day, const struct tm *tm)
 {
 	char clock[40];

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* wrap.h - terminal display text: column widths, word wrapping with a hanging indent, sanitizing.
- */
+/* wrap.h - terminal display text: widths, word wrapping with a hanging indent, sanitizing. */
 #ifndef NATTER_WRAP_H
 #define NATTER_WRAP_H
 

@@ -177,14 +177,12 @@ static int parse_uid(const char *s, long *out)
 	struct passwd *pw;
 	uint64_t v;
 
-	if (parse_u64(s, 0, UINT32_MAX, &v)) {
+	if (parse_u64(s, 0, UINT32_MAX, &v))
 		*out = (long)v;
-		return 0;
-	}
-	pw = getpwnam(s);
-	if (pw == NULL)
+	else if ((pw = getpwnam(s)) != NULL)
+		*out = (long)pw->pw_uid;
+	else
 		return -1;
-	*out = (long)pw->pw_uid;
 	return 0;
 }
 
@@ -315,12 +313,6 @@ static int open_std_fds(void)
 	return 0;
 }
 
-/* The full-screen UI when both ends are a terminal, unless --headless or --json. */
-static bool want_tui(const struct options *o)
-{
-	return !o->headless && !o->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-}
-
 /*
  * Open the --trace sink (the full-screen client draws on stderr, so there
  * it must be a file). Returns -1 to go on, else an exit status (said).
@@ -375,7 +367,9 @@ static int run(const struct options *o)
 	struct core core;
 	struct errmsg e, note;
 	struct addr a;
-	bool is_default, full = want_tui(o);
+	bool is_default;
+	/* The full-screen UI when both ends are a terminal, unless --headless or --json. */
+	bool full = !o->headless && !o->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	struct trace_sink sink = {.fd = -1};
 	char lab_note[LAB_DESCRIBE_BYTES + 96];
 	pid_t started = 0;

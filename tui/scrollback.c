@@ -204,21 +204,16 @@ void sb_scroll_up(struct scrollback *sb, size_t rows, size_t width, size_t heigh
 
 	if (!sb_bottom(sb, width, &index, &skip))
 		return;
-	while (rows > 0) {
-		size_t r = rows_at(sb, index, width);
-
-		if (skip + 1 < r) {
-			size_t d = r - 1 - skip < rows ? r - 1 - skip : rows;
-
-			skip += d;
-			rows -= d;
-			continue;
-		}
-		if (index == 0)
+	/* One row at a time: a page is a few dozen rows. */
+	for (; rows > 0; rows--) {
+		if (skip + 1 < rows_at(sb, index, width)) {
+			skip++;
+		} else if (index > 0) {
+			index--;
+			skip = 0;
+		} else {
 			break;
-		index--;
-		skip = 0;
-		rows--;
+		}
 	}
 	clamp_top(sb, &index, &skip, width, height);
 	set_view(sb, index, skip);
@@ -230,19 +225,15 @@ void sb_scroll_down(struct scrollback *sb, size_t rows, size_t width)
 
 	if (sb->following || !sb_bottom(sb, width, &index, &skip))
 		return;
-	while (rows > 0) {
+	for (; rows > 0; rows--) {
 		if (skip > 0) {
-			size_t d = skip < rows ? skip : rows;
-
-			skip -= d;
-			rows -= d;
-			continue;
-		}
-		if (index + 1 >= sb->count)
+			skip--;
+		} else if (index + 1 < sb->count) {
+			index++;
+			skip = rows_at(sb, index, width) - 1;
+		} else {
 			break;
-		index++;
-		skip = rows_at(sb, index, width) - 1;
-		rows--;
+		}
 	}
 	set_view(sb, index, skip);
 }

@@ -336,8 +336,7 @@ static size_t input_cells(const char *s, size_t n, struct cell *cells)
 			snprintf(c->shown, sizeof c->shown, "^%c", cp == 0x7f ? '?' : cp + 0x40);
 		else if (codepoint_unsafe(cp) || w < 0)
 			snprintf(c->shown, sizeof c->shown, "<U+%04X>", cp);
-		/* A replacement is as wide as its ASCII text; the newline's glyph takes one column.
-		 */
+		/* A replacement is as wide as its text; the newline's glyph takes one column. */
 		if (c->shown[0] != '\0' && (len == 0 || cp != '\n'))
 			c->cols = strlen(c->shown);
 		count++;

@@ -17,11 +17,8 @@ struct wrap_row {
 /* Columns that the UTF-8 text s[0..n) takes on one row. */
 size_t wrap_str_width(const char *s, size_t n);
 
-/*
- * Length in bytes of the longest prefix of s[0..n) that fits in cols
- * columns, never splitting a character or separating a combining mark from
- * its base. Its width goes in *used (may be NULL).
- */
+/* Bytes of the longest prefix of s[0..n) that fits in cols columns, never splitting a character
+ * from its combining marks; its width goes in *used (may be NULL). */
 size_t wrap_fit(const char *s, size_t n, size_t cols, size_t *used);
 
 /*

@@ -25,10 +25,7 @@ enum {
 
 #define PROMPT "> "
 
-/*
- * Readline's callbacks take no user pointer, so its state and ours live in
- * this one object for the one input line the process has.
- */
+/* Readline's callbacks take no user pointer: its state and ours live in this one object. */
 static struct input_state {
 	const struct input_ops *ops;
 	void *ctx;
@@ -206,11 +203,8 @@ static int rl_newline_in_text(int count, int key)
 	return 0;
 }
 
-/*
- * A bracketed paste goes in as it is, but without the line ends it finishes
- * with: copying a line usually takes its newline along, and Enter, not the
- * paste, says when to send.
- */
+/* A bracketed paste goes in as it is, without the line ends it finishes with: a copied line
+ * usually takes its newline along, and Enter, not the paste, says when to send. */
 static int rl_paste(int count, int key)
 {
 	int start = rl_point;
@@ -249,11 +243,8 @@ static int rl_strip_controls(int count, int key)
 	return 0;
 }
 
-/*
- * Completion (Tab, Shift-Tab) cycles through the candidates in place, as
- * irssi and WeeChat do: readline's menu-complete. Candidates never reach the
- * screen as a list (see input_no_list).
- */
+/* Completion (Tab, Shift-Tab) cycles through the candidates in place, as irssi and WeeChat do:
+ * readline's menu-complete. Candidates never reach the screen as a list (see input_no_list). */
 
 /* Generator over the command names the front end allows (common/command.c's table). */
 static char *complete_command(const char *text, int state)

@@ -133,11 +133,8 @@ static void bad_option(char *const argv[], int code)
 		diag("unknown option %s; try 'natter --help'", arg);
 }
 
-/*
- * $NATTER_NICK, else the login name if it is a valid nick (copied into o),
- * else "guest". A login that is a reserved nick (nobody) is a surprise
- * worth one sentence in o->nick_note.
- */
+/* $NATTER_NICK, else the login name if it is a valid nick (copied into o), else "guest"; a
+ * reserved login (nobody) is a surprise worth one sentence in o->nick_note. */
 static const char *default_nick(struct options *o)
 {
 	const char *env = getenv("NATTER_NICK");
@@ -313,10 +310,8 @@ static int open_std_fds(void)
 	return 0;
 }
 
-/*
- * Open the --trace sink (the full-screen client draws on stderr, so there
- * it must be a file). Returns -1 to go on, else an exit status (said).
- */
+/* Open the --trace sink (a file in the full-screen client, which draws on stderr); -1 to go on,
+ * else an exit status (said). */
 static int open_trace(const struct options *o, bool full, struct trace_sink *sink)
 {
 	struct errmsg e;

@@ -176,26 +176,18 @@ static void top_view(const struct scrollback *sb, size_t width, size_t height, s
 	*skip = 0;
 }
 
-/* Whether the rows down to the view's bottom fill a pane height rows high (stops early). */
-static bool fills(const struct scrollback *sb, size_t index, size_t skip, size_t width,
-		  size_t height)
-{
-	size_t total = 0;
-
-	for (size_t i = index + 1; i-- > 0;) {
-		total += rows_at(sb, i, width);
-		if (total >= height + skip)
-			return true;
-	}
-	return false;
-}
-
 /* Keep the pane full: never scroll so far up that blank rows show above the oldest line. */
 static void clamp_top(struct scrollback *sb, size_t *index, size_t *skip, size_t width,
 		      size_t height)
 {
-	if (!fills(sb, *index, *skip, width, height))
-		top_view(sb, width, height, index, skip);
+	size_t total = 0;
+
+	for (size_t i = *index + 1; i-- > 0;) {
+		total += rows_at(sb, i, width);
+		if (total >= height + *skip)
+			return; /* the rows down to the view's bottom fill the pane */
+	}
+	top_view(sb, width, height, index, skip);
 }
 
 void sb_scroll_up(struct scrollback *sb, size_t rows, size_t width, size_t height)

@@ -15,11 +15,8 @@ enum { RESET_BYTES = 256 };
 /* Bracketed paste off (ui.c turns it on with a raw sequence, so terminfo does not know it). */
 #define PASTE_OFF "\033[?2004l"
 
-/*
- * Signals whose default action ends the process and that the main loop
- * does not handle (SIGINT, SIGTERM, SIGHUP and SIGQUIT go through its
- * self-pipe): faults, abort(), and the rest that nobody should send us.
- */
+/* Signals that end the process and that the loop's self-pipe does not take: faults, abort(), and
+ * the rest that nobody should send us. */
 static const int fatal_signals[] = {SIGABRT, SIGSEGV, SIGBUS,  SIGFPE,	SIGILL,	   SIGSYS, SIGXCPU,
 				    SIGXFSZ, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF};
 
@@ -84,10 +81,8 @@ int termsafe_check(struct errmsg *e)
 	return 0;
 }
 
-/*
- * The handler of fatal_signals: async-signal-safe calls only. The old
- * action comes back first; a fault then happens again when we return and
- * takes it, a signal that was sent (kill, abort) is sent again.
+/* The handler of fatal_signals (async-signal-safe calls only): the old action comes back, then a
+ * fault happens again on return and takes it; a signal that was sent (kill, abort) is sent again.
  */
 static void on_fatal(int signo, siginfo_t *info, void *uctx)
 {

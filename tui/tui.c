@@ -93,11 +93,8 @@ static void restore_signals(struct tui *t)
 	sigpipe_close(&t->sig);
 }
 
-/*
- * Ctrl-C (SIGINT) never loses typed text and never quits (irssi, WeeChat and
- * catgirl do not either): as in bash, the line goes into the history and the
- * input is cleared; on an empty line it says how to leave.
- */
+/* Ctrl-C never loses typed text and never quits (nor in irssi, WeeChat, catgirl): as in bash,
+ * the line goes into the history and the input is cleared; on an empty line, how to leave. */
 static void interrupt(struct tui *t)
 {
 	if (!input_interrupt())
@@ -108,10 +105,8 @@ static void interrupt(struct tui *t)
 	t->ui.dirty = true;
 }
 
-/*
- * SIGWINCH lays out again, SIGINT clears the line; SIGTERM, SIGHUP and
- * SIGQUIT quit politely. While quitting, any of them but SIGWINCH ends at once.
- */
+/* SIGWINCH lays out again, SIGINT clears the line, SIGTERM, SIGHUP and SIGQUIT quit politely;
+ * while quitting, any of them but SIGWINCH ends at once. */
 static void handle_signals(struct tui *t)
 {
 	int signo[16];
@@ -121,13 +116,11 @@ static void handle_signals(struct tui *t)
 		for (int i = 0; i < n; i++) {
 			if (signo[i] == SIGWINCH) {
 				ui_resize(&t->ui);
-				continue;
-			}
-			if (signo[i] == SIGINT && !t->quitting) {
+			} else if (signo[i] == SIGINT && !t->quitting) {
 				interrupt(t);
-				continue;
-			}
-			if (t->quitting) {
+			} else if (!t->quitting) {
+				tui_quit(t, str_c(""));
+			} else {
 				snprintf(t->why, sizeof t->why,
 					 "interrupted (%s) before the server confirmed QUIT",
 					 strsignal(signo[i]));
@@ -135,7 +128,6 @@ static void handle_signals(struct tui *t)
 				t->finished = true;
 				return;
 			}
-			tui_quit(t, str_c(""));
 		}
 	}
 }
@@ -186,13 +178,13 @@ static void reconnect(struct tui *t)
 	t->attempts++;
 	if (core_connect(t->c, t->addr, t->nick, &e) == 0) {
 		t->up = true;
-		tui_status_update(t);
-		return;
+	} else {
+		t->retry_ms =
+		    t->retry_ms * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : t->retry_ms * 2;
+		t->retry_at = mono_ms() + t->retry_ms;
+		if (t->attempts == 1)
+			ui_say(&t->ui, SB_ERROR, "%s; still trying every few seconds", e.text);
 	}
-	t->retry_ms = t->retry_ms * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : t->retry_ms * 2;
-	t->retry_at = mono_ms() + t->retry_ms;
-	if (t->attempts == 1)
-		ui_say(&t->ui, SB_ERROR, "%s; still trying every few seconds", e.text);
 	tui_status_update(t);
 }
 

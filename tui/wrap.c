@@ -9,11 +9,8 @@
 
 #include "text.h"
 
-/*
- * Columns a code point takes (wcwidth; wchar_t holds a Unicode code point on
- * every platform we build on). Characters with no defined width count as 1:
- * wrap_sanitize replaces them before anything is drawn.
- */
+/* Columns a code point takes (wchar_t holds one everywhere we build); characters without a width
+ * count as 1: wrap_sanitize replaces them before anything is drawn. */
 static int cp_width(unsigned cp)
 {
 	int w = wcwidth((wchar_t)cp);
@@ -33,11 +30,8 @@ static size_t next_char(const char *s, size_t n, unsigned *cp)
 	return len;
 }
 
-/*
- * One cluster at s[0..n): a character and the zero-width characters that
- * follow it (combining marks, variation selectors). Returns its byte length
- * and puts its width in *w and its first code point in *first.
- */
+/* The length of the cluster at s[0..n): a character and the zero-width ones after it (combining
+ * marks, variation selectors); its width goes in *w, its first code point in *first. */
 static size_t next_cluster(const char *s, size_t n, int *w, unsigned *first)
 {
 	unsigned cp;
@@ -109,11 +103,8 @@ static size_t word_width(const char *s, size_t n, size_t i)
 	return wrap_str_width(s + i, end - i);
 }
 
-/*
- * Lay out the row that starts at pos in avail columns; later rows have rest
- * columns. Returns the row's end (exclusive) and puts where the next row
- * starts in *next.
- */
+/* Lay out the row at pos in avail columns (later rows have rest): its end, and in *next where the
+ * next row starts. */
 static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t rest, size_t *next)
 {
 	size_t cols = 0, space = 0, i = pos;

@@ -16,16 +16,12 @@ struct ctrl_found {
 	bool multiline; /* the text holds a '\n' (so the line number is worth saying) */
 };
 
-/*
- * Find the first control character (C0 but newline and tab, DEL, C1) or
- * invalid UTF-8 byte in s[0..n). Returns whether there is one.
- */
+/* Find the first control character (C0 but newline and tab, DEL, C1) or invalid UTF-8 byte in
+ * s[0..n). Returns whether there is one. */
 bool ctrl_find(const char *s, size_t n, struct ctrl_found *f);
 
-/*
- * One phrase naming what f found and where, e.g. "ESC (^[) at column 12",
- * "U+0085 at line 2, column 3" or "the byte 0xFF (not UTF-8) at column 4".
- */
+/* One phrase naming what f found and where, e.g. "ESC (^[) at column 12", "U+0085 at line 2,
+ * column 3" or "the byte 0xFF (not UTF-8) at column 4". */
 void ctrl_describe(const struct ctrl_found *f, char *out, size_t cap);
 
 /*

@@ -342,23 +342,18 @@ static void input_no_list(char **matches, int num, int max_len)
 	(void)matches, (void)num, (void)max_len;
 }
 
-/* Bind one key sequence to a function; a failure only loses that key. */
-static void bind(const char *seq, rl_command_func_t *fn)
-{
-	(void)rl_bind_keyseq(seq, fn);
-}
-
+/* Bind our keys; a failure only loses that key. */
 static void bind_keys(void)
 {
 	for (size_t i = 0; i < sizeof front_keys / sizeof front_keys[0]; i++)
 		for (size_t k = 0; k < 4 && front_keys[i].seq[k] != NULL; k++)
-			bind(front_keys[i].seq[k], front_key);
-	bind("\\e\\r", rl_newline_in_text);
-	bind("\\e\\n", rl_newline_in_text);
-	bind("\\e[200~", rl_paste);
-	bind("\\es", rl_strip_controls);
-	bind("\\t", rl_menu_complete);
-	bind("\\e[Z", rl_backward_menu_complete); /* Shift-Tab */
+			(void)rl_bind_keyseq(front_keys[i].seq[k], front_key);
+	(void)rl_bind_keyseq("\\e\\r", rl_newline_in_text);
+	(void)rl_bind_keyseq("\\e\\n", rl_newline_in_text);
+	(void)rl_bind_keyseq("\\e[200~", rl_paste);
+	(void)rl_bind_keyseq("\\es", rl_strip_controls);
+	(void)rl_bind_keyseq("\\t", rl_menu_complete);
+	(void)rl_bind_keyseq("\\e[Z", rl_backward_menu_complete); /* Shift-Tab */
 }
 
 int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e)

@@ -63,19 +63,15 @@ bool input_interrupt(void);
 void input_end(void);
 
 /*
- * Where the history lives: $XDG_STATE_HOME/natter/history, else
- * ~/.local/state/natter/history (a relative $XDG_STATE_HOME is ignored, as
- * the XDG spec says); natter 0.1 kept it in $XDG_DATA_HOME, else
- * ~/.local/share. 0, or -1 without HOME or if it does not fit.
+ * Where the history lives: $XDG_STATE_HOME/natter/history, else ~/.local/state/natter/history
+ * (a relative $XDG_STATE_HOME is ignored, as the XDG spec says); natter 0.1 kept it in
+ * $XDG_DATA_HOME, else ~/.local/share. 0, or -1 without HOME or if it does not fit.
  */
 int input_history_path(char *out, size_t cap);
 int input_history_old_path(char *out, size_t cap);
 
-/*
- * The history file to use, its directories made (0700): the old file moved
- * to input_history_path once, or used where it is if it cannot move (so no
- * history is lost). 0, or -1 if there is no place for it.
- */
+/* The history file to use, its directories made (0700): the old file moved to input_history_path
+ * once, or used where it is if it cannot move (no history is lost). 0, or -1 if there is none. */
 int input_history_choose(char *out, size_t cap);
 
 #endif

@@ -21,10 +21,9 @@ enum sb_kind {
 };
 
 /*
- * One logical line: display text already sanitized (valid UTF-8, no
- * controls; '\n' only between the rows of a multi-line message). The text
- * starts with a prefix ("[HH:MM] <nick> ") of prefix_cols columns that later
- * rows are indented by; the nick, for colouring, is text[nick_off..+nick_len).
+ * One logical line: display text already sanitized (valid UTF-8, no controls; '\n' only between
+ * the rows of a multi-line message). Its prefix ("[HH:MM] <nick> ") is prefix_cols columns wide,
+ * the indent of later rows; the nick, for colouring, is text[nick_off..+nick_len).
  */
 struct sb_line {
 	uint64_t seq; /* 1, 2, ... in order of arrival; never reused */
@@ -39,11 +38,9 @@ struct sb_line {
 };
 
 /*
- * The store is a ring of at most cap lines. The view either follows the
- * newest line, or is anchored: the line with seq anchor is at the bottom of
- * the pane with its last `skip` rows hidden below, so lines that arrive do
- * not move what the reader is looking at; sb_unseen counts the messages
- * among them that have never been at the bottom of the view.
+ * A ring of at most cap lines. The view follows the newest line, or is anchored: line `anchor`
+ * is at the bottom of the pane with its last `skip` rows hidden below, so lines that arrive do
+ * not move what the reader is looking at.
  */
 struct scrollback {
 	struct sb_line *ring;
@@ -103,10 +100,9 @@ enum sb_found {
 };
 
 /*
- * Find the nearest conversation line older (older=true) or newer than the
- * view's bottom line whose body contains needle (ASCII case-insensitive), or
- * that mentions me when needle is NULL, going round from one end to the
- * other. On success the view is anchored there; otherwise nothing moves.
+ * Find the nearest conversation line older (older=true) or newer than the view's bottom line
+ * whose body contains needle (ASCII case-insensitive), or that mentions me if needle is NULL,
+ * going round from one end to the other. Found, the view is anchored there; else nothing moves.
  */
 enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, size_t width,
 			size_t height);

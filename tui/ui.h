@@ -53,10 +53,8 @@ struct ui_text {
 /* Prepare the model only (no terminal): a scrollback of sb_lines lines. */
 void ui_init(struct ui *u, size_t sb_lines);
 
-/*
- * Take over the terminal: curses, colours unless NO_COLOR is set or the
- * terminal has none, bracketed paste on. Returns 0, or -1 with a sentence.
- */
+/* Take over the terminal: curses, colours unless NO_COLOR is set or the terminal has none,
+ * bracketed paste on. Returns 0, or -1 with a sentence. */
 int ui_start(struct ui *u, struct errmsg *e);
 
 /* Give the terminal back as it was (safe to call twice); then free the model. */
@@ -76,11 +74,8 @@ size_t ui_pane_cols(const struct ui *u);
 /* Ring the terminal bell (at most once per draw). */
 void ui_bell(struct ui *u);
 
-/*
- * Compose and store one display line: "[HH:MM] " then, per kind, "<nick> ",
- * " * nick " or "-!- ", then the text. nick and text are untrusted and are
- * sanitized here; ms is the time (ms since the epoch).
- */
+/* Compose and store one display line: "[HH:MM] " then, per kind, "<nick> ", " * nick " or "-!- ",
+ * then the text; nick and text are untrusted and sanitized here; ms since the epoch. */
 void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
 	    const char *text, size_t text_len, bool mention);
 
@@ -91,10 +86,7 @@ void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size
  * lines after a "-- history of #dev --" line. Returns the line's seq.
  */
 uint64_t ui_add_line(struct ui *u, const struct ui_text *m);
-/*
- * Compose m as ui_add_line does and put it in the place of the line with
- * this seq (ui_add_line's result); false if that line has scrolled out.
- */
+/* Compose m as ui_add_line does in the place of line seq; false if it has scrolled out. */
 bool ui_update_line(struct ui *u, uint64_t seq, const struct ui_text *m);
 
 /* ui_add for the client's own sentences (SB_INFO / SB_ERROR), printf-style. */

@@ -24,11 +24,9 @@ bool ctrl_find(const char *s, size_t n, struct ctrl_found *f);
  * column 3" or "the byte 0xFF (not UTF-8) at column 4". */
 void ctrl_describe(const struct ctrl_found *f, char *out, size_t cap);
 
-/*
- * Remove in place, from s[0..n), what ctrl_find finds, together with the
- * terminal escape sequences an ESC starts (CSI "ESC [ ... final" and OSC
- * "ESC ] ... BEL or ESC \"). Returns the new length; s is not terminated.
- */
+/* Remove in place, from s[0..n), what ctrl_find finds, together with the terminal escape sequences
+ * an ESC starts (CSI "ESC [ ... final" and OSC "ESC ] ... BEL or ESC \"). Returns the new length; s
+ * is not terminated. */
 size_t ctrl_strip(char *s, size_t n);
 
 #endif

@@ -111,10 +111,8 @@ static int input_getc(FILE *f)
 	(void)f;
 	if (in.pending_at < in.pending_len)
 		return (unsigned char)in.pending[in.pending_at++];
-	/*
-	 * Readline asks for more than we fed only while it reads a bracketed
-	 * paste to its end marker; wait for the rest, but not for ever.
-	 */
+	/* Readline asks for more than we fed only while it reads a bracketed paste to its end
+	 * marker; wait for the rest, but not for ever. */
 	for (;;) {
 		int r = poll(&p, 1, PASTE_WAIT_MS);
 

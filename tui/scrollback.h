@@ -20,11 +20,9 @@ enum sb_kind {
 	SB_MARK,   /* the client's markers between lines: a day change, where history starts */
 };
 
-/*
- * One logical line: display text already sanitized (valid UTF-8, no controls; '\n' only between
- * the rows of a multi-line message). Its prefix ("[HH:MM] <nick> ") is prefix_cols columns wide,
- * the indent of later rows; the nick, for colouring, is text[nick_off..+nick_len).
- */
+/* One logical line: display text already sanitized (valid UTF-8, no controls; '\n' only between the
+ * rows of a multi-line message). Its prefix ("[HH:MM] <nick> ") is prefix_cols columns wide, the
+ * indent of later rows; the nick, for colouring, is text[nick_off..+nick_len). */
 struct sb_line {
 	uint64_t seq; /* 1, 2, ... in order of arrival; never reused */
 	enum sb_kind kind;
@@ -37,11 +35,9 @@ struct sb_line {
 	size_t prefix_cols;
 };
 
-/*
- * A ring of at most cap lines. The view follows the newest line, or is anchored: line `anchor`
- * is at the bottom of the pane with its last `skip` rows hidden below, so lines that arrive do
- * not move what the reader is looking at.
- */
+/* A ring of at most cap lines. The view follows the newest line, or is anchored: line `anchor` is
+ * at the bottom of the pane with its last `skip` rows hidden below, so lines that arrive do not
+ * move what the reader is looking at. */
 struct scrollback {
 	struct sb_line *ring;
 	size_t cap, head, count; /* oldest line at ring[head] */
@@ -99,11 +95,9 @@ enum sb_found {
 	SB_FOUND_WRAPPED, /* found after going past the oldest (or newest) line to the other end */
 };
 
-/*
- * Find the nearest conversation line older (older=true) or newer than the view's bottom line
- * whose body contains needle (ASCII case-insensitive), or that mentions me if needle is NULL,
- * going round from one end to the other. Found, the view is anchored there; else nothing moves.
- */
+/* Find the nearest conversation line older (older=true) or newer than the view's bottom line whose
+ * body contains needle (ASCII case-insensitive), or that mentions me if needle is NULL, going round
+ * from one end to the other. Found, the view is anchored there; else nothing moves. */
 enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, size_t width,
 			size_t height);
 

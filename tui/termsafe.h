@@ -5,12 +5,9 @@
 
 #include "errmsg.h"
 
-/*
- * Whether $TERM names a terminal the full-screen client can drive (terminfo
- * knows it and it can move the cursor); also records, from terminfo, the
- * sequence that puts the screen back (see termsafe_arm). Returns 0, or -1
- * with one sentence in e that suggests --headless.
- */
+/* Whether $TERM names a terminal the full-screen client can drive (terminfo knows it and it can
+ * move the cursor); also records, from terminfo, the sequence that puts the screen back (see
+ * termsafe_arm). Returns 0, or -1 with one sentence in e that suggests --headless. */
 int termsafe_check(struct errmsg *e);
 
 /*

@@ -283,10 +283,8 @@ int tui_run(struct tui *t, const struct addr *a, const char *nick)
 
 	t->addr = a;
 	snprintf(t->nick, sizeof t->nick, "%s", nick);
-	/*
-	 * Signals into the loop, and termsafe.c armed for those that kill at
-	 * once; set before curses, which then keeps its hands off them.
-	 */
+	/* Signals into the loop, and termsafe.c armed for those that kill at once; set before
+	 * curses, which then keeps its hands off them. */
 	if (sigpipe_open(&t->sig, tui_signals, sizeof tui_signals / sizeof tui_signals[0]) < 0 ||
 	    termsafe_arm() < 0) {
 		diag("cannot set up signal handling: %s", strerror(errno));

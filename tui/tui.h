@@ -88,11 +88,9 @@ struct tui {
 /* Set up the front end and make it c's event sink (call before connecting c). */
 void tui_init(struct tui *t, struct core *c, const struct tui_options *o);
 
-/*
- * Run the full-screen UI until the user quits: c is connected (or connecting) to a as nick, and
- * a lost connection is retried with backoff. The terminal is restored on every way out. Returns
- * the exit status, and says why on stderr when it is not 0.
- */
+/* Run the full-screen UI until the user quits: c is connected (or connecting) to a as nick, and a
+ * lost connection is retried with backoff. The terminal is restored on every way out. Returns the
+ * exit status, and says why on stderr when it is not 0. */
 int tui_run(struct tui *t, const struct addr *a, const char *nick);
 
 void tui_free(struct tui *t);

@@ -491,11 +491,9 @@ static void put_clock(struct buf *b, long day, const struct tm *tm)
 	buf_append(b, clock, n);
 }
 
-/*
- * Compose m: the stamp, the nick as its kind shows it, the text. Push it
- * (seq 0, after any history or day line it needs) or put it in the place of
- * line seq. Returns its seq, or 0 if line seq has scrolled out.
- */
+/* Compose m: the stamp, the nick as its kind shows it, the text. Push it (seq 0, after any history
+ * or day line it needs) or put it in the place of line seq. Returns its seq, or 0 if line seq has
+ * scrolled out. */
 static uint64_t store(struct ui *u, const struct ui_text *m, uint64_t seq)
 {
 	struct buf b = {0};

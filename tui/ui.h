@@ -79,12 +79,9 @@ void ui_bell(struct ui *u);
 void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
 	    const char *text, size_t text_len, bool mention);
 
-/*
- * ui_add with every option: a line from before today shows its date, a line
- * on another local day than the line before it comes after a day line
- * ("-- Saturday 5 December 2026 --"), and the first of a run of history
- * lines after a "-- history of #dev --" line. Returns the line's seq.
- */
+/* ui_add with every option: a line from before today shows its date, a line on another local day
+ * than the line before it comes after a day line ("-- Saturday 5 December 2026 --"), and the first
+ * of a run of history lines after a "-- history of #dev --" line. Returns the line's seq. */
 uint64_t ui_add_line(struct ui *u, const struct ui_text *m);
 /* Compose m as ui_add_line does in the place of line seq; false if it has scrolled out. */
 bool ui_update_line(struct ui *u, uint64_t seq, const struct ui_text *m);

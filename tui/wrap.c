@@ -124,11 +124,9 @@ static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t 
 				*next = skip_spaces(s, n, i);
 				return trim_end(s, pos, i);
 			}
-			/*
-			 * Break at the last space if the word after it fits on the
-			 * next row; a word wider than any row (a URL, Japanese
-			 * text) is cut here instead, so no row is left half empty.
-			 */
+			/* Break at the last space if the word after it fits on the next row; a word
+			 * wider than any row (a URL, Japanese text) is cut here instead, so no row
+			 * is left half empty. */
 			if (have_space && word_width(s, n, skip_spaces(s, n, space)) <= rest) {
 				*next = skip_spaces(s, n, space);
 				return trim_end(s, pos, space);

@@ -33,12 +33,9 @@ size_t wrap_fit(const char *s, size_t n, size_t cols, size_t *used);
 size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wrap_row *rows,
 		 size_t max);
 
-/*
- * Append untrusted s[0..n) to out made safe to draw: text_sanitize (controls
- * in caret notation, bidi and invisible characters as <U+XXXX>, bad bytes as
- * <XX>), then any character the terminal has no width for as <U+XXXX>, so
- * the widths wrap_text counts are the widths curses draws.
- */
+/* Append untrusted s[0..n) to out made safe to draw: text_sanitize (controls in caret notation,
+ * bidi and invisible characters as <U+XXXX>, bad bytes as <XX>), then any character the terminal
+ * has no width for as <U+XXXX>, so the widths wrap_text counts are the widths curses draws. */
 void wrap_sanitize(struct buf *out, const char *s, size_t n, bool keep_newline);
 
 #endif

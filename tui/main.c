@@ -184,13 +184,13 @@ static int parse_uid(const char *s, long *out)
 }
 
 /* What follows from all the options together; -1 to go on, else an exit status. */
-static int finish_options(struct options *o, bool socket_given, const char *env)
+static int finish_options(struct options *o, const char *env)
 {
-	if (socket_given && o->tcp != NULL) {
+	if (o->socket_path != NULL && o->tcp != NULL) {
 		diag("--socket and --tcp cannot be used together; choose one");
 		return EXIT_USAGE;
 	}
-	if (!socket_given && o->tcp == NULL && env != NULL && env[0] != '\0')
+	if (o->socket_path == NULL && o->tcp == NULL && env != NULL && env[0] != '\0')
 		o->socket_path = env;
 	if (o->nick == NULL)
 		o->nick = default_nick(o);
@@ -203,7 +203,6 @@ static int finish_options(struct options *o, bool socket_given, const char *env)
 static int parse_options(int argc, char *argv[], struct options *o)
 {
 	const char *env = getenv("NATTER_SOCKET");
-	bool socket_given = false;
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -213,7 +212,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:t:n:HjhV", long_options, NULL)) != -1) {
 		switch (c) {
-		case 's': o->socket_path = optarg, socket_given = true; break;
+		case 's': o->socket_path = optarg; break;
 		case 't': o->tcp = optarg; break;
 		case 'n': o->nick = optarg; break;
 		case 'H': o->headless = true; break;
@@ -237,8 +236,8 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		case OPT_RESUME:
 			if (!parse_u64(optarg, 0, UINT64_MAX, &o->resume)) {
 				diag("--resume needs a message id (a number such as "
-				     "1796471042594001, from "
-				     "--json), not '%s'",
+				     "1796471042594001, "
+				     "from --json), not '%s'",
 				     optarg);
 				return EXIT_USAGE;
 			}
@@ -272,7 +271,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		     argv[optind]);
 		return EXIT_USAGE;
 	}
-	return finish_options(o, socket_given, env);
+	return finish_options(o, env);
 }
 
 /* Decide where to connect. Returns -1 to go on, else an exit status (message printed). */
@@ -331,17 +330,6 @@ static int open_trace(const struct options *o, bool full, struct trace_sink *sin
 	return -1;
 }
 
-/* One sentence saying the lab faults are on, for stderr or the status pane. */
-static void lab_faults_note(const struct options *o, char *dst, size_t cap)
-{
-	char list[LAB_DESCRIBE_BYTES];
-
-	lab_faults_describe(&o->faults, list, sizeof list);
-	snprintf(dst, cap,
-		 "lab faults on (%s): this client's writes to the server misbehave on purpose",
-		 list);
-}
-
 /* A note, if any: in the full-screen client's pane (tui), else on stderr (tui NULL). */
 static void say(struct tui *tui, const char *text)
 {
@@ -351,6 +339,18 @@ static void say(struct tui *tui, const char *text)
 		ui_say(&tui->ui, SB_INFO, "%s", text);
 	else
 		diag("%s", text);
+}
+
+/* Say that the lab faults are on. */
+static void lab_faults_note(const struct options *o, struct tui *tui)
+{
+	char list[LAB_DESCRIBE_BYTES], note[LAB_DESCRIBE_BYTES + 96];
+
+	lab_faults_describe(&o->faults, list, sizeof list);
+	snprintf(note, sizeof note,
+		 "lab faults on (%s): this client's writes to the server misbehave on purpose",
+		 list);
+	say(tui, note);
 }
 
 /* Connect (starting a server if allowed) and run the front end to the end. */
@@ -366,7 +366,6 @@ static int run(const struct options *o)
 	/* The full-screen UI when both ends are a terminal, unless --headless or --json. */
 	bool full = !o->headless && !o->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	struct trace_sink sink = {.fd = -1};
-	char lab_note[LAB_DESCRIBE_BYTES + 96];
 	pid_t started = 0;
 	int status;
 
@@ -396,10 +395,8 @@ static int run(const struct options *o)
 	core_trace(&core, o->trace ? &sink : NULL);
 	core_lab_faults(&core, &o->faults);
 	say(full ? &tui : NULL, o->nick_note);
-	if (o->faults.on) {
-		lab_faults_note(o, lab_note, sizeof lab_note);
-		say(full ? &tui : NULL, lab_note);
-	}
+	if (o->faults.on)
+		lab_faults_note(o, full ? &tui : NULL);
 	if (autostart_connect(&core, &a, o->nick, is_default && o->autostart, &note, &started, &e) <
 	    0) {
 		say(NULL, note.text);

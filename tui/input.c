@@ -262,45 +262,29 @@ static char *complete_command(const char *text, int state)
 	return NULL;
 }
 
-/* Generator over the rooms the front end knows; "lo" finds "#lobby" as "#lo" does. */
-static char *complete_room(const char *text, int state)
+/* Whether complete_name offers rooms, else nicks: set before each completion. */
+static bool complete_rooms;
+
+/* Generator over the rooms the front end knows ("lo" finds "#lobby" as "#lo" does), or the nicks
+ * present (at the line's start a match ends in ": "). */
+static char *complete_name(const char *text, int state)
 {
 	static size_t i;
-	const char *want = text[0] == '#' ? text : NULL;
-	size_t n = strlen(text);
-	const char *room;
+	size_t n = strlen(text), hash = complete_rooms && text[0] != '#';
+	const char *name;
+	char *s;
 
 	if (state == 0)
 		i = 0;
-	while ((room = in.ops->room(in.ctx, i++)) != NULL) {
-		if (want != NULL ? strncasecmp(room, want, n) == 0
-				 : room[0] == '#' && strncasecmp(room + 1, text, n) == 0)
-			return strdup(room);
-	}
-	return NULL;
-}
-
-/* Generator over the nicks present; at the line's start a match ends in ": ". */
-static char *complete_nick(const char *text, int state)
-{
-	static size_t i;
-	size_t n = strlen(text);
-	const char *nick;
-
-	if (state == 0)
-		i = 0;
-	while ((nick = in.ops->nick(in.ctx, i++)) != NULL) {
-		if (strncasecmp(nick, text, n) != 0)
+	while ((name = (complete_rooms ? in.ops->room : in.ops->nick)(in.ctx, i++)) != NULL) {
+		if ((hash && name[0] != '#') || strncasecmp(name + hash, text, n) != 0)
 			continue;
-		if (rl_point - (int)n == 0) {
-			size_t len = strlen(nick) + 3;
-			char *s = malloc(len);
-
-			if (s != NULL)
-				snprintf(s, len, "%s: ", nick);
-			return s;
-		}
-		return strdup(nick);
+		if (complete_rooms || rl_point != (int)n)
+			return strdup(name);
+		s = malloc(strlen(name) + 3);
+		if (s != NULL)
+			snprintf(s, strlen(name) + 3, "%s: ", name);
+		return s;
 	}
 	return NULL;
 }
@@ -327,11 +311,10 @@ static char **input_complete(const char *text, int start, int end)
 	rl_completion_append_character = ' ';
 	if (start == 0 && text[0] == '/')
 		return rl_completion_matches(text, complete_command);
-	if (text[0] == '#' || room_argument(start))
-		return rl_completion_matches(text, complete_room);
-	if (start == 0)
+	complete_rooms = text[0] == '#' || room_argument(start);
+	if (start == 0 && !complete_rooms)
 		rl_completion_append_character = '\0'; /* the match carries its ": " */
-	return rl_completion_matches(text, complete_nick);
+	return rl_completion_matches(text, complete_name);
 }
 
 /* rl_completion_display_matches_hook: lists of candidates are never shown; Tab cycles instead. */

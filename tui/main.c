@@ -16,7 +16,6 @@
 #include "diag.h"
 #include "headless.h"
 #include "sys.h"
-#include "termsafe.h"
 #include "text.h"
 #include "tui.h"
 #include "version.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* termsafe.c - the terminal checked before curses starts, and put back even when natter dies. */
-#include "termsafe.h"
+#include "ui.h"
 
 #include <curses.h>
 #include <signal.h>
@@ -11,9 +11,6 @@
 #include <unistd.h>
 
 enum { RESET_BYTES = 256 };
-
-/* Bracketed paste off (ui.c turns it on with a raw sequence, so terminfo does not know it). */
-#define PASTE_OFF "\033[?2004l"
 
 /* Signals that end the process and that the loop's self-pipe does not take: faults, abort(), and
  * the rest that nobody should send us. */

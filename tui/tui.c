@@ -14,7 +14,6 @@
 #include "sys.h"
 #include "text.h"
 #include "sigpipe.h"
-#include "termsafe.h"
 #include "tui_int.h"
 
 enum { STDIN_CHUNK_BYTES = 4096, STATUS_TICK_MS = 1000 };

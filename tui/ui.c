@@ -18,8 +18,7 @@
 #include "text.h"
 #include "wrap.h"
 
-#define PASTE_ON  "\033[?2004h"
-#define PASTE_OFF "\033[?2004l"
+#define PASTE_ON "\033[?2004h"
 /* Shown in the input line for a newline inside the message (U+21B5). */
 #define NEWLINE_GLYPH "\xe2\x86\xb5"
 

@@ -12,6 +12,10 @@
 
 enum { UI_MIN_COLS = 20, UI_MIN_ROWS = 5, UI_STATUS_BYTES = 512, UI_ROOM_BYTES = 64 };
 
+/* Bracketed paste off: a raw sequence (terminfo does not know it), undone by ui_stop and termsafe.
+ */
+#define PASTE_OFF "\033[?2004l"
+
 /* What the status bar shows; the front end fills it (network strings already sanitized). */
 struct ui_status {
 	char nick[UI_STATUS_BYTES];
@@ -89,5 +93,24 @@ bool ui_update_line(struct ui *u, uint64_t seq, const struct ui_text *m);
 /* ui_add for the client's own sentences (SB_INFO / SB_ERROR), printf-style. */
 void ui_say(struct ui *u, enum sb_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* termsafe.c: the terminal checked before curses starts, and put back even when natter dies. */
+
+/* Whether $TERM names a terminal the full-screen client can drive (terminfo knows it and it can
+ * move the cursor); also records, from terminfo, the sequence that puts the screen back (see
+ * termsafe_arm). Returns 0, or -1 with one sentence in e that suggests --headless. */
+int termsafe_check(struct errmsg *e);
+
+/*
+ * Save the terminal's modes and catch the signals that kill at once
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, ...): their handler only
+ * restores the saved modes and writes the reset sequence (both
+ * async-signal-safe), then lets the signal take its old course. Call
+ * before curses starts. Returns 0, or -1 with errno.
+ */
+int termsafe_arm(void);
+
+/* The terminal is ours again (curses has ended): put the old signal actions back. */
+void termsafe_disarm(void);
 
 #endif

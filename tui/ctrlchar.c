@@ -47,7 +47,7 @@ bool ctrl_find(const char *s, size_t n, struct ctrl_found *f)
 
 void ctrl_describe(const struct ctrl_found *f, char *out, size_t cap)
 {
-	char what[48], where[48];
+	char what[48];
 
 	if (!f->utf8)
 		snprintf(what, sizeof what, "the byte 0x%02X (not UTF-8)", f->cp);
@@ -58,10 +58,9 @@ void ctrl_describe(const struct ctrl_found *f, char *out, size_t cap)
 	else
 		snprintf(what, sizeof what, "U+%04X", f->cp);
 	if (f->multiline)
-		snprintf(where, sizeof where, "line %zu, column %zu", f->line, f->column);
+		snprintf(out, cap, "%s at line %zu, column %zu", what, f->line, f->column);
 	else
-		snprintf(where, sizeof where, "column %zu", f->column);
-	snprintf(out, cap, "%s at %s", what, where);
+		snprintf(out, cap, "%s at column %zu", what, f->column);
 }
 
 /* The length to remove at ESC s[0..n): the CSI or OSC sequence it starts, else the ESC alone. */

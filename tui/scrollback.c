@@ -341,13 +341,9 @@ enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, s
 
 	if (!sb_bottom(sb, width, &index, &skip))
 		return SB_NOT_FOUND;
-	/* Go on from the last hit; else from the view's bottom line, which counts while following.
-	 */
+	/* From the last hit, else from the view's bottom line, which counts while following. */
 	from = sb_index(sb, sb->hit);
-	if (from >= 0)
-		start = from + step;
-	else
-		start = (long)index + (sb->following && older ? 0 : step);
+	start = from >= 0 ? from + step : (long)index + (sb->following && older ? 0 : step);
 	/* Every line once, from start on, going round past the end (the last hit comes last). */
 	for (long k = 0; k < n; k++) {
 		long i = start + k * step;

@@ -74,7 +74,6 @@ void tui_free(struct tui *t)
 	free(t->give_back);
 }
 
-/* Append a copy of s[0..n) to a growable string array. */
 void tui_push_string(char ***v, size_t *len, size_t *cap, const char *s, size_t n)
 {
 	if (*len == *cap) {

@@ -39,7 +39,6 @@ static void show_help(struct tui *t)
 	       "clears the line (Up brings it back), Ctrl-D on an empty line quits");
 }
 
-/* Quit: politely if connected (wait for BYE), at once if not. */
 void tui_quit(struct tui *t, struct str reason)
 {
 	struct errmsg e;

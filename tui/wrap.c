@@ -107,8 +107,7 @@ static size_t word_width(const char *s, size_t n, size_t i)
  * next row starts. */
 static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t rest, size_t *next)
 {
-	size_t cols = 0, space = 0, i = pos;
-	bool have_space = false;
+	size_t cols = 0, space = 0, i = pos; /* space: the last one after pos, if above pos */
 
 	while (i < n) {
 		int w;
@@ -127,7 +126,7 @@ static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t 
 			/* Break at the last space if the word after it fits on the next row; a word
 			 * wider than any row (a URL, Japanese text) is cut here instead, so no row
 			 * is left half empty. */
-			if (have_space && word_width(s, n, skip_spaces(s, n, space)) <= rest) {
+			if (space > pos && word_width(s, n, skip_spaces(s, n, space)) <= rest) {
 				*next = skip_spaces(s, n, space);
 				return trim_end(s, pos, space);
 			}
@@ -137,10 +136,8 @@ static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t 
 			*next = i;
 			return i;
 		}
-		if (cp == ' ' && i > pos) {
+		if (cp == ' ' && i > pos)
 			space = i;
-			have_space = true;
-		}
 		cols += (size_t)w;
 		i += len;
 	}
@@ -162,15 +159,9 @@ size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wr
 		if (rows != NULL && count < max)
 			rows[count] = (struct wrap_row){pos, end - pos};
 		count++;
-		if (next >= n) {
-			/* A text ending in '\n' has an empty last row. */
-			if (end < n && s[end] == '\n') {
-				if (rows != NULL && count < max)
-					rows[count] = (struct wrap_row){n, 0};
-				count++;
-			}
+		/* A text ending in '\n' has an empty last row: one more pass lays it out at n. */
+		if (next >= n && (end >= n || s[end] != '\n'))
 			break;
-		}
 		pos = next;
 	}
 	return count;

@@ -71,9 +71,7 @@ static int make_parent_dirs(const char *path)
 	if (n >= sizeof dir)
 		return -1;
 	memcpy(dir, path, n + 1);
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
+	for (char *p = strchr(dir + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
 		*p = '\0';
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 			return -1;

@@ -299,12 +299,9 @@ static int choose_address(const struct options *o, struct addr *a, bool *is_defa
 /* Make sure fds 0-2 are open, so that no socket can land on them and be taken for stdio. */
 static int open_std_fds(void)
 {
-	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		if (open("/dev/null", O_RDWR) != fd)
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
 			return -1;
-	}
 	return 0;
 }
 

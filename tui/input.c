@@ -442,8 +442,7 @@ void input_end(void)
 	if (in.have_history)
 		(void)history_truncate_file(in.history, HISTORY_LINES);
 	rl_outstream = stdout;
-	if (in.null_out != NULL)
-		fclose(in.null_out);
+	fclose(in.null_out); /* open while active */
 	in.null_out = NULL;
 	clear_history();
 }

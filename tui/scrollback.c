@@ -22,10 +22,7 @@ void sb_clear(struct scrollback *sb)
 	for (size_t i = 0; i < sb->count; i++)
 		free(sb->ring[(sb->head + i) % sb->cap].text);
 	sb->head = sb->count = 0;
-	sb->following = true;
-	sb->skip = 0;
-	sb->seen = sb->next_seq - 1;
-	sb->hit = 0;
+	sb_scroll_bottom(sb);
 }
 
 void sb_free(struct scrollback *sb)
@@ -48,13 +45,10 @@ const struct sb_line *sb_at(const struct scrollback *sb, size_t i)
 
 long sb_index(const struct scrollback *sb, uint64_t seq)
 {
-	uint64_t first;
-
-	if (sb->count == 0)
-		return -1;
 	/* Stored seqs are consecutive, so the index is a subtraction. */
-	first = sb->ring[sb->head].seq;
-	if (seq < first || seq - first >= sb->count)
+	uint64_t first = sb->ring[sb->head].seq;
+
+	if (sb->count == 0 || seq < first || seq - first >= sb->count)
 		return -1;
 	return (long)(seq - first);
 }

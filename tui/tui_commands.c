@@ -165,7 +165,7 @@ static void send_line(struct tui *t, const char *line)
 static void on_line(void *ctx, const char *line)
 {
 	struct tui *t = ctx;
-	char *copy, *from;
+	char *copy;
 	size_t n = 0;
 
 	if (line == NULL) {
@@ -181,9 +181,7 @@ static void on_line(void *ctx, const char *line)
 	while (n > 0 && copy[n - 1] == '\n')
 		n--;
 	copy[n] = '\0';
-	for (from = copy; *from == '\n'; from++)
-		continue;
-	send_line(t, from);
+	send_line(t, copy + strspn(copy, "\n"));
 	free(copy);
 	t->ui.hscroll = 0;
 	t->ui.dirty = true;

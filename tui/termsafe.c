@@ -99,15 +99,12 @@ static void on_fatal(int signo, siginfo_t *info, void *uctx)
 
 int termsafe_arm(void)
 {
-	struct sigaction sa;
+	/* SA_NODEFER: the signal raised again from the handler is delivered at once. */
+	struct sigaction sa = {.sa_sigaction = on_fatal, .sa_flags = SA_SIGINFO | SA_NODEFER};
 
 	if (tcgetattr(STDIN_FILENO, &saved_termios) < 0)
 		return -1;
-	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_sigaction = on_fatal;
-	/* SA_NODEFER: the signal raised again from the handler is delivered at once. */
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	for (size_t i = 0; i < FATAL_COUNT; i++) {
 		caught[i] = false;
 		if (sigaction(fatal_signals[i], NULL, &old_actions[i]) < 0)

@@ -544,15 +544,13 @@ bool ui_update_line(struct ui *u, uint64_t seq, const struct ui_text *m)
 void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
 	    const char *text, size_t text_len, bool mention)
 {
-	struct ui_text m = {.kind = kind,
-			    .ms = ms,
-			    .nick = nick,
-			    .nick_len = nick_len,
-			    .text = text,
-			    .text_len = text_len,
-			    .mention = mention};
-
-	ui_add_line(u, &m);
+	ui_add_line(u, &(struct ui_text){.kind = kind,
+					 .ms = ms,
+					 .nick = nick,
+					 .nick_len = nick_len,
+					 .text = text,
+					 .text_len = text_len,
+					 .mention = mention});
 }
 
 void ui_say(struct ui *u, enum sb_kind kind, const char *fmt, ...)

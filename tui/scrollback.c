@@ -105,12 +105,6 @@ size_t sb_line_rows(const struct sb_line *l, size_t width)
 	return wrap_text(l->text, l->len, width, sb_indent(l, width), NULL, 0);
 }
 
-/* Rows of the i-th line. */
-static size_t rows_at(const struct scrollback *sb, size_t i, size_t width)
-{
-	return sb_line_rows(line_at(sb, i), width);
-}
-
 bool sb_bottom(const struct scrollback *sb, size_t width, size_t *index, size_t *skip)
 {
 	long i;
@@ -124,7 +118,7 @@ bool sb_bottom(const struct scrollback *sb, size_t width, size_t *index, size_t 
 		return true;
 	}
 	*index = (size_t)i;
-	r = rows_at(sb, *index, width);
+	r = sb_line_rows(line_at(sb, *index), width);
 	/* After a resize the line may have fewer rows than were hidden. */
 	*skip = sb->skip < r ? sb->skip : r - 1;
 	return true;
@@ -159,7 +153,7 @@ static void top_view(const struct scrollback *sb, size_t width, size_t height, s
 	size_t total = 0;
 
 	for (size_t i = 0; i < sb->count; i++) {
-		total += rows_at(sb, i, width);
+		total += sb_line_rows(line_at(sb, i), width);
 		if (total >= height) {
 			*index = i;
 			*skip = total - height;
@@ -177,7 +171,7 @@ static void clamp_top(struct scrollback *sb, size_t *index, size_t *skip, size_t
 	size_t total = 0;
 
 	for (size_t i = *index + 1; i-- > 0;) {
-		total += rows_at(sb, i, width);
+		total += sb_line_rows(line_at(sb, i), width);
 		if (total >= height + *skip)
 			return; /* the rows down to the view's bottom fill the pane */
 	}
@@ -192,7 +186,7 @@ void sb_scroll_up(struct scrollback *sb, size_t rows, size_t width, size_t heigh
 		return;
 	/* One row at a time: a page is a few dozen rows. */
 	for (; rows > 0; rows--) {
-		if (skip + 1 < rows_at(sb, index, width)) {
+		if (skip + 1 < sb_line_rows(line_at(sb, index), width)) {
 			skip++;
 		} else if (index > 0) {
 			index--;
@@ -216,7 +210,7 @@ void sb_scroll_down(struct scrollback *sb, size_t rows, size_t width)
 			skip--;
 		} else if (index + 1 < sb->count) {
 			index++;
-			skip = rows_at(sb, index, width) - 1;
+			skip = sb_line_rows(line_at(sb, index), width) - 1;
 		} else {
 			break;
 		}

@@ -423,14 +423,6 @@ void ui_draw(struct ui *u, const struct input_view *in)
 	refresh();
 }
 
-/* Store a marker line (SB_MARK): our own words (or sanitized ones), no stamp. */
-static void add_mark(struct ui *u, const char *text, size_t len)
-{
-	struct sb_line l = {.kind = SB_MARK, .text = (char *)text, .len = len};
-
-	sb_push(&u->sb, &l);
-}
-
 /* "-- Saturday 5 December 2026 --" before a line of another local day than the last line. */
 static void day_change(struct ui *u, long day, const struct tm *tm)
 {
@@ -444,7 +436,7 @@ static void day_change(struct ui *u, long day, const struct tm *tm)
 		return;
 	snprintf(line, sizeof line, "-- %s %d %s %d --", name, tm->tm_mday, month,
 		 tm->tm_year + 1900);
-	add_mark(u, line, strlen(line));
+	sb_push(&u->sb, &(struct sb_line){.kind = SB_MARK, .text = line, .len = strlen(line)});
 }
 
 /* "-- history of #dev --" before the first of a run of one room's replayed lines. */
@@ -462,7 +454,7 @@ static void history_start(struct ui *u, const struct ui_text *m)
 	buf_append(&b, "-- history of ", 14);
 	wrap_sanitize(&b, m->room, m->room_len, false);
 	buf_append(&b, " --", 3);
-	add_mark(u, (const char *)b.data, b.len);
+	sb_push(&u->sb, &(struct sb_line){.kind = SB_MARK, .text = (char *)b.data, .len = b.len});
 	buf_free(&b);
 	if (m->room_len < sizeof u->history_room) {
 		memcpy(u->history_room, m->room, m->room_len);

@@ -281,19 +281,14 @@ static int choose_address(const struct options *o, struct addr *a, bool *is_defa
 	struct errmsg e;
 
 	*is_default = o->socket_path == NULL && o->tcp == NULL;
-	if (o->tcp != NULL) {
-		if (addr_parse_tcp(o->tcp, DEFAULT_TCP_HOST, a, &e) == 0)
-			return -1;
-		diag("%s", e.text);
-		return EXIT_USAGE;
-	}
 	/* No private directory is no error here: no server runs yet, which connecting handles. */
-	if (path == NULL && sockpath_client(NULL, def, sizeof def, &e) == 0)
+	if (*is_default && sockpath_client(NULL, def, sizeof def, &e) == 0)
 		path = def;
-	if (path != NULL && addr_set_unix(a, path, &e) == 0)
+	if (o->tcp != NULL ? addr_parse_tcp(o->tcp, DEFAULT_TCP_HOST, a, &e) == 0
+			   : path != NULL && addr_set_unix(a, path, &e) == 0)
 		return -1;
 	diag("%s", e.text);
-	return EXIT_NO_SERVER;
+	return o->tcp != NULL ? EXIT_USAGE : EXIT_NO_SERVER;
 }
 
 /* Make sure fds 0-2 are open, so that no socket can land on them and be taken for stdio. */

@@ -236,20 +236,17 @@ void sb_scroll_bottom(struct scrollback *sb)
 	sb->seen = sb->next_seq - 1;
 }
 
-/* Messages, not notices or the client's own lines: what "N new" counts. */
-static bool is_message(const struct sb_line *l)
-{
-	return l->kind == SB_MSG || l->kind == SB_OWN || l->kind == SB_ACTION;
-}
-
 size_t sb_unseen(const struct scrollback *sb)
 {
 	size_t n = 0;
 
 	if (sb->following)
 		return 0;
-	for (size_t i = sb->count; i-- > 0 && line_at(sb, i)->seq > sb->seen;)
-		n += is_message(line_at(sb, i));
+	for (size_t i = sb->count; i-- > 0 && line_at(sb, i)->seq > sb->seen;) {
+		enum sb_kind k = line_at(sb, i)->kind; /* messages, not notices or our own lines */
+
+		n += k == SB_MSG || k == SB_OWN || k == SB_ACTION;
+	}
 	return n;
 }
 

@@ -85,12 +85,6 @@ void tui_push_string(char ***v, size_t *len, size_t *cap, const char *s, size_t 
 
 /* ---- signals ---- */
 
-static void restore_signals(struct tui *t)
-{
-	termsafe_disarm();
-	sigpipe_close(&t->sig);
-}
-
 /* Ctrl-C never loses typed text and never quits (nor in irssi, WeeChat, catgirl): as in bash,
  * the line goes into the history and the input is cleared; on an empty line, how to leave. */
 static void interrupt(struct tui *t)
@@ -286,21 +280,19 @@ int tui_run(struct tui *t, const struct addr *a, const char *nick)
 	if (sigpipe_open(&t->sig, tui_signals, sizeof tui_signals / sizeof tui_signals[0]) < 0 ||
 	    termsafe_arm() < 0) {
 		diag("cannot set up signal handling: %s", strerror(errno));
-		restore_signals(t);
-		return EXIT_ERROR;
-	}
-	if (input_init(&tui_input_ops, t, &e) < 0 || ui_start(&t->ui, &e) < 0) {
-		input_end();
-		restore_signals(t);
+		t->status = EXIT_ERROR;
+	} else if (input_init(&tui_input_ops, t, &e) < 0 || ui_start(&t->ui, &e) < 0) {
 		diag("%s", e.text);
-		return EXIT_ERROR;
+		t->status = EXIT_ERROR;
+	} else {
+		tui_status_update(t);
+		while (!t->finished)
+			step(t);
+		ui_stop(&t->ui);
 	}
-	tui_status_update(t);
-	while (!t->finished)
-		step(t);
-	ui_stop(&t->ui);
 	input_end();
-	restore_signals(t);
+	termsafe_disarm();
+	sigpipe_close(&t->sig);
 	if (t->why[0] != '\0' && t->status != EXIT_CLEAN)
 		diag("%s", t->why);
 	return t->status;

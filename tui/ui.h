@@ -12,8 +12,7 @@
 
 enum { UI_MIN_COLS = 20, UI_MIN_ROWS = 5, UI_STATUS_BYTES = 512, UI_ROOM_BYTES = 64 };
 
-/* Bracketed paste off: a raw sequence (terminfo does not know it), undone by ui_stop and termsafe.
- */
+/* Bracketed paste off (a raw sequence: terminfo does not know it), for ui_stop and termsafe. */
 #define PASTE_OFF "\033[?2004l"
 
 /* What the status bar shows; the front end fills it (network strings already sanitized). */

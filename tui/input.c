@@ -111,22 +111,16 @@ static int input_getc(FILE *f)
 		return (unsigned char)in.pending[in.pending_at++];
 	/* Readline asks for more than we fed only while it reads a bracketed paste to its end
 	 * marker; wait for the rest, but not for ever. */
-	for (;;) {
+	do {
 		int r = poll(&p, 1, PASTE_WAIT_MS);
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return EOF;
-		n = read(STDIN_FILENO, in.pending, sizeof in.pending);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return EOF;
-		in.pending_len = (size_t)n;
-		in.pending_at = 1;
-		return (unsigned char)in.pending[0];
-	}
+		n = r > 0 ? read(STDIN_FILENO, in.pending, sizeof in.pending) : r;
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return EOF;
+	in.pending_len = (size_t)n;
+	in.pending_at = 1;
+	return (unsigned char)in.pending[0];
 }
 
 /* rl_input_available_hook: whether a key sequence's next byte is already here. */

@@ -71,8 +71,7 @@ size_t sb_indent(const struct sb_line *l, size_t width);
 /* Rows a line takes in a pane width columns wide. */
 size_t sb_line_rows(const struct sb_line *l, size_t width);
 
-/* The view's bottom: the line drawn lowest, and how many of its last rows are hidden; false if
- * empty. */
+/* The view's bottom: the line drawn lowest and how many of its rows are hidden; false if empty. */
 bool sb_bottom(const struct scrollback *sb, size_t width, size_t *index, size_t *skip);
 
 /* Scroll towards older lines by rows, until the oldest is at the top of a pane height rows high. */

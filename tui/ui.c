@@ -213,9 +213,8 @@ static void draw_row(const struct ui *u, const struct sb_line *l, struct wrap_ro
 {
 	struct line_attrs a = line_attrs(u, l, hit);
 	size_t from = r.off, to = r.off + r.len;
-	size_t nick_end = l->nick_off + l->nick_len;
-	size_t cuts[3] = {l->nick_len > 0 ? l->nick_off : l->body_off,
-			  l->nick_len > 0 ? nick_end : l->body_off, l->body_off};
+	size_t nick = l->nick_len > 0 ? l->nick_off : l->body_off;
+	size_t cuts[3] = {nick, nick + l->nick_len, l->body_off};
 
 	move(y, (int)x);
 	for (int part = 0; part < 4 && from < to; part++) {

@@ -100,13 +100,9 @@ void ui_say(struct ui *u, enum sb_kind kind, const char *fmt, ...)
  * termsafe_arm). Returns 0, or -1 with one sentence in e that suggests --headless. */
 int termsafe_check(struct errmsg *e);
 
-/*
- * Save the terminal's modes and catch the signals that kill at once
- * (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, ...): their handler only
- * restores the saved modes and writes the reset sequence (both
- * async-signal-safe), then lets the signal take its old course. Call
- * before curses starts. Returns 0, or -1 with errno.
- */
+/* Save the terminal's modes and catch the signals that kill at once (SIGSEGV, SIGABRT, ...): the
+ * handler restores the modes and writes the reset sequence (async-signal-safe), then lets the
+ * signal take its old course. Call before curses starts. Returns 0, or -1 with errno. */
 int termsafe_arm(void);
 
 /* The terminal is ours again (curses has ended): put the old signal actions back. */

@@ -22,13 +22,11 @@ size_t wrap_str_width(const char *s, size_t n);
 size_t wrap_fit(const char *s, size_t n, size_t cols, size_t *used);
 
 /*
- * Break s[0..n) into rows: the first row is width columns wide, later rows
- * width - indent (a hanging indent; at least 1). Rows break after the last
- * space that fits, inside a word only when the word alone is wider than a
- * later row (it then starts where it is, right after the space before it),
- * and always at '\n' (which no row contains). Spaces at a soft break
- * are dropped. Fills up to max rows (rows may be NULL) and returns how many
- * rows the whole text needs (at least 1).
+ * Break s[0..n) into rows: the first row is width columns wide, later rows width - indent (a
+ * hanging indent; at least 1). Rows break after the last space that fits, inside a word only when
+ * the word alone is wider than a later row (it then starts right after the space before it), and
+ * always at '\n' (which no row contains); spaces at a soft break are dropped. Fills up to max rows
+ * (rows may be NULL) and returns how many rows the whole text needs (at least 1).
  */
 size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wrap_row *rows,
 		 size_t max);

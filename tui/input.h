@@ -38,10 +38,8 @@ struct input_ops {
 
 /* What the line looks like now, for drawing: bytes, the cursor's byte offset, the prompt. */
 struct input_view {
-	const char *prompt;
-	const char *line;
-	size_t len;
-	size_t point;
+	const char *prompt, *line;
+	size_t len, point;
 };
 
 /* Set readline up inside curses (it never touches the terminal), load the history; 0 or -1. */

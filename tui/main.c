@@ -40,9 +40,7 @@ struct options {
 	const char *socket_path; /* --socket, else $NATTER_SOCKET, else NULL */
 	const char *tcp;
 	const char *nick;
-	bool headless;
-	bool json;
-	bool no_bell;
+	bool headless, json, no_bell;
 	size_t scrollback;	  /* lines the full-screen UI keeps */
 	int autostart;		  /* 0, 1, or AUTOSTART_BY_TTY */
 	uint64_t resume;	  /* --resume: the last message id seen earlier, 0 for none */
@@ -50,8 +48,8 @@ struct options {
 	bool trace;		  /* --trace */
 	const char *trace_path;	  /* --trace=FILE; NULL: stderr (headless only) */
 	struct lab_faults faults; /* --lab-faults */
-	/* The default nick's own copy: getpwuid's static result is overwritten by the
-	 * next lookup (the server's login, when its socket is checked). */
+	/* The default nick's own copy: getpwuid's result is overwritten by the next lookup (the
+	 * server's login, when its socket is checked). */
 	char login_nick[MAX_NICK_BYTES + 1];
 	char nick_note[160]; /* why the login name was not taken as the nick, or "" */
 };

@@ -79,8 +79,7 @@ int termsafe_check(struct errmsg *e)
 }
 
 /* The handler of fatal_signals (async-signal-safe calls only): the old action comes back, then a
- * fault happens again on return and takes it; a signal that was sent (kill, abort) is sent again.
- */
+ * fault happens again on return and takes it; a signal sent (kill, abort) is sent again. */
 static void on_fatal(int signo, siginfo_t *info, void *uctx)
 {
 	(void)uctx;

@@ -204,8 +204,7 @@ static void read_terminal(struct tui *t)
 
 	if (n > 0) {
 		input_feed(chunk, (size_t)n);
-		/* Readline clears the line after its handler returns, so a line is given back here.
-		 */
+		/* Readline clears the line after its handler returns: a line is given back here. */
 		if (t->give_back != NULL) {
 			input_set_line(t->give_back);
 			free(t->give_back);

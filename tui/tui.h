@@ -18,8 +18,7 @@ enum {
 	RECONNECT_MAX_MS = 10000,
 	TUI_UNREAD_ROOMS = 32, /* as many rooms as a client may be in */
 	TUI_REF_NICKS = 1,     /* the reference of our own WHO, which only feeds the nick list */
-	TUI_SENDING_MAX =
-	    256, /* messages followed until confirmed; an older one stays unconfirmed */
+	TUI_SENDING_MAX = 256, /* messages followed until confirmed; older ones stay unconfirmed */
 };
 
 struct tui_options {
@@ -41,8 +40,7 @@ struct tui_sending {
 	char *room;   /* the SAY's target (a room, or a nick) */
 	char *text;   /* as sent, to recognise the echo */
 	char *shown;  /* the line's text without the marker */
-	bool action;
-	bool private_msg;
+	bool action, private_msg;
 };
 
 struct tui {
@@ -73,8 +71,7 @@ struct tui {
 	char *give_back; /* a line to put back in the input once readline is done with it */
 	bool ring;	 /* ring the bell at the end of this pass */
 	/* Per room: the id of the last message shown (a history line at or below it replays one
-	 * already here), and the messages and mentions of me that came while another was current.
-	 */
+	 * already here), and the messages and mentions of me while another room was current. */
 	struct tui_unread {
 		char room[MAX_ROOM_BYTES + 1];
 		uint64_t last_id;

@@ -10,8 +10,7 @@
 
 /* One display row: bytes text[off .. off+len) of the wrapped string. */
 struct wrap_row {
-	size_t off;
-	size_t len;
+	size_t off, len;
 };
 
 /* Columns that the UTF-8 text s[0..n) takes on one row. */

@@ -33,8 +33,7 @@ static struct input_state {
 	size_t pending_len, pending_at;
 	FILE *null_out; /* readline's rl_outstream: nothing it writes may reach the screen */
 	char history[4096];
-	bool have_history;
-	bool active;
+	bool have_history, active;
 } in;
 
 /* $VAR/natter/history if VAR is absolute, else $HOME/FALLBACK/natter/history. */

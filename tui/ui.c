@@ -252,14 +252,11 @@ static void draw_pane(const struct ui *u)
 	}
 }
 
-/* Append "s" then " | " to a status line. */
+/* Append s, if any, to a status line, after a " | " if it is not the first part. */
 static void status_part(struct buf *b, const char *s)
 {
-	if (s[0] == '\0')
-		return;
-	if (b->len > 1)
-		buf_append(b, " | ", 3);
-	buf_append(b, s, strlen(s));
+	if (s[0] != '\0')
+		buf_printf(b, "%s%s", b->len > 1 ? " | " : "", s);
 }
 
 static void draw_status(const struct ui *u, int y)

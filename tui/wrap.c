@@ -3,7 +3,6 @@
 #include "wrap.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -170,7 +169,6 @@ size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wr
 void wrap_sanitize(struct buf *out, const char *s, size_t n, bool keep_newline)
 {
 	struct buf tmp = {0};
-	char hex[16];
 	unsigned cp;
 
 	text_sanitize(&tmp, s, n, keep_newline ? SAN_KEEP_NEWLINE : 0);
@@ -181,12 +179,10 @@ void wrap_sanitize(struct buf *out, const char *s, size_t n, bool keep_newline)
 		/* text_sanitize leaves only valid UTF-8, so len is never 0 here. */
 		if (len == 0)
 			len = 1;
-		if (cp != '\n' && wcwidth((wchar_t)cp) < 0) {
-			snprintf(hex, sizeof hex, "<U+%04X>", cp);
-			buf_append(out, hex, strlen(hex));
-		} else {
+		if (cp != '\n' && wcwidth((wchar_t)cp) < 0)
+			buf_printf(out, "<U+%04X>", cp);
+		else
 			buf_append(out, p, len);
-		}
 		i += len;
 	}
 	buf_free(&tmp);

@@ -60,11 +60,9 @@ bool input_interrupt(void);
 /* Save the history and let readline go. */
 void input_end(void);
 
-/*
- * Where the history lives: $XDG_STATE_HOME/natter/history, else ~/.local/state/natter/history
- * (a relative $XDG_STATE_HOME is ignored, as the XDG spec says); natter 0.1 kept it in
- * $XDG_DATA_HOME, else ~/.local/share. 0, or -1 without HOME or if it does not fit.
- */
+/* Where the history lives: $XDG_STATE_HOME/natter/history, else ~/.local/state/natter/history (a
+ * relative $XDG_STATE_HOME is ignored, as the XDG spec says); natter 0.1 kept it in
+ * $XDG_DATA_HOME, else ~/.local/share. 0, or -1 without HOME or if it does not fit. */
 int input_history_path(char *out, size_t cap);
 int input_history_old_path(char *out, size_t cap);
 

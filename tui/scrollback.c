@@ -46,7 +46,7 @@ const struct sb_line *sb_at(const struct scrollback *sb, size_t i)
 long sb_index(const struct scrollback *sb, uint64_t seq)
 {
 	/* Stored seqs are consecutive, so the index is a subtraction. */
-	uint64_t first = sb->ring[sb->head].seq;
+	uint64_t first = sb->count > 0 ? sb->ring[sb->head].seq : 0;
 
 	if (sb->count == 0 || seq < first || seq - first >= sb->count)
 		return -1;
@@ -107,20 +107,18 @@ size_t sb_line_rows(const struct sb_line *l, size_t width)
 
 bool sb_bottom(const struct scrollback *sb, size_t width, size_t *index, size_t *skip)
 {
-	long i;
+	long i = sb->following ? -1 : sb_index(sb, sb->anchor);
 	size_t r;
 
 	if (sb->count == 0)
 		return false;
-	if (sb->following || (i = sb_index(sb, sb->anchor)) < 0) {
-		*index = sb->count - 1;
-		*skip = 0;
-		return true;
+	*index = i < 0 ? sb->count - 1 : (size_t)i;
+	*skip = 0;
+	if (i >= 0) {
+		r = sb_line_rows(line_at(sb, *index), width);
+		/* After a resize the line may have fewer rows than were hidden. */
+		*skip = sb->skip < r ? sb->skip : r - 1;
 	}
-	*index = (size_t)i;
-	r = sb_line_rows(line_at(sb, *index), width);
-	/* After a resize the line may have fewer rows than were hidden. */
-	*skip = sb->skip < r ? sb->skip : r - 1;
 	return true;
 }
 
@@ -134,8 +132,7 @@ static void anchor(struct scrollback *sb, size_t index, size_t skip)
 		sb->seen = sb->anchor;
 }
 
-/* A scroll ends at (index, skip), the last search hit forgotten; the newest line fully shown
- * means following. */
+/* A scroll ends at (index, skip) and forgets the hit; the newest line in full means following. */
 static void set_view(struct scrollback *sb, size_t index, size_t skip)
 {
 	if (index + 1 >= sb->count && skip == 0) {

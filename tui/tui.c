@@ -101,8 +101,7 @@ static void interrupt(struct tui *t)
  * while quitting, any of them but SIGWINCH ends at once. */
 static void handle_signals(struct tui *t)
 {
-	int signo[16];
-	int n;
+	int signo[16], n;
 
 	while ((n = sigpipe_read(&t->sig, signo, 16)) > 0) {
 		for (int i = 0; i < n; i++) {

@@ -3,7 +3,6 @@
 #ifndef NATTER_TUI_H
 #define NATTER_TUI_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

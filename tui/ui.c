@@ -301,9 +301,8 @@ static void draw_status(const struct ui *u, int y)
 
 /* One character of the input line as drawn: its bytes in the line and what is shown. */
 struct cell {
-	size_t off, len; /* bytes in the line, combining marks included */
-	size_t cols;
-	char shown[16]; /* what to draw instead of the bytes, if not empty */
+	size_t off, len, cols; /* bytes in the line (combining marks included), columns */
+	char shown[16];	       /* what to draw instead of the bytes, if not empty */
 };
 
 /* Split the line into cells; a control character is shown in caret notation, never raw. */

@@ -147,8 +147,7 @@ static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t 
 size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wrap_row *rows,
 		 size_t max)
 {
-	size_t count = 0, pos = 0;
-	size_t rest = width > indent ? width - indent : 1;
+	size_t count = 0, pos = 0, rest = width > indent ? width - indent : 1;
 
 	if (width == 0)
 		width = 1;

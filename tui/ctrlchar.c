@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* ctrlchar.c - control characters in a line typed or pasted: where the first one is, and the line
- * without them (pure). */
+/* ctrlchar.c - control characters in a typed or pasted line: find, describe, strip (pure). */
 #include "ctrlchar.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "text.h"
 
@@ -22,11 +22,7 @@ static bool forbidden(unsigned cp)
 bool ctrl_find(const char *s, size_t n, struct ctrl_found *f)
 {
 	size_t line = 1, column = 1;
-	bool multiline = false;
-
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n')
-			multiline = true;
+	bool multiline = memchr(s, '\n', n) != NULL;
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
 		size_t len = utf8_decode(s + i, n - i, &cp);
@@ -51,7 +47,7 @@ bool ctrl_find(const char *s, size_t n, struct ctrl_found *f)
 
 void ctrl_describe(const struct ctrl_found *f, char *out, size_t cap)
 {
-	char what[48], where[48];
+	char what[48];
 
 	if (!f->utf8)
 		snprintf(what, sizeof what, "the byte 0x%02X (not UTF-8)", f->cp);
@@ -62,14 +58,12 @@ void ctrl_describe(const struct ctrl_found *f, char *out, size_t cap)
 	else
 		snprintf(what, sizeof what, "U+%04X", f->cp);
 	if (f->multiline)
-		snprintf(where, sizeof where, "line %zu, column %zu", f->line, f->column);
+		snprintf(out, cap, "%s at line %zu, column %zu", what, f->line, f->column);
 	else
-		snprintf(where, sizeof where, "column %zu", f->column);
-	snprintf(out, cap, "%s at %s", what, where);
+		snprintf(out, cap, "%s at column %zu", what, f->column);
 }
 
-/* The length of the escape sequence at s[0..n) (s[0] is ESC) to remove: the CSI or OSC it starts,
- * else the ESC alone. */
+/* The length to remove at ESC s[0..n): the CSI or OSC sequence it starts, else the ESC alone. */
 static size_t escape_len(const char *s, size_t n)
 {
 	size_t i = 2;
@@ -103,19 +97,14 @@ size_t ctrl_strip(char *s, size_t n)
 
 		if (len == 0) {
 			i++;
-			continue;
-		}
-		if (cp == 0x1b) {
+		} else if (cp == 0x1b) {
 			i += escape_len(s + i, n - i);
-			continue;
-		}
-		if (forbidden(cp)) {
+		} else {
+			if (!forbidden(cp))
+				for (size_t k = 0; k < len; k++)
+					s[out++] = s[i + k];
 			i += len;
-			continue;
 		}
-		for (size_t k = 0; k < len; k++)
-			s[out++] = s[i + k];
-		i += len;
 	}
 	return out;
 }

@@ -25,10 +25,7 @@ enum {
 
 #define PROMPT "> "
 
-/*
- * Readline's callbacks take no user pointer, so its state and ours live in
- * this one object for the one input line the process has.
- */
+/* Readline's callbacks take no user pointer: its state and ours live in this one object. */
 static struct input_state {
 	const struct input_ops *ops;
 	void *ctx;
@@ -36,8 +33,7 @@ static struct input_state {
 	size_t pending_len, pending_at;
 	FILE *null_out; /* readline's rl_outstream: nothing it writes may reach the screen */
 	char history[4096];
-	bool have_history;
-	bool active;
+	bool have_history, active;
 } in;
 
 /* $VAR/natter/history if VAR is absolute, else $HOME/FALLBACK/natter/history. */
@@ -74,9 +70,7 @@ static int make_parent_dirs(const char *path)
 	if (n >= sizeof dir)
 		return -1;
 	memcpy(dir, path, n + 1);
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
+	for (char *p = strchr(dir + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
 		*p = '\0';
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 			return -1;
@@ -114,26 +108,18 @@ static int input_getc(FILE *f)
 	(void)f;
 	if (in.pending_at < in.pending_len)
 		return (unsigned char)in.pending[in.pending_at++];
-	/*
-	 * Readline asks for more than we fed only while it reads a bracketed
-	 * paste to its end marker; wait for the rest, but not for ever.
-	 */
-	for (;;) {
+	/* Readline asks for more than we fed only while it reads a bracketed paste to its end
+	 * marker; wait for the rest, but not for ever. */
+	do {
 		int r = poll(&p, 1, PASTE_WAIT_MS);
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return EOF;
-		n = read(STDIN_FILENO, in.pending, sizeof in.pending);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return EOF;
-		in.pending_len = (size_t)n;
-		in.pending_at = 1;
-		return (unsigned char)in.pending[0];
-	}
+		n = r > 0 ? read(STDIN_FILENO, in.pending, sizeof in.pending) : r;
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return EOF;
+	in.pending_len = (size_t)n;
+	in.pending_at = 1;
+	return (unsigned char)in.pending[0];
 }
 
 /* rl_input_available_hook: whether a key sequence's next byte is already here. */
@@ -168,77 +154,33 @@ static void input_line(char *line)
 	free(line);
 }
 
-/* Bound keys that belong to the front end. */
-static int key_fn(enum input_key k)
+/* The keys that belong to the front end; Alt may also come as an ESC prefix. */
+static const struct {
+	enum input_key key;
+	const char *seq[4]; /* raw bytes, as rl_executing_keyseq holds them */
+} front_keys[] = {
+    {IK_PAGE_UP, {"\033[5~"}},						     /* PageUp */
+    {IK_PAGE_DOWN, {"\033[6~"}},					     /* PageDown */
+    {IK_SB_TOP, {"\033[1;3H", "\033[1;5H", "\033\033[1~", "\033\033[H"}},    /* Alt-, Ctrl-Home */
+    {IK_SB_BOTTOM, {"\033[1;3F", "\033[1;5F", "\033\033[4~", "\033\033[F"}}, /* Alt-, Ctrl-End */
+    {IK_SEARCH_OLDER, {"\033p"}},					     /* Alt-p */
+    {IK_SEARCH_NEWER, {"\033n"}},					     /* Alt-n */
+    {IK_MENTION_OLDER, {"\033m"}},					     /* Alt-m */
+    {IK_MENTION_NEWER, {"\033M"}},					     /* Alt-M */
+    {IK_REDRAW, {"\014"}},						     /* Ctrl-L */
+    {IK_ROOM_NEXT, {"\033[1;3C", "\033\033[C"}},			     /* Alt-Right */
+    {IK_ROOM_PREV, {"\033[1;3D", "\033\033[D"}},			     /* Alt-Left */
+};
+
+/* Bound to each sequence of front_keys: hand the key just typed to the front end. */
+static int front_key(int count, int key)
 {
-	in.ops->key(in.ctx, k);
+	(void)count, (void)key;
+	for (size_t i = 0; i < sizeof front_keys / sizeof front_keys[0]; i++)
+		for (size_t k = 0; k < 4 && front_keys[i].seq[k] != NULL; k++)
+			if (strcmp(rl_executing_keyseq, front_keys[i].seq[k]) == 0)
+				in.ops->key(in.ctx, front_keys[i].key);
 	return 0;
-}
-
-static int rl_page_up(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_PAGE_UP);
-}
-
-static int rl_page_down(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_PAGE_DOWN);
-}
-
-static int rl_sb_top(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_SB_TOP);
-}
-
-static int rl_sb_bottom(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_SB_BOTTOM);
-}
-
-static int rl_search_older(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_SEARCH_OLDER);
-}
-
-static int rl_search_newer(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_SEARCH_NEWER);
-}
-
-static int rl_mention_older(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_MENTION_OLDER);
-}
-
-static int rl_mention_newer(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_MENTION_NEWER);
-}
-
-static int rl_redraw(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_REDRAW);
-}
-
-static int rl_room_next(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_ROOM_NEXT);
-}
-
-static int rl_room_prev(int count, int key)
-{
-	(void)count, (void)key;
-	return key_fn(IK_ROOM_PREV);
 }
 
 /* Alt-Enter: a newline inside the message instead of sending it. */
@@ -250,11 +192,8 @@ static int rl_newline_in_text(int count, int key)
 	return 0;
 }
 
-/*
- * A bracketed paste goes in as it is, but without the line ends it finishes
- * with: copying a line usually takes its newline along, and Enter, not the
- * paste, says when to send.
- */
+/* A bracketed paste goes in as it is, without the line ends it finishes with: a copied line
+ * usually takes its newline along, and Enter, not the paste, says when to send. */
 static int rl_paste(int count, int key)
 {
 	int start = rl_point;
@@ -293,11 +232,8 @@ static int rl_strip_controls(int count, int key)
 	return 0;
 }
 
-/*
- * Completion (Tab, Shift-Tab) cycles through the candidates in place, as
- * irssi and WeeChat do: readline's menu-complete. Candidates never reach the
- * screen as a list (see input_no_list).
- */
+/* Completion (Tab, Shift-Tab) cycles through the candidates in place, as irssi and WeeChat do:
+ * readline's menu-complete. Candidates never reach the screen as a list (see input_no_list). */
 
 /* Generator over the command names the front end allows (common/command.c's table). */
 static char *complete_command(const char *text, int state)
@@ -317,45 +253,29 @@ static char *complete_command(const char *text, int state)
 	return NULL;
 }
 
-/* Generator over the rooms the front end knows; "lo" finds "#lobby" as "#lo" does. */
-static char *complete_room(const char *text, int state)
+/* Whether complete_name offers rooms, else nicks: set before each completion. */
+static bool complete_rooms;
+
+/* Generator over the rooms the front end knows ("lo" finds "#lobby" as "#lo" does), or the nicks
+ * present (at the line's start a match ends in ": "). */
+static char *complete_name(const char *text, int state)
 {
 	static size_t i;
-	const char *want = text[0] == '#' ? text : NULL;
-	size_t n = strlen(text);
-	const char *room;
+	size_t n = strlen(text), hash = complete_rooms && text[0] != '#';
+	const char *name;
+	char *s;
 
 	if (state == 0)
 		i = 0;
-	while ((room = in.ops->room(in.ctx, i++)) != NULL) {
-		if (want != NULL ? strncasecmp(room, want, n) == 0
-				 : room[0] == '#' && strncasecmp(room + 1, text, n) == 0)
-			return strdup(room);
-	}
-	return NULL;
-}
-
-/* Generator over the nicks present; at the line's start a match ends in ": ". */
-static char *complete_nick(const char *text, int state)
-{
-	static size_t i;
-	size_t n = strlen(text);
-	const char *nick;
-
-	if (state == 0)
-		i = 0;
-	while ((nick = in.ops->nick(in.ctx, i++)) != NULL) {
-		if (strncasecmp(nick, text, n) != 0)
+	while ((name = (complete_rooms ? in.ops->room : in.ops->nick)(in.ctx, i++)) != NULL) {
+		if ((hash && name[0] != '#') || strncasecmp(name + hash, text, n) != 0)
 			continue;
-		if (rl_point - (int)n == 0) {
-			size_t len = strlen(nick) + 3;
-			char *s = malloc(len);
-
-			if (s != NULL)
-				snprintf(s, len, "%s: ", nick);
-			return s;
-		}
-		return strdup(nick);
+		if (complete_rooms || rl_point != (int)n)
+			return strdup(name);
+		s = malloc(strlen(name) + 3);
+		if (s != NULL)
+			snprintf(s, strlen(name) + 3, "%s: ", name);
+		return s;
 	}
 	return NULL;
 }
@@ -382,11 +302,10 @@ static char **input_complete(const char *text, int start, int end)
 	rl_completion_append_character = ' ';
 	if (start == 0 && text[0] == '/')
 		return rl_completion_matches(text, complete_command);
-	if (text[0] == '#' || room_argument(start))
-		return rl_completion_matches(text, complete_room);
-	if (start == 0)
+	complete_rooms = text[0] == '#' || room_argument(start);
+	if (start == 0 && !complete_rooms)
 		rl_completion_append_character = '\0'; /* the match carries its ": " */
-	return rl_completion_matches(text, complete_nick);
+	return rl_completion_matches(text, complete_name);
 }
 
 /* rl_completion_display_matches_hook: lists of candidates are never shown; Tab cycles instead. */
@@ -395,39 +314,18 @@ static void input_no_list(char **matches, int num, int max_len)
 	(void)matches, (void)num, (void)max_len;
 }
 
-/* Bind one key sequence to a function; a failure only loses that key. */
-static void bind(const char *seq, rl_command_func_t *fn)
-{
-	(void)rl_bind_keyseq(seq, fn);
-}
-
+/* Bind our keys; a failure only loses that key. */
 static void bind_keys(void)
 {
-	bind("\\e[5~", rl_page_up);
-	bind("\\e[6~", rl_page_down);
-	bind("\\e[1;3H", rl_sb_top); /* Alt-Home */
-	bind("\\e[1;5H", rl_sb_top); /* Ctrl-Home */
-	bind("\\e[1;3F", rl_sb_bottom);
-	bind("\\e[1;5F", rl_sb_bottom);
-	bind("\\e\\e[1~", rl_sb_top); /* Alt-Home where Alt is an ESC prefix */
-	bind("\\e\\e[4~", rl_sb_bottom);
-	bind("\\e\\e[H", rl_sb_top);
-	bind("\\e\\e[F", rl_sb_bottom);
-	bind("\\ep", rl_search_older);
-	bind("\\en", rl_search_newer);
-	bind("\\em", rl_mention_older);
-	bind("\\eM", rl_mention_newer);
-	bind("\\C-l", rl_redraw);
-	bind("\\e[1;3C", rl_room_next); /* Alt-Right */
-	bind("\\e[1;3D", rl_room_prev); /* Alt-Left */
-	bind("\\e\\e[C", rl_room_next); /* where Alt is an ESC prefix */
-	bind("\\e\\e[D", rl_room_prev);
-	bind("\\e\\r", rl_newline_in_text);
-	bind("\\e\\n", rl_newline_in_text);
-	bind("\\e[200~", rl_paste);
-	bind("\\es", rl_strip_controls);
-	bind("\\t", rl_menu_complete);
-	bind("\\e[Z", rl_backward_menu_complete); /* Shift-Tab */
+	for (size_t i = 0; i < sizeof front_keys / sizeof front_keys[0]; i++)
+		for (size_t k = 0; k < 4 && front_keys[i].seq[k] != NULL; k++)
+			(void)rl_bind_keyseq(front_keys[i].seq[k], front_key);
+	(void)rl_bind_keyseq("\\e\\r", rl_newline_in_text);
+	(void)rl_bind_keyseq("\\e\\n", rl_newline_in_text);
+	(void)rl_bind_keyseq("\\e[200~", rl_paste);
+	(void)rl_bind_keyseq("\\es", rl_strip_controls);
+	(void)rl_bind_keyseq("\\t", rl_menu_complete);
+	(void)rl_bind_keyseq("\\e[Z", rl_backward_menu_complete); /* Shift-Tab */
 }
 
 int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e)
@@ -537,8 +435,7 @@ void input_end(void)
 	if (in.have_history)
 		(void)history_truncate_file(in.history, HISTORY_LINES);
 	rl_outstream = stdout;
-	if (in.null_out != NULL)
-		fclose(in.null_out);
+	fclose(in.null_out); /* open while active */
 	in.null_out = NULL;
 	clear_history();
 }

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* input.h - the input line: GNU readline's callback interface fed by our poll loop, drawn by ui.c.
- */
+/* input.h - the input line: GNU readline's callback interface, fed by our poll loop. */
 #ifndef NATTER_INPUT_H
 #define NATTER_INPUT_H
 
@@ -26,32 +25,24 @@ enum input_key {
 
 /* What the front end supplies. */
 struct input_ops {
-	/* A finished line (may hold '\n' from a paste or Alt-Enter), or NULL at Ctrl-D on an empty
-	 * line. */
+	/* A finished line (may hold '\n'), or NULL at Ctrl-D on an empty line. */
 	void (*line)(void *ctx, const char *line);
 	void (*key)(void *ctx, enum input_key key);
-	/* The line or prompt changed: draw it at the next pass. */
-	void (*changed)(void *ctx);
-	/* For completion: the i-th nick present, or NULL past the end. */
+	void (*changed)(void *ctx); /* the line or prompt changed: draw it at the next pass */
+	/* For completion: the i-th nick present, the i-th room known (with its '#'), NULL past the
+	 * end; the commands to offer (enum command_scope bits). */
 	const char *(*nick)(void *ctx, size_t i);
-	/* For completion: the i-th room known (with its '#'), or NULL past the end. */
 	const char *(*room)(void *ctx, size_t i);
-	/* For completion: which commands to offer (enum command_scope bits). */
 	unsigned (*command_scopes)(void *ctx);
 };
 
 /* What the line looks like now, for drawing: bytes, the cursor's byte offset, the prompt. */
 struct input_view {
-	const char *prompt;
-	const char *line;
-	size_t len;
-	size_t point;
+	const char *prompt, *line;
+	size_t len, point;
 };
 
-/*
- * Set readline up for use inside curses (it never touches the terminal) and
- * load the history file. Returns 0, or -1 with a sentence in e.
- */
+/* Set readline up inside curses (it never touches the terminal), load the history; 0 or -1. */
 int input_init(const struct input_ops *ops, void *ctx, struct errmsg *e);
 
 /* Let readline process bytes read from the terminal; callbacks run from here. */
@@ -63,32 +54,20 @@ void input_view(struct input_view *v);
 /* Replace the line being typed (e.g. to give back a message that was not sent). */
 void input_set_line(const char *line);
 
-/*
- * Ctrl-C: leave any search or half-read key sequence, put the line typed so
- * far into the history (Up brings it back) and empty the input. Returns
- * whether there was a line.
- */
+/* Ctrl-C: leave any search, put the line into the history and empty it; whether there was one. */
 bool input_interrupt(void);
 
 /* Save the history and let readline go. */
 void input_end(void);
 
-/*
- * Where the history lives: $XDG_STATE_HOME/natter/history, else
- * ~/.local/state/natter/history (a relative $XDG_STATE_HOME is ignored, as
- * the XDG spec says). Returns 0, or -1 without HOME or if it does not fit.
- */
+/* Where the history lives: $XDG_STATE_HOME/natter/history, else ~/.local/state/natter/history (a
+ * relative $XDG_STATE_HOME is ignored, as the XDG spec says); natter 0.1 kept it in
+ * $XDG_DATA_HOME, else ~/.local/share. 0, or -1 without HOME or if it does not fit. */
 int input_history_path(char *out, size_t cap);
-
-/* Where natter 0.1 kept it: $XDG_DATA_HOME/natter/history, else ~/.local/share/.... */
 int input_history_old_path(char *out, size_t cap);
 
-/*
- * The history file to use, its directories made (0700): input_history_path,
- * after moving the old file there once if there is none yet. If the move
- * fails (another file system, say), the old file is used where it is, so
- * no history is ever lost. Returns 0, or -1 if there is no place for it.
- */
+/* The history file to use, its directories made (0700): the old file moved to input_history_path
+ * once, or used where it is if it cannot move (no history is lost). 0, or -1 if there is none. */
 int input_history_choose(char *out, size_t cap);
 
 #endif

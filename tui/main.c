@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -17,7 +16,6 @@
 #include "diag.h"
 #include "headless.h"
 #include "sys.h"
-#include "termsafe.h"
 #include "text.h"
 #include "tui.h"
 #include "version.h"
@@ -42,9 +40,7 @@ struct options {
 	const char *socket_path; /* --socket, else $NATTER_SOCKET, else NULL */
 	const char *tcp;
 	const char *nick;
-	bool headless;
-	bool json;
-	bool no_bell;
+	bool headless, json, no_bell;
 	size_t scrollback;	  /* lines the full-screen UI keeps */
 	int autostart;		  /* 0, 1, or AUTOSTART_BY_TTY */
 	uint64_t resume;	  /* --resume: the last message id seen earlier, 0 for none */
@@ -52,8 +48,8 @@ struct options {
 	bool trace;		  /* --trace */
 	const char *trace_path;	  /* --trace=FILE; NULL: stderr (headless only) */
 	struct lab_faults faults; /* --lab-faults */
-	/* The default nick's own copy: getpwuid's static result is overwritten by the
-	 * next lookup (the server's login, when its socket is checked). */
+	/* The default nick's own copy: getpwuid's result is overwritten by the next lookup (the
+	 * server's login, when its socket is checked). */
 	char login_nick[MAX_NICK_BYTES + 1];
 	char nick_note[160]; /* why the login name was not taken as the nick, or "" */
 };
@@ -134,11 +130,8 @@ static void bad_option(char *const argv[], int code)
 		diag("unknown option %s; try 'natter --help'", arg);
 }
 
-/*
- * $NATTER_NICK, else the login name if it is a valid nick (copied into o),
- * else "guest". A login that is a reserved nick (nobody) is a surprise
- * worth one sentence in o->nick_note.
- */
+/* $NATTER_NICK, else the login name if it is a valid nick (copied into o), else "guest"; a
+ * reserved login (nobody) is a surprise worth one sentence in o->nick_note. */
 static const char *default_nick(struct options *o)
 {
 	const char *env = getenv("NATTER_NICK");
@@ -178,25 +171,23 @@ static int parse_uid(const char *s, long *out)
 	struct passwd *pw;
 	uint64_t v;
 
-	if (parse_u64(s, 0, UINT32_MAX, &v)) {
+	if (parse_u64(s, 0, UINT32_MAX, &v))
 		*out = (long)v;
-		return 0;
-	}
-	pw = getpwnam(s);
-	if (pw == NULL)
+	else if ((pw = getpwnam(s)) != NULL)
+		*out = (long)pw->pw_uid;
+	else
 		return -1;
-	*out = (long)pw->pw_uid;
 	return 0;
 }
 
 /* What follows from all the options together; -1 to go on, else an exit status. */
-static int finish_options(struct options *o, bool socket_given, const char *env)
+static int finish_options(struct options *o, const char *env)
 {
-	if (socket_given && o->tcp != NULL) {
+	if (o->socket_path != NULL && o->tcp != NULL) {
 		diag("--socket and --tcp cannot be used together; choose one");
 		return EXIT_USAGE;
 	}
-	if (!socket_given && o->tcp == NULL && env != NULL && env[0] != '\0')
+	if (o->socket_path == NULL && o->tcp == NULL && env != NULL && env[0] != '\0')
 		o->socket_path = env;
 	if (o->nick == NULL)
 		o->nick = default_nick(o);
@@ -209,7 +200,6 @@ static int finish_options(struct options *o, bool socket_given, const char *env)
 static int parse_options(int argc, char *argv[], struct options *o)
 {
 	const char *env = getenv("NATTER_SOCKET");
-	bool socket_given = false;
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -219,7 +209,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:t:n:HjhV", long_options, NULL)) != -1) {
 		switch (c) {
-		case 's': o->socket_path = optarg, socket_given = true; break;
+		case 's': o->socket_path = optarg; break;
 		case 't': o->tcp = optarg; break;
 		case 'n': o->nick = optarg; break;
 		case 'H': o->headless = true; break;
@@ -243,8 +233,8 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		case OPT_RESUME:
 			if (!parse_u64(optarg, 0, UINT64_MAX, &o->resume)) {
 				diag("--resume needs a message id (a number such as "
-				     "1796471042594001, from "
-				     "--json), not '%s'",
+				     "1796471042594001, "
+				     "from --json), not '%s'",
 				     optarg);
 				return EXIT_USAGE;
 			}
@@ -278,63 +268,38 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		     argv[optind]);
 		return EXIT_USAGE;
 	}
-	return finish_options(o, socket_given, env);
-}
-
-/*
- * The default socket. A missing private directory is not an error here: it
- * just means no server runs yet, which connecting (or autostart) will handle.
- */
-static int default_socket(struct addr *a, struct errmsg *e)
-{
-	char path[ADDR_PATH_BYTES];
-
-	if (sockpath_client(NULL, path, sizeof path, e) < 0)
-		return -1;
-	return addr_set_unix(a, path, e);
+	return finish_options(o, env);
 }
 
 /* Decide where to connect. Returns -1 to go on, else an exit status (message printed). */
 static int choose_address(const struct options *o, struct addr *a, bool *is_default)
 {
+	const char *path = o->socket_path;
+	char def[ADDR_PATH_BYTES];
 	struct errmsg e;
 
 	*is_default = o->socket_path == NULL && o->tcp == NULL;
-	if (o->tcp != NULL) {
-		if (addr_parse_tcp(o->tcp, DEFAULT_TCP_HOST, a, &e) == 0)
-			return -1;
-		diag("%s", e.text);
-		return EXIT_USAGE;
-	}
-	if ((o->socket_path != NULL ? addr_set_unix(a, o->socket_path, &e)
-				    : default_socket(a, &e)) == 0)
+	/* No private directory is no error here: no server runs yet, which connecting handles. */
+	if (*is_default && sockpath_client(NULL, def, sizeof def, &e) == 0)
+		path = def;
+	if (o->tcp != NULL ? addr_parse_tcp(o->tcp, DEFAULT_TCP_HOST, a, &e) == 0
+			   : path != NULL && addr_set_unix(a, path, &e) == 0)
 		return -1;
 	diag("%s", e.text);
-	return EXIT_NO_SERVER;
+	return o->tcp != NULL ? EXIT_USAGE : EXIT_NO_SERVER;
 }
 
 /* Make sure fds 0-2 are open, so that no socket can land on them and be taken for stdio. */
 static int open_std_fds(void)
 {
-	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		if (open("/dev/null", O_RDWR) != fd)
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
 			return -1;
-	}
 	return 0;
 }
 
-/* The full-screen UI when both ends are a terminal, unless --headless or --json. */
-static bool want_tui(const struct options *o)
-{
-	return !o->headless && !o->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-}
-
-/*
- * Open the --trace sink (the full-screen client draws on stderr, so there
- * it must be a file). Returns -1 to go on, else an exit status (said).
- */
+/* Open the --trace sink (a file in the full-screen client, which draws on stderr); -1 to go on,
+ * else an exit status (said). */
 static int open_trace(const struct options *o, bool full, struct trace_sink *sink)
 {
 	struct errmsg e;
@@ -354,26 +319,27 @@ static int open_trace(const struct options *o, bool full, struct trace_sink *sin
 	return -1;
 }
 
-/* One sentence saying the lab faults are on, for stderr or the status pane. */
-static void lab_faults_note(const struct options *o, char *dst, size_t cap)
-{
-	char list[LAB_DESCRIBE_BYTES];
-
-	lab_faults_describe(&o->faults, list, sizeof list);
-	snprintf(dst, cap,
-		 "lab faults on (%s): this client's writes to the server misbehave on purpose",
-		 list);
-}
-
 /* A note, if any: in the full-screen client's pane (tui), else on stderr (tui NULL). */
 static void say(struct tui *tui, const char *text)
 {
 	if (text[0] == '\0')
 		return;
 	if (tui != NULL)
-		tui_note(tui, text);
+		ui_say(&tui->ui, SB_INFO, "%s", text);
 	else
 		diag("%s", text);
+}
+
+/* Say that the lab faults are on. */
+static void lab_faults_note(const struct options *o, struct tui *tui)
+{
+	char list[LAB_DESCRIBE_BYTES], note[LAB_DESCRIBE_BYTES + 96];
+
+	lab_faults_describe(&o->faults, list, sizeof list);
+	snprintf(note, sizeof note,
+		 "lab faults on (%s): this client's writes to the server misbehave on purpose",
+		 list);
+	say(tui, note);
 }
 
 /* Connect (starting a server if allowed) and run the front end to the end. */
@@ -385,9 +351,10 @@ static int run(const struct options *o)
 	struct core core;
 	struct errmsg e, note;
 	struct addr a;
-	bool is_default, full = want_tui(o);
+	bool is_default;
+	/* The full-screen UI when both ends are a terminal, unless --headless or --json. */
+	bool full = !o->headless && !o->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	struct trace_sink sink = {.fd = -1};
-	char lab_note[LAB_DESCRIBE_BYTES + 96];
 	pid_t started = 0;
 	int status;
 
@@ -417,10 +384,8 @@ static int run(const struct options *o)
 	core_trace(&core, o->trace ? &sink : NULL);
 	core_lab_faults(&core, &o->faults);
 	say(full ? &tui : NULL, o->nick_note);
-	if (o->faults.on) {
-		lab_faults_note(o, lab_note, sizeof lab_note);
-		say(full ? &tui : NULL, lab_note);
-	}
+	if (o->faults.on)
+		lab_faults_note(o, full ? &tui : NULL);
 	if (autostart_connect(&core, &a, o->nick, is_default && o->autostart, &note, &started, &e) <
 	    0) {
 		say(NULL, note.text);

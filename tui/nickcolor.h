@@ -5,11 +5,8 @@
 
 #include <stddef.h>
 
-/*
- * Index 0..ncolors-1 of nick[0..n)'s colour. Nicks are unique without
- * regard to case, so "Alice" and "alice" get the same one; the value depends
- * only on the name, so it is the same in every run and every client.
- */
+/* Index 0..ncolors-1 of nick[0..n)'s colour: the same for "Alice" and "alice" (nicks ignore
+ * case), and in every run and every client (it depends on the name only). */
 unsigned nick_color(const char *nick, size_t n, unsigned ncolors);
 
 #endif

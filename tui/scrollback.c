@@ -22,10 +22,7 @@ void sb_clear(struct scrollback *sb)
 	for (size_t i = 0; i < sb->count; i++)
 		free(sb->ring[(sb->head + i) % sb->cap].text);
 	sb->head = sb->count = 0;
-	sb->following = true;
-	sb->skip = 0;
-	sb->seen = sb->next_seq - 1;
-	sb->hit = 0;
+	sb_scroll_bottom(sb);
 }
 
 void sb_free(struct scrollback *sb)
@@ -48,13 +45,10 @@ const struct sb_line *sb_at(const struct scrollback *sb, size_t i)
 
 long sb_index(const struct scrollback *sb, uint64_t seq)
 {
-	uint64_t first;
-
-	if (sb->count == 0)
-		return -1;
 	/* Stored seqs are consecutive, so the index is a subtraction. */
-	first = sb->ring[sb->head].seq;
-	if (seq < first || seq - first >= sb->count)
+	uint64_t first = sb->count > 0 ? sb->ring[sb->head].seq : 0;
+
+	if (sb->count == 0 || seq < first || seq - first >= sb->count)
 		return -1;
 	return (long)(seq - first);
 }
@@ -111,49 +105,42 @@ size_t sb_line_rows(const struct sb_line *l, size_t width)
 	return wrap_text(l->text, l->len, width, sb_indent(l, width), NULL, 0);
 }
 
-/* Rows of the i-th line. */
-static size_t rows_at(const struct scrollback *sb, size_t i, size_t width)
-{
-	return sb_line_rows(line_at(sb, i), width);
-}
-
 bool sb_bottom(const struct scrollback *sb, size_t width, size_t *index, size_t *skip)
 {
-	long i;
+	long i = sb->following ? -1 : sb_index(sb, sb->anchor);
 	size_t r;
 
 	if (sb->count == 0)
 		return false;
-	if (sb->following || (i = sb_index(sb, sb->anchor)) < 0) {
-		*index = sb->count - 1;
-		*skip = 0;
-		return true;
+	*index = i < 0 ? sb->count - 1 : (size_t)i;
+	*skip = 0;
+	if (i >= 0) {
+		r = sb_line_rows(line_at(sb, *index), width);
+		/* After a resize the line may have fewer rows than were hidden. */
+		*skip = sb->skip < r ? sb->skip : r - 1;
 	}
-	*index = (size_t)i;
-	r = rows_at(sb, *index, width);
-	/* After a resize the line may have fewer rows than were hidden. */
-	*skip = sb->skip < r ? sb->skip : r - 1;
 	return true;
 }
 
-/* Lines up to seq have been at the bottom of the view (in part at least). */
-static void mark_seen(struct scrollback *sb, uint64_t seq)
+/* Anchor the view at (index, skip); the lines down to there have been seen. */
+static void anchor(struct scrollback *sb, size_t index, size_t skip)
 {
-	if (seq > sb->seen)
-		sb->seen = seq;
+	sb->following = false;
+	sb->anchor = line_at(sb, index)->seq;
+	sb->skip = skip;
+	if (sb->anchor > sb->seen)
+		sb->seen = sb->anchor;
 }
 
-/* Anchor the view at (index, skip); the newest line fully shown means following. */
+/* A scroll ends at (index, skip) and forgets the hit; the newest line in full means following. */
 static void set_view(struct scrollback *sb, size_t index, size_t skip)
 {
 	if (index + 1 >= sb->count && skip == 0) {
 		sb_scroll_bottom(sb);
 		return;
 	}
-	sb->following = false;
-	sb->anchor = line_at(sb, index)->seq;
-	sb->skip = skip;
-	mark_seen(sb, sb->anchor);
+	anchor(sb, index, skip);
+	sb->hit = 0;
 }
 
 /* The view whose top row is the oldest line's first row; following if everything fits. */
@@ -163,7 +150,7 @@ static void top_view(const struct scrollback *sb, size_t width, size_t height, s
 	size_t total = 0;
 
 	for (size_t i = 0; i < sb->count; i++) {
-		total += rows_at(sb, i, width);
+		total += sb_line_rows(line_at(sb, i), width);
 		if (total >= height) {
 			*index = i;
 			*skip = total - height;
@@ -174,26 +161,18 @@ static void top_view(const struct scrollback *sb, size_t width, size_t height, s
 	*skip = 0;
 }
 
-/* Whether the rows down to the view's bottom fill a pane height rows high (stops early). */
-static bool fills(const struct scrollback *sb, size_t index, size_t skip, size_t width,
-		  size_t height)
-{
-	size_t total = 0;
-
-	for (size_t i = index + 1; i-- > 0;) {
-		total += rows_at(sb, i, width);
-		if (total >= height + skip)
-			return true;
-	}
-	return false;
-}
-
 /* Keep the pane full: never scroll so far up that blank rows show above the oldest line. */
 static void clamp_top(struct scrollback *sb, size_t *index, size_t *skip, size_t width,
 		      size_t height)
 {
-	if (!fills(sb, *index, *skip, width, height))
-		top_view(sb, width, height, index, skip);
+	size_t total = 0;
+
+	for (size_t i = *index + 1; i-- > 0;) {
+		total += sb_line_rows(line_at(sb, i), width);
+		if (total >= height + *skip)
+			return; /* the rows down to the view's bottom fill the pane */
+	}
+	top_view(sb, width, height, index, skip);
 }
 
 void sb_scroll_up(struct scrollback *sb, size_t rows, size_t width, size_t height)
@@ -202,25 +181,19 @@ void sb_scroll_up(struct scrollback *sb, size_t rows, size_t width, size_t heigh
 
 	if (!sb_bottom(sb, width, &index, &skip))
 		return;
-	while (rows > 0) {
-		size_t r = rows_at(sb, index, width);
-
-		if (skip + 1 < r) {
-			size_t d = r - 1 - skip < rows ? r - 1 - skip : rows;
-
-			skip += d;
-			rows -= d;
-			continue;
-		}
-		if (index == 0)
+	/* One row at a time: a page is a few dozen rows. */
+	for (; rows > 0; rows--) {
+		if (skip + 1 < sb_line_rows(line_at(sb, index), width)) {
+			skip++;
+		} else if (index > 0) {
+			index--;
+			skip = 0;
+		} else {
 			break;
-		index--;
-		skip = 0;
-		rows--;
+		}
 	}
 	clamp_top(sb, &index, &skip, width, height);
 	set_view(sb, index, skip);
-	sb->hit = 0;
 }
 
 void sb_scroll_down(struct scrollback *sb, size_t rows, size_t width)
@@ -229,22 +202,17 @@ void sb_scroll_down(struct scrollback *sb, size_t rows, size_t width)
 
 	if (sb->following || !sb_bottom(sb, width, &index, &skip))
 		return;
-	while (rows > 0) {
+	for (; rows > 0; rows--) {
 		if (skip > 0) {
-			size_t d = skip < rows ? skip : rows;
-
-			skip -= d;
-			rows -= d;
-			continue;
-		}
-		if (index + 1 >= sb->count)
+			skip--;
+		} else if (index + 1 < sb->count) {
+			index++;
+			skip = sb_line_rows(line_at(sb, index), width) - 1;
+		} else {
 			break;
-		index++;
-		skip = rows_at(sb, index, width) - 1;
-		rows--;
+		}
 	}
 	set_view(sb, index, skip);
-	sb->hit = 0;
 }
 
 void sb_scroll_top(struct scrollback *sb, size_t width, size_t height)
@@ -255,7 +223,6 @@ void sb_scroll_top(struct scrollback *sb, size_t width, size_t height)
 		return;
 	top_view(sb, width, height, &index, &skip);
 	set_view(sb, index, skip);
-	sb->hit = 0;
 }
 
 void sb_scroll_bottom(struct scrollback *sb)
@@ -266,20 +233,17 @@ void sb_scroll_bottom(struct scrollback *sb)
 	sb->seen = sb->next_seq - 1;
 }
 
-/* Messages, not notices or the client's own lines: what "N new" counts. */
-static bool is_message(const struct sb_line *l)
-{
-	return l->kind == SB_MSG || l->kind == SB_OWN || l->kind == SB_ACTION;
-}
-
 size_t sb_unseen(const struct scrollback *sb)
 {
 	size_t n = 0;
 
 	if (sb->following)
 		return 0;
-	for (size_t i = sb->count; i-- > 0 && line_at(sb, i)->seq > sb->seen;)
-		n += is_message(line_at(sb, i));
+	for (size_t i = sb->count; i-- > 0 && line_at(sb, i)->seq > sb->seen;) {
+		enum sb_kind k = line_at(sb, i)->kind; /* messages, not notices or our own lines */
+
+		n += k == SB_MSG || k == SB_OWN || k == SB_ACTION;
+	}
 	return n;
 }
 
@@ -329,15 +293,10 @@ bool sb_mentions(const char *text, size_t n, const char *nick)
 	return false;
 }
 
-bool sb_conversation(const struct sb_line *l)
-{
-	return l->kind != SB_INFO && l->kind != SB_ERROR && l->kind != SB_MARK;
-}
-
-/* Whether a line is what a search looks for: the client's own lines never are. */
+/* Whether a line is what a search looks for: the client's own lines and markers never are. */
 static bool matches(const struct sb_line *l, const char *needle)
 {
-	if (!sb_conversation(l))
+	if (l->kind == SB_INFO || l->kind == SB_ERROR || l->kind == SB_MARK)
 		return false;
 	if (needle == NULL)
 		return l->mention;
@@ -352,11 +311,8 @@ static void show_hit(struct scrollback *sb, size_t i, size_t width, size_t heigh
 	/* Near the top the pane stays full; the hit is then above the bottom row but in view. */
 	clamp_top(sb, &index, &skip, width, height);
 	/* Anchored even at the newest line, so the next search goes on from here. */
-	sb->following = false;
-	sb->anchor = line_at(sb, index)->seq;
-	sb->skip = skip;
+	anchor(sb, index, skip);
 	sb->hit = line_at(sb, i)->seq;
-	mark_seen(sb, sb->anchor);
 }
 
 enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, size_t width,
@@ -367,13 +323,9 @@ enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, s
 
 	if (!sb_bottom(sb, width, &index, &skip))
 		return SB_NOT_FOUND;
-	/* Go on from the last hit; else from the view's bottom line, which counts while following.
-	 */
+	/* From the last hit, else from the view's bottom line, which counts while following. */
 	from = sb_index(sb, sb->hit);
-	if (from >= 0)
-		start = from + step;
-	else
-		start = (long)index + (sb->following && older ? 0 : step);
+	start = from >= 0 ? from + step : (long)index + (sb->following && older ? 0 : step);
 	/* Every line once, from start on, going round past the end (the last hit comes last). */
 	for (long k = 0; k < n; k++) {
 		long i = start + k * step;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* scrollback.h - the bounded store of display lines, the scroll position, the "N new" count,
- * search. */
+/* scrollback.h - the bounded store of display lines, scroll position, "N new" count, search. */
 #ifndef NATTER_SCROLLBACK_H
 #define NATTER_SCROLLBACK_H
 
@@ -21,12 +20,9 @@ enum sb_kind {
 	SB_MARK,   /* the client's markers between lines: a day change, where history starts */
 };
 
-/*
- * One logical line: display text already sanitized (valid UTF-8, no
- * controls; '\n' only between the rows of a multi-line message). The text
- * starts with a prefix ("[HH:MM] <nick> ") of prefix_cols columns that later
- * rows are indented by; the nick, for colouring, is text[nick_off..+nick_len).
- */
+/* One logical line: display text already sanitized (valid UTF-8, no controls; '\n' only between the
+ * rows of a multi-line message). Its prefix ("[HH:MM] <nick> ") is prefix_cols columns wide, the
+ * indent of later rows; the nick, for colouring, is text[nick_off..+nick_len). */
 struct sb_line {
 	uint64_t seq; /* 1, 2, ... in order of arrival; never reused */
 	enum sb_kind kind;
@@ -39,13 +35,9 @@ struct sb_line {
 	size_t prefix_cols;
 };
 
-/*
- * The store is a ring of at most cap lines. The view either follows the
- * newest line, or is anchored: the line with seq anchor is at the bottom of
- * the pane with its last `skip` rows hidden below, so lines that arrive do
- * not move what the reader is looking at; sb_unseen counts the messages
- * among them that have never been at the bottom of the view.
- */
+/* A ring of at most cap lines. The view follows the newest line, or is anchored: line `anchor` is
+ * at the bottom of the pane with its last `skip` rows hidden below, so lines that arrive do not
+ * move what the reader is looking at. */
 struct scrollback {
 	struct sb_line *ring;
 	size_t cap, head, count; /* oldest line at ring[head] */
@@ -66,11 +58,7 @@ void sb_clear(struct scrollback *sb);
 /* Add a line (takes a copy of l->text), dropping the oldest when full; returns its seq. */
 uint64_t sb_push(struct scrollback *sb, const struct sb_line *l);
 
-/*
- * Put l (a copy of its text) in the place of the line with this seq, which
- * keeps its seq and position (a message confirmed by the server); false if
- * that line is no longer stored.
- */
+/* Put a copy of l in the place of line seq, keeping seq and position; false if it is gone. */
 bool sb_replace(struct scrollback *sb, uint64_t seq, const struct sb_line *l);
 
 /* The i-th stored line, 0 = oldest; NULL if out of range. */
@@ -83,14 +71,10 @@ size_t sb_indent(const struct sb_line *l, size_t width);
 /* Rows a line takes in a pane width columns wide. */
 size_t sb_line_rows(const struct sb_line *l, size_t width);
 
-/*
- * The view's bottom, as (index, skip): the line drawn lowest in the pane and
- * how many of its last rows are hidden below. Returns false if empty.
- */
+/* The view's bottom: the line drawn lowest and how many of its rows are hidden; false if empty. */
 bool sb_bottom(const struct scrollback *sb, size_t width, size_t *index, size_t *skip);
 
-/* Scroll towards older lines by rows, stopping when the oldest line is at the top of a pane height
- * rows high. */
+/* Scroll towards older lines by rows, until the oldest is at the top of a pane height rows high. */
 void sb_scroll_up(struct scrollback *sb, size_t rows, size_t width, size_t height);
 /* Scroll towards newer lines by rows; reaching the newest line follows it again. */
 void sb_scroll_down(struct scrollback *sb, size_t rows, size_t width);
@@ -99,11 +83,8 @@ void sb_scroll_top(struct scrollback *sb, size_t width, size_t height);
 /* Follow the newest line; everything is then seen. */
 void sb_scroll_bottom(struct scrollback *sb);
 
-/*
- * Messages (SB_MSG, SB_OWN, SB_ACTION: not notices or the client's own
- * lines) that arrived while the view was scrolled up and have not been at
- * its bottom since: the status bar's "N new". 0 while following.
- */
+/* The status bar's "N new": messages (not notices or the client's lines) that came while the
+ * view was scrolled up and have not been at its bottom since; 0 while following. */
 size_t sb_unseen(const struct scrollback *sb);
 
 /* What a search found. */
@@ -113,16 +94,9 @@ enum sb_found {
 	SB_FOUND_WRAPPED, /* found after going past the oldest (or newest) line to the other end */
 };
 
-/* Whether a line is conversation (what people said, server notices), not the client's own
- * feedback (SB_INFO, SB_ERROR) or markers (SB_MARK). */
-bool sb_conversation(const struct sb_line *l);
-
-/*
- * Find the nearest conversation line older (older=true) or newer than the
- * view's bottom line whose body contains needle (ASCII case-insensitive), or
- * that mentions me when needle is NULL, going round from one end to the
- * other. On success the view is anchored there; otherwise nothing moves.
- */
+/* Find the nearest conversation line older (older=true) or newer than the view's bottom line whose
+ * body contains needle (ASCII case-insensitive), or that mentions me if needle is NULL, going round
+ * from one end to the other. Found, the view is anchored there; else nothing moves. */
 enum sb_found sb_search(struct scrollback *sb, const char *needle, bool older, size_t width,
 			size_t height);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* termsafe.c - the terminal checked before curses starts, and put back even when natter dies. */
-#include "termsafe.h"
+#include "ui.h"
 
 #include <curses.h>
 #include <signal.h>
@@ -12,14 +12,8 @@
 
 enum { RESET_BYTES = 256 };
 
-/* Bracketed paste off (ui.c turns it on with a raw sequence, so terminfo does not know it). */
-#define PASTE_OFF "\033[?2004l"
-
-/*
- * Signals whose default action ends the process and that the main loop
- * does not handle (SIGINT, SIGTERM, SIGHUP and SIGQUIT go through its
- * self-pipe): faults, abort(), and the rest that nobody should send us.
- */
+/* Signals that end the process and that the loop's self-pipe does not take: faults, abort(), and
+ * the rest that nobody should send us. */
 static const int fatal_signals[] = {SIGABRT, SIGSEGV, SIGBUS,  SIGFPE,	SIGILL,	   SIGSYS, SIGXCPU,
 				    SIGXFSZ, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF};
 
@@ -33,76 +27,59 @@ static struct sigaction old_actions[FATAL_COUNT];
 static bool caught[FATAL_COUNT];
 static volatile sig_atomic_t armed;
 
-/* Append a terminfo string capability, if the terminal has it and it fits. */
-static void add_cap(const char *name)
+/* A terminfo string capability, or NULL if the terminal has none. */
+static const char *cap(const char *name)
 {
 	const char *s = tigetstr(name);
-	size_t n;
 
-	if (s == NULL || s == (const char *)-1)
-		return;
-	n = strlen(s);
-	if (reset_len + n < sizeof reset_seq) {
-		memcpy(reset_seq + reset_len, s, n);
-		reset_len += n;
-	}
+	return s == (const char *)-1 ? NULL : s;
 }
 
-static void add_raw(const char *s)
+/* Append s to the reset sequence, if there is one and it fits. */
+static void add(const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = s != NULL ? strlen(s) : 0;
 
-	if (reset_len + n < sizeof reset_seq) {
+	if (n > 0 && reset_len + n < sizeof reset_seq) {
 		memcpy(reset_seq + reset_len, s, n);
 		reset_len += n;
 	}
 }
+
+#define TERM_HINT "use natter --headless, or set TERM (e.g. TERM=xterm-256color)"
 
 int termsafe_check(struct errmsg *e)
 {
 	const char *term = getenv("TERM");
-	const char *cup;
-	bool has_rmcup;
 	int err = 0;
 
 	if (term == NULL || term[0] == '\0') {
-		errmsg_set(e, "TERM is not set, so the full-screen client cannot draw; use natter "
-			      "--headless, or set TERM (e.g. TERM=xterm-256color)");
+		errmsg_set(e, "TERM is not set, so the full-screen client cannot draw; " TERM_HINT);
 		return -1;
 	}
 	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
 		errmsg_set(e,
-			   "the terminal type '%.64s' is not in the terminfo database; use natter "
-			   "--headless, or set TERM (e.g. TERM=xterm-256color)",
+			   "the terminal type '%.64s' is not in the terminfo database; " TERM_HINT,
 			   term);
 		return -1;
 	}
-	cup = tigetstr("cup");
-	if (cup == NULL || cup == (const char *)-1) {
+	if (cap("cup") == NULL) {
 		(void)del_curterm(cur_term);
-		errmsg_set(e,
-			   "the terminal '%.64s' cannot move the cursor; use natter --headless, or "
-			   "set TERM (e.g. TERM=xterm-256color)",
-			   term);
+		errmsg_set(e, "the terminal '%.64s' cannot move the cursor; " TERM_HINT, term);
 		return -1;
 	}
 	reset_len = 0;
-	add_cap("sgr0");
-	add_cap("cnorm");
-	add_raw(PASTE_OFF);
-	has_rmcup = tigetstr("rmcup") != NULL && tigetstr("rmcup") != (const char *)-1;
-	add_cap("rmcup");
-	if (!has_rmcup)
-		add_raw("\r\n"); /* no alternate screen: at least start the shell on a new line */
+	add(cap("sgr0"));
+	add(cap("cnorm"));
+	add(PASTE_OFF);
+	/* No alternate screen: at least start the shell on a new line. */
+	add(cap("rmcup") != NULL ? cap("rmcup") : "\r\n");
 	(void)del_curterm(cur_term);
 	return 0;
 }
 
-/*
- * The handler of fatal_signals: async-signal-safe calls only. The old
- * action comes back first; a fault then happens again when we return and
- * takes it, a signal that was sent (kill, abort) is sent again.
- */
+/* The handler of fatal_signals (async-signal-safe calls only): the old action comes back, then a
+ * fault happens again on return and takes it; a signal sent (kill, abort) is sent again. */
 static void on_fatal(int signo, siginfo_t *info, void *uctx)
 {
 	(void)uctx;
@@ -121,15 +98,12 @@ static void on_fatal(int signo, siginfo_t *info, void *uctx)
 
 int termsafe_arm(void)
 {
-	struct sigaction sa;
+	/* SA_NODEFER: the signal raised again from the handler is delivered at once. */
+	struct sigaction sa = {.sa_sigaction = on_fatal, .sa_flags = SA_SIGINFO | SA_NODEFER};
 
 	if (tcgetattr(STDIN_FILENO, &saved_termios) < 0)
 		return -1;
-	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_sigaction = on_fatal;
-	/* SA_NODEFER: the signal raised again from the handler is delivered at once. */
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	for (size_t i = 0; i < FATAL_COUNT; i++) {
 		caught[i] = false;
 		if (sigaction(fatal_signals[i], NULL, &old_actions[i]) < 0)

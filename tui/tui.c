@@ -3,28 +3,22 @@
 #include "tui.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "command.h"
 #include "diag.h"
 #include "input.h"
 #include "sys.h"
 #include "text.h"
 #include "sigpipe.h"
-#include "termsafe.h"
 #include "tui_int.h"
-#include "wrap.h"
 
 enum { STDIN_CHUNK_BYTES = 4096, STATUS_TICK_MS = 1000 };
 
-static const int tui_signals[TUI_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+static const int tui_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
 
 /* Events go to tui_events.c; a room listing is also kept here, for completion. */
 static void on_event(void *ctx, const struct event *ev)
@@ -73,24 +67,13 @@ void tui_free(struct tui *t)
 	free(t->nicks);
 	tui_free_strings(t->rooms_seen, &t->rooms_seen_len);
 	free(t->rooms_seen);
-	t->rooms_seen = NULL;
 	tui_free_strings(t->pending.lines, &t->pending.len);
 	free(t->pending.lines);
 	tui_sending_free(t);
 	free(t->search);
 	free(t->give_back);
-	t->give_back = NULL;
-	t->nicks = NULL;
-	t->pending.lines = NULL;
-	t->search = NULL;
 }
 
-void tui_note(struct tui *t, const char *text)
-{
-	ui_say(&t->ui, SB_INFO, "%s", text);
-}
-
-/* Append a copy of s[0..n) to a growable string array. */
 void tui_push_string(char ***v, size_t *len, size_t *cap, const char *s, size_t n)
 {
 	if (*len == *cap) {
@@ -102,29 +85,8 @@ void tui_push_string(char ***v, size_t *len, size_t *cap, const char *s, size_t 
 
 /* ---- signals ---- */
 
-/*
- * Route SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGWINCH into the loop, and
- * arm termsafe.c for the signals that kill at once; set before curses,
- * which then keeps its hands off them.
- */
-static int setup_signals(struct tui *t)
-{
-	if (sigpipe_open(&t->sig, tui_signals, TUI_SIGNAL_COUNT) < 0)
-		return -1;
-	return termsafe_arm();
-}
-
-static void restore_signals(struct tui *t)
-{
-	termsafe_disarm();
-	sigpipe_close(&t->sig);
-}
-
-/*
- * Ctrl-C (SIGINT) never loses typed text and never quits (irssi, WeeChat and
- * catgirl do not either): as in bash, the line goes into the history and the
- * input is cleared; on an empty line it says how to leave.
- */
+/* Ctrl-C never loses typed text and never quits (nor in irssi, WeeChat, catgirl): as in bash,
+ * the line goes into the history and the input is cleared; on an empty line, how to leave. */
 static void interrupt(struct tui *t)
 {
 	if (!input_interrupt())
@@ -135,26 +97,21 @@ static void interrupt(struct tui *t)
 	t->ui.dirty = true;
 }
 
-/*
- * SIGWINCH lays out again, SIGINT clears the line; SIGTERM, SIGHUP and
- * SIGQUIT quit politely. While quitting, any of them but SIGWINCH ends at once.
- */
+/* SIGWINCH lays out again, SIGINT clears the line, SIGTERM, SIGHUP and SIGQUIT quit politely;
+ * while quitting, any of them but SIGWINCH ends at once. */
 static void handle_signals(struct tui *t)
 {
-	int signo[16];
-	int n;
+	int signo[16], n;
 
 	while ((n = sigpipe_read(&t->sig, signo, 16)) > 0) {
 		for (int i = 0; i < n; i++) {
 			if (signo[i] == SIGWINCH) {
 				ui_resize(&t->ui);
-				continue;
-			}
-			if (signo[i] == SIGINT && !t->quitting) {
+			} else if (signo[i] == SIGINT && !t->quitting) {
 				interrupt(t);
-				continue;
-			}
-			if (t->quitting) {
+			} else if (!t->quitting) {
+				tui_quit(t, str_c(""));
+			} else {
 				snprintf(t->why, sizeof t->why,
 					 "interrupted (%s) before the server confirmed QUIT",
 					 strsignal(signo[i]));
@@ -162,7 +119,6 @@ static void handle_signals(struct tui *t)
 				t->finished = true;
 				return;
 			}
-			tui_quit(t, str_c(""));
 		}
 	}
 }
@@ -213,13 +169,13 @@ static void reconnect(struct tui *t)
 	t->attempts++;
 	if (core_connect(t->c, t->addr, t->nick, &e) == 0) {
 		t->up = true;
-		tui_status_update(t);
-		return;
+	} else {
+		t->retry_ms =
+		    t->retry_ms * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : t->retry_ms * 2;
+		t->retry_at = mono_ms() + t->retry_ms;
+		if (t->attempts == 1)
+			ui_say(&t->ui, SB_ERROR, "%s; still trying every few seconds", e.text);
 	}
-	t->retry_ms = t->retry_ms * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : t->retry_ms * 2;
-	t->retry_at = mono_ms() + t->retry_ms;
-	if (t->attempts == 1)
-		ui_say(&t->ui, SB_ERROR, "%s; still trying every few seconds", e.text);
 	tui_status_update(t);
 }
 
@@ -228,18 +184,15 @@ static void reconnect(struct tui *t)
 /* Milliseconds poll may sleep: until the core's deadline, the next retry, or the status tick. */
 static int next_timeout(const struct tui *t, uint64_t now)
 {
-	int ms = t->up ? core_timeout_ms(t->c, now) : -1;
+	uint64_t wait = t->retry_at > now ? t->retry_at - now : 0; /* held: UINT64_MAX */
+	int ms;
 
+	if (!t->up)
+		return wait > STATUS_TICK_MS ? STATUS_TICK_MS : (int)wait;
+	ms = core_timeout_ms(t->c, now);
 	/* While the server is late, the lag in the status bar counts up each second. */
-	if (t->up && core_lag_ms(t->c, now) > 0 && (ms < 0 || ms > STATUS_TICK_MS))
+	if (core_lag_ms(t->c, now) > 0 && (ms < 0 || ms > STATUS_TICK_MS))
 		ms = STATUS_TICK_MS;
-	if (!t->up) {
-		uint64_t wait = t->retry_at > now ? t->retry_at - now : 0;
-		int retry =
-		    wait > STATUS_TICK_MS ? STATUS_TICK_MS : (int)wait; /* held: UINT64_MAX */
-
-		ms = retry < STATUS_TICK_MS ? retry : STATUS_TICK_MS;
-	}
 	return ms;
 }
 
@@ -250,8 +203,7 @@ static void read_terminal(struct tui *t)
 
 	if (n > 0) {
 		input_feed(chunk, (size_t)n);
-		/* Readline clears the line after its handler returns, so a line is given back here.
-		 */
+		/* Readline clears the line after its handler returns: a line is given back here. */
 		if (t->give_back != NULL) {
 			input_set_line(t->give_back);
 			free(t->give_back);
@@ -321,23 +273,24 @@ int tui_run(struct tui *t, const struct addr *a, const char *nick)
 
 	t->addr = a;
 	snprintf(t->nick, sizeof t->nick, "%s", nick);
-	if (setup_signals(t) < 0) {
+	/* Signals into the loop, and termsafe.c armed for those that kill at once; set before
+	 * curses, which then keeps its hands off them. */
+	if (sigpipe_open(&t->sig, tui_signals, sizeof tui_signals / sizeof tui_signals[0]) < 0 ||
+	    termsafe_arm() < 0) {
 		diag("cannot set up signal handling: %s", strerror(errno));
-		restore_signals(t);
-		return EXIT_ERROR;
-	}
-	if (input_init(&tui_input_ops, t, &e) < 0 || ui_start(&t->ui, &e) < 0) {
-		input_end();
-		restore_signals(t);
+		t->status = EXIT_ERROR;
+	} else if (input_init(&tui_input_ops, t, &e) < 0 || ui_start(&t->ui, &e) < 0) {
 		diag("%s", e.text);
-		return EXIT_ERROR;
+		t->status = EXIT_ERROR;
+	} else {
+		tui_status_update(t);
+		while (!t->finished)
+			step(t);
+		ui_stop(&t->ui);
 	}
-	tui_status_update(t);
-	while (!t->finished)
-		step(t);
-	ui_stop(&t->ui);
 	input_end();
-	restore_signals(t);
+	termsafe_disarm();
+	sigpipe_close(&t->sig);
 	if (t->why[0] != '\0' && t->status != EXIT_CLEAN)
 		diag("%s", t->why);
 	return t->status;

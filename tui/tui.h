@@ -3,7 +3,6 @@
 #ifndef NATTER_TUI_H
 #define NATTER_TUI_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,7 +15,9 @@
 enum {
 	RECONNECT_FIRST_MS = 500, /* first retry after a lost connection; doubles each time */
 	RECONNECT_MAX_MS = 10000,
-	TUI_SIGNAL_COUNT = 5,
+	TUI_UNREAD_ROOMS = 32, /* as many rooms as a client may be in */
+	TUI_REF_NICKS = 1,     /* the reference of our own WHO, which only feeds the nick list */
+	TUI_SENDING_MAX = 256, /* messages followed until confirmed; older ones stay unconfirmed */
 };
 
 struct tui_options {
@@ -30,14 +31,6 @@ struct tui_pending {
 	size_t len, cap;
 };
 
-enum { TUI_UNREAD_ROOMS = 32 }; /* as many rooms as a client may be in */
-
-enum {
-	TUI_REF_NICKS = 1, /* the reference of our own WHO, which only feeds the nick list */
-	TUI_SENDING_MAX =
-	    256 /* messages followed until confirmed; an older one is left unconfirmed */
-};
-
 /* A message we sent, shown dimmed and "(sending...)" until the server's echo confirms it. */
 struct tui_sending {
 	uint64_t seq; /* its scrollback line */
@@ -46,8 +39,7 @@ struct tui_sending {
 	char *room;   /* the SAY's target (a room, or a nick) */
 	char *text;   /* as sent, to recognise the echo */
 	char *shown;  /* the line's text without the marker */
-	bool action;
-	bool private_msg;
+	bool action, private_msg;
 };
 
 struct tui {
@@ -77,12 +69,8 @@ struct tui {
 	char *search;	 /* the last /search text */
 	char *give_back; /* a line to put back in the input once readline is done with it */
 	bool ring;	 /* ring the bell at the end of this pass */
-	/*
-	 * Per room: the id of the last message shown (a history line at or below
-	 * it is a replay of one already here; ids are compared within a room
-	 * only), and the messages (and, of them, mentions of me) that came while
-	 * another room was current.
-	 */
+	/* Per room: the id of the last message shown (a history line at or below it replays one
+	 * already here), and the messages and mentions of me while another room was current. */
 	struct tui_unread {
 		char room[MAX_ROOM_BYTES + 1];
 		uint64_t last_id;
@@ -96,16 +84,10 @@ struct tui {
 /* Set up the front end and make it c's event sink (call before connecting c). */
 void tui_init(struct tui *t, struct core *c, const struct tui_options *o);
 
-/*
- * Run the full-screen UI until the user quits: c is connected (or
- * connecting) to a as nick; a lost connection is retried with backoff.
- * The terminal is restored on every way out. Returns the exit status and
- * prints why on stderr when it is not 0.
- */
+/* Run the full-screen UI until the user quits: c is connected (or connecting) to a as nick, and a
+ * lost connection is retried with backoff. The terminal is restored on every way out. Returns the
+ * exit status, and says why on stderr when it is not 0. */
 int tui_run(struct tui *t, const struct addr *a, const char *nick);
-
-/* A sentence for the user, shown in the scrollback when the UI starts (e.g. "started natterd"). */
-void tui_note(struct tui *t, const char *text);
 
 void tui_free(struct tui *t);
 

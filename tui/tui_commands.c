@@ -5,12 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
 #include "command.h"
 #include "ctrlchar.h"
-#include "sys.h"
 #include "text.h"
 #include "tui_int.h"
 #include "wrap.h"
@@ -20,15 +17,13 @@
 static void show_help(struct tui *t)
 {
 	struct buf help = {0};
-	size_t start = 0;
+	char *save, *line;
 
 	command_help(&help, SCOPE_SCREEN | SCOPE_CLASSROOM | SCOPE_TEACHER, "");
-	for (size_t i = 0; i < help.len; i++) {
-		if (help.data[i] != '\n')
-			continue;
-		ui_say(&t->ui, SB_INFO, "%.*s", (int)(i - start), (const char *)help.data + start);
-		start = i + 1;
-	}
+	buf_append(&help, "", 1);
+	for (line = strtok_r((char *)help.data, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
+		ui_say(&t->ui, SB_INFO, "%s", line);
 	buf_free(&help);
 	ui_say(&t->ui, SB_INFO,
 	       "scrolling: PageUp/PageDown; Alt-Home or Ctrl-Home top, Alt-End or Ctrl-End "
@@ -44,7 +39,6 @@ static void show_help(struct tui *t)
 	       "clears the line (Up brings it back), Ctrl-D on an empty line quits");
 }
 
-/* Quit: politely if connected (wait for BYE), at once if not. */
 void tui_quit(struct tui *t, struct str reason)
 {
 	struct errmsg e;
@@ -89,11 +83,8 @@ static void do_search(struct tui *t, const char *text, bool older)
 	t->ui.dirty = true;
 }
 
-/*
- * A line holding a control character (a paste with an ESC, say) is not
- * sent: the server would refuse it. It stays in the input, and the user is
- * told which character, where, and how to strip it.
- */
+/* A line holding a control character (a pasted ESC, say) would be refused: it stays in the
+ * input, and the user is told which character, where, and how to strip it. */
 static bool refuse_controls(struct tui *t, const char *line)
 {
 	struct ctrl_found f;
@@ -169,16 +160,12 @@ static void send_line(struct tui *t, const char *line)
 		ui_say(&t->ui, SB_ERROR, "%s", e.text);
 }
 
-/*
- * A line from readline: terminal line ends become '\n' and the empty lines
- * it starts or ends with go (so a paste's final newline never sends an
- * empty line, and a line of newlines sends nothing); then local commands
- * or send.
- */
+/* A line from readline: line ends become '\n', the empty lines it starts or ends with go (a
+ * paste's final newline sends no empty line); then local commands or send. */
 static void on_line(void *ctx, const char *line)
 {
 	struct tui *t = ctx;
-	char *copy, *from;
+	char *copy;
 	size_t n = 0;
 
 	if (line == NULL) {
@@ -194,9 +181,7 @@ static void on_line(void *ctx, const char *line)
 	while (n > 0 && copy[n - 1] == '\n')
 		n--;
 	copy[n] = '\0';
-	for (from = copy; *from == '\n'; from++)
-		continue;
-	send_line(t, from);
+	send_line(t, copy + strspn(copy, "\n"));
 	free(copy);
 	t->ui.hscroll = 0;
 	t->ui.dirty = true;
@@ -280,10 +265,7 @@ static const char *on_room(void *ctx, size_t i)
 	return NULL;
 }
 
-/*
- * Commands to complete: the classroom's only on a classroom server, the
- * teachers' only to a teacher, as WELCOME's roles say (protocol 3).
- */
+/* Commands to complete: the classroom's on a classroom server, the teachers' to a teacher. */
 static unsigned on_command_scopes(void *ctx)
 {
 	struct tui *t = ctx;

@@ -18,8 +18,7 @@
 #include "text.h"
 #include "wrap.h"
 
-#define PASTE_ON  "\033[?2004h"
-#define PASTE_OFF "\033[?2004l"
+#define PASTE_ON "\033[?2004h"
 /* Shown in the input line for a newline inside the message (U+21B5). */
 #define NEWLINE_GLYPH "\xe2\x86\xb5"
 
@@ -93,15 +92,11 @@ static void setup_colors(struct ui *u)
 	init_pair(PAIR_NOTICE, COLOR_CYAN, bg);
 	init_pair(PAIR_ERROR, COLOR_RED, bg);
 	init_pair(PAIR_MENTION, COLOR_YELLOW, bg);
-	u->nick_colors = 6;
-	for (unsigned i = 0; i < 6; i++)
-		init_pair((short)(PAIR_NICK0 + i), base[i], bg);
 	/* Terminals with 16 colours get the bright variants as six more nick colours. */
-	if (COLORS >= 16 && COLOR_PAIRS > PAIR_NICK0 + MAX_NICK_COLORS) {
-		for (unsigned i = 0; i < 6; i++)
-			init_pair((short)(PAIR_NICK0 + 6 + i), (short)(base[i] + 8), bg);
-		u->nick_colors = MAX_NICK_COLORS;
-	}
+	u->nick_colors =
+	    COLORS >= 16 && COLOR_PAIRS > PAIR_NICK0 + MAX_NICK_COLORS ? MAX_NICK_COLORS : 6;
+	for (unsigned i = 0; i < u->nick_colors; i++)
+		init_pair((short)(PAIR_NICK0 + i), (short)(base[i % 6] + (i < 6 ? 0 : 8)), bg);
 }
 
 int ui_start(struct ui *u, struct errmsg *e)
@@ -177,84 +172,57 @@ void ui_bell(struct ui *u)
 		beep();
 }
 
-/* Text attributes of each part of a line, by its kind and marks. */
+/* Attributes and colour pairs of a line's parts: stamp, nick, the rest of the prefix, body. */
 struct line_attrs {
-	attr_t body, prefix, nick;
-	short body_pair, nick_pair;
+	attr_t attr[4];
+	short pair[4];
 };
 
 static struct line_attrs line_attrs(const struct ui *u, const struct sb_line *l, bool hit)
 {
-	struct line_attrs a = {A_NORMAL, A_NORMAL, A_NORMAL, 0, 0};
+	bool dim = l->kind == SB_NOTICE || l->kind == SB_INFO;
+	struct line_attrs a = {{A_NORMAL}, {0}};
 
-	switch (l->kind) {
-	case SB_MSG:
-	case SB_ACTION: break;
-	case SB_OWN: a.nick = A_BOLD; break;
-	case SB_NOTICE:
-	case SB_INFO:
-		a.body = a.prefix = a.nick = A_DIM;
-		a.body_pair = u->color ? PAIR_NOTICE : 0;
-		break;
-	case SB_ERROR:
-		a.body = A_BOLD;
-		a.body_pair = u->color ? PAIR_ERROR : 0;
-		break;
-	case SB_MARK: a.body = A_BOLD; break;
-	}
 	/* Replayed lines are older news: dimmed, whatever their kind. */
-	if (l->history) {
-		a.body |= A_DIM;
-		a.prefix |= A_DIM;
-		a.nick |= A_DIM;
-	}
-	if (l->nick_len > 0 && u->color && l->kind != SB_NOTICE && l->kind != SB_INFO)
-		a.nick_pair = (short)(PAIR_NICK0 + nick_color(l->text + l->nick_off, l->nick_len,
-							      u->nick_colors));
+	for (int k = 0; k < 4; k++)
+		a.attr[k] = dim || l->history ? A_DIM : A_NORMAL;
+	if (l->kind == SB_OWN)
+		a.attr[1] |= A_BOLD;
+	if (l->kind == SB_ERROR || l->kind == SB_MARK)
+		a.attr[3] |= A_BOLD;
+	if (u->color && (dim || l->kind == SB_ERROR))
+		a.pair[3] = dim ? PAIR_NOTICE : PAIR_ERROR;
+	if (l->nick_len > 0 && u->color && !dim)
+		a.pair[1] = (short)(PAIR_NICK0 +
+				    nick_color(l->text + l->nick_off, l->nick_len, u->nick_colors));
 	if (l->mention) {
 		/* Without colour, reverse video marks the stamp and the nick alike. */
-		a.body = A_BOLD;
-		a.body_pair = u->color ? PAIR_MENTION : 0;
-		a.prefix = u->color ? A_BOLD : A_BOLD | A_REVERSE;
-		a.nick = u->color ? A_BOLD : A_BOLD | A_REVERSE;
+		for (int k = 0; k < 3; k++)
+			a.attr[k] = u->color ? A_BOLD : A_BOLD | A_REVERSE;
+		a.attr[3] = A_BOLD;
+		a.pair[3] = u->color ? PAIR_MENTION : 0;
 	}
-	if (hit) {
-		a.body |= A_REVERSE;
-		a.prefix |= A_REVERSE;
-		a.nick |= A_REVERSE;
-	}
+	for (int k = 0; k < 4 && hit; k++)
+		a.attr[k] |= A_REVERSE;
 	return a;
 }
 
-/* Draw bytes [from, to) of s at the cursor with an attribute and pair. */
-static void put_span(const char *s, size_t from, size_t to, attr_t attr, short pair)
-{
-	if (to <= from)
-		return;
-	attr_set(attr, pair, NULL);
-	addnstr(s + from, (int)(to - from));
-}
-
-/* Draw one wrapped row of a line at screen row y, splitting it into prefix, nick and body. */
+/* Draw one wrapped row of a line at screen row y, splitting it into its parts. */
 static void draw_row(const struct ui *u, const struct sb_line *l, struct wrap_row r, size_t x,
 		     int y, bool hit)
 {
 	struct line_attrs a = line_attrs(u, l, hit);
 	size_t from = r.off, to = r.off + r.len;
-	size_t nick_end = l->nick_off + l->nick_len;
-	size_t cuts[3] = {l->nick_len > 0 ? l->nick_off : l->body_off,
-			  l->nick_len > 0 ? nick_end : l->body_off, l->body_off};
+	size_t nick = l->nick_len > 0 ? l->nick_off : l->body_off;
+	size_t cuts[3] = {nick, nick + l->nick_len, l->body_off};
 
 	move(y, (int)x);
 	for (int part = 0; part < 4 && from < to; part++) {
-		size_t end = part < 3 ? cuts[part] : to;
-		attr_t attr = part == 0 || part == 2 ? a.prefix : part == 1 ? a.nick : a.body;
-		short pair = part == 1 ? a.nick_pair : part == 3 ? a.body_pair : 0;
+		size_t end = part < 3 && cuts[part] < to ? cuts[part] : to;
 
-		if (end > to)
-			end = to;
 		if (end > from) {
-			put_span(l->text, from, end, attr, pair);
+			attr_set(a.attr[part], a.pair[part], NULL);
+			addnstr(l->text + from, (int)(end - from));
 			from = end;
 		}
 	}
@@ -284,14 +252,11 @@ static void draw_pane(const struct ui *u)
 	}
 }
 
-/* Append "s" then " | " to a status line. */
+/* Append s, if any, to a status line, after a " | " if it is not the first part. */
 static void status_part(struct buf *b, const char *s)
 {
-	if (s[0] == '\0')
-		return;
-	if (b->len > 1)
-		buf_append(b, " | ", 3);
-	buf_append(b, s, strlen(s));
+	if (s[0] != '\0')
+		buf_printf(b, "%s%s", b->len > 1 ? " | " : "", s);
 }
 
 static void draw_status(const struct ui *u, int y)
@@ -303,8 +268,7 @@ static void draw_status(const struct ui *u, int y)
 	buf_append(&left, " ", 1);
 	status_part(&left, u->status.nick);
 	status_part(&left, u->status.room);
-	if (u->status.unread[0] != '\0')
-		status_part(&left, u->status.unread);
+	status_part(&left, u->status.unread);
 	status_part(&left, u->status.state);
 	if (u->status.users >= 0) {
 		snprintf(users, sizeof users, "%ld user%s", u->status.users,
@@ -337,9 +301,8 @@ static void draw_status(const struct ui *u, int y)
 
 /* One character of the input line as drawn: its bytes in the line and what is shown. */
 struct cell {
-	size_t off, len; /* bytes in the line, combining marks included */
-	size_t cols;
-	char shown[16]; /* what to draw instead of the bytes, if not empty */
+	size_t off, len, cols; /* bytes in the line (combining marks included), columns */
+	char shown[16];	       /* what to draw instead of the bytes, if not empty */
 };
 
 /* Split the line into cells; a control character is shown in caret notation, never raw. */
@@ -351,33 +314,27 @@ static size_t input_cells(const char *s, size_t n, struct cell *cells)
 	for (size_t i = 0; i < n;) {
 		size_t len = utf8_decode(s + i, n - i, &cp);
 		struct cell *c = &cells[count];
-		int w;
+		int w = len > 0 ? wcwidth((wchar_t)cp) : -1;
 
-		if (len == 0) {
-			*c = (struct cell){i, 1, 4, ""};
-			snprintf(c->shown, sizeof c->shown, "<%02X>", (unsigned char)s[i]);
-			count++;
-			i++;
-			continue;
-		}
-		w = wcwidth((wchar_t)cp);
-		if (w == 0 && count > 0 && !codepoint_unsafe(cp)) {
+		if (len > 0 && w == 0 && count > 0 && !codepoint_unsafe(cp)) {
 			cells[count - 1].len += len; /* a combining mark joins its base */
 			i += len;
 			continue;
 		}
-		*c = (struct cell){i, len, w > 0 ? (size_t)w : 1, ""};
-		if (cp == '\n') {
+		*c = (struct cell){i, len > 0 ? len : 1, w > 0 ? (size_t)w : 1, ""};
+		if (len == 0)
+			snprintf(c->shown, sizeof c->shown, "<%02X>", (unsigned char)s[i]);
+		else if (cp == '\n')
 			snprintf(c->shown, sizeof c->shown, "%s", NEWLINE_GLYPH);
-		} else if (cp < 0x20 || cp == 0x7f) {
+		else if (cp < 0x20 || cp == 0x7f)
 			snprintf(c->shown, sizeof c->shown, "^%c", cp == 0x7f ? '?' : cp + 0x40);
-			c->cols = 2;
-		} else if (codepoint_unsafe(cp) || w < 0) {
+		else if (codepoint_unsafe(cp) || w < 0)
 			snprintf(c->shown, sizeof c->shown, "<U+%04X>", cp);
+		/* A replacement is as wide as its text; the newline's glyph takes one column. */
+		if (c->shown[0] != '\0' && (len == 0 || cp != '\n'))
 			c->cols = strlen(c->shown);
-		}
 		count++;
-		i += len;
+		i += c->len;
 	}
 	return count;
 }
@@ -461,14 +418,6 @@ void ui_draw(struct ui *u, const struct input_view *in)
 	refresh();
 }
 
-/* Store a marker line (SB_MARK): our own words (or sanitized ones), no stamp. */
-static void add_mark(struct ui *u, const char *text, size_t len)
-{
-	struct sb_line l = {.kind = SB_MARK, .text = (char *)text, .len = len};
-
-	sb_push(&u->sb, &l);
-}
-
 /* "-- Saturday 5 December 2026 --" before a line of another local day than the last line. */
 static void day_change(struct ui *u, long day, const struct tm *tm)
 {
@@ -482,7 +431,7 @@ static void day_change(struct ui *u, long day, const struct tm *tm)
 		return;
 	snprintf(line, sizeof line, "-- %s %d %s %d --", name, tm->tm_mday, month,
 		 tm->tm_year + 1900);
-	add_mark(u, line, strlen(line));
+	sb_push(&u->sb, &(struct sb_line){.kind = SB_MARK, .text = line, .len = strlen(line)});
 }
 
 /* "-- history of #dev --" before the first of a run of one room's replayed lines. */
@@ -500,7 +449,7 @@ static void history_start(struct ui *u, const struct ui_text *m)
 	buf_append(&b, "-- history of ", 14);
 	wrap_sanitize(&b, m->room, m->room_len, false);
 	buf_append(&b, " --", 3);
-	add_mark(u, (const char *)b.data, b.len);
+	sb_push(&u->sb, &(struct sb_line){.kind = SB_MARK, .text = (char *)b.data, .len = b.len});
 	buf_free(&b);
 	if (m->room_len < sizeof u->history_room) {
 		memcpy(u->history_room, m->room, m->room_len);
@@ -508,8 +457,7 @@ static void history_start(struct ui *u, const struct ui_text *m)
 	}
 }
 
-/* "[HH:MM] " for today's lines, "[04 Dec HH:MM] " for older ones, with the year if not this one.
- */
+/* "[HH:MM] " for today's lines, "[04 Dec HH:MM] " before, with the year if not this one. */
 static void put_clock(struct buf *b, long day, const struct tm *tm)
 {
 	char clock[40];
@@ -529,80 +477,67 @@ static void put_clock(struct buf *b, long day, const struct tm *tm)
 	buf_append(b, clock, n);
 }
 
-/* Compose m into l, its text in b: the stamp, the nick as its kind shows it, the text. */
-static void compose(const struct ui_text *m, long day, const struct tm *tm, struct sb_line *l,
-		    struct buf *b)
+/* Compose m: the stamp, the nick as its kind shows it, the text. Push it (seq 0, after any history
+ * or day line it needs) or put it in the place of line seq. Returns its seq, or 0 if line seq has
+ * scrolled out. */
+static uint64_t store(struct ui *u, const struct ui_text *m, uint64_t seq)
 {
-	/* A message not yet confirmed is dimmed like history (without a history line). */
-	*l = (struct sb_line){
-	    .kind = m->kind, .mention = m->mention, .history = m->history || m->pending};
-	put_clock(b, day, tm);
-	if (m->kind == SB_MSG || m->kind == SB_OWN) {
-		buf_append(b, "<", 1);
-		l->nick_off = b->len;
-		wrap_sanitize(b, m->nick, m->nick_len, false);
-		l->nick_len = b->len - l->nick_off;
-		buf_append(b, "> ", 2);
-	} else if (m->kind == SB_ACTION) {
-		buf_append(b, " * ", 3);
-		l->nick_off = b->len;
-		wrap_sanitize(b, m->nick, m->nick_len, false);
-		l->nick_len = b->len - l->nick_off;
-		buf_append(b, " ", 1);
-	} else {
-		buf_append(b, "-!- ", 4);
-	}
-	l->body_off = b->len;
-	l->prefix_cols = wrap_str_width((const char *)b->data, b->len);
-	wrap_sanitize(b, m->text, m->text_len, true);
-	l->text = (char *)b->data;
-	l->len = b->len;
-}
-
-uint64_t ui_add_line(struct ui *u, const struct ui_text *m)
-{
-	struct sb_line l;
 	struct buf b = {0};
 	struct tm tm;
 	long day = day_of(m->ms, &tm);
-	uint64_t seq;
+	bool action = m->kind == SB_ACTION;
+	/* A message not yet confirmed is dimmed like history (without a history line). */
+	struct sb_line l = {
+	    .kind = m->kind, .mention = m->mention, .history = m->history || m->pending};
 
-	history_start(u, m);
-	day_change(u, day, &tm);
-	compose(m, day, &tm, &l, &b);
-	seq = sb_push(&u->sb, &l);
+	if (seq == 0) {
+		history_start(u, m);
+		day_change(u, day, &tm);
+	}
+	put_clock(&b, day, &tm);
+	if (m->kind == SB_MSG || m->kind == SB_OWN || action) {
+		buf_printf(&b, "%s", action ? " * " : "<");
+		l.nick_off = b.len;
+		wrap_sanitize(&b, m->nick, m->nick_len, false);
+		l.nick_len = b.len - l.nick_off;
+		buf_printf(&b, "%s", action ? " " : "> ");
+	} else {
+		buf_printf(&b, "-!- ");
+	}
+	l.body_off = b.len;
+	l.prefix_cols = wrap_str_width((const char *)b.data, b.len);
+	wrap_sanitize(&b, m->text, m->text_len, true);
+	l.text = (char *)b.data;
+	l.len = b.len;
+	if (seq == 0)
+		seq = sb_push(&u->sb, &l);
+	else if (!sb_replace(&u->sb, seq, &l))
+		seq = 0;
 	buf_free(&b);
 	u->dirty = true;
 	return seq;
 }
 
+uint64_t ui_add_line(struct ui *u, const struct ui_text *m)
+{
+	return store(u, m, 0);
+}
+
 bool ui_update_line(struct ui *u, uint64_t seq, const struct ui_text *m)
 {
-	struct sb_line l;
-	struct buf b = {0};
-	struct tm tm;
-	long day = day_of(m->ms, &tm);
-	bool found;
-
-	compose(m, day, &tm, &l, &b);
-	found = sb_replace(&u->sb, seq, &l);
-	buf_free(&b);
-	u->dirty = true;
-	return found;
+	return seq != 0 && store(u, m, seq) != 0;
 }
 
 void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
 	    const char *text, size_t text_len, bool mention)
 {
-	struct ui_text m = {.kind = kind,
-			    .ms = ms,
-			    .nick = nick,
-			    .nick_len = nick_len,
-			    .text = text,
-			    .text_len = text_len,
-			    .mention = mention};
-
-	ui_add_line(u, &m);
+	ui_add_line(u, &(struct ui_text){.kind = kind,
+					 .ms = ms,
+					 .nick = nick,
+					 .nick_len = nick_len,
+					 .text = text,
+					 .text_len = text_len,
+					 .mention = mention});
 }
 
 void ui_say(struct ui *u, enum sb_kind kind, const char *fmt, ...)

@@ -12,6 +12,9 @@
 
 enum { UI_MIN_COLS = 20, UI_MIN_ROWS = 5, UI_STATUS_BYTES = 512, UI_ROOM_BYTES = 64 };
 
+/* Bracketed paste off (a raw sequence: terminfo does not know it), for ui_stop and termsafe. */
+#define PASTE_OFF "\033[?2004l"
+
 /* What the status bar shows; the front end fills it (network strings already sanitized). */
 struct ui_status {
 	char nick[UI_STATUS_BYTES];
@@ -53,10 +56,8 @@ struct ui_text {
 /* Prepare the model only (no terminal): a scrollback of sb_lines lines. */
 void ui_init(struct ui *u, size_t sb_lines);
 
-/*
- * Take over the terminal: curses, colours unless NO_COLOR is set or the
- * terminal has none, bracketed paste on. Returns 0, or -1 with a sentence.
- */
+/* Take over the terminal: curses, colours unless NO_COLOR is set or the terminal has none,
+ * bracketed paste on. Returns 0, or -1 with a sentence. */
 int ui_start(struct ui *u, struct errmsg *e);
 
 /* Give the terminal back as it was (safe to call twice); then free the model. */
@@ -76,29 +77,35 @@ size_t ui_pane_cols(const struct ui *u);
 /* Ring the terminal bell (at most once per draw). */
 void ui_bell(struct ui *u);
 
-/*
- * Compose and store one display line: "[HH:MM] " then, per kind, "<nick> ",
- * " * nick " or "-!- ", then the text. nick and text are untrusted and are
- * sanitized here; ms is the time (ms since the epoch).
- */
+/* Compose and store one display line: "[HH:MM] " then, per kind, "<nick> ", " * nick " or "-!- ",
+ * then the text; nick and text are untrusted and sanitized here; ms since the epoch. */
 void ui_add(struct ui *u, enum sb_kind kind, uint64_t ms, const char *nick, size_t nick_len,
 	    const char *text, size_t text_len, bool mention);
 
-/*
- * ui_add with every option: a line from before today shows its date, a line
- * on another local day than the line before it comes after a day line
- * ("-- Saturday 5 December 2026 --"), and the first of a run of history
- * lines after a "-- history of #dev --" line. Returns the line's seq.
- */
+/* ui_add with every option: a line from before today shows its date, a line on another local day
+ * than the line before it comes after a day line ("-- Saturday 5 December 2026 --"), and the first
+ * of a run of history lines after a "-- history of #dev --" line. Returns the line's seq. */
 uint64_t ui_add_line(struct ui *u, const struct ui_text *m);
-/*
- * Compose m as ui_add_line does and put it in the place of the line with
- * this seq (ui_add_line's result); false if that line has scrolled out.
- */
+/* Compose m as ui_add_line does in the place of line seq; false if it has scrolled out. */
 bool ui_update_line(struct ui *u, uint64_t seq, const struct ui_text *m);
 
 /* ui_add for the client's own sentences (SB_INFO / SB_ERROR), printf-style. */
 void ui_say(struct ui *u, enum sb_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* termsafe.c: the terminal checked before curses starts, and put back even when natter dies. */
+
+/* Whether $TERM names a terminal the full-screen client can drive (terminfo knows it and it can
+ * move the cursor); also records, from terminfo, the sequence that puts the screen back (see
+ * termsafe_arm). Returns 0, or -1 with one sentence in e that suggests --headless. */
+int termsafe_check(struct errmsg *e);
+
+/* Save the terminal's modes and catch the signals that kill at once (SIGSEGV, SIGABRT, ...): the
+ * handler restores the modes and writes the reset sequence (async-signal-safe), then lets the
+ * signal take its old course. Call before curses starts. Returns 0, or -1 with errno. */
+int termsafe_arm(void);
+
+/* The terminal is ours again (curses has ended): put the old signal actions back. */
+void termsafe_disarm(void);
 
 #endif

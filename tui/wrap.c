@@ -2,15 +2,16 @@
 /* wrap.c - width-aware word wrapping and display sanitizing (pure: depends only on the locale). */
 #include "wrap.h"
 
-#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "text.h"
 
-int wrap_cp_width(unsigned cp)
+/* Columns a code point takes (wchar_t holds one everywhere we build); characters without a width
+ * count as 1: wrap_sanitize replaces them before anything is drawn. */
+static int cp_width(unsigned cp)
 {
-	/* wchar_t holds a Unicode code point on every platform we build on. */
 	int w = wcwidth((wchar_t)cp);
 
 	return w < 0 ? 1 : w;
@@ -28,41 +29,24 @@ static size_t next_char(const char *s, size_t n, unsigned *cp)
 	return len;
 }
 
-/*
- * One cluster at s[0..n): a character and the zero-width characters that
- * follow it (combining marks, variation selectors). Returns its byte length
- * and puts its width in *w and its first code point in *first.
- */
+/* The length of the cluster at s[0..n): a character and the zero-width ones after it (combining
+ * marks, variation selectors); its width goes in *w, its first code point in *first. */
 static size_t next_cluster(const char *s, size_t n, int *w, unsigned *first)
 {
 	unsigned cp;
 	size_t len = next_char(s, n, first);
 
-	*w = *first == '\n' ? 0 : wrap_cp_width(*first);
+	*w = *first == '\n' ? 0 : cp_width(*first);
 	if (*first == '\n')
 		return len;
 	while (len < n) {
 		size_t l = next_char(s + len, n - len, &cp);
 
-		if (cp == '\n' || wrap_cp_width(cp) != 0)
+		if (cp == '\n' || cp_width(cp) != 0)
 			break;
 		len += l;
 	}
 	return len;
-}
-
-size_t wrap_str_width(const char *s, size_t n)
-{
-	size_t cols = 0;
-
-	for (size_t i = 0; i < n;) {
-		int w;
-		unsigned cp;
-
-		i += next_cluster(s + i, n - i, &w, &cp);
-		cols += (size_t)w;
-	}
-	return cols;
 }
 
 size_t wrap_fit(const char *s, size_t n, size_t cols, size_t *used)
@@ -84,6 +68,14 @@ size_t wrap_fit(const char *s, size_t n, size_t cols, size_t *used)
 	return i;
 }
 
+size_t wrap_str_width(const char *s, size_t n)
+{
+	size_t cols;
+
+	wrap_fit(s, n, SIZE_MAX, &cols);
+	return cols;
+}
+
 /* Where the next row starts after a soft break at i: past the spaces there. */
 static size_t skip_spaces(const char *s, size_t n, size_t i)
 {
@@ -103,30 +95,18 @@ static size_t trim_end(const char *s, size_t start, size_t end)
 /* Columns of the word at s[i..n): up to the next space or newline. */
 static size_t word_width(const char *s, size_t n, size_t i)
 {
-	size_t cols = 0;
+	size_t end = i;
 
-	while (i < n) {
-		int w;
-		unsigned cp;
-		size_t len = next_cluster(s + i, n - i, &w, &cp);
-
-		if (cp == ' ' || cp == '\n')
-			break;
-		cols += (size_t)w;
-		i += len;
-	}
-	return cols;
+	while (end < n && s[end] != ' ' && s[end] != '\n')
+		end++;
+	return wrap_str_width(s + i, end - i);
 }
 
-/*
- * Lay out the row that starts at pos in avail columns; later rows have rest
- * columns. Returns the row's end (exclusive) and puts where the next row
- * starts in *next.
- */
+/* Lay out the row at pos in avail columns (later rows have rest): its end, and in *next where the
+ * next row starts. */
 static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t rest, size_t *next)
 {
-	size_t cols = 0, space = 0, i = pos;
-	bool have_space = false;
+	size_t cols = 0, space = 0, i = pos; /* space: the last one after pos, if above pos */
 
 	while (i < n) {
 		int w;
@@ -142,12 +122,10 @@ static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t 
 				*next = skip_spaces(s, n, i);
 				return trim_end(s, pos, i);
 			}
-			/*
-			 * Break at the last space if the word after it fits on the
-			 * next row; a word wider than any row (a URL, Japanese
-			 * text) is cut here instead, so no row is left half empty.
-			 */
-			if (have_space && word_width(s, n, skip_spaces(s, n, space)) <= rest) {
+			/* Break at the last space if the word after it fits on the next row; a word
+			 * wider than any row (a URL, Japanese text) is cut here instead, so no row
+			 * is left half empty. */
+			if (space > pos && word_width(s, n, skip_spaces(s, n, space)) <= rest) {
 				*next = skip_spaces(s, n, space);
 				return trim_end(s, pos, space);
 			}
@@ -157,10 +135,8 @@ static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t 
 			*next = i;
 			return i;
 		}
-		if (cp == ' ' && i > pos) {
+		if (cp == ' ' && i > pos)
 			space = i;
-			have_space = true;
-		}
 		cols += (size_t)w;
 		i += len;
 	}
@@ -171,8 +147,7 @@ static size_t one_row(const char *s, size_t n, size_t pos, size_t avail, size_t 
 size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wrap_row *rows,
 		 size_t max)
 {
-	size_t count = 0, pos = 0;
-	size_t rest = width > indent ? width - indent : 1;
+	size_t count = 0, pos = 0, rest = width > indent ? width - indent : 1;
 
 	if (width == 0)
 		width = 1;
@@ -182,15 +157,9 @@ size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wr
 		if (rows != NULL && count < max)
 			rows[count] = (struct wrap_row){pos, end - pos};
 		count++;
-		if (next >= n) {
-			/* A text ending in '\n' has an empty last row. */
-			if (end < n && s[end] == '\n') {
-				if (rows != NULL && count < max)
-					rows[count] = (struct wrap_row){n, 0};
-				count++;
-			}
+		/* A text ending in '\n' has an empty last row: one more pass lays it out at n. */
+		if (next >= n && (end >= n || s[end] != '\n'))
 			break;
-		}
 		pos = next;
 	}
 	return count;
@@ -199,7 +168,6 @@ size_t wrap_text(const char *s, size_t n, size_t width, size_t indent, struct wr
 void wrap_sanitize(struct buf *out, const char *s, size_t n, bool keep_newline)
 {
 	struct buf tmp = {0};
-	char hex[16];
 	unsigned cp;
 
 	text_sanitize(&tmp, s, n, keep_newline ? SAN_KEEP_NEWLINE : 0);
@@ -210,12 +178,10 @@ void wrap_sanitize(struct buf *out, const char *s, size_t n, bool keep_newline)
 		/* text_sanitize leaves only valid UTF-8, so len is never 0 here. */
 		if (len == 0)
 			len = 1;
-		if (cp != '\n' && wcwidth((wchar_t)cp) < 0) {
-			snprintf(hex, sizeof hex, "<U+%04X>", cp);
-			buf_append(out, hex, strlen(hex));
-		} else {
+		if (cp != '\n' && wcwidth((wchar_t)cp) < 0)
+			buf_printf(out, "<U+%04X>", cp);
+		else
 			buf_append(out, p, len);
-		}
 		i += len;
 	}
 	buf_free(&tmp);

@@ -197,9 +197,11 @@ void core_handle(struct core *c, short revents)
 	bool shaking = c->state == CORE_HANDSHAKE; /* what we were doing when it ended */
 	const char *when = shaking ? " during the handshake" : "";
 
-	/* Anything the server sent, a PING included, proves it alive. */
-	if (c->sess.heard_ms > c->ka.heard_ms)
+	/* Anything the server sent, a PING included, proves it alive (even within the same ms). */
+	if (c->sess.heard) {
+		c->sess.heard = false;
 		keepalive_heard(&c->ka, c->sess.heard_ms);
+	}
 	if (c->state == CORE_QUITTING)
 		when = " before confirming QUIT; the last messages may be lost";
 	if (r == SESSION_EOF || r == SESSION_IO_ERROR) /* without BYE */

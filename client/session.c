@@ -309,6 +309,7 @@ enum session_result session_handle(struct session *s, short revents, struct errm
 		if (n > 0) {
 			s->in.len += (size_t)n;
 			s->heard_ms = mono_ms();
+			s->heard = true;
 		}
 		r = deliver_frames(s, e);
 	}

@@ -56,6 +56,7 @@ struct session {
 	char where[SESSION_WHERE_BYTES];
 	struct buf in;	   /* bytes read but not yet decoded: at most one frame plus a read */
 	uint64_t heard_ms; /* mono_ms() of the last read that returned bytes */
+	bool heard;	   /* bytes came since the core last looked (it clears this) */
 	struct buf out;	   /* encoded frames not yet written */
 	session_frame_fn on_frame;
 	void *ctx;

@@ -248,9 +248,15 @@ const char *core_nick_now(const struct core *c)
 	return c->nick;
 }
 
-unsigned core_roles(const struct core *c)
+unsigned core_scopes(const struct core *c)
 {
-	return c->roles;
+	unsigned scopes = 0;
+
+	if ((c->roles & ROLE_CLASSROOM) || core_in_room(c, str_c(ANNOUNCE_ROOM)))
+		scopes |= SCOPE_CLASSROOM;
+	if (c->roles & ROLE_TEACHER)
+		scopes |= SCOPE_TEACHER;
+	return scopes;
 }
 
 const char *core_room(const struct core *c)

@@ -160,8 +160,12 @@ const char *core_why(const struct core *c);
 /* Our nick as the server knows it, and the current room (empty before the first WELCOME). */
 const char *core_nick_now(const struct core *c);
 const char *core_room(const struct core *c);
-/* ROLE_CLASSROOM, ROLE_TEACHER: what the server said we may do (0 before WELCOME). */
-unsigned core_roles(const struct core *c);
+/*
+ * SCOPE_CLASSROOM, SCOPE_TEACHER: the commands beyond everyone's that the
+ * server lets us use (WELCOME's roles; an older server's classroom is known
+ * by its #announcements room). /help and completion offer those.
+ */
+unsigned core_scopes(const struct core *c);
 /* The rooms we are in, in the order we entered them: i from 0 to core_room_count() - 1. */
 size_t core_room_count(const struct core *c);
 const char *core_room_at(const struct core *c, size_t i);

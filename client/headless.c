@@ -50,14 +50,14 @@ void headless_free(struct headless *h)
 }
 
 /* Commands the core leaves to the front end: help and mistakes. */
-static void local_command(const struct command *cmd)
+static void local_command(const struct core *c, const struct command *cmd)
 {
 	struct buf b = {0};
 	const char *s;
 	int n;
 
 	if (cmd->kind == CMD_HELP)
-		command_help(&b, SCOPE_CLASSROOM | SCOPE_TEACHER, "");
+		command_help(&b, core_scopes(c), "");
 	else
 		text_sanitize(&b, cmd->arg.p, cmd->arg.len, 0);
 	s = (const char *)b.data;
@@ -94,7 +94,7 @@ static void on_line(void *ctx, const char *line, size_t len, unsigned long numbe
 	switch (core_exec(h->c, &cmd, &e)) {
 	case 0: break;
 	case -1: diag("%s", e.text); break;
-	default: local_command(&cmd); break;
+	default: local_command(h->c, &cmd); break;
 	}
 	core_set_ref(h->c, 0);
 }

@@ -19,7 +19,7 @@ static void show_help(struct tui *t)
 	struct buf help = {0};
 	char *save, *line;
 
-	command_help(&help, SCOPE_SCREEN | SCOPE_CLASSROOM | SCOPE_TEACHER, "");
+	command_help(&help, SCOPE_SCREEN | core_scopes(t->c), "");
 	buf_append(&help, "", 1);
 	for (line = strtok_r((char *)help.data, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save))
@@ -269,13 +269,7 @@ static const char *on_room(void *ctx, size_t i)
 static unsigned on_command_scopes(void *ctx)
 {
 	struct tui *t = ctx;
-	unsigned scopes = SCOPE_SCREEN, roles = core_roles(t->c);
-
-	if ((roles & ROLE_CLASSROOM) || core_in_room(t->c, str_c(ANNOUNCE_ROOM)))
-		scopes |= SCOPE_CLASSROOM;
-	if (roles & ROLE_TEACHER)
-		scopes |= SCOPE_TEACHER;
-	return scopes;
+	return SCOPE_SCREEN | core_scopes(t->c);
 }
 
 const struct input_ops tui_input_ops = {

@@ -39,6 +39,12 @@ send bob "after the rename"
 wait_for "$T/alice.out" "^$TS <bobby> after the rename\$" || fail_with "$T/alice.out" "alice did not show '<bobby> after the rename'"
 grep -Eq "^$TS -!- alice is now known as" "$T/alice.out" && fail "a rejected /nick renamed someone"
 
+step "/help lists the commands this server lets bob use: no classroom's on a plain server"
+send bob "/help"
+wait_for "$T/bob.err" "^/who \\[#ROOM\\|\\*\\] " || fail_with "$T/bob.err" "bob's /help does not list /who"
+wait_for "$T/bob.err" "^start it with // " || fail_with "$T/bob.err" "bob's /help did not end with the // line"
+grep -Eq "^/(hand|announce|kick) " "$T/bob.err" && fail_with "$T/bob.err" "/help offers classroom commands on a plain server"
+
 step "/quit REASON: bob exits 0, alice sees the reason"
 send bob "/quit gone fishing"
 wait_client bob

@@ -78,6 +78,8 @@ keys alice Tab
 keys alice Enter
 wait_screen alice '-!- /help +this list$' || fail_screen alice "/hel + Tab did not complete to /help"
 wait_screen alice 'PageUp/PageDown' || fail_screen alice "/help does not list the scrolling keys"
+wait_screen alice '-!- /reconnect ' || fail_screen alice "/help does not list the full screen's own commands"
+screen alice | grep -Eq -- '-!- /(hand|kick) ' && fail_screen alice "/help offers classroom commands on a plain server"
 
 step "an unknown command says so and suggests /help"
 type_line alice "/frobnicate"

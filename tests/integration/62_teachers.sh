@@ -37,6 +37,15 @@ grep -q "root/prof joined #announcements" "$T/prof.out" || fail_with "$T/prof.ou
 step "a student (uid 65534) with the teacher's nick pattern cannot /announce, /slow or /kick"
 start_client_as_nobody stu -s "$S" -n root
 wait_for "$T/stu.out" "^$TS -!- root joined #announcements" || fail_with "$T/stu.out" "the student is not in #announcements"
+
+step "/help offers each what it may use: the teacher /kick, the student /hand but not /kick"
+for who in prof stu; do
+	send "$who" "/help"
+	wait_for "$T/$who.err" "^start it with // " || fail_with "$T/$who.err" "$who's /help did not end"
+	grep -Eq "^/hand \\[down" "$T/$who.err" || fail_with "$T/$who.err" "$who's /help does not offer /hand in a classroom"
+done
+grep -Eq "^/kick NICK" "$T/prof.err" || fail_with "$T/prof.err" "the teacher's /help does not offer /kick"
+grep -Eq "^/kick NICK" "$T/stu.err" && fail_with "$T/stu.err" "the student's /help offers /kick"
 grep -q "you are a teacher" "$T/stu.out" && fail_with "$T/stu.out" "the student was told it is a teacher"
 send stu "/announce no school today"
 wait_for "$T/stu.out" "$E 210 \\(ERR_NOT_TEACHER\\): only teachers \\(members of group root\\) may /announce\$" ||

@@ -1056,6 +1056,60 @@ static void test_who_reference(void **state)
 	assert_non_null(strstr(events(w), "\"tag\":77"));
 }
 
+/* How many times needle occurs in hay. */
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * A listing longer than MAX_WHO_BYTES is shown in parts: every user once,
+ * each part for the same room, requested and with the WHO's reference.
+ */
+static void test_who_listing_in_parts(void **state)
+{
+	struct world *w = ready(state);
+	struct errmsg e;
+	struct frame f;
+	struct buf out = {0}, tagged = {0};
+	struct list_builder wb;
+	char nick[16];
+	size_t users = 0, sent = 0;
+
+	core_set_ref(&w->c, 78);
+	assert_int_equal(core_who(&w->c, str_c("#dev"), &e), 0);
+	core_set_ref(&w->c, 0);
+	expect_frame(w, T_WHO, &f);
+	/* Frames of about 64 KiB each until the run is well past the bound, then the last. */
+	for (int frame = 0; sent <= MAX_WHO_BYTES + MAX_BODY_BYTES; frame++) {
+		bool last = sent + MAX_BODY_BYTES > MAX_WHO_BYTES + MAX_BODY_BYTES;
+		struct who_entry u = {.nick = str_c(nick), .login = str_c("root")};
+
+		buf_clear(&out);
+		buf_clear(&tagged);
+		who_begin(&wb, &out, str_c("#dev"));
+		do {
+			snprintf(nick, sizeof nick, "u%zu", users);
+		} while (who_add(&wb, &u) && ++users);
+		who_finish(&wb, !last);
+		assert_int_equal(proto_tag_frames(&tagged, out.data, out.len, f.tag), 0);
+		server_write(w, tagged.data, tagged.len);
+		pump(w);
+		sent += out.len;
+		assert_true(frame < 64);
+	}
+	assert_int_equal(count_of(events(w), "\"requested\":true"), 2);
+	assert_int_equal(count_of(events(w), "\"tag\":78"), 2);
+	assert_int_equal(count_of(events(w), "\"room\":\"#dev\""), 2);
+	assert_int_equal(count_of(events(w), "{\"nick\":"), users);
+	buf_free(&out);
+	buf_free(&tagged);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1090,6 +1144,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_who_reference, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lag_of_a_request, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_resume_joined_rooms, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_who_listing_in_parts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

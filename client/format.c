@@ -146,7 +146,8 @@ static void json_body(struct buf *out, const struct event *ev)
 	case EV_ERROR:
 		put(out, "{\"type\":\"error\"");
 		json_num(out, "code", ev->code);
-		json_str(out, "name", str_c(error_code_name(ev->code)));
+		/* Code 0: a mistake natter caught itself (headless --json). */
+		json_str(out, "name", str_c(ev->code == 0 ? "local" : error_code_name(ev->code)));
 		json_str(out, "text", ev->text);
 		break;
 	case EV_BYE:

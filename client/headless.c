@@ -49,15 +49,34 @@ void headless_free(struct headless *h)
 	buf_free(&h->out);
 }
 
+/*
+ * A line natter answers itself: the sentence (NULL: it did what was asked)
+ * goes to stderr as always and, with --json, an error of code 0 (or a done)
+ * carries the line's tag, so a script hears of every line it wrote.
+ */
+static void local_answer(struct headless *h, unsigned long line, const struct errmsg *why)
+{
+	struct event ev = {.kind = EV_DONE, .time = wall_ms(), .tag = (uint32_t)line};
+
+	if (why != NULL) {
+		diag("%s", why->text);
+		ev.kind = EV_ERROR;
+		ev.text = str_c(why->text);
+	}
+	if (h->json)
+		on_event(h, &ev);
+}
+
 /* Commands the core leaves to the front end: help and mistakes. */
-static void local_command(const struct core *c, const struct command *cmd)
+static void local_command(struct headless *h, const struct command *cmd, unsigned long line)
 {
 	struct buf b = {0};
+	struct errmsg e;
 	const char *s;
 	int n;
 
 	if (cmd->kind == CMD_HELP)
-		command_help(&b, core_scopes(c), "");
+		command_help(&b, core_scopes(h->c), "");
 	else
 		text_sanitize(&b, cmd->arg.p, cmd->arg.len, 0);
 	s = (const char *)b.data;
@@ -66,11 +85,16 @@ static void local_command(const struct core *c, const struct command *cmd)
 	case CMD_HELP: fwrite(s, 1, b.len, stderr); break;
 	case CMD_CLEAR:
 	case CMD_SEARCH:
-	case CMD_RECONNECT: diag("%.*s is a command of the full-screen client", n, s); break;
-	case CMD_UNKNOWN: diag("unknown command %.*s; try /help", n, s); break;
-	case CMD_MISSING_ARG: diag("%.*s needs an argument: %s", n, s, cmd->usage); break;
-	default: break;
+	case CMD_RECONNECT:
+		/* Named by its usage's first word: its argument (if any) is not its name. */
+		errmsg_set(&e, "%.*s is a command of the full-screen client",
+			   (int)strcspn(cmd->usage, " "), cmd->usage);
+		break;
+	case CMD_UNKNOWN: errmsg_set(&e, "unknown command %.*s; try /help", n, s); break;
+	case CMD_MISSING_ARG: errmsg_set(&e, "%.*s needs an argument: %s", n, s, cmd->usage); break;
+	default: buf_free(&b); return;
 	}
+	local_answer(h, line, cmd->kind == CMD_HELP ? NULL : &e);
 	buf_free(&b);
 }
 
@@ -84,8 +108,11 @@ static void on_line(void *ctx, const char *line, size_t len, unsigned long numbe
 	if (!core_accepting(h->c))
 		return;
 	if (too_long) {
-		diag("input line %lu is longer than %d bytes, the limit for a message; skipped it",
-		     number, MAX_TEXT_BYTES);
+		errmsg_set(&e,
+			   "input line %lu is longer than %d bytes, the limit for a message; "
+			   "skipped it",
+			   number, MAX_TEXT_BYTES);
+		local_answer(h, number, &e);
 		return;
 	}
 	command_parse(line, len, &cmd);
@@ -93,8 +120,8 @@ static void on_line(void *ctx, const char *line, size_t len, unsigned long numbe
 	core_set_ref(h->c, (uint32_t)number);
 	switch (core_exec(h->c, &cmd, &e)) {
 	case 0: break;
-	case -1: diag("%s", e.text); break;
-	default: local_command(h->c, &cmd); break;
+	case -1: local_answer(h, number, &e); break;
+	default: local_command(h, &cmd, number); break;
 	}
 	core_set_ref(h->c, 0);
 }

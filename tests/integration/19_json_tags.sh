@@ -27,5 +27,20 @@ grep -q '^{"type":"error","code":204,.*"tag":3}$' "$T/js.out" || fail_with "$T/j
 grep -q '"tag":3}$' "$T/js.out" && grep -q '^{"type":"done",.*"tag":3}$' "$T/js.out" && fail_with "$T/js.out" "a failed line got a done too"
 id=$(sed -n 's/^{"type":"done","id":\([0-9]*\),"tag":4}$/\1/p' "$T/js.out")
 grep -q "^{\"type\":\"msg\",\"id\":$id,.*\"text\":\"hello from line 4\"" "$T/js.out" || fail_with "$T/js.out" "done for line 4 names id $id, which is not its message"
+
+step "lines natter answers itself get their tag too: a mistake an error of code 0, /help a done"
+send js "/frobnicate"
+send js "/msg"
+send js "/help"
+send js "/clear"
+wait_for "$T/js.out" '^\{"type":"error","code":0,"name":"local","text":"/clear is a command of the full-screen client","tag":8\}$' ||
+	fail_with "$T/js.out" "line 8's /clear has no local error naming /clear with tag 8"
+grep -q '^{"type":"error","code":0,"name":"local","text":"unknown command /frobnicate; try /help","tag":5}$' "$T/js.out" ||
+	fail_with "$T/js.out" "line 5's unknown command has no local error with tag 5"
+grep -q '^{"type":"error","code":0,"name":"local","text":"/msg needs an argument: /msg NICK TEXT","tag":6}$' "$T/js.out" ||
+	fail_with "$T/js.out" "line 6's /msg without an argument has no local error with tag 6"
+grep -q '^{"type":"done","id":0,"tag":7}$' "$T/js.out" || fail_with "$T/js.out" "line 7's /help has no done with tag 7"
+grep -q '^natter: unknown command /frobnicate; try /help$' "$T/js.err" ||
+	fail_with "$T/js.err" "the mistake is no longer said on standard error"
 close_client js
 pass

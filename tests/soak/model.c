@@ -518,6 +518,36 @@ static off_t last_line_start(struct soak *k, int fd, off_t size, const char *pat
 }
 
 /*
+ * kill -9 may land inside natterd's write(2) of a transcript line (the kernel
+ * stops a write between pages): that message was written before anyone was
+ * told of it, so it is not acknowledged, and natterd must cut the half line
+ * off at start and say so, as after model_tear. True if there was one.
+ */
+bool model_crash_tear(struct soak *k)
+{
+	struct room_log *rl = NULL;
+
+	for (int r = 0; r < NROOMS; r++) {
+		if (k->rooms[r].partial.len == 0)
+			continue;
+		/* natterd writes one line at a time: a second half line is a defect. */
+		if (rl != NULL)
+			soak_fail(k, "kill -9 left half a line in two transcripts, %s and %s",
+				  rl->name, k->rooms[r].name);
+		rl = &k->rooms[r];
+	}
+	if (rl == NULL)
+		return false;
+	soak_note(k, "kill -9 stopped natterd %zu bytes into a line of %s: it must cut them off",
+		  rl->partial.len, rl->name);
+	rl->off -= (long long)rl->partial.len;
+	buf_clear(&rl->partial);
+	snprintf(k->expect_cut, sizeof k->expect_cut, "%s/%s.log", k->logdir, rl->name + 1);
+	k->tears++;
+	return true;
+}
+
+/*
  * While natterd is down after kill -9: cut the last line of one transcript
  * short, as a machine crash in the middle of a write would leave it. natterd
  * must cut the half line off (and say so), and never give its id again.

@@ -235,6 +235,7 @@ void model_read_logs(struct soak *k);
 void model_check(struct soak *k);
 void model_check_conn_end(struct soak *k, struct conn *c);
 void model_tear(struct soak *k, uint64_t pick);
+bool model_crash_tear(struct soak *k);
 void idset_add(struct soak *k, uint64_t id, uint64_t tok);
 
 /* ops.c */

@@ -3,7 +3,6 @@
 #include "core.h"
 #include "core_int.h"
 
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -137,10 +136,9 @@ short core_poll_events(const struct core *c)
 
 int core_timeout_ms(const struct core *c, uint64_t now_ms)
 {
-	uint64_t left = c->deadline_ms > now_ms ? c->deadline_ms - now_ms : 0;
 	int ms = session_timeout_ms(&c->sess, now_ms);
 	int ka = c->state == CORE_READY ? keepalive_timeout_ms(&c->ka, now_ms) : -1;
-	int deadline = c->deadline_ms == 0 ? -1 : left > INT_MAX ? INT_MAX : (int)left;
+	int deadline = c->deadline_ms == 0 ? -1 : ms_until(now_ms, c->deadline_ms);
 
 	/* The earliest of the three; -1 is never. */
 	if (ka >= 0 && (ms < 0 || ka < ms))

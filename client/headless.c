@@ -56,13 +56,13 @@ void headless_free(struct headless *h)
  */
 static void local_answer(struct headless *h, unsigned long line, const struct errmsg *why)
 {
-	struct event ev = {.kind = EV_DONE, .time = wall_ms(), .tag = (uint32_t)line};
+	struct event ev = {.kind = why != NULL ? EV_ERROR : EV_DONE,
+			   .time = wall_ms(),
+			   .text = str_c(why != NULL ? why->text : ""),
+			   .tag = (uint32_t)line};
 
-	if (why != NULL) {
+	if (why != NULL)
 		diag("%s", why->text);
-		ev.kind = EV_ERROR;
-		ev.text = str_c(why->text);
-	}
 	if (h->json)
 		on_event(h, &ev);
 }

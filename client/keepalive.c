@@ -2,7 +2,6 @@
 /* keepalive.c - pure: when to PING a silent server, how late its answers are, when to give up. */
 #include "core_int.h"
 
-#include <limits.h>
 #include <stdlib.h>
 
 #include "sys.h"
@@ -80,18 +79,13 @@ uint64_t keepalive_lag(const struct keepalive *k, uint64_t now)
 	return oldest == 0 || now - oldest < k->lag_ms ? 0 : now - oldest;
 }
 
-/* Milliseconds from now to at, 0 if past. */
-static uint64_t until(uint64_t now, uint64_t at)
-{
-	return at > now ? at - now : 0;
-}
-
 int keepalive_timeout_ms(const struct keepalive *k, uint64_t now)
 {
-	uint64_t ms = until(now, k->ping_ms != 0 ? silent_since(k) + k->timeout_ms
-						 : k->heard_ms + k->interval_ms);
+	uint64_t at =
+	    k->ping_ms != 0 ? silent_since(k) + k->timeout_ms : k->heard_ms + k->interval_ms;
 
-	if (k->ping_ms == 0 && k->asked_ms != 0 && until(now, k->asked_ms + k->lag_ms) < ms)
-		ms = until(now, k->asked_ms + k->lag_ms);
-	return ms > INT_MAX ? INT_MAX : (int)ms;
+	/* A request waiting lag_ms is PINGed sooner (keepalive_ping_due). */
+	if (k->ping_ms == 0 && k->asked_ms != 0 && k->asked_ms + k->lag_ms < at)
+		at = k->asked_ms + k->lag_ms;
+	return ms_until(now, at);
 }

@@ -3,7 +3,6 @@
 #include "session.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,9 +174,7 @@ int session_timeout_ms(const struct session *s, uint64_t now_ms)
 
 	if (until == 0 || (end == NULL && s->out.len == 0))
 		return -1;
-	if (now_ms >= until)
-		return 0;
-	return until - now_ms > INT_MAX ? INT_MAX : (int)(until - now_ms);
+	return ms_until(now_ms, until);
 }
 
 size_t session_backlog(const struct session *s)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -30,6 +31,13 @@ uint64_t wall_ms(void)
 uint64_t mono_ms(void)
 {
 	return clock_ms(CLOCK_MONOTONIC);
+}
+
+int ms_until(uint64_t now, uint64_t at)
+{
+	uint64_t ms = at > now ? at - now : 0;
+
+	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
 int fd_nonblock_cloexec(int fd)

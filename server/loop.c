@@ -150,7 +150,7 @@ int server_run(struct server *s)
 
 		if (s->shutting_down && (s->nclients == 0 || now >= s->shutdown_deadline_ms))
 			break;
-		timeout = now >= s->next_tick_ms ? 0 : (int)(s->next_tick_ms - now);
+		timeout = ms_until(now, s->next_tick_ms);
 		if (control_busy(s) && timeout > CTL_RETRY_MS)
 			timeout = CTL_RETRY_MS; /* a reply waits for room in a requester's queue */
 		timeout = flood_poll_timeout(s, now, timeout);

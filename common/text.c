@@ -149,8 +149,18 @@ void text_sanitize(struct buf *out, const char *s, size_t n, int flags)
 	unsigned cp;
 
 	for (size_t i = 0; i < n;) {
-		size_t len = utf8_decode(s + i, n - i, &cp);
+		size_t len = 0;
 
+		/* Printable ASCII is kept as it is: a run of it goes out whole. */
+		while (i + len < n && (unsigned char)s[i + len] >= 0x20 &&
+		       (unsigned char)s[i + len] < 0x7f)
+			len++;
+		if (len > 0) {
+			buf_append(out, s + i, len);
+			i += len;
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
 		if (len == 0) {
 			buf_printf(out, "<%02X>", (unsigned char)s[i++]);
 			continue;

@@ -243,30 +243,6 @@ static void put_entries(struct buf *out, const struct at *a)
 		(void)expand(out, a, a->cell->none);
 }
 
-static bool printable_ascii(char c)
-{
-	return c >= 0x20 && c < 0x7f;
-}
-
-/*
- * text_sanitize(s), faster: printable ASCII passes it unchanged, so runs of
- * it are appended whole. Splitting there is exact: no UTF-8 sequence holds
- * an ASCII byte, so each stretch between runs decodes as it would in full.
- */
-static void put_safe(struct buf *out, struct str s)
-{
-	for (size_t i = 0, end; i < s.len; i = end) {
-		bool plain = printable_ascii(s.p[i]);
-
-		for (end = i + 1; end < s.len && printable_ascii(s.p[end]) == plain; end++)
-			;
-		if (plain)
-			buf_append(out, s.p + i, end - i);
-		else
-			text_sanitize(out, s.p + i, end - i, 0);
-	}
-}
-
 /* Put %c. */
 static void put_field(struct buf *out, const struct at *a, char c)
 {
@@ -282,7 +258,7 @@ static void put_field(struct buf *out, const struct at *a, char c)
 	else if (!field(a, c, &s, &n))
 		buf_printf(out, "%" PRIu64, n);
 	else if (a->safe)
-		put_safe(out, s);
+		text_sanitize(out, s.p, s.len, 0);
 	else
 		buf_append(out, s.p, s.len);
 }

@@ -430,6 +430,21 @@ static void test_sanitize_examples(void **state)
 	expect_sanitized(LIT("h\xc3\xa9 \xe4\xb8\x96 \xf0\x9f\x98\x80 \xc2\xa0"), 0,
 			 "h\xc3\xa9 \xe4\xb8\x96 \xf0\x9f\x98\x80 \xc2\xa0");
 	expect_sanitized("", 0, 0, "");
+	/* Runs of printable ASCII (appended whole) against everything else, on both sides. */
+	expect_sanitized(LIT("\xc3"
+			     "a"),
+			 0, "<C3>a");
+	expect_sanitized(LIT("\xe2\x80\xae"
+			     "rtl\xe2\x80"),
+			 0, "<U+202E>rtl<E2><80>");
+	expect_sanitized(LIT("x\xff\xfe"
+			     "y\x01"),
+			 0, "x<FF><FE>y^A");
+	expect_sanitized(LIT("\xed\xa0\x80z"), 0, "<ED><A0><80>z");
+	expect_sanitized(LIT("\t\r\n\x7f\xc2\x9b"
+			     "31m"),
+			 0, " ^M^J^?<U+009B>31m");
+	expect_sanitized(LIT("\xf0\x9f\x98\x80!"), 0, "\xf0\x9f\x98\x80!");
 
 	/* Appends to what is already there. */
 	buf_append(&out, "> ", 2);

@@ -472,39 +472,6 @@ static void test_sanitizes(void **state)
 	assert_string_equal(line_mode("alice"), "22:13:20 #lobby <b^[> two^Jlines^?\n");
 }
 
-/* Runs of printable ASCII skip text_sanitize: the words stay exactly what it makes of the text. */
-static void test_sanitize_runs(void **state)
-{
-	static const char *const hostile[] = {
-	    "plain",
-	    "\xc3\xa9t\xc3\xa9",
-	    "a\xc3",
-	    "\xc3"
-	    "a",
-	    "\xe2\x80\xae"
-	    "rtl\xe2\x80",
-	    "x\xff\xfe"
-	    "y\x01",
-	    "\xf0\x9f\x98\x80!",
-	    "\xed\xa0\x80z",
-	    "\t\r\n\x7f\xc2\x9b"
-	    "31m",
-	};
-	struct buf want = {0};
-
-	(void)state;
-	for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
-		struct event ev = {.kind = EV_NOTICE, .time = T0, .text = str_c(hostile[i])};
-
-		buf_clear(&want);
-		buf_append(&want, "[22:13:20] -!- notice: ", 23);
-		text_sanitize(&want, ev.text.p, ev.text.len, 0);
-		buf_append(&want, "", 1);
-		assert_string_equal(HEADLESS(&ev), (const char *)want.data);
-	}
-	buf_free(&want);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
@@ -523,7 +490,7 @@ int main(void)
 	    cmocka_unit_test(test_rename_notice), cmocka_unit_test(test_error_bye),
 	    cmocka_unit_test(test_topic),	  cmocka_unit_test(test_roomlist),
 	    cmocka_unit_test(test_missed),	  cmocka_unit_test(test_current_done),
-	    cmocka_unit_test(test_sanitizes),	  cmocka_unit_test(test_sanitize_runs),
+	    cmocka_unit_test(test_sanitizes),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -51,7 +51,6 @@ struct tui {
 	const struct addr *addr;
 	char nick[MAX_NICK_BYTES + 1]; /* the nick to ask for when reconnecting */
 	bool up;		       /* connecting or connected (else waiting to retry) */
-	bool ready_once;	       /* a WELCOME has been seen since the last loss */
 	bool quitting;		       /* /quit, Ctrl-D or a signal: end when the server confirms */
 	bool finished;
 	int status;

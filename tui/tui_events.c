@@ -219,7 +219,6 @@ static void on_welcome(struct tui *t, const struct event *ev)
 			    .room = str_c(core_room(t->c))});
 	t->attempts = 0;
 	t->retry_ms = RECONNECT_FIRST_MS;
-	t->ready_once = true;
 	flush_pending(t);
 }
 

@@ -265,10 +265,11 @@ static void op_kill(struct soak *k, const struct draw *d)
 	daemon_kill9(k);
 	drain_all(k);
 	model_read_logs(k);
-	torn = model_crash_tear(k);
 	/* Every stream is complete now: check them before a tear changes the transcript. */
 	for (unsigned i = 0; i < k->nslots; i++)
 		model_check_conn_end(k, &k->slots[i].c);
+	/* After those checks, which read the transcripts again: the last read is final. */
+	torn = model_crash_tear(k);
 	/* One half line at a time: natterd names one cut per start. */
 	if (!torn && d->a % 3 == 0 && !k->no_tear)
 		model_tear(k, d->b);
